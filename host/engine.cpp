@@ -1,0 +1,116 @@
+#include "engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "../kernels/stats.h"
+
+namespace corridor {
+
+ModelView HostModel::view() const {
+  ModelView v;
+  v.S = S, v.Y = Y, v.P = P, v.Q = Q, v.G = G, v.E = E, v.A = A, v.NS = NS;
+  v.kind = kind.data(), v.partner = partner.data(), v.port = port.data(), v.mode = mode.data();
+  v.group = group.data(), v.source = source.data();
+  v.base = base.data(), v.mu = mu.data(), v.tau = tau.data(), v.sigma = sigma.data(), v.phi = phi.data();
+  v.b_region = b_region.data(), v.b_partner = b_partner.data(), v.b_port = b_port.data();
+  v.exposure = exposure.data();
+  v.alt_begin = alt_begin.data(), v.alt_series = alt_series.data(), v.alt_weight = alt_weight.data();
+  v.xalt_begin = xalt_begin.data(), v.xalt_series = xalt_series.data(), v.xalt_weight = xalt_weight.data();
+  v.group_port = group_port.data(), v.group_capacity = group_capacity.data();
+  v.group_overload = group_overload.data();
+  v.exp_group = exp_group.data(), v.exp_add = exp_add.data();
+  v.exp_dist_begin = exp_dist_begin.data(), v.exp_dist_step = exp_dist_step.data();
+  v.exp_dist_cum = exp_dist_cum.data();
+  v.closure_prob = closure_prob.data(), v.closure_lo = closure_lo.data(), v.closure_hi = closure_hi.data();
+  v.sc_region_prob = sc_region_prob.data(), v.sc_region_mean = sc_region_mean.data();
+  v.sc_region_sd = sc_region_sd.data(), v.sc_partner_prob = sc_partner_prob.data();
+  v.sc_partner_mean = sc_partner_mean.data(), v.sc_partner_sd = sc_partner_sd.data();
+  v.sc_rho = sc_rho.data(), v.sc_closure_scale = sc_closure_scale.data(), v.sc_friction = sc_friction.data();
+  v.sc_cross_mode = sc_cross_mode.data(), v.adjust = adjust.data();
+  v.agg_begin = agg_begin.data(), v.agg_id = agg_id.data();
+  return v;
+}
+
+CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
+  const ModelView v = m.view();
+  const int C = v.cells();
+  CellPlan p;
+  p.kind.assign(C, CellPlan::kStored);
+  p.alias_of.assign(C, -1);
+  p.slot.assign(C, -1);
+  const double inf = std::numeric_limits<double>::infinity();
+  p.thr0.assign(C, inf);
+  p.thr1.assign(C, inf);
+  // a load series is constrained when it uses capacity or can receive diverted flow
+  std::vector<char> constrained(m.S, 0);
+  for (int s = 0; s < m.S; ++s) {
+    if (m.kind[s] == kLoad && m.group[s] >= 0) constrained[s] = 1;
+    for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k) constrained[m.alt_series[k]] = 1;
+    for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k) constrained[m.xalt_series[k]] = 1;
+  }
+  for (int s = 0; s < m.S; ++s) {
+    const int l = m.kind[s] == kLoad ? s : m.source[s];
+    if (constrained[l]) continue;
+    for (int y = 0; y < m.Y; ++y) {
+      p.kind[v.series_cell(s, kFlow, y)] = CellPlan::kAlias;
+      p.alias_of[v.series_cell(s, kFlow, y)] = v.series_cell(s, kDemand, y);
+      p.kind[v.series_cell(s, kUnserved, y)] = CellPlan::kZero;
+    }
+  }
+  for (int g = 0; g < m.G; ++g)
+    for (int y = 0; y < m.Y; ++y) {
+      p.thr0[v.group_cell(g, 0, y)] = utilization_threshold;
+      p.thr0[v.group_cell(g, 1, y)] = 1.0; // indicator: P(demand > capacity)
+    }
+  std::vector<int> nmem(m.A, 0);
+  for (int id : m.agg_id) ++nmem[id];
+  for (int a = 0; a < m.A; ++a)
+    for (int y = 0; y < m.Y; ++y) {
+      p.thr0[v.agg_cell(a, y)] = m.agg_threshold[a];
+      if (nmem[a] == 0) p.kind[v.agg_cell(a, y)] = CellPlan::kZero;
+    }
+  for (int c = 0; c < C; ++c)
+    if (p.kind[c] == CellPlan::kStored) {
+      p.slot[c] = static_cast<int>(p.stored.size());
+      p.stored.push_back(c);
+    }
+  return p;
+}
+
+static std::string human_bytes(double b) {
+  const char* u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int i = 0;
+  while (b >= 1024 && i < 4) b /= 1024, ++i;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f %s", b, u[i]);
+  return buf;
+}
+
+MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
+                       uint64_t batch, uint64_t stats_group) {
+  const ModelView v = m.view();
+  const Layout L(v);
+  const uint64_t n = cfg.paths;
+  const uint64_t nstored = plan.stored.size();
+  const int width = stats_width(static_cast<int>(cfg.probs.size()));
+  MemoryPlan mp;
+  mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(batch, n));
+  mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(stats_group, std::max<uint64_t>(1, nstored)));
+  const uint64_t fixed = mp.batch * L.size * 8 + mp.stats_group * (kBins * 8 + kCand * 8) +
+                         nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
+                         (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8;
+  const uint64_t per_cell = n * 8;
+  if (budget <= fixed || (budget - fixed) / per_cell == 0)
+    throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for " +
+                             std::to_string(n) + " paths: at least " +
+                             human_bytes(static_cast<double>(fixed + per_cell)) + " is needed");
+  mp.cells_per_pass = std::min<uint64_t>(std::max<uint64_t>(nstored, 1), (budget - fixed) / per_cell);
+  mp.passes = nstored == 0 ? 1 : (nstored + mp.cells_per_pass - 1) / mp.cells_per_pass;
+  mp.bytes = fixed + mp.cells_per_pass * per_cell;
+  return mp;
+}
+
+} // namespace corridor

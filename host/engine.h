@@ -1,0 +1,86 @@
+// Interface between the host and the backends. Plain types only (no Thrust):
+// the CPU and CUDA backends live in separate translation units.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../kernels/model.h"
+
+namespace corridor {
+
+// Every array of a ModelView, owned on the host.
+struct HostModel {
+  int S = 0, Y = 0, P = 0, Q = 0, G = 0, E = 0, A = 0, NS = 0;
+  std::vector<int> kind, partner, port, mode, group, source;
+  std::vector<double> base, mu, tau, sigma, phi, b_region, b_partner, b_port, exposure;
+  std::vector<int> alt_begin, alt_series, xalt_begin, xalt_series;
+  std::vector<double> alt_weight, xalt_weight;
+  std::vector<int> group_port, exp_group, exp_dist_begin, exp_dist_step;
+  std::vector<double> group_capacity, group_overload, exp_add, exp_dist_cum;
+  std::vector<double> closure_prob, closure_lo, closure_hi;
+  std::vector<double> sc_region_prob, sc_region_mean, sc_region_sd, sc_partner_prob, sc_partner_mean, sc_partner_sd,
+      sc_rho, sc_closure_scale, sc_friction, sc_cross_mode, adjust;
+  std::vector<int> agg_begin, agg_id;
+  std::vector<double> agg_threshold; // per aggregate: P(total >= threshold) is reported (+inf: none)
+
+  ModelView view() const; // pointers into this object's vectors
+};
+
+// Which cells of a scenario are computed from stored path values, and which
+// are known without storing (flow of an uncapacitated series is its demand;
+// its unserved demand is zero).
+struct CellPlan {
+  enum Kind : int { kStored = 0, kAlias = 1, kZero = 2 };
+  std::vector<int> kind;       // per cell
+  std::vector<int> alias_of;   // per cell (kAlias)
+  std::vector<int> stored;     // stored cell ids, ascending
+  std::vector<int> slot;       // per cell: index into stored, or -1
+  std::vector<double> thr0, thr1; // per cell exceedance thresholds
+};
+CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);
+
+struct RunConfig {
+  uint64_t seed = 1;
+  uint32_t paths = 10000;
+  std::vector<double> probs{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
+  uint64_t max_memory = 0; // bytes; 0 = backend default
+  int threads = 0;         // CPU backend; 0 = all cores
+  std::function<void(double)> progress; // fraction done, called from the host thread
+};
+
+struct RunResult {
+  int width = 0;            // stats per cell (stats_width)
+  std::vector<double> stats; // [scenario][cell][width], all cells
+  int passes = 0;           // simulation passes per scenario
+  uint64_t cells_per_pass = 0;
+  uint64_t planned_bytes = 0;
+};
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;        // "cpu" or "cuda"
+  virtual std::string description() const = 0; // e.g. device name, threads
+  virtual void run(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, RunResult& out) = 0;
+  // One path of one scenario with every year's values, as in a run.
+  virtual void replay(const HostModel& m, uint64_t seed, int scenario, uint32_t path, std::vector<double>& cells) = 0;
+};
+
+std::unique_ptr<Backend> make_cpu_backend(int threads);
+// Throws std::runtime_error with a clear message when CUDA is not built in or
+// no usable GPU is present.
+std::unique_ptr<Backend> make_cuda_backend();
+bool cuda_built();
+bool cuda_usable(std::string* why);
+
+// Memory plan shared by the backends: how many stored cells fit in one pass.
+struct MemoryPlan {
+  uint64_t batch = 0, stats_group = 0, cells_per_pass = 0, passes = 0, bytes = 0;
+};
+MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
+                       uint64_t batch, uint64_t stats_group);
+
+} // namespace corridor

@@ -1,0 +1,86 @@
+// Small RAII owners for HDF5 identifiers; destructors never throw.
+#pragma once
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace corridor::h5 {
+
+class Id {
+public:
+  Id() = default;
+  explicit Id(hid_t id) : id_(id) {}
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  Id(Id&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)) {}
+  Id& operator=(Id&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  ~Id() { reset(); }
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset() noexcept {
+    if (id_ >= 0 && H5Iis_valid(id_) > 0) H5Idec_ref(id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+// Turns HDF5's automatic error printing off while alive (errors are reported
+// by the caller in one line instead).
+class Quiet {
+public:
+  Quiet() {
+    H5Eget_auto2(H5E_DEFAULT, &f_, &d_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~Quiet() { H5Eset_auto2(H5E_DEFAULT, f_, d_); }
+
+private:
+  H5E_auto2_t f_ = nullptr;
+  void* d_ = nullptr;
+};
+
+inline Id check(hid_t id, const std::string& what) {
+  if (id < 0) throw std::runtime_error(what);
+  return Id(id);
+}
+inline void check(herr_t e, const std::string& what) {
+  if (e < 0) throw std::runtime_error(what);
+}
+
+inline Id vlen_string_type() {
+  Id t = check(H5Tcopy(H5T_C_S1), "H5Tcopy");
+  check(H5Tset_size(t, H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset");
+  return t;
+}
+
+bool link_exists(hid_t loc, const std::string& path);
+void write_attr_string(hid_t obj, const std::string& name, const std::string& value);
+void write_attr_double(hid_t obj, const std::string& name, double value);
+void write_attr_int(hid_t obj, const std::string& name, long long value);
+void write_attr_uint(hid_t obj, const std::string& name, unsigned long long value);
+bool read_attr_string(hid_t obj, const std::string& name, std::string& out);
+bool read_attr_double(hid_t obj, const std::string& name, double& out);
+
+// 1-D string dataset (variable-length UTF-8).
+void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, bool compress = false);
+// N-D numeric dataset, chunked and deflated when `compress`.
+void write_doubles(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
+                   bool compress);
+void write_ints(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const long long* data,
+                bool compress);
+
+} // namespace corridor::h5

@@ -1,0 +1,602 @@
+#include "input.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "h5.h"
+
+namespace fs = std::filesystem;
+
+namespace corridor {
+
+static std::string join_lines(const std::vector<std::string>& l) {
+  std::string s;
+  for (size_t i = 0; i < l.size(); ++i) s += (i ? "\n" : "") + l[i];
+  return s;
+}
+InputError::InputError(std::vector<std::string> l) : std::runtime_error(join_lines(l)), lines(std::move(l)) {}
+
+const std::vector<MetaDef>& meta_schema() {
+  static const std::vector<MetaDef> m = {
+      {"schema_version", 'i', true, "input schema version; this build reads 1"},
+      {"title", 's', true, "short title of the input"},
+      {"base_year", 'i', true, "year of the observed base values"},
+      {"horizon_year", 'i', true, "last projected year (> base_year)"},
+      {"description", 's', false, "free text"},
+      {"sources", 's', false, "general sources of the input"},
+  };
+  return m;
+}
+
+const std::vector<TableDef>& input_schema() {
+  static const std::vector<TableDef> t = {
+      {"ports", true, "Xinjiang border ports: land crossings, air gateways, pipeline entries",
+       {{"id", 's', true, "", "", "short unique id"},
+        {"name", 's', true, "", "", "name"},
+        {"kind", 's', true, "", "", "land, air or pipeline"},
+        {"lat", 'r', true, "", "degrees_north", "latitude"},
+        {"lon", 'r', true, "", "degrees_east", "longitude"},
+        {"closure_prob", 'r', false, "0", "1/year", "annual probability of a closure"},
+        {"closure_loss_min", 'r', false, "0", "1", "smallest fraction of the year lost in a closure"},
+        {"closure_loss_max", 'r', false, "0", "1", "largest fraction of the year lost (uniform between)"},
+        {"source", 's', false, "", "", "source of the figures, or 'assumption: reasoning'"},
+        {"note", 's', false, "", "", "free text"}}},
+      {"partners", true, "Central Asian partners and transit destinations",
+       {{"id", 's', true, "", "", "ISO3 code (EUR for Europe)"},
+        {"name", 's', true, "", "", "name"},
+        {"kind", 's', true, "", "", "partner or transit"},
+        {"source", 's', false, "", "", "source"},
+        {"note", 's', false, "", "", "free text"}}},
+      {"metrics", true, "what is measured",
+       {{"id", 's', true, "", "", "freight, passengers, gas, oil, trade_value, trains, vehicles, flights, ..."},
+        {"unit", 's', true, "", "", "unit per year"},
+        {"long_name", 's', false, "", "", "description"}}},
+      {"series", true, "one row per projected figure: a corridor (port, partner, mode) and a metric",
+       {{"id", 's', true, "", "", "unique id"},
+        {"port", 's', true, "", "", "ports.id"},
+        {"partner", 's', true, "", "", "partners.id"},
+        {"mode", 's', true, "", "", "rail, road, air or pipeline"},
+        {"metric", 's', true, "", "", "metrics.id"},
+        {"kind", 's', true, "", "", "load (own demand, uses capacity) or derived (load times an intensity)"},
+        {"source_series", 's', false, "", "", "derived: the load series of the same corridor it follows"},
+        {"base_value", 'r', true, "", "metric unit", "value in the base year (> 0)"},
+        {"mu", 'r', true, "", "1/year", "load: mean log growth; derived: mean drift of the log intensity"},
+        {"tau", 'r', false, "0", "1/year", "load: sd of the path's trend growth around mu"},
+        {"sigma", 'r', false, "0", "1/year", "load: idiosyncratic sd; derived: intensity volatility"},
+        {"phi", 'r', false, "0", "1", "load: momentum of growth deviations, in (-1, 1)"},
+        {"b_region", 'r', false, "0", "1/year", "loading on the regional factor"},
+        {"b_partner", 'r', false, "0", "1/year", "loading on the partner factor"},
+        {"b_port", 'r', false, "0", "1/year", "loading on the port factor"},
+        {"shock_exposure", 'r', false, "1", "1", "multiplier on shock log drops"},
+        {"source", 's', false, "", "", "source of base_value, or 'assumption: reasoning'"},
+        {"note", 's', false, "", "", "free text"}}},
+      {"groups", false, "capacity groups: (port, mode, load metric)",
+       {{"id", 's', true, "", "", "unique id"},
+        {"port", 's', true, "", "", "ports.id"},
+        {"mode", 's', true, "", "", "mode"},
+        {"metric", 's', true, "", "", "metrics.id of the load"},
+        {"capacity", 'r', true, "", "metric unit", "nominal capacity in the base year (> 0)"},
+        {"overload", 'r', false, "1", "1", "soft limit as a multiple of capacity (>= 1)"},
+        {"source", 's', false, "", "", "source"},
+        {"note", 's', false, "", "", "free text"}}},
+      {"expansions", false, "scheduled capacity expansions",
+       {{"id", 's', true, "", "", "unique id"},
+        {"group", 's', true, "", "", "groups.id"},
+        {"capacity_add", 'r', true, "", "metric unit", "capacity added from the opening year on"},
+        {"source", 's', false, "", "", "source"},
+        {"note", 's', false, "", "", "free text"}}},
+      {"expansion_years", false, "opening-year distribution of each expansion, per scenario",
+       {{"expansion", 's', true, "", "", "expansions.id"},
+        {"scenario", 's', false, "*", "", "scenarios.id, or * for every scenario without its own rows"},
+        {"year", 'i', true, "", "", "opening year (> base_year; horizon_year + 1 means after the horizon)"},
+        {"probability", 'r', true, "", "1", "probability; they sum to 1 per expansion and scenario"}}},
+      {"scenarios", true, "scenarios run together with common random numbers; the first is the baseline",
+       {{"id", 's', true, "", "", "unique id"},
+        {"name", 's', true, "", "", "name"},
+        {"region_shock_prob", 'r', false, "0", "1/year", "annual probability of a regional shock"},
+        {"region_shock_mean", 'r', false, "0", "1", "mean log drop of a regional shock"},
+        {"region_shock_sd", 'r', false, "0", "1", "sd of the log drop (drops below 0 count as 0)"},
+        {"partner_shock_prob", 'r', false, "0", "1/year", "annual probability of a shock per partner"},
+        {"partner_shock_mean", 'r', false, "0", "1", "mean log drop of a partner shock"},
+        {"partner_shock_sd", 'r', false, "0", "1", "sd of the partner log drop"},
+        {"shock_decay", 'r', false, "0.5", "1", "rho: share of a transient shock left after a year, in [0, 1)"},
+        {"closure_scale", 'r', false, "1", "1", "multiplier on every port's closure probability"},
+        {"diversion_friction", 'r', false, "0", "1", "share of diverted flow lost on the longer route"},
+        {"cross_mode_share", 'r', false, "0", "1", "share of unserved road demand offered to rail"},
+        {"description", 's', false, "", "", "free text"}}},
+      {"adjustments", false, "policy adjustments a_s(t) to growth, by selector and year range",
+       {{"scenario", 's', true, "", "", "scenarios.id or *"},
+        {"port", 's', false, "*", "", "ports.id or *"},
+        {"partner", 's', false, "*", "", "partners.id or *"},
+        {"mode", 's', false, "*", "", "mode or *"},
+        {"metric", 's', false, "*", "", "metrics.id or *"},
+        {"year_from", 'i', true, "", "", "first year"},
+        {"year_to", 'i', true, "", "", "last year"},
+        {"growth", 'r', true, "", "1/year", "added to the log growth rate"},
+        {"source", 's', false, "", "", "source or reasoning"}}},
+      {"targets", false, "policy targets: P(sum of flows >= value) is reported per year",
+       {{"id", 's', true, "", "", "unique id"},
+        {"name", 's', true, "", "", "name"},
+        {"metric", 's', true, "", "", "metrics.id"},
+        {"ports", 's', false, "*", "", "ports.id list separated by |, or *"},
+        {"partners", 's', false, "*", "", "partners.id list separated by |, or *"},
+        {"modes", 's', false, "*", "", "mode list separated by |, or *"},
+        {"value", 'r', true, "", "metric unit", "target value (> 0)"},
+        {"source", 's', false, "", "", "source"}}},
+      {"history", false, "observed values for calibration and backtests",
+       {{"series", 's', true, "", "", "series.id"},
+        {"year", 'i', true, "", "", "year (<= base_year)"},
+        {"value", 'r', true, "", "metric unit", "observed value for the covered part of the year"},
+        {"coverage", 'r', false, "1", "1", "fraction of the year covered (partial-year figures < 1)"},
+        {"source", 's', false, "", "", "source"}}},
+  };
+  return t;
+}
+
+const TableDef* find_table(const std::string& name) {
+  for (const auto& t : input_schema())
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::string Table::row_ref(size_t r) const {
+  std::string s = "row " + std::to_string(r + 1);
+  if (r < line.size() && line[r] > 0) s += " (line " + std::to_string(line[r]) + ")";
+  return s;
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  // shortest representation that round-trips
+  for (int p = 1; p <= 17; ++p) {
+    char b2[64];
+    std::snprintf(b2, sizeof b2, "%.*g", p, v);
+    if (std::strtod(b2, nullptr) == v) return b2;
+  }
+  return buf;
+}
+
+std::string csv_escape(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos && (s.empty() || s[0] != '#')) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::vector<std::vector<std::string>> parse_csv(const std::string& text0, const std::string& where,
+                                                std::vector<long>* lines) {
+  std::string text = text0;
+  if (text.size() >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+      (unsigned char)text[2] == 0xBF)
+    text.erase(0, 3);
+  std::vector<std::vector<std::string>> rows;
+  size_t i = 0;
+  long line = 1;
+  const size_t n = text.size();
+  while (i < n) {
+    // skip blank and comment lines at record start
+    const size_t eol = text.find('\n', i);
+    const size_t end = eol == std::string::npos ? n : eol;
+    std::string raw = text.substr(i, end - i);
+    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    const bool blank = raw.find_first_not_of(" \t") == std::string::npos;
+    if (blank || raw[raw.find_first_not_of(" \t")] == '#') {
+      i = end + 1;
+      ++line;
+      continue;
+    }
+    std::vector<std::string> row;
+    std::string field;
+    const long start_line = line;
+    bool quoted = false, was_quoted = false;
+    for (;;) {
+      if (i >= n) {
+        if (quoted) throw InputError({where + ": line " + std::to_string(start_line) + ": unterminated quoted field"});
+        row.push_back(field);
+        break;
+      }
+      const char c = text[i];
+      if (quoted) {
+        if (c == '"') {
+          if (i + 1 < n && text[i + 1] == '"') {
+            field += '"';
+            i += 2;
+          } else {
+            quoted = false;
+            ++i;
+          }
+        } else {
+          if (c == '\n') ++line;
+          field += c;
+          ++i;
+        }
+        continue;
+      }
+      if (c == '"' && field.empty() && !was_quoted) {
+        quoted = was_quoted = true;
+        ++i;
+      } else if (c == ',') {
+        row.push_back(field);
+        field.clear();
+        was_quoted = false;
+        ++i;
+      } else if (c == '\n' || c == '\r') {
+        row.push_back(field);
+        if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
+        ++i;
+        ++line;
+        break;
+      } else {
+        if (was_quoted)
+          throw InputError({where + ": line " + std::to_string(line) + ": text after a closing quote"});
+        field += c;
+        ++i;
+      }
+    }
+    if (!was_quoted || true) {
+      // trim unquoted surrounding spaces
+    }
+    rows.push_back(std::move(row));
+    if (lines) lines->push_back(start_line);
+  }
+  return rows;
+}
+
+static std::string trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  const size_t b = s.find_last_not_of(" \t");
+  return s.substr(a, b - a + 1);
+}
+
+static bool parse_number(const std::string& s0, char type, double& v) {
+  const std::string s = trim(s0);
+  if (s.empty()) return false;
+  const char* b = s.c_str();
+  char* e = nullptr;
+  v = std::strtod(b, &e);
+  if (e == b || *e != '\0') return false;
+  if (type == 'i' && (std::isfinite(v) && v != std::floor(v))) return false;
+  return true;
+}
+
+// Fill one table from header + rows of strings, checking columns and types.
+static Table table_from_strings(const TableDef& def, const std::string& where, const std::vector<std::string>& header,
+                                const std::vector<std::vector<std::string>>& rows, const std::vector<long>& lines,
+                                std::vector<std::string>& err) {
+  Table t;
+  t.where = where;
+  t.rows = rows.size();
+  t.line = lines;
+  std::map<std::string, int> pos;
+  for (size_t c = 0; c < header.size(); ++c) {
+    const std::string h = trim(header[c]);
+    const bool known = std::any_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == h; });
+    if (!known) err.push_back(where + ": header: unknown column '" + h + "'");
+    else if (pos.count(h)) err.push_back(where + ": header: duplicate column '" + h + "'");
+    else pos[h] = static_cast<int>(c);
+  }
+  for (size_t r = 0; r < rows.size(); ++r)
+    if (rows[r].size() != header.size())
+      err.push_back(where + ": " + t.row_ref(r) + ": " + std::to_string(rows[r].size()) + " fields, header has " +
+                    std::to_string(header.size()));
+  for (const auto& cd : def.cols) {
+    const auto it = pos.find(cd.name);
+    if (it == pos.end() && cd.required) {
+      err.push_back(where + ": header: missing required column '" + cd.name + "'");
+      continue;
+    }
+    std::vector<std::string> col(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      col[r] = it == pos.end() || static_cast<size_t>(it->second) >= rows[r].size() ? cd.def : rows[r][it->second];
+      if (cd.type != 's') col[r] = trim(col[r]);
+      if (col[r].empty() && !cd.required) col[r] = cd.def;
+    }
+    if (cd.type == 's') {
+      t.str[cd.name] = std::move(col);
+    } else {
+      std::vector<double> v(rows.size());
+      for (size_t r = 0; r < rows.size(); ++r)
+        if (!parse_number(col[r], cd.type, v[r]))
+          err.push_back(where + ": " + t.row_ref(r) + ": column '" + cd.name + "': " +
+                        (col[r].empty() ? std::string("missing value")
+                                        : "'" + col[r] + "' is not " + (cd.type == 'i' ? "an integer" : "a number")));
+      t.num[cd.name] = std::move(v);
+    }
+  }
+  return t;
+}
+
+static std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+Input read_csv_dir(const std::string& dir) {
+  std::vector<std::string> err;
+  Input in;
+  in.origin = dir;
+  if (!fs::is_directory(dir)) throw InputError({dir + ": not a folder of CSV tables"});
+  std::set<std::string> seen;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".csv") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    const std::string name = p.stem().string();
+    const std::string where = (fs::path(dir) / p.filename()).string();
+    std::vector<long> lines;
+    std::vector<std::vector<std::string>> rows;
+    try {
+      rows = parse_csv(slurp(p), where, &lines);
+    } catch (const InputError& e) {
+      err.insert(err.end(), e.lines.begin(), e.lines.end());
+      continue;
+    }
+    if (name == "meta") {
+      seen.insert(name);
+      for (size_t r = 0; r < rows.size(); ++r) {
+        if (r == 0 && rows[r].size() >= 2 && trim(rows[r][0]) == "key") continue;
+        if (rows[r].size() != 2) {
+          err.push_back(where + ": line " + std::to_string(lines[r]) + ": expected key,value");
+          continue;
+        }
+        in.meta[trim(rows[r][0])] = rows[r][1];
+      }
+      continue;
+    }
+    const TableDef* def = find_table(name);
+    if (!def) {
+      err.push_back(where + ": unknown table '" + name + "' (expected one of the tables in inputs/README.md)");
+      continue;
+    }
+    seen.insert(name);
+    if (rows.empty()) {
+      err.push_back(where + ": empty file: a header line is required");
+      continue;
+    }
+    std::vector<std::vector<std::string>> body(rows.begin() + 1, rows.end());
+    std::vector<long> blines(lines.begin() + 1, lines.end());
+    in.tables[name] = table_from_strings(*def, where, rows[0], body, blines, err);
+  }
+  if (!seen.count("meta")) err.push_back((fs::path(dir) / "meta.csv").string() + ": missing table 'meta'");
+  for (const auto& t : input_schema())
+    if (!seen.count(t.name)) {
+      if (t.required) err.push_back((fs::path(dir) / (t.name + ".csv")).string() + ": missing table '" + t.name + "'");
+      else {
+        Table e;
+        e.where = (fs::path(dir) / (t.name + ".csv")).string();
+        for (const auto& c : t.cols) (c.type == 's' ? (void)e.str[c.name] : (void)e.num[c.name]);
+        in.tables[t.name] = e;
+      }
+    }
+  if (!err.empty()) throw InputError(err);
+  return in;
+}
+
+void write_csv_dir(const Input& in, const std::string& dir) {
+  fs::create_directories(dir);
+  {
+    std::ofstream f(fs::path(dir) / "meta.csv");
+    f << "key,value\n";
+    for (const auto& md : meta_schema()) {
+      const auto it = in.meta.find(md.key);
+      if (it != in.meta.end()) f << md.key << "," << csv_escape(it->second) << "\n";
+    }
+  }
+  for (const auto& def : input_schema()) {
+    const auto it = in.tables.find(def.name);
+    if (it == in.tables.end()) continue;
+    const Table& t = it->second;
+    std::ofstream f(fs::path(dir) / (def.name + ".csv"));
+    for (size_t c = 0; c < def.cols.size(); ++c) f << (c ? "," : "") << def.cols[c].name;
+    f << "\n";
+    for (size_t r = 0; r < t.rows; ++r) {
+      for (size_t c = 0; c < def.cols.size(); ++c) {
+        const auto& cd = def.cols[c];
+        f << (c ? "," : "");
+        if (cd.type == 's') f << csv_escape(t.str.at(cd.name)[r]);
+        else f << format_number(t.num.at(cd.name)[r]);
+      }
+      f << "\n";
+    }
+    if (!f) throw std::runtime_error((fs::path(dir) / (def.name + ".csv")).string() + ": cannot write");
+  }
+}
+
+// ---------------------------------------------------------------- HDF5 ----
+
+void write_h5_input(const Input& in, const std::string& path) {
+  h5::Quiet quiet;
+  h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+  h5::Id f = h5::check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), path + ": cannot create file");
+  for (const auto& md : meta_schema()) {
+    const auto it = in.meta.find(md.key);
+    if (it == in.meta.end()) continue;
+    if (md.type == 'i') h5::write_attr_int(f, md.key, std::stoll(it->second));
+    else h5::write_attr_string(f, md.key, it->second);
+  }
+  for (const auto& def : input_schema()) {
+    const auto it = in.tables.find(def.name);
+    if (it == in.tables.end()) continue;
+    const Table& t = it->second;
+    h5::Id g = h5::check(H5Gcreate2(f, def.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                         path + ": cannot create group " + def.name);
+    h5::write_attr_string(g, "description", def.doc);
+    for (const auto& cd : def.cols) {
+      if (cd.type == 's') {
+        h5::write_strings(g, cd.name, t.str.at(cd.name));
+      } else if (cd.type == 'r') {
+        h5::write_doubles(g, cd.name, {static_cast<hsize_t>(t.rows)}, t.num.at(cd.name).data(), false);
+      } else {
+        std::vector<long long> v(t.rows);
+        for (size_t r = 0; r < t.rows; ++r) v[r] = static_cast<long long>(t.num.at(cd.name)[r]);
+        h5::write_ints(g, cd.name, {static_cast<hsize_t>(t.rows)}, v.data(), false);
+      }
+      h5::Id d = h5::check(H5Dopen2(g, cd.name.c_str(), H5P_DEFAULT), "H5Dopen2");
+      if (!cd.unit.empty()) h5::write_attr_string(d, "units", cd.unit);
+      h5::write_attr_string(d, "long_name", cd.doc);
+    }
+  }
+  h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), path + ": cannot flush");
+}
+
+Input read_h5_input(const std::string& path) {
+  h5::Quiet quiet;
+  std::vector<std::string> err;
+  Input in;
+  in.origin = path;
+  if (!fs::exists(path)) throw InputError({path + ": no such file"});
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError({path + ": not an HDF5 file (or truncated)"});
+  h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.valid()) throw InputError({path + ": cannot open as HDF5 (truncated or damaged?)"});
+  for (const auto& md : meta_schema()) {
+    std::string s;
+    double d;
+    if (md.type == 'i') {
+      if (h5::read_attr_double(f, md.key, d)) in.meta[md.key] = format_number(d);
+      else if (h5::read_attr_string(f, md.key, s)) in.meta[md.key] = s;
+    } else if (h5::read_attr_string(f, md.key, s)) {
+      in.meta[md.key] = s;
+    }
+  }
+  // groups present
+  std::set<std::string> present;
+  {
+    H5G_info_t info;
+    if (H5Gget_info(f, &info) < 0) throw InputError({path + ": cannot list groups (truncated or damaged?)"});
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      char name[512];
+      if (H5Lget_name_by_idx(f, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
+      present.insert(name);
+    }
+  }
+  for (const auto& p : present)
+    if (!find_table(p)) err.push_back(path + ":/" + p + ": unknown table");
+  for (const auto& def : input_schema()) {
+    const std::string gw = path + ":/" + def.name;
+    Table t;
+    t.where = gw;
+    if (!present.count(def.name)) {
+      if (def.required) err.push_back(gw + ": missing table");
+      for (const auto& c : def.cols) (c.type == 's' ? (void)t.str[c.name] : (void)t.num[c.name]);
+      in.tables[def.name] = t;
+      continue;
+    }
+    h5::Id g(H5Gopen2(f, def.name.c_str(), H5P_DEFAULT));
+    if (!g.valid()) {
+      err.push_back(gw + ": not a group");
+      continue;
+    }
+    // columns present
+    std::set<std::string> cols;
+    H5G_info_t info;
+    H5Gget_info(g, &info);
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      char name[512];
+      if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) >= 0)
+        cols.insert(name);
+    }
+    for (const auto& c : cols)
+      if (std::none_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == c; }))
+        err.push_back(gw + "/" + c + ": unknown column");
+    long rows = -1;
+    for (const auto& cd : def.cols) {
+      const std::string dw = gw + "/" + cd.name;
+      if (!cols.count(cd.name)) {
+        if (cd.required) err.push_back(dw + ": missing required column");
+        continue;
+      }
+      h5::Id d(H5Dopen2(g, cd.name.c_str(), H5P_DEFAULT));
+      if (!d.valid()) {
+        err.push_back(dw + ": not a dataset");
+        continue;
+      }
+      h5::Id sp(H5Dget_space(d));
+      const int nd = H5Sget_simple_extent_ndims(sp);
+      if (nd != 1) {
+        err.push_back(dw + ": expected a 1-D dataset, found " + std::to_string(nd) + " dimensions");
+        continue;
+      }
+      hsize_t n = 0;
+      H5Sget_simple_extent_dims(sp, &n, nullptr);
+      if (rows < 0) rows = static_cast<long>(n);
+      else if (static_cast<long>(n) != rows) {
+        err.push_back(dw + ": " + std::to_string(n) + " rows, other columns have " + std::to_string(rows));
+        continue;
+      }
+      h5::Id ft(H5Dget_type(d));
+      const H5T_class_t cls = H5Tget_class(ft);
+      if (cd.type == 's') {
+        if (cls != H5T_STRING) {
+          err.push_back(dw + ": expected strings");
+          continue;
+        }
+        std::vector<std::string> v(n);
+        if (H5Tis_variable_str(ft) > 0) {
+          h5::Id mt(H5Tcopy(ft));
+          std::vector<char*> p(n, nullptr);
+          if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0) {
+            err.push_back(dw + ": cannot read (truncated or damaged?)");
+            continue;
+          }
+          for (hsize_t i = 0; i < n; ++i) v[i] = p[i] ? p[i] : "";
+          if (n) H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, p.data());
+        } else {
+          const size_t sz = H5Tget_size(ft);
+          std::vector<char> buf(n * sz + 1, '\0');
+          h5::Id mt(H5Tcopy(ft));
+          if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) {
+            err.push_back(dw + ": cannot read (truncated or damaged?)");
+            continue;
+          }
+          for (hsize_t i = 0; i < n; ++i) {
+            std::string s(buf.data() + i * sz, sz);
+            v[i] = s.substr(0, s.find('\0'));
+          }
+        }
+        t.str[cd.name] = std::move(v);
+      } else {
+        if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+          err.push_back(dw + ": expected numbers");
+          continue;
+        }
+        if (cd.type == 'i' && cls != H5T_INTEGER) {
+          err.push_back(dw + ": expected integers");
+          continue;
+        }
+        std::vector<double> v(n);
+        if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+          err.push_back(dw + ": cannot read (truncated or damaged?)");
+          continue;
+        }
+        t.num[cd.name] = std::move(v);
+      }
+    }
+    t.rows = rows < 0 ? 0 : static_cast<size_t>(rows);
+    // defaults for absent optional columns
+    for (const auto& cd : def.cols) {
+      if (cd.type == 's' && !t.str.count(cd.name)) t.str[cd.name].assign(t.rows, cd.def);
+      if (cd.type != 's' && !t.num.count(cd.name)) t.num[cd.name].assign(t.rows, cd.def.empty() ? 0.0 : std::stod(cd.def));
+    }
+    in.tables[def.name] = t;
+  }
+  if (!err.empty()) throw InputError(err);
+  return in;
+}
+
+} // namespace corridor

@@ -1,0 +1,74 @@
+// The input contract (MODEL.md section 8): a versioned schema of tables,
+// read from CSV folders or HDF5 files and written to either. The schema is
+// defined once here and drives import, export, validation and the docs.
+#pragma once
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace corridor {
+
+constexpr int kSchemaVersion = 1;
+
+// Bad input: each line of what() names the file, table or dataset, the row and
+// the problem. Commands exit with status 2 on it.
+struct InputError : std::runtime_error {
+  std::vector<std::string> lines;
+  explicit InputError(std::vector<std::string> l);
+};
+
+struct ColumnDef {
+  std::string name;
+  char type; // 's' string, 'r' real, 'i' integer
+  bool required;
+  std::string def; // default when optional and absent
+  std::string unit;
+  std::string doc;
+};
+struct TableDef {
+  std::string name;
+  bool required;
+  std::string doc;
+  std::vector<ColumnDef> cols;
+};
+const std::vector<TableDef>& input_schema();
+const TableDef* find_table(const std::string& name);
+
+struct MetaDef {
+  std::string key;
+  char type;
+  bool required;
+  std::string doc;
+};
+const std::vector<MetaDef>& meta_schema();
+
+struct Table {
+  std::string where; // "DIR/series.csv" or "FILE.h5:/series": for messages
+  size_t rows = 0;
+  std::map<std::string, std::vector<std::string>> str;
+  std::map<std::string, std::vector<double>> num;
+  // line number in the source file of each row (CSV), for messages
+  std::vector<long> line;
+  std::string row_ref(size_t r) const; // "row 3 (line 5)"
+};
+
+struct Input {
+  std::string origin;
+  std::map<std::string, std::string> meta;
+  std::map<std::string, Table> tables;
+};
+
+Input read_csv_dir(const std::string& dir);
+void write_csv_dir(const Input& in, const std::string& dir);
+Input read_h5_input(const std::string& path);
+void write_h5_input(const Input& in, const std::string& path);
+
+// Split one CSV record stream into rows of fields (RFC 4180 quotes, '#'
+// comment lines, blank lines skipped). Exposed for tests.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text, const std::string& where,
+                                                std::vector<long>* lines = nullptr);
+std::string csv_escape(const std::string& s);
+std::string format_number(double v);
+
+} // namespace corridor

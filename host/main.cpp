@@ -1,0 +1,286 @@
+// corridor: Monte Carlo projections of trade and transit through Xinjiang's
+// border ports. Subcommands: run, replay, import, export, validate.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "../kernels/stats.h"
+#include "engine.h"
+#include "input.h"
+#include "model_build.h"
+#include "output.h"
+
+namespace fs = std::filesystem;
+using namespace corridor;
+
+namespace {
+
+constexpr int kExitInput = 2;
+
+Input load_input(const std::string& path) {
+  return fs::is_directory(path) ? read_csv_dir(path) : read_h5_input(path);
+}
+
+uint64_t parse_size(const std::string& s0) {
+  std::string s = s0;
+  if (s == "auto" || s.empty()) return 0;
+  double mult = 1;
+  const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(s.back())));
+  if (last == 'B') s.pop_back();
+  const char u = s.empty() ? '0' : static_cast<char>(std::toupper(static_cast<unsigned char>(s.back())));
+  if (u == 'K' || u == 'M' || u == 'G' || u == 'T') {
+    mult = u == 'K' ? 1024.0 : u == 'M' ? 1024.0 * 1024 : u == 'G' ? 1024.0 * 1024 * 1024 : 1024.0 * 1024 * 1024 * 1024;
+    s.pop_back();
+  }
+  char* e = nullptr;
+  const double v = std::strtod(s.c_str(), &e);
+  if (s.empty() || *e || !(v > 0)) throw CLI::ValidationError("--max-memory", "'" + s0 + "' is not a size like 2G, 512M or auto");
+  return static_cast<uint64_t>(v * mult);
+}
+
+std::vector<double> parse_quantiles(const std::string& s) {
+  std::vector<double> q;
+  std::stringstream ss(s);
+  std::string x;
+  while (std::getline(ss, x, ',')) {
+    char* e = nullptr;
+    const double v = std::strtod(x.c_str(), &e);
+    if (x.empty() || *e || !(v >= 0 && v <= 1))
+      throw CLI::ValidationError("--quantiles", "'" + x + "' is not a probability in [0, 1]");
+    if (!q.empty() && v <= q.back()) throw CLI::ValidationError("--quantiles", "probabilities must increase");
+    q.push_back(v);
+  }
+  if (q.empty() || q.size() > static_cast<size_t>(kMaxQuantiles))
+    throw CLI::ValidationError("--quantiles", "give 1 to 32 probabilities");
+  return q;
+}
+
+std::unique_ptr<Backend> choose_backend(const std::string& which, int threads, bool quiet) {
+  if (which == "cpu") return make_cpu_backend(threads);
+  if (which == "cuda") return make_cuda_backend();
+  std::string why;
+  if (cuda_usable(&why)) {
+    auto b = make_cuda_backend();
+    if (!quiet) std::cerr << "backend auto: using " << b->description() << "\n";
+    return b;
+  }
+  auto b = make_cpu_backend(threads);
+  if (!quiet) std::cerr << "backend auto: using " << b->description() << " (no GPU: " << why << ")\n";
+  return b;
+}
+
+class Progress {
+public:
+  explicit Progress(bool on) : on_(on), t0_(std::chrono::steady_clock::now()) {}
+  void operator()(double f) {
+    if (!on_) return;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    if (f < 1.0 && el - last_ < 0.2) return;
+    last_ = el;
+    const int w = 30, k = static_cast<int>(f * w);
+    const double eta = f > 0 ? el * (1 - f) / f : 0;
+    std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  %.0fs elapsed, ETA %.0fs ", k, "##############################",
+                 w - k, "", 100 * f, el, eta);
+    if (f >= 1.0) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+private:
+  bool on_;
+  std::chrono::steady_clock::time_point t0_;
+  double last_ = -1;
+};
+
+int cmd_run(const std::string& input, const std::string& output, uint32_t paths, uint64_t seed,
+            const std::string& backend, int threads, const std::string& maxmem, const std::string& quantiles,
+            double util_threshold, bool force, bool quiet) {
+  RunConfig cfg;
+  cfg.paths = paths;
+  cfg.seed = seed;
+  cfg.threads = threads;
+  cfg.max_memory = parse_size(maxmem);
+  cfg.probs = parse_quantiles(quantiles);
+  if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
+  const Input in = load_input(input);
+  ModelInfo info;
+  const HostModel m = build_model(in, info);
+  const CellPlan plan = make_cell_plan(m, util_threshold);
+  auto be = choose_backend(backend, threads, quiet);
+  Progress prog(!quiet && isatty(2));
+  cfg.progress = [&](double f) { prog(f); };
+  RunResult res;
+  const auto t0 = std::chrono::steady_clock::now();
+  be->run(m, plan, cfg, res);
+  const double sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Provenance prov;
+  prov.backend = be->name();
+  prov.input = fs::path(input).filename().string();
+  prov.input_sha256 = sha256_file(input);
+  prov.created = now_iso8601();
+  prov.seed = seed;
+  prov.paths = paths;
+  prov.utilization_threshold = util_threshold;
+  write_output(output, force, info, m, cfg, res, prov);
+  const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cell_years = static_cast<double>(paths) * m.S * (m.Y - 1) * m.NS;
+  if (!quiet) {
+    std::printf("corridor run: %s\n", info.title.c_str());
+    std::printf("  scenarios %d, series %d, years %d-%d, paths %u, seed %llu\n", m.NS, m.S, info.base_year,
+                info.horizon_year, paths, static_cast<unsigned long long>(seed));
+    std::printf("  backend %s, %d pass%s over the paths (%llu of %zu stored cells per pass)\n",
+                be->description().c_str(), res.passes, res.passes == 1 ? "" : "es",
+                static_cast<unsigned long long>(res.cells_per_pass), plan.stored.size());
+    std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", sim_s,
+                cell_years / sim_s, total_s);
+    std::printf("  wrote %s\n", output.c_str());
+  }
+  return 0;
+}
+
+int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std::string& scenario,
+               const std::string& backend, const std::string& csv) {
+  const Input in = load_input(input);
+  ModelInfo info;
+  const HostModel m = build_model(in, info);
+  int sc = 0;
+  if (!scenario.empty()) {
+    const auto it = std::find(info.scenarios.begin(), info.scenarios.end(), scenario);
+    if (it == info.scenarios.end()) throw std::runtime_error("--scenario: unknown scenario '" + scenario + "'");
+    sc = static_cast<int>(it - info.scenarios.begin());
+  }
+  auto be = choose_backend(backend, 1, true);
+  std::vector<double> cells;
+  be->replay(m, seed, sc, path, cells);
+  const ModelView v = m.view();
+  std::ostringstream os;
+  os << "kind,id,year,demand,flow,unserved\n";
+  for (int s = 0; s < m.S; ++s)
+    for (int y = 0; y < m.Y; ++y)
+      os << "series," << info.series[s] << "," << info.years[y] << "," << format_number(cells[v.series_cell(s, kDemand, y)])
+         << "," << format_number(cells[v.series_cell(s, kFlow, y)]) << ","
+         << format_number(cells[v.series_cell(s, kUnserved, y)]) << "\n";
+  os << "\nkind,id,year,utilization,demand_over_capacity\n";
+  for (int g = 0; g < m.G; ++g)
+    for (int y = 0; y < m.Y; ++y)
+      os << "group," << info.groups[g] << "," << info.years[y] << "," << format_number(cells[v.group_cell(g, 0, y)])
+         << "," << format_number(cells[v.group_cell(g, 1, y)]) << "\n";
+  if (!csv.empty()) {
+    std::ofstream f(csv);
+    f << os.str();
+    if (!f) throw std::runtime_error(csv + ": cannot write");
+  } else {
+    std::cout << "# replay of path " << path << ", seed " << seed << ", scenario " << info.scenarios[sc] << ", backend "
+              << be->name() << "\n"
+              << os.str();
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"corridor: Monte Carlo projections of trade and transit through Xinjiang's border ports\n"
+               "(ports, partners, modes and metrics; capacity, disruptions and diversion; several scenarios at once)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "corridor " + corridor_version() + " (" + git_sha() + ")");
+
+  std::string input, output, backend = "auto", maxmem = "auto", quantiles = "0.05,0.10,0.25,0.50,0.75,0.90,0.95";
+  std::string scenario, csv;
+  uint32_t paths = 10000, path = 0;
+  uint64_t seed = 20240101;
+  int threads = 0;
+  double util_threshold = 0.9;
+  bool force = false, quiet = false;
+
+  auto* run = app.add_subcommand("run", "project every scenario of an input and write the statistics to HDF5");
+  run->add_option("input", input, "input HDF5 file (or a folder of CSV tables)")->required();
+  run->add_option("-o,--output", output, "output HDF5 file (netCDF-4 readable)")->required();
+  run->add_option("-n,--paths", paths, "Monte Carlo paths per scenario")->check(CLI::Range(1u, 4000000000u));
+  run->add_option("-s,--seed", seed, "seed of the Philox generator; same seed, same numbers");
+  run->add_option("-b,--backend", backend, "auto (GPU when one works), cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  run->add_option("-t,--threads", threads, "CPU threads (0: all cores)")->check(CLI::Range(0, 4096));
+  run->add_option("--max-memory", maxmem, "memory for path values, e.g. 2G; more passes when short (auto: half of RAM "
+                                          "or 80% of free GPU memory)");
+  run->add_option("--quantiles", quantiles, "comma-separated increasing probabilities");
+  run->add_option("--utilization-threshold", util_threshold, "report P(utilisation >= this)")->check(CLI::Range(0.0, 10.0));
+  run->add_flag("-f,--force", force, "replace an existing output");
+  run->add_flag("-q,--quiet", quiet, "no progress bar or summary");
+
+  auto* rep = app.add_subcommand("replay", "print the year-by-year trajectory of one path, as in a full run");
+  rep->add_option("input", input, "input HDF5 file (or a folder of CSV tables)")->required();
+  rep->add_option("-s,--seed", seed, "seed of the run");
+  rep->add_option("-w,--path", path, "path number (0-based)")->required();
+  rep->add_option("--scenario", scenario, "scenario id (default: the first)");
+  rep->add_option("-b,--backend", backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  rep->add_option("-o,--output", csv, "write CSV here instead of printing");
+
+  std::string dir;
+  auto* imp = app.add_subcommand("import", "turn a folder of CSV tables into an HDF5 input");
+  imp->add_option("dir", dir, "folder of CSV tables (see inputs/README.md)")->required();
+  imp->add_option("-o,--output", output, "HDF5 input to write")->required();
+  imp->add_flag("-f,--force", force, "replace an existing file");
+
+  auto* exp = app.add_subcommand("export", "write the tables of an HDF5 input as CSV files");
+  exp->add_option("input", input, "HDF5 input")->required();
+  exp->add_option("dir", dir, "folder to write")->required();
+
+  auto* val = app.add_subcommand("validate", "check an input and list every problem");
+  val->add_option("input", input, "HDF5 input or folder of CSV tables")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  install_signal_cleanup();
+  try {
+    if (*run)
+      return cmd_run(input, output, paths, seed, backend, threads, maxmem, quantiles, util_threshold, force, quiet);
+    if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv);
+    if (*imp) {
+      if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
+      const Input in = read_csv_dir(dir);
+      validate_input(in);
+      const std::string tmp = output + ".tmp-" + std::to_string(getpid());
+      try {
+        write_h5_input(in, tmp);
+        fs::rename(tmp, output);
+      } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+      }
+      std::printf("imported %s -> %s\n", dir.c_str(), output.c_str());
+      return 0;
+    }
+    if (*exp) {
+      const Input in = read_h5_input(input);
+      write_csv_dir(in, dir);
+      std::printf("exported %s -> %s\n", input.c_str(), dir.c_str());
+      return 0;
+    }
+    if (*val) {
+      const Input in = load_input(input);
+      validate_input(in);
+      std::printf("%s: valid\n", input.c_str());
+      return 0;
+    }
+  } catch (const InputError& e) {
+    for (const auto& l : e.lines) std::fprintf(stderr, "error: %s\n", l.c_str());
+    return kExitInput;
+  } catch (const CLI::ValidationError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

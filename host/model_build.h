@@ -1,0 +1,30 @@
+// Turns a validated Input into the HostModel the backends run, plus the labels
+// the outputs need. All problems are collected and thrown as one InputError.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "input.h"
+
+namespace corridor {
+
+extern const std::vector<std::string> kModes; // rail, road, air, pipeline
+
+struct ModelInfo {
+  std::string title;
+  int base_year = 0, horizon_year = 0;
+  std::vector<int> years;
+  std::vector<std::string> series, series_port, series_partner, series_mode, series_metric, series_unit, series_kind;
+  std::vector<std::string> ports, port_names, port_kinds, partners, partner_names, metrics, metric_units, groups,
+      group_port, group_mode, group_metric, scenarios, scenario_names, targets, target_names, target_metric;
+  std::vector<double> port_lat, port_lon, target_value;
+  // aggregate index of each total: by_partner[p*K+k], by_port[q*K+k], by_mode[m*K+k], total[k]; target t at
+  // target_agg[t]
+  std::vector<int> agg_partner, agg_port, agg_mode, agg_total, target_agg;
+};
+
+void validate_input(const Input& in); // throws InputError listing every problem
+HostModel build_model(const Input& in, ModelInfo& info);
+
+} // namespace corridor

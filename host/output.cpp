@@ -1,0 +1,349 @@
+#include "output.h"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#include "../kernels/stats.h"
+#include "h5.h"
+
+#ifndef CORRIDOR_VERSION
+#define CORRIDOR_VERSION "0.0.0"
+#endif
+#ifndef CORRIDOR_GIT_SHA
+#define CORRIDOR_GIT_SHA "unknown"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace corridor {
+
+std::string git_sha() { return CORRIDOR_GIT_SHA; }
+std::string corridor_version() { return CORRIDOR_VERSION; }
+
+std::string now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string sha256_file(const std::string& path) {
+  std::vector<fs::path> files;
+  if (fs::is_directory(path)) {
+    for (const auto& e : fs::directory_iterator(path))
+      if (e.path().extension() == ".csv") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 16);
+  for (const auto& f : files) {
+    if (files.size() > 1) {
+      const std::string name = f.filename().string() + "\n";
+      EVP_DigestUpdate(ctx, name.data(), name.size());
+    }
+    std::ifstream in(f, std::ios::binary);
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
+    }
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < len; ++i) s += hex[md[i] >> 4], s += hex[md[i] & 15];
+  return s;
+}
+
+// ------------------------------------------------------------ temp files ----
+namespace {
+char g_temp[4096] = {0};
+std::atomic<bool> g_have_temp{false};
+
+extern "C" void on_signal(int sig) {
+  if (g_have_temp.load()) unlink(g_temp);
+  _exit(128 + sig);
+}
+} // namespace
+
+void install_signal_cleanup() {
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+}
+
+namespace {
+
+struct Writer {
+  hid_t file;
+  std::map<std::string, hid_t> scales;
+  std::vector<h5::Id> keep;
+
+  hid_t scale(const std::string& name) { return scales.at(name); }
+
+  void coord_strings(const std::string& name, const std::vector<std::string>& v, const std::string& long_name) {
+    h5::write_strings(file, name, v);
+    finish_coord(name, long_name, "");
+  }
+  void coord_ints(const std::string& name, const std::vector<int>& v, const std::string& long_name,
+                  const std::string& units) {
+    std::vector<long long> w(v.begin(), v.end());
+    h5::write_ints(file, name, {static_cast<hsize_t>(w.size())}, w.data(), false);
+    finish_coord(name, long_name, units);
+  }
+  void coord_doubles(const std::string& name, const std::vector<double>& v, const std::string& long_name,
+                     const std::string& units) {
+    h5::write_doubles(file, name, {static_cast<hsize_t>(v.size())}, v.data(), false);
+    finish_coord(name, long_name, units);
+  }
+  void finish_coord(const std::string& name, const std::string& long_name, const std::string& units) {
+    h5::Id d = h5::check(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
+    h5::check(H5DSset_scale(d, name.c_str()), "H5DSset_scale " + name);
+    h5::write_attr_string(d, "long_name", long_name);
+    if (!units.empty()) h5::write_attr_string(d, "units", units);
+    scales[name] = d.get();
+    keep.push_back(std::move(d));
+  }
+  void attach(const std::string& var, const std::vector<std::string>& dims, const std::string& units,
+              const std::string& long_name) {
+    h5::Id d = h5::check(H5Dopen2(file, var.c_str(), H5P_DEFAULT), "H5Dopen2 " + var);
+    for (size_t i = 0; i < dims.size(); ++i)
+      h5::check(H5DSattach_scale(d, scale(dims[i]), static_cast<unsigned>(i)), "H5DSattach_scale " + var);
+    if (!units.empty()) h5::write_attr_string(d, "units", units);
+    h5::write_attr_string(d, "long_name", long_name);
+  }
+  void strings_var(const std::string& var, const std::vector<std::string>& v, const std::string& dim,
+                   const std::string& long_name) {
+    h5::write_strings(file, var, v);
+    attach(var, {dim}, "", long_name);
+  }
+  void doubles_var(const std::string& var, const std::vector<std::string>& dims, const std::vector<hsize_t>& shape,
+                   const std::vector<double>& data, const std::string& units, const std::string& long_name) {
+    h5::write_doubles(file, var, shape, data.data(), true);
+    attach(var, dims, units, long_name);
+  }
+};
+
+} // namespace
+
+void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,
+                  const RunConfig& cfg, const RunResult& res, const Provenance& prov) {
+  const fs::path target(path);
+  if (fs::exists(target) && !force)
+    throw std::runtime_error(path + ": exists; use --force to replace it");
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir)) throw std::runtime_error(dir.string() + ": no such folder for the output");
+  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
+  std::snprintf(g_temp, sizeof g_temp, "%s", tmp.c_str());
+  g_have_temp = true;
+  try {
+    h5::Quiet quiet;
+    {
+      h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
+      // netCDF-4 readers expect creation order to be tracked
+      h5::check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
+      h5::check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
+      h5::Id file = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), tmp + ": cannot create");
+      Writer w{file.get(), {}, {}};
+      const ModelView v = m.view();
+      const int nq = static_cast<int>(cfg.probs.size()), W = res.width, NS = m.NS, S = m.S, Y = m.Y, G = m.G;
+      const int K = static_cast<int>(info.metrics.size()), P = m.P, Q = m.Q, M = static_cast<int>(kModes.size());
+      const int T = static_cast<int>(info.targets.size());
+      const int C = v.cells();
+      auto st = [&](int sc, int cell, int k) { return res.stats[(static_cast<size_t>(sc) * C + cell) * W + k]; };
+
+      // global attributes
+      h5::write_attr_string(file, "Conventions", "CF-1.8");
+      h5::write_attr_string(file, "title", info.title);
+      h5::write_attr_string(file, "institution", "Corridor");
+      h5::write_attr_string(file, "source", "corridor " + corridor_version() + " Monte Carlo projection");
+      h5::write_attr_string(file, "corridor_version", corridor_version());
+      h5::write_attr_string(file, "git_sha", git_sha());
+      h5::write_attr_uint(file, "seed", prov.seed);
+      h5::write_attr_int(file, "paths", prov.paths);
+      h5::write_attr_string(file, "rng", "philox4x32-10");
+      h5::write_attr_string(file, "backend", prov.backend);
+      h5::write_attr_string(file, "input", prov.input);
+      h5::write_attr_string(file, "input_sha256", prov.input_sha256);
+      h5::write_attr_string(file, "created", prov.created);
+      h5::write_attr_int(file, "base_year", info.base_year);
+      h5::write_attr_int(file, "horizon_year", info.horizon_year);
+      h5::write_attr_double(file, "utilization_threshold", prov.utilization_threshold);
+      h5::write_attr_string(file, "quantile_method", "linear (numpy default, Hyndman-Fan type 7), exact order statistics");
+
+      // coordinates
+      w.coord_strings("scenario", info.scenarios, "scenario");
+      w.coord_strings("series", info.series, "projected series (corridor and metric)");
+      w.coord_ints("year", info.years, "calendar year", "year");
+      w.coord_doubles("quantile", cfg.probs, "probability of the quantile", "1");
+      w.coord_strings("group", info.groups, "capacity group (port, mode, load metric)");
+      w.coord_strings("partner", info.partners, "partner country or transit destination");
+      w.coord_strings("port", info.ports, "Xinjiang border port");
+      w.coord_strings("mode", kModes, "transport mode");
+      w.coord_strings("metric", info.metrics, "metric");
+      w.coord_strings("target", info.targets, "policy target");
+      w.strings_var("scenario_name", info.scenario_names, "scenario", "scenario name");
+      w.strings_var("series_port", info.series_port, "series", "port of the series");
+      w.strings_var("series_partner", info.series_partner, "series", "partner of the series");
+      w.strings_var("series_mode", info.series_mode, "series", "mode of the series");
+      w.strings_var("series_metric", info.series_metric, "series", "metric of the series");
+      w.strings_var("series_unit", info.series_unit, "series", "unit of the series (per year)");
+      w.strings_var("series_kind", info.series_kind, "series", "load or derived");
+      w.strings_var("group_port", info.group_port, "group", "port of the capacity group");
+      w.strings_var("group_mode", info.group_mode, "group", "mode of the capacity group");
+      w.strings_var("group_metric", info.group_metric, "group", "load metric of the capacity group");
+      w.strings_var("port_name", info.port_names, "port", "port name");
+      w.strings_var("port_kind", info.port_kinds, "port", "land, air or pipeline");
+      h5::write_doubles(file, "port_lat", {static_cast<hsize_t>(Q)}, info.port_lat.data(), false);
+      w.attach("port_lat", {"port"}, "degrees_north", "latitude");
+      h5::write_doubles(file, "port_lon", {static_cast<hsize_t>(Q)}, info.port_lon.data(), false);
+      w.attach("port_lon", {"port"}, "degrees_east", "longitude");
+      w.strings_var("partner_name", info.partner_names, "partner", "partner name");
+      w.strings_var("metric_unit", info.metric_units, "metric", "unit of the metric (per year)");
+      w.strings_var("target_name", info.target_names, "target", "target name");
+      w.strings_var("target_metric", info.target_metric, "target", "metric of the target");
+      h5::write_doubles(file, "target_value", {static_cast<hsize_t>(T)}, info.target_value.data(), false);
+      w.attach("target_value", {"target"}, "", "target value (unit of its metric)");
+
+      // series statistics
+      const char* vname[3] = {"demand", "flow", "unserved"};
+      const char* vlong[3] = {"demand", "served flow", "unserved demand"};
+      for (int var = 0; var < 3; ++var) {
+        std::vector<double> mean(static_cast<size_t>(NS) * S * Y), sd(mean.size()), sem(mean.size()),
+            q(mean.size() * nq);
+        for (int sc = 0; sc < NS; ++sc)
+          for (int s = 0; s < S; ++s)
+            for (int y = 0; y < Y; ++y) {
+              const size_t i = (static_cast<size_t>(sc) * S + s) * Y + y;
+              const int cell = v.series_cell(s, var, y);
+              mean[i] = st(sc, cell, 0);
+              sd[i] = st(sc, cell, 1);
+              sem[i] = st(sc, cell, 2);
+              for (int k = 0; k < nq; ++k) q[i * nq + k] = st(sc, cell, 3 + k);
+            }
+        const std::vector<hsize_t> sh3{(hsize_t)NS, (hsize_t)S, (hsize_t)Y};
+        const std::vector<std::string> d3{"scenario", "series", "year"};
+        const std::string units = "series_unit per year";
+        w.doubles_var(std::string(vname[var]) + "_mean", d3, sh3, mean, units, std::string("mean of ") + vlong[var]);
+        w.doubles_var(std::string(vname[var]) + "_sd", d3, sh3, sd, units,
+                      std::string("standard deviation over paths of ") + vlong[var]);
+        w.doubles_var(std::string(vname[var]) + "_sem", d3, sh3, sem, units,
+                      std::string("standard error of the mean of ") + vlong[var]);
+        w.doubles_var(std::string(vname[var]) + "_quantile", {"scenario", "series", "year", "quantile"},
+                      {(hsize_t)NS, (hsize_t)S, (hsize_t)Y, (hsize_t)nq}, q, units,
+                      std::string("quantiles of ") + vlong[var]);
+      }
+      // capacity groups
+      {
+        std::vector<double> uq(static_cast<size_t>(NS) * G * Y * nq), um(static_cast<size_t>(NS) * G * Y),
+            pover(um.size()), pthr(um.size());
+        for (int sc = 0; sc < NS; ++sc)
+          for (int g = 0; g < G; ++g)
+            for (int y = 0; y < Y; ++y) {
+              const size_t i = (static_cast<size_t>(sc) * G + g) * Y + y;
+              um[i] = st(sc, v.group_cell(g, 0, y), 0);
+              pthr[i] = st(sc, v.group_cell(g, 0, y), 3 + nq);
+              pover[i] = st(sc, v.group_cell(g, 1, y), 3 + nq);
+              for (int k = 0; k < nq; ++k) uq[i * nq + k] = st(sc, v.group_cell(g, 0, y), 3 + k);
+            }
+        const std::vector<hsize_t> sh{(hsize_t)NS, (hsize_t)G, (hsize_t)Y};
+        w.doubles_var("utilization_quantile", {"scenario", "group", "year", "quantile"},
+                      {(hsize_t)NS, (hsize_t)G, (hsize_t)Y, (hsize_t)nq}, uq, "1",
+                      "quantiles of utilisation: flow over the capacity left after closures");
+        w.doubles_var("utilization_mean", {"scenario", "group", "year"}, sh, um, "1", "mean utilisation");
+        w.doubles_var("p_over_capacity", {"scenario", "group", "year"}, sh, pover, "1",
+                      "probability that demand exceeds capacity");
+        w.doubles_var("p_utilization_above_threshold", {"scenario", "group", "year"}, sh, pthr, "1",
+                      "probability that utilisation >= the utilization_threshold attribute of the file");
+      }
+      // totals
+      auto totals = [&](const std::string& name, const std::string& dim, int n, const std::vector<int>& idx,
+                        const std::string& what) {
+        std::vector<double> q(static_cast<size_t>(NS) * n * K * Y * nq), mean(static_cast<size_t>(NS) * n * K * Y);
+        for (int sc = 0; sc < NS; ++sc)
+          for (int a = 0; a < n; ++a)
+            for (int k = 0; k < K; ++k)
+              for (int y = 0; y < Y; ++y) {
+                const size_t i = ((static_cast<size_t>(sc) * n + a) * K + k) * Y + y;
+                const int cell = v.agg_cell(idx[a * K + k], y);
+                mean[i] = st(sc, cell, 0);
+                for (int j = 0; j < nq; ++j) q[i * nq + j] = st(sc, cell, 3 + j);
+              }
+        w.doubles_var(name + "_quantile", {"scenario", dim, "metric", "year", "quantile"},
+                      {(hsize_t)NS, (hsize_t)n, (hsize_t)K, (hsize_t)Y, (hsize_t)nq}, q, "metric_unit per year",
+                      "quantiles of total served flow " + what + " (from per-path sums)");
+        w.doubles_var(name + "_mean", {"scenario", dim, "metric", "year"},
+                      {(hsize_t)NS, (hsize_t)n, (hsize_t)K, (hsize_t)Y}, mean, "metric_unit per year",
+                      "mean total served flow " + what);
+      };
+      totals("total_by_partner", "partner", P, info.agg_partner, "by partner");
+      totals("total_by_port", "port", Q, info.agg_port, "by port");
+      totals("total_by_mode", "mode", M, info.agg_mode, "by mode");
+      {
+        std::vector<double> q(static_cast<size_t>(NS) * K * Y * nq), mean(static_cast<size_t>(NS) * K * Y);
+        for (int sc = 0; sc < NS; ++sc)
+          for (int k = 0; k < K; ++k)
+            for (int y = 0; y < Y; ++y) {
+              const size_t i = (static_cast<size_t>(sc) * K + k) * Y + y;
+              const int cell = v.agg_cell(info.agg_total[k], y);
+              mean[i] = st(sc, cell, 0);
+              for (int j = 0; j < nq; ++j) q[i * nq + j] = st(sc, cell, 3 + j);
+            }
+        w.doubles_var("total_quantile", {"scenario", "metric", "year", "quantile"},
+                      {(hsize_t)NS, (hsize_t)K, (hsize_t)Y, (hsize_t)nq}, q, "metric_unit per year",
+                      "quantiles of the Xinjiang total served flow (from per-path sums)");
+        w.doubles_var("total_mean", {"scenario", "metric", "year"}, {(hsize_t)NS, (hsize_t)K, (hsize_t)Y}, mean,
+                      "metric_unit per year", "mean Xinjiang total served flow");
+      }
+      {
+        std::vector<double> p(static_cast<size_t>(NS) * T * Y), q(static_cast<size_t>(NS) * T * Y * nq);
+        for (int sc = 0; sc < NS; ++sc)
+          for (int t = 0; t < T; ++t)
+            for (int y = 0; y < Y; ++y) {
+              const size_t i = (static_cast<size_t>(sc) * T + t) * Y + y;
+              const int cell = v.agg_cell(info.target_agg[t], y);
+              p[i] = st(sc, cell, 3 + nq);
+              for (int j = 0; j < nq; ++j) q[i * nq + j] = st(sc, cell, 3 + j);
+            }
+        w.doubles_var("p_target", {"scenario", "target", "year"}, {(hsize_t)NS, (hsize_t)T, (hsize_t)Y}, p, "1",
+                      "probability that the target's total flow >= target_value");
+        w.doubles_var("target_total_quantile", {"scenario", "target", "year", "quantile"},
+                      {(hsize_t)NS, (hsize_t)T, (hsize_t)Y, (hsize_t)nq}, q, "target metric unit per year",
+                      "quantiles of the total flow the target measures");
+      }
+      w.keep.clear();
+      h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp + ": cannot flush (disk full?)");
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw std::runtime_error(path + ": cannot move the finished output into place: " + ec.message());
+    g_have_temp = false;
+  } catch (...) {
+    g_have_temp = false;
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+} // namespace corridor

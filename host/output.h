@@ -1,0 +1,30 @@
+// The output contract (MODEL.md section 9): HDF5 readable as netCDF-4, with
+// dimension scales, CF-style attributes and provenance. Written to a temporary
+// file in the target folder and renamed into place only when complete.
+#pragma once
+#include <string>
+
+#include "engine.h"
+#include "model_build.h"
+
+namespace corridor {
+
+struct Provenance {
+  std::string backend, input, input_sha256, created;
+  uint64_t seed = 0;
+  uint32_t paths = 0;
+  double utilization_threshold = 0.9;
+};
+
+void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,
+                  const RunConfig& cfg, const RunResult& res, const Provenance& prov);
+
+// Removes any temporary output on SIGINT/SIGTERM and exits 130/143.
+void install_signal_cleanup();
+
+std::string sha256_file(const std::string& path); // of a file, or of a folder's sorted *.csv files
+std::string git_sha();
+std::string corridor_version();
+std::string now_iso8601();
+
+} // namespace corridor

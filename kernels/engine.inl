@@ -1,0 +1,251 @@
+// The launching and reduction code of a run, written once against Thrust and
+// compiled twice: with Thrust's OpenMP system (host/backend_cpu.cpp) and with
+// CUDA (host/backend_cuda.cu). Only the execution policy and the vector type
+// differ, so the CPU tests exercise the code the GPU runs.
+#pragma once
+#include <thrust/copy.h>
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "../host/engine.h"
+#include "stats.h"
+
+CORRIDOR_KERNELS_BEGIN
+namespace engine {
+
+struct ChunkSink {
+  const int* slot;
+  int c0, nc;
+  double* values;
+  long long n;
+  long long path;
+  CORRIDOR_INLINE void emit(int cell, double v) const {
+    const int k = slot[cell] - c0;
+    if (static_cast<unsigned>(k) < static_cast<unsigned>(nc)) values[static_cast<long long>(k) * n + path] = v;
+  }
+};
+
+struct SimulateBatch {
+  ModelView m;
+  uint64_t seed;
+  int sc;
+  long long p0;
+  Scratch scr;
+  const int* slot;
+  int c0, nc;
+  double* values;
+  long long n;
+  CORRIDOR_HD void operator()(long long lane) const {
+    ChunkSink sink{slot, c0, nc, values, n, p0 + lane};
+    simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + lane), scr, lane, sink);
+  }
+};
+
+struct CellStatsGroup {
+  const double* values;
+  long long n;
+  int i0;
+  int nq;
+  const double* probs;
+  const double* thr0;
+  const double* thr1;
+  uint32_t* hist;
+  int32_t* mark;
+  uint64_t* cand;
+  double* out;
+  int width;
+  CORRIDOR_HD void operator()(long long k) const {
+    const long long i = i0 + k;
+    const StatsScratch s{hist + k * kBins, mark + k * kBins, cand + k * kCand};
+    cell_statistics(values + i * n, n, nq, probs, thr0[i], thr1[i], s, out + i * width);
+  }
+};
+
+struct ReplaySink {
+  double* cells;
+  CORRIDOR_INLINE void emit(int cell, double v) const { cells[cell] = v; }
+};
+struct ReplayOne {
+  ModelView m;
+  uint64_t seed;
+  int sc;
+  uint32_t path;
+  Scratch scr;
+  double* cells;
+  CORRIDOR_HD void operator()(long long) const {
+    ReplaySink sink{cells};
+    simulate_path(m, seed, sc, path, scr, 0, sink);
+  }
+};
+
+template <template <class> class Vec> struct Uploaded {
+  Vec<int> i[16];
+  Vec<double> d[40];
+  ModelView v;
+  template <class T> static const T* up(Vec<T>& dst, const std::vector<T>& src) {
+    dst.assign(src.begin(), src.end());
+    return thrust::raw_pointer_cast(dst.data());
+  }
+  explicit Uploaded(const HostModel& h) {
+    v.S = h.S, v.Y = h.Y, v.P = h.P, v.Q = h.Q, v.G = h.G, v.E = h.E, v.A = h.A, v.NS = h.NS;
+    int a = 0, b = 0;
+    v.kind = up(i[a++], h.kind);
+    v.partner = up(i[a++], h.partner);
+    v.port = up(i[a++], h.port);
+    v.mode = up(i[a++], h.mode);
+    v.group = up(i[a++], h.group);
+    v.source = up(i[a++], h.source);
+    v.alt_begin = up(i[a++], h.alt_begin);
+    v.alt_series = up(i[a++], h.alt_series);
+    v.xalt_begin = up(i[a++], h.xalt_begin);
+    v.xalt_series = up(i[a++], h.xalt_series);
+    v.group_port = up(i[a++], h.group_port);
+    v.exp_group = up(i[a++], h.exp_group);
+    v.exp_dist_begin = up(i[a++], h.exp_dist_begin);
+    v.exp_dist_step = up(i[a++], h.exp_dist_step);
+    v.agg_begin = up(i[a++], h.agg_begin);
+    v.agg_id = up(i[a++], h.agg_id);
+    v.base = up(d[b++], h.base);
+    v.mu = up(d[b++], h.mu);
+    v.tau = up(d[b++], h.tau);
+    v.sigma = up(d[b++], h.sigma);
+    v.phi = up(d[b++], h.phi);
+    v.b_region = up(d[b++], h.b_region);
+    v.b_partner = up(d[b++], h.b_partner);
+    v.b_port = up(d[b++], h.b_port);
+    v.exposure = up(d[b++], h.exposure);
+    v.alt_weight = up(d[b++], h.alt_weight);
+    v.xalt_weight = up(d[b++], h.xalt_weight);
+    v.group_capacity = up(d[b++], h.group_capacity);
+    v.group_overload = up(d[b++], h.group_overload);
+    v.exp_add = up(d[b++], h.exp_add);
+    v.exp_dist_cum = up(d[b++], h.exp_dist_cum);
+    v.closure_prob = up(d[b++], h.closure_prob);
+    v.closure_lo = up(d[b++], h.closure_lo);
+    v.closure_hi = up(d[b++], h.closure_hi);
+    v.sc_region_prob = up(d[b++], h.sc_region_prob);
+    v.sc_region_mean = up(d[b++], h.sc_region_mean);
+    v.sc_region_sd = up(d[b++], h.sc_region_sd);
+    v.sc_partner_prob = up(d[b++], h.sc_partner_prob);
+    v.sc_partner_mean = up(d[b++], h.sc_partner_mean);
+    v.sc_partner_sd = up(d[b++], h.sc_partner_sd);
+    v.sc_rho = up(d[b++], h.sc_rho);
+    v.sc_closure_scale = up(d[b++], h.sc_closure_scale);
+    v.sc_friction = up(d[b++], h.sc_friction);
+    v.sc_cross_mode = up(d[b++], h.sc_cross_mode);
+    v.adjust = up(d[b++], h.adjust);
+  }
+};
+
+// lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
+// otherwise at l * size + e (CPU, one path's state in one cache region).
+template <class Policy, template <class> class Vec>
+void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
+         const CellPlan& plan, const RunConfig& cfg, RunResult& res) {
+  const int nq = static_cast<int>(cfg.probs.size());
+  const int width = stats_width(nq);
+  const long long n = cfg.paths;
+  const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint);
+  Uploaded<Vec> up(h);
+  const ModelView& v = up.v;
+  const Layout L(v);
+  const int C = v.cells();
+  const int nstored = static_cast<int>(plan.stored.size());
+
+  Vec<int> slot(plan.slot.begin(), plan.slot.end());
+  Vec<double> probs(cfg.probs.begin(), cfg.probs.end());
+  std::vector<double> t0(nstored), t1(nstored);
+  for (int k = 0; k < nstored; ++k) {
+    t0[k] = plan.thr0[plan.stored[k]];
+    t1[k] = plan.thr1[plan.stored[k]];
+  }
+  Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
+  Vec<double> scratch(static_cast<size_t>(mp.batch) * L.size);
+  Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
+  Vec<uint32_t> hist(static_cast<size_t>(mp.stats_group) * kBins);
+  Vec<int32_t> mark(static_cast<size_t>(mp.stats_group) * kBins);
+  Vec<uint64_t> cand(static_cast<size_t>(mp.stats_group) * kCand);
+  Vec<double> stats(static_cast<size_t>(nstored) * width);
+  const Scratch scr = lane_major ? Scratch{thrust::raw_pointer_cast(scratch.data()), 1, static_cast<long long>(mp.batch)}
+                                 : Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1};
+
+  res.width = width;
+  res.passes = static_cast<int>(mp.passes);
+  res.cells_per_pass = mp.cells_per_pass;
+  res.planned_bytes = mp.bytes;
+  res.stats.assign(static_cast<size_t>(v.NS) * C * width, 0.0);
+  const double total_work = static_cast<double>(v.NS) * mp.passes * (n + 1);
+  double done = 0;
+  std::vector<double> host_stats(static_cast<size_t>(nstored) * width);
+
+  for (int sc = 0; sc < v.NS; ++sc) {
+    for (int c0 = 0; c0 < nstored; c0 += static_cast<int>(mp.cells_per_pass)) {
+      const int nc = std::min<int>(static_cast<int>(mp.cells_per_pass), nstored - c0);
+      for (long long p0 = 0; p0 < n; p0 += static_cast<long long>(mp.batch)) {
+        const long long nb = std::min<long long>(static_cast<long long>(mp.batch), n - p0);
+        SimulateBatch f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
+                        thrust::raw_pointer_cast(values.data()), n};
+        thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
+        done += nb;
+        if (cfg.progress) cfg.progress(done / total_work);
+      }
+      for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp.stats_group)) {
+        const int ng = std::min<int>(static_cast<int>(mp.stats_group), nc - g0);
+        CellStatsGroup f{thrust::raw_pointer_cast(values.data()),
+                         n,
+                         g0,
+                         nq,
+                         thrust::raw_pointer_cast(probs.data()),
+                         thrust::raw_pointer_cast(thr0.data()) + c0,
+                         thrust::raw_pointer_cast(thr1.data()) + c0,
+                         thrust::raw_pointer_cast(hist.data()),
+                         thrust::raw_pointer_cast(mark.data()),
+                         thrust::raw_pointer_cast(cand.data()),
+                         thrust::raw_pointer_cast(stats.data()) + static_cast<long long>(c0) * width,
+                         width};
+        thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(ng), f);
+      }
+      done += 1;
+      if (cfg.progress) cfg.progress(done / total_work);
+    }
+    thrust::copy(stats.begin(), stats.end(), host_stats.begin());
+    double* dst = res.stats.data() + static_cast<size_t>(sc) * C * width;
+    for (int k = 0; k < nstored; ++k)
+      std::copy(host_stats.begin() + static_cast<long long>(k) * width,
+                host_stats.begin() + static_cast<long long>(k + 1) * width,
+                dst + static_cast<long long>(plan.stored[k]) * width);
+    // cells known without storing
+    for (int c = 0; c < C; ++c) {
+      double* o = dst + static_cast<long long>(c) * width;
+      if (plan.kind[c] == CellPlan::kZero) {
+        std::fill(o, o + width, 0.0);
+        o[3 + nq] = 0.0 >= plan.thr0[c] ? 1.0 : 0.0;
+        o[4 + nq] = 0.0 >= plan.thr1[c] ? 1.0 : 0.0;
+      }
+    }
+    for (int c = 0; c < C; ++c)
+      if (plan.kind[c] == CellPlan::kAlias) {
+        const double* srcp = dst + static_cast<long long>(plan.alias_of[c]) * width;
+        std::copy(srcp, srcp + width, dst + static_cast<long long>(c) * width);
+      }
+  }
+}
+
+template <class Policy, template <class> class Vec>
+void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) {
+  Uploaded<Vec> up(h);
+  const Layout L(up.v);
+  Vec<double> scratch(static_cast<size_t>(L.size));
+  Vec<double> out(static_cast<size_t>(up.v.cells()));
+  ReplayOne f{up.v, seed, sc, path, Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1},
+              thrust::raw_pointer_cast(out.data())};
+  thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(1), f);
+  cells.resize(out.size());
+  thrust::copy(out.begin(), out.end(), cells.begin());
+}
+
+} // namespace engine
+CORRIDOR_KERNELS_END

@@ -1,0 +1,64 @@
+// Philox4x32-10 counter-based generator (Salmon et al., SC'11), checked against
+// the Random123 known-answer vectors in tests/test_rng.cpp. Output is a pure
+// function of (counter, key): no state, so nothing depends on threads or launch
+// geometry (MODEL.md section 7).
+#pragma once
+#include "portable.h"
+
+CORRIDOR_KERNELS_BEGIN
+
+struct U32x4 {
+  uint32_t v[4];
+};
+
+CORRIDOR_INLINE void mulhilo32(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
+  const uint64_t p = static_cast<uint64_t>(a) * static_cast<uint64_t>(b);
+  hi = static_cast<uint32_t>(p >> 32);
+  lo = static_cast<uint32_t>(p);
+}
+
+CORRIDOR_INLINE U32x4 philox4x32_10(U32x4 ctr, uint32_t k0, uint32_t k1) {
+  constexpr uint32_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u;
+  constexpr uint32_t W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+#if defined(__CUDACC__)
+#pragma unroll
+#endif
+  for (int r = 0; r < 10; ++r) {
+    uint32_t hi0, lo0, hi1, lo1;
+    mulhilo32(M0, ctr.v[0], hi0, lo0);
+    mulhilo32(M1, ctr.v[2], hi1, lo1);
+    ctr = U32x4{{hi1 ^ ctr.v[1] ^ k0, lo1, hi0 ^ ctr.v[3] ^ k1, lo0}};
+    k0 += W0;
+    k1 += W1;
+  }
+  return ctr;
+}
+
+// Two 32-bit words -> double uniform on the open interval (0, 1), 53 bits.
+CORRIDOR_INLINE double u01_open(uint32_t hi, uint32_t lo) {
+  const uint64_t x = (static_cast<uint64_t>(hi) << 32) | lo;
+  return (static_cast<double>(x >> 11) + 0.5) * 0x1.0p-53;
+}
+
+// What a draw is for: part of the counter, so streams never overlap.
+enum Purpose : uint32_t {
+  kTrend = 1,         // m_s(w), once per path
+  kIdiosyncratic = 2, // e_s(t)
+  kFactor = 3,        // F^R, F^C, F^P
+  kRegionEvent = 4,   // regional shock occurrence and severity
+  kPartnerEvent = 5,  // partner shock occurrence and severity
+  kClosure = 6,       // port closure occurrence and fraction lost
+  kExpansion = 7,     // opening year of a capacity expansion, once per path
+  kIntensity = 8,     // drift of derived-series intensities
+};
+
+// The counter names (index, year step, purpose, path); the key is the seed.
+struct Rng {
+  uint32_t k0, k1;
+  CORRIDOR_INLINE Rng(uint64_t seed) : k0(static_cast<uint32_t>(seed)), k1(static_cast<uint32_t>(seed >> 32)) {}
+  CORRIDOR_INLINE U32x4 block(uint32_t path, uint32_t year, uint32_t purpose, uint32_t index) const {
+    return philox4x32_10(U32x4{{index, year, purpose, path}}, k0, k1);
+  }
+};
+
+CORRIDOR_KERNELS_END

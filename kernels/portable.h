@@ -1,0 +1,20 @@
+// Portability layer for code that both backends compile (ARCHITECTURE.md).
+#pragma once
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define CORRIDOR_HD __host__ __device__
+#define CORRIDOR_INLINE __host__ __device__ __forceinline__
+#else
+#define CORRIDOR_HD
+#define CORRIDOR_INLINE inline
+#endif
+
+// Kernel code lives in a per-compiler inline namespace, so the host and CUDA
+// compilations of the same templates never meet at link time (ODR).
+#if defined(__CUDACC__)
+#define CORRIDOR_KERNELS_BEGIN namespace corridor { inline namespace kernels_cuda {
+#else
+#define CORRIDOR_KERNELS_BEGIN namespace corridor { inline namespace kernels_host {
+#endif
+#define CORRIDOR_KERNELS_END } }
