@@ -25,7 +25,7 @@ public:
     omp_set_num_threads(threads_);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : physical_memory() / 2;
     // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
-    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 8192, 256, m, plan, cfg, out);
+    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 8192, 32, m, plan, cfg, out);
   }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
     engine::replay<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, m, seed, sc, path, cells);

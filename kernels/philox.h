@@ -34,10 +34,11 @@ CORRIDOR_INLINE U32x4 philox4x32_10(U32x4 ctr, uint32_t k0, uint32_t k1) {
   return ctr;
 }
 
-// Two 32-bit words -> double uniform on the open interval (0, 1), 53 bits.
+// Two 32-bit words -> double uniform on the open interval (0, 1): the top 52
+// bits plus one half, so neither 0 nor 1 can come out (inv_normal needs that).
 CORRIDOR_INLINE double u01_open(uint32_t hi, uint32_t lo) {
   const uint64_t x = (static_cast<uint64_t>(hi) << 32) | lo;
-  return (static_cast<double>(x >> 11) + 0.5) * 0x1.0p-53;
+  return (static_cast<double>(x >> 12) + 0.5) * 0x1.0p-52;
 }
 
 // What a draw is for: part of the counter, so streams never overlap.

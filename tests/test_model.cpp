@@ -1,0 +1,227 @@
+// The connectivity model (MODEL.md section 4) checked path by path through the
+// trace hook of simulate_path: conservation, capacity limits, a hand-checked
+// diversion, expansion opening years and aggregates.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "kernels/model.h"
+#include "util.h"
+
+using namespace corridor;
+using namespace corridor::test;
+
+namespace {
+
+struct CellSink {
+  std::vector<double>* cells;
+  void emit(int c, double v) const { (*cells)[c] = v; }
+};
+
+struct Record {
+  std::vector<double> dem, srv, out, in, uns, flow, keff, lim, used, lost, open;
+};
+
+// Copies every per-year quantity out of the scratch lane.
+struct Tracer {
+  const ModelView* m;
+  std::vector<Record>* years;
+  template <class Acc> void year(int, const Acc& X) const {
+    const Layout L(*m);
+    Record r;
+    for (int s = 0; s < m->S; ++s) {
+      r.dem.push_back(X(L.dem + s));
+      r.srv.push_back(X(L.srv + s));
+      r.out.push_back(X(L.out + s));
+      r.in.push_back(X(L.in + s));
+      r.uns.push_back(X(L.uns + s));
+      r.flow.push_back(X(L.flow + s));
+    }
+    for (int g = 0; g < m->G; ++g) {
+      r.keff.push_back(X(L.keff + g));
+      r.lim.push_back(X(L.lim + g));
+      r.used.push_back(X(L.used + g));
+      r.lost.push_back(X(L.lost + g));
+    }
+    for (int e = 0; e < m->E; ++e) r.open.push_back(X(L.open + e));
+    years->push_back(r);
+  }
+};
+
+struct PathRun {
+  std::vector<double> cells;
+  std::vector<Record> years;
+};
+
+PathRun simulate(const HostModel& hm, int sc, uint32_t path, uint64_t seed = 1) {
+  const ModelView v = hm.view();
+  const Layout L(v);
+  std::vector<double> scratch(L.size);
+  PathRun pr;
+  pr.cells.assign(v.cells(), NAN);
+  CellSink sink{&pr.cells};
+  Tracer tr{&v, &pr.years};
+  simulate_path(v, seed, sc, path, Scratch{scratch.data(), L.size, 1}, 0, sink, tr);
+  return pr;
+}
+
+// Two ports A (closes every year, losing exactly half its capacity) and B.
+Input two_ports(double capB, double friction) {
+  Input in = empty_input(2024, 2026);
+  Table& p = in.tables["ports"];
+  p.str["id"][0] = "A";
+  p.num["closure_prob"][0] = 1;
+  p.num["closure_loss_min"][0] = 0.5;
+  p.num["closure_loss_max"][0] = 0.5;
+  add_row(in, "ports", {{"id", "B"}, {"name", "B"}, {"kind", "land"}, {"lat", "44"}, {"lon", "80"}});
+  for (const char* port : {"A", "B"}) {
+    add_row(in, "series", {{"id", std::string("S") + port}, {"port", port}, {"partner", "KAZ"}, {"mode", "road"},
+                           {"metric", "freight"}, {"kind", "load"}, {"base_value", "100"}, {"mu", "0"}});
+    add_row(in, "groups", {{"id", std::string("G") + port}, {"port", port}, {"mode", "road"}, {"metric", "freight"},
+                           {"capacity", port[0] == 'A' ? "100" : std::to_string(capB)}, {"overload", "1"}});
+  }
+  in.tables["scenarios"].num["diversion_friction"][0] = friction;
+  return in;
+}
+
+} // namespace
+
+TEST(Model, ClosureDivertsAKnownAmount) {
+  // A: capacity 100 halved -> serves 50 of 100; excess 50 offered to B, 10% lost on the way.
+  {
+    const HostModel m = build(two_ports(150, 0.1));
+    const PathRun r = simulate(m, 0, 0);
+    const Record& y1 = r.years[1];
+    // demand is exp(log 100) = 100 to within rounding
+    const double tol = 1e-12 * 100;
+    EXPECT_DOUBLE_EQ(y1.keff[0], 50);
+    EXPECT_NEAR(y1.srv[0], 50, tol);
+    EXPECT_NEAR(y1.out[0], 50, tol); // B has 50 spare, 45 arrive
+    EXPECT_NEAR(y1.in[1], 45, tol);
+    EXPECT_EQ(y1.uns[0], 0);
+    EXPECT_NEAR(y1.flow[1], 145, tol);
+    // the base year is observed: no closure
+    EXPECT_DOUBLE_EQ(r.years[0].flow[0], 100);
+  }
+  {
+    // B has only 30 spare: 2/3 of the offer is accepted
+    const HostModel m = build(two_ports(130, 0.1));
+    const PathRun r = simulate(m, 0, 0);
+    const Record& y1 = r.years[1];
+    EXPECT_NEAR(y1.in[1], 30, 1e-10);
+    EXPECT_NEAR(y1.out[0], 100.0 / 3, 1e-10);
+    EXPECT_NEAR(y1.uns[0], 50 - 100.0 / 3, 1e-10);
+    EXPECT_NEAR(y1.flow[1], 130, 1e-10);
+    const ModelView v = m.view();
+    EXPECT_NEAR(r.cells[v.group_cell(1, 0, 1)], 1.0, 1e-12);                 // B fully used
+    EXPECT_DOUBLE_EQ(r.cells[v.group_cell(0, 1, 1)], 1.0);                   // A demand over capacity
+    EXPECT_DOUBLE_EQ(r.cells[v.series_cell(0, kUnserved, 1)], y1.uns[0]);
+  }
+}
+
+TEST(Model, ConservationAndCapacityOverManyPaths) {
+  // the rich model of the backend tests, through its public input
+  Input in = empty_input(2024, 2040);
+  add_row(in, "partners", {{"id", "KGZ"}, {"name", "Kyrgyzstan"}, {"kind", "partner"}});
+  for (int q = 2; q <= 4; ++q)
+    add_row(in, "ports", {{"id", "P" + std::to_string(q)}, {"name", "x"}, {"kind", "land"}, {"lat", "40"},
+                          {"lon", "75"}, {"closure_prob", "0.3"}, {"closure_loss_min", "0"}, {"closure_loss_max", "1"}});
+  int k = 0;
+  for (int q = 1; q <= 4; ++q)
+    for (const char* mode : {"rail", "road"})
+      for (const char* partner : {"KAZ", "KGZ"}) {
+        const std::string port = "P" + std::to_string(q);
+        add_row(in, "series", {{"id", "S" + std::to_string(k++)}, {"port", port}, {"partner", partner}, {"mode", mode},
+                               {"metric", "freight"}, {"kind", "load"}, {"base_value", std::to_string(50 + 13 * k)},
+                               {"mu", "0.08"}, {"tau", "0.05"}, {"sigma", "0.2"}, {"b_region", "0.05"}});
+      }
+  for (int q = 1; q <= 4; ++q)
+    for (const char* mode : {"rail", "road"})
+      if (!(q == 4 && std::string(mode) == "road")) // one series group left uncapacitated
+        add_row(in, "groups", {{"id", "G" + std::to_string(q) + mode}, {"port", "P" + std::to_string(q)},
+                               {"mode", mode}, {"metric", "freight"}, {"capacity", "150"}, {"overload", "1.2"}});
+  in.tables["scenarios"].num["diversion_friction"][0] = 0.15;
+  in.tables["scenarios"].num["cross_mode_share"][0] = 0.5;
+  in.tables["scenarios"].num["region_shock_prob"][0] = 0.2;
+  in.tables["scenarios"].num["region_shock_mean"][0] = 0.5;
+  const HostModel m = build(in);
+  const double fr = 0.15;
+  long diverted_years = 0, unserved_years = 0;
+  for (uint32_t w = 0; w < 2000; ++w) {
+    const PathRun r = simulate(m, 0, w, 77);
+    for (size_t y = 0; y < r.years.size(); ++y) {
+      const Record& R = r.years[y];
+      double out = 0, in_ = 0;
+      for (int s = 0; s < m.S; ++s) {
+        const double tol = 1e-9 * R.dem[s];
+        // demand = served at home + diverted out + unserved
+        ASSERT_NEAR(R.dem[s], R.srv[s] + R.out[s] + R.uns[s], tol) << "path " << w << " year " << y << " series " << s;
+        ASSERT_GE(R.uns[s], -tol);
+        ASSERT_GE(R.out[s], -tol);
+        ASSERT_NEAR(R.flow[s], R.srv[s] + R.in[s], tol);
+        out += R.out[s];
+        in_ += R.in[s];
+        diverted_years += R.out[s] > 0;
+        unserved_years += R.uns[s] > 0;
+      }
+      // what leaves arrives, less the friction share
+      ASSERT_NEAR(in_, out * (1 - fr), 1e-9 * (1 + out));
+      for (int g = 0; g < m.G; ++g) {
+        double f = 0;
+        for (int s = 0; s < m.S; ++s)
+          if (m.group[s] == g) f += R.flow[s];
+        // flows never exceed capacity times the overload factor
+        ASSERT_LE(f, R.lim[g] * (1 + 1e-12) + 1e-9) << "path " << w << " year " << y << " group " << g;
+        ASSERT_NEAR(f, R.used[g], 1e-9 * (1 + f));
+      }
+    }
+  }
+  // the test exercises diversion and unserved demand
+  EXPECT_GT(diverted_years, 1000);
+  EXPECT_GT(unserved_years, 1000);
+}
+
+TEST(Model, ExpansionOpeningYearsFollowTheirDistribution) {
+  Input in = single_series(100, 0.05, 0, 0.05);
+  add_row(in, "groups", {{"id", "G"}, {"port", "P1"}, {"mode", "rail"}, {"metric", "freight"}, {"capacity", "120"}});
+  add_row(in, "expansions", {{"id", "E"}, {"group", "G"}, {"capacity_add", "50"}});
+  const std::map<int, double> p = {{2026, 0.2}, {2028, 0.5}, {2030, 0.25}, {2035, 0.05}};
+  for (const auto& yp : p)
+    add_row(in, "expansion_years", {{"expansion", "E"}, {"year", std::to_string(yp.first)},
+                                    {"probability", std::to_string(yp.second)}});
+  const HostModel m = build(in);
+  std::map<int, int> count;
+  const int n = 20000;
+  for (uint32_t w = 0; w < static_cast<uint32_t>(n); ++w) {
+    const PathRun r = simulate(m, 0, w);
+    const int open = 2024 + static_cast<int>(r.years[0].open[0]);
+    ++count[open];
+    // capacity steps up in the opening year, not before
+    for (size_t y = 1; y < r.years.size(); ++y)
+      ASSERT_DOUBLE_EQ(r.years[y].keff[0], 2024 + static_cast<int>(y) >= open ? 170.0 : 120.0);
+  }
+  for (const auto& yp : p) {
+    const double se = std::sqrt(yp.second * (1 - yp.second) / n);
+    EXPECT_NEAR(count[yp.first] / static_cast<double>(n), yp.second, 4 * se) << yp.first;
+  }
+  EXPECT_EQ(count.size(), p.size());
+}
+
+TEST(Model, AggregatesArePerPathSums) {
+  Input in = two_ports(140, 0.05);
+  add_row(in, "targets", {{"id", "T"}, {"name", "both"}, {"metric", "freight"}, {"ports", "A|B"}, {"value", "150"}});
+  ModelInfo info;
+  const HostModel m = build(in, &info);
+  const ModelView v = m.view();
+  for (uint32_t w = 0; w < 50; ++w) {
+    const PathRun r = simulate(m, 0, w);
+    for (int y = 0; y < m.Y; ++y) {
+      const double a = r.cells[v.series_cell(0, kFlow, y)], b = r.cells[v.series_cell(1, kFlow, y)];
+      EXPECT_EQ(r.cells[v.agg_cell(info.agg_total[0], y)], a + b);
+      EXPECT_EQ(r.cells[v.agg_cell(info.target_agg[0], y)], a + b);
+      EXPECT_EQ(r.cells[v.agg_cell(info.agg_port[0], y)], a);
+      EXPECT_EQ(r.cells[v.agg_cell(info.agg_partner[0], y)], a + b);
+    }
+  }
+}
