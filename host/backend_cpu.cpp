@@ -1,15 +1,49 @@
 // CPU backend: the engine compiled with Thrust's OpenMP system.
 #include <omp.h>
 #include <thrust/system/omp/execution_policy.h>
-#include <thrust/system/omp/vector.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <cstdlib>
+#include <new>
+#include <vector>
 
 #include "../kernels/engine.inl"
 
 namespace corridor {
 namespace {
 
-template <class T> using OmpVector = thrust::omp::vector<T>;
+// Buffers of the CPU backend: std::vector memory that is not value-initialised
+// (the engine writes every element it reads) and sits on transparent huge pages
+// where the kernel allows it. The per-cell value arrays are written with a
+// stride of one array per cell, so 4 KiB pages would cost a TLB miss per store
+// and a page fault per first touch. The algorithms still run on Thrust's
+// OpenMP system: the engine passes thrust::omp::par explicitly.
+template <class T> struct BufferAllocator {
+  using value_type = T;
+  BufferAllocator() = default;
+  template <class U> BufferAllocator(const BufferAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    constexpr std::size_t huge = std::size_t(2) << 20;
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < huge) {
+      if (void* p = std::malloc(bytes ? bytes : 1)) return static_cast<T*>(p);
+      throw std::bad_alloc();
+    }
+    void* p = std::aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
+    if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U> void construct(U*) {} // default-initialise: no zero fill
+  template <class U, class... A> void construct(U* p, A&&... a) { ::new (static_cast<void*>(p)) U(std::forward<A>(a)...); }
+  template <class U> bool operator==(const BufferAllocator<U>&) const { return true; }
+  template <class U> bool operator!=(const BufferAllocator<U>&) const { return false; }
+};
+template <class T> using OmpVector = std::vector<T, BufferAllocator<T>>;
 
 uint64_t physical_memory() {
   const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);

@@ -57,6 +57,8 @@ struct RunResult {
   int passes = 0;           // simulation passes per scenario
   uint64_t cells_per_pass = 0;
   uint64_t planned_bytes = 0;
+  double simulate_seconds = 0; // wall time in simulation launches (all passes)
+  double stats_seconds = 0;    // wall time in statistics launches
 };
 
 class Backend {

@@ -138,6 +138,8 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
                 static_cast<unsigned long long>(res.cells_per_pass), plan.stored.size());
     std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", sim_s,
                 cell_years / sim_s, total_s);
+    std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s\n", res.simulate_seconds,
+                res.stats_seconds, sim_s - res.simulate_seconds - res.stats_seconds);
     std::printf("  wrote %s\n", output.c_str());
   }
   return 0;

@@ -8,6 +8,7 @@
 #include <thrust/iterator/counting_iterator.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "../host/engine.h"
@@ -184,6 +185,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   for (int sc = 0; sc < v.NS; ++sc) {
     for (int c0 = 0; c0 < nstored; c0 += static_cast<int>(mp.cells_per_pass)) {
       const int nc = std::min<int>(static_cast<int>(mp.cells_per_pass), nstored - c0);
+      auto t0 = std::chrono::steady_clock::now();
       for (long long p0 = 0; p0 < n; p0 += static_cast<long long>(mp.batch)) {
         const long long nb = std::min<long long>(static_cast<long long>(mp.batch), n - p0);
         SimulateBatch f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
@@ -192,6 +194,8 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
         done += nb;
         if (cfg.progress) cfg.progress(done / total_work);
       }
+      auto t1 = std::chrono::steady_clock::now();
+      res.simulate_seconds += std::chrono::duration<double>(t1 - t0).count();
       for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp.stats_group)) {
         const int ng = std::min<int>(static_cast<int>(mp.stats_group), nc - g0);
         CellStatsGroup f{thrust::raw_pointer_cast(values.data()),
@@ -208,6 +212,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
                          width};
         thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(ng), f);
       }
+      res.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
       done += 1;
       if (cfg.progress) cfg.progress(done / total_work);
     }

@@ -14,7 +14,7 @@ CORRIDOR_KERNELS_BEGIN
 
 constexpr int kSumBlock = 1024;
 constexpr int kBins = 4096;      // histogram bins per pass
-constexpr int kCand = 16384;     // candidate keys sorted exactly
+constexpr int kCand = 16384;     // candidate keys sorted exactly (>= 2 * kBins: see select_rank)
 constexpr int kMaxQuantiles = 32;
 
 // Output layout of one cell: mean, sd, sem, quantiles..., P(x >= thr0), P(x >= thr1).
@@ -71,8 +71,10 @@ CORRIDOR_INLINE double lerp_np(double a, double b, double t) {
 }
 
 // Key of the element of rank r (0-based) among keys in [a, b], given that
-// `below` elements have keys < a. Narrows [a, b] by histogram passes until the
-// bin holding r is small enough to sort.
+// `below` elements have keys < a. Each histogram pass also finds the smallest
+// and largest key of every bin (kept in cand, free until the final collect),
+// so the range shrinks to the keys present: a run of ties ends the search at
+// once, and a clustered bin is split at full resolution on the next pass.
 CORRIDOR_INLINE uint64_t select_rank(const double* x, long long n, long long r, uint64_t a, uint64_t b,
                                      long long below, const StatsScratch& s) {
   for (;;) {
@@ -80,20 +82,27 @@ CORRIDOR_INLINE uint64_t select_rank(const double* x, long long n, long long r, 
     const int bl = bit_length(b - a);
     const int shift = bl > 12 ? bl - 12 : 0;
     const long long nb = static_cast<long long>((b - a) >> shift) + 1;
-    for (long long j = 0; j < nb; ++j) s.hist[j] = 0;
+    for (long long j = 0; j < nb; ++j) {
+      s.hist[j] = 0;
+      s.cand[2 * j] = ~uint64_t(0);
+      s.cand[2 * j + 1] = 0;
+    }
     for (long long i = 0; i < n; ++i) {
       const uint64_t k = order_key(x[i]);
-      if (k >= a && k <= b) ++s.hist[(k - a) >> shift];
+      if (k >= a && k <= b) {
+        const long long j = static_cast<long long>((k - a) >> shift);
+        ++s.hist[j];
+        s.cand[2 * j] = k < s.cand[2 * j] ? k : s.cand[2 * j];
+        s.cand[2 * j + 1] = k > s.cand[2 * j + 1] ? k : s.cand[2 * j + 1];
+      }
     }
     long long j = 0, cum = below;
     while (cum + s.hist[j] <= r) cum += s.hist[j++];
-    const uint64_t na = a + (static_cast<uint64_t>(j) << shift);
-    const uint64_t span = (shift == 0) ? 0 : ((uint64_t(1) << shift) - 1);
-    const uint64_t nbk = (b - na > span) ? na + span : b;
     below = cum;
-    a = na;
-    b = nbk;
-    if (s.hist[j] <= static_cast<uint32_t>(kCand) && a != b) {
+    a = s.cand[2 * j];
+    b = s.cand[2 * j + 1];
+    if (a == b) return a;
+    if (s.hist[j] <= static_cast<uint32_t>(kCand)) {
       int m = 0;
       for (long long i = 0; i < n; ++i) {
         const uint64_t k = order_key(x[i]);
@@ -111,7 +120,11 @@ CORRIDOR_INLINE void cell_statistics(const double* x, long long n, int nq, const
   // mean and exceedances
   double total = 0.0;
   long long c0 = 0, c1 = 0;
-  uint64_t kmin = ~uint64_t(0), kmax = 0;
+  // smallest and largest key with their counts, and the next distinct ones:
+  // ties at the extremes (zeros of unserved demand, 0/1 indicators,
+  // utilisation at its cap) are counted here and kept out of the histogram
+  uint64_t kmin = ~uint64_t(0), kmax = 0, kmin2 = ~uint64_t(0), kmax2 = 0;
+  long long nmin = 0, nmax = 0;
   for (long long b0 = 0; b0 < n; b0 += kSumBlock) {
     const long long b1 = b0 + kSumBlock < n ? b0 + kSumBlock : n;
     double part = 0.0;
@@ -121,8 +134,24 @@ CORRIDOR_INLINE void cell_statistics(const double* x, long long n, int nq, const
       c0 += v >= thr0;
       c1 += v >= thr1;
       const uint64_t k = order_key(v);
-      kmin = k < kmin ? k : kmin;
-      kmax = k > kmax ? k : kmax;
+      if (k < kmin) {
+        kmin2 = kmin;
+        kmin = k;
+        nmin = 1;
+      } else if (k == kmin) {
+        ++nmin;
+      } else if (k < kmin2) {
+        kmin2 = k;
+      }
+      if (k > kmax) {
+        kmax2 = kmax;
+        kmax = k;
+        nmax = 1;
+      } else if (k == kmax) {
+        ++nmax;
+      } else if (k > kmax2) {
+        kmax2 = k;
+      }
     }
     total += part;
   }
@@ -158,22 +187,39 @@ CORRIDOR_INLINE void cell_statistics(const double* x, long long n, int nq, const
     if (nr == 0 || rank[nr - 1] != lo) rank[nr++] = lo;
     if (rank[nr - 1] != hi) rank[nr++] = hi;
   }
-  if (kmin == kmax) {
-    for (int i = 0; i < nr; ++i) key[i] = kmin;
-  } else {
-    // one shared histogram over [kmin, kmax]
-    const int bl = bit_length(kmax - kmin);
+  // ranks among the minimum or maximum ties are known; the rest lie in the
+  // interior [kmin2, kmax2], with nmin elements below it
+  bool interior = false;
+  for (int i = 0; i < nr; ++i) {
+    if (rank[i] < nmin) {
+      key[i] = kmin;
+    } else if (rank[i] >= n - nmax) {
+      key[i] = kmax;
+    } else {
+      key[i] = 0;
+      interior = true;
+    }
+  }
+  if (interior) {
+    // one shared histogram over [kmin2, kmax2]
+    const uint64_t lo = kmin2, hi = kmax2;
+    const int bl = bit_length(hi - lo);
     const int shift = bl > 12 ? bl - 12 : 0;
-    const long long nb = static_cast<long long>((kmax - kmin) >> shift) + 1;
+    const long long nb = static_cast<long long>((hi - lo) >> shift) + 1;
     for (long long j = 0; j < nb; ++j) {
       s.hist[j] = 0;
       s.mark[j] = -1;
     }
-    for (long long i = 0; i < n; ++i) ++s.hist[(order_key(x[i]) - kmin) >> shift];
+    for (long long i = 0; i < n; ++i) {
+      const uint64_t k = order_key(x[i]);
+      if (k >= lo && k <= hi) ++s.hist[(k - lo) >> shift];
+    }
     long long bin_of[2 * kMaxQuantiles], below_of[2 * kMaxQuantiles];
     {
-      long long j = 0, cum = 0;
+      long long j = 0, cum = nmin;
       for (int i = 0; i < nr; ++i) {
+        bin_of[i] = -1;
+        if (rank[i] < nmin || rank[i] >= n - nmax) continue;
         while (cum + s.hist[j] <= rank[i]) cum += s.hist[j++];
         bin_of[i] = j;
         below_of[i] = cum;
@@ -183,7 +229,7 @@ CORRIDOR_INLINE void cell_statistics(const double* x, long long n, int nq, const
     int used = 0;
     for (int i = 0; i < nr; ++i) {
       const long long j = bin_of[i];
-      if (s.mark[j] >= 0 || s.mark[j] == -2) continue;
+      if (j < 0 || s.mark[j] >= 0 || s.mark[j] == -2) continue;
       const int c = static_cast<int>(s.hist[j] < uint32_t(kCand) ? s.hist[j] : kCand);
       if (s.hist[j] <= uint32_t(kCand) && used + c <= kCand) {
         s.mark[j] = used;
@@ -195,24 +241,26 @@ CORRIDOR_INLINE void cell_statistics(const double* x, long long n, int nq, const
     // collect: hist[j] becomes the write cursor of marked bin j
     for (long long j = 0; j < nb; ++j)
       if (s.mark[j] >= 0) s.hist[j] = static_cast<uint32_t>(s.mark[j]);
-    for (long long i = 0; i < n; ++i) {
-      const uint64_t k = order_key(x[i]);
-      const long long j = static_cast<long long>((k - kmin) >> shift);
-      if (s.mark[j] >= 0) s.cand[s.hist[j]++] = k;
-    }
+    if (used > 0)
+      for (long long i = 0; i < n; ++i) {
+        const uint64_t k = order_key(x[i]);
+        if (k < lo || k > hi) continue;
+        const long long j = static_cast<long long>((k - lo) >> shift);
+        if (s.mark[j] >= 0) s.cand[s.hist[j]++] = k;
+      }
     for (long long j = 0; j < nb; ++j)
       if (s.mark[j] >= 0) heap_sort(s.cand + s.mark[j], static_cast<int>(s.hist[j] - s.mark[j]));
     for (int i = 0; i < nr; ++i) {
       const long long j = bin_of[i];
-      if (s.mark[j] >= 0) key[i] = s.cand[s.mark[j] + (rank[i] - below_of[i])];
+      if (j >= 0 && s.mark[j] >= 0) key[i] = s.cand[s.mark[j] + (rank[i] - below_of[i])];
     }
     // heavy bins: refine each remaining rank on its own (reuses hist and cand)
     for (int i = 0; i < nr; ++i) {
       const long long j = bin_of[i];
-      if (s.mark[j] != -2) continue;
-      const uint64_t a = kmin + (static_cast<uint64_t>(j) << shift);
+      if (j < 0 || s.mark[j] != -2) continue;
+      const uint64_t a = lo + (static_cast<uint64_t>(j) << shift);
       const uint64_t span = shift == 0 ? 0 : ((uint64_t(1) << shift) - 1);
-      const uint64_t b = (kmax - a > span) ? a + span : kmax;
+      const uint64_t b = (hi - a > span) ? a + span : hi;
       key[i] = select_rank(x, n, rank[i], a, b, below_of[i], s);
     }
   }

@@ -94,7 +94,25 @@ def statistics(x, probs):
     return x.mean(axis=0), sd, sd / np.sqrt(n), np.quantile(x, probs, axis=0)
 
 
-if __name__ == "__main__":
+def main():
+    """reference_numpy.py INPUT.h5 PATHS [SEED]: times demand simulation plus
+    statistics of every scenario and prints one line of figures (scripts/bench)."""
+    import resource
+    import time
     model = load(sys.argv[1])
-    d = simulate_demand(model, 0, int(sys.argv[2]) if len(sys.argv) > 2 else 1000, 1)
-    print(d.mean(axis=0)[:, -1])
+    paths = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    probs = np.array([0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95])
+    t0 = time.perf_counter()
+    for k in range(model["NS"]):
+        x = simulate_demand(model, k, paths, seed + k)
+        statistics(x, probs)
+        del x
+    dt = time.perf_counter() - t0
+    cells = paths * model["S"] * model["Y"] * model["NS"]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(f"numpy paths {paths} seconds {dt:.3f} cell_years_per_s {cells / dt:.4g} peak_rss_mb {rss:.0f}")
+
+
+if __name__ == "__main__":
+    main()

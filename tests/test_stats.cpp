@@ -23,16 +23,18 @@ const double kProbs[] = {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99,
 TEST(Stats, QuantilesAreExactOrderStatistics) {
   Buffers b;
   std::mt19937_64 g(3);
-  for (int trial = 0; trial < 120; ++trial) {
-    const long long n = 1 + static_cast<long long>(g() % (trial < 40 ? 40 : 200000));
+  for (int trial = 0; trial < 140; ++trial) {
+    const long long n = 1 + static_cast<long long>(g() % (trial < 42 ? 40 : 200000));
     std::vector<double> x(n);
-    const int kind = trial % 5;
+    const int kind = trial % 7;
     for (auto& v : x) {
       const double z = std::normal_distribution<double>()(g);
       v = kind == 0 ? std::exp(z)                           // lognormal
           : kind == 1 ? std::floor(3 * z)                   // heavy ties
           : kind == 2 ? (g() % 10 == 0 ? z : 0.0)           // mostly zeros
           : kind == 3 ? z * 1e-300                           // subnormal range
+          : kind == 5 ? (z > 0.8 ? 1.0 : 0.0)                // 0/1 indicator
+          : kind == 6 ? (z < -0.5 ? 0.0 : std::min(std::exp(z), 1.3)) // ties at both ends
                       : (g() % 2 ? -0.0 : 0.0) + 1e6 * z;   // signs
     }
     std::vector<double> out(stats_width(11));
