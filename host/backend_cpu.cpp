@@ -61,6 +61,11 @@ public:
     // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
     engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 8192, 32, m, plan, cfg, out);
   }
+  void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
+                   std::vector<double>& rho) override {
+    omp_set_num_threads(threads_);
+    engine::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho);
+  }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
     engine::replay<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, m, seed, sc, path, cells);
   }

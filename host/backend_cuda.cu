@@ -26,6 +26,10 @@ public:
     engine::run<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, budget, 1u << 20, 8192, m, plan,
                                                          cfg, out);
   }
+  void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
+                   std::vector<double>& rho) override {
+    engine::sensitivity<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, 1u << 18, m, spec, cfg, rho);
+  }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
     engine::replay<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, m, seed, sc, path, cells);
   }

@@ -45,19 +45,26 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   p.thr0.assign(C, inf);
   p.thr1.assign(C, inf);
   // a load series is constrained when it uses capacity or can receive diverted flow
-  std::vector<char> constrained(m.S, 0);
+  // only a series with capacity can have excess (unserved or diverted out);
+  // only an alternative of another series can receive diverted flow
+  std::vector<char> capped(m.S, 0), receives(m.S, 0);
   for (int s = 0; s < m.S; ++s) {
-    if (m.kind[s] == kLoad && m.group[s] >= 0) constrained[s] = 1;
-    for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k) constrained[m.alt_series[k]] = 1;
-    for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k) constrained[m.xalt_series[k]] = 1;
+    if (m.kind[s] == kLoad && m.group[s] >= 0) capped[s] = 1;
+    for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k) receives[m.alt_series[k]] = 1;
+    for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k) receives[m.xalt_series[k]] = 1;
   }
   for (int s = 0; s < m.S; ++s) {
     const int l = m.kind[s] == kLoad ? s : m.source[s];
-    if (constrained[l]) continue;
     for (int y = 0; y < m.Y; ++y) {
-      p.kind[v.series_cell(s, kFlow, y)] = CellPlan::kAlias;
-      p.alias_of[v.series_cell(s, kFlow, y)] = v.series_cell(s, kDemand, y);
-      p.kind[v.series_cell(s, kUnserved, y)] = CellPlan::kZero;
+      if (!capped[l]) {
+        p.kind[v.series_cell(s, kUnserved, y)] = CellPlan::kZero;
+        p.kind[v.series_cell(s, kDivertedOut, y)] = CellPlan::kZero;
+      }
+      if (!receives[l]) p.kind[v.series_cell(s, kDivertedIn, y)] = CellPlan::kZero;
+      if (!capped[l] && !receives[l]) {
+        p.kind[v.series_cell(s, kFlow, y)] = CellPlan::kAlias;
+        p.alias_of[v.series_cell(s, kFlow, y)] = v.series_cell(s, kDemand, y);
+      }
     }
   }
   for (int g = 0; g < m.G; ++g)

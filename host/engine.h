@@ -61,15 +61,47 @@ struct RunResult {
   double stats_seconds = 0;    // wall time in statistics launches
 };
 
+// Sensitivity (MODEL.md section 6): Spearman rank correlation, over the first
+// `paths` paths of each scenario, of path-level drivers with chosen responses.
+// A driver is a scratch element of simulate_path read after the last year
+// (see Layout): a trend growth draw, an opening year, an event count.
+struct SensitivitySpec {
+  uint32_t paths = 0; // 0: no sensitivity
+  std::vector<long long> driver_elem;
+  std::vector<std::string> driver_name, driver_kind;
+  std::vector<int> response_cell; // cells of a scenario (ModelView cell ids)
+  std::vector<std::string> response_name;
+  int D() const { return static_cast<int>(driver_elem.size()); }
+  int K() const { return static_cast<int>(response_cell.size()); }
+};
+constexpr uint32_t kMaxSensitivityPaths = 1000000; // keeps the integer rank sums exact
+
 class Backend {
 public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;        // "cpu" or "cuda"
   virtual std::string description() const = 0; // e.g. device name, threads
   virtual void run(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, RunResult& out) = 0;
-  // One path of one scenario with every year's values, as in a run.
+  // One path of one scenario with every year's values, as in a run: the
+  // scenario's cells (ModelView::cells()), then per year and capacity group
+  // kGroupTrace values (see replay_group_trace), then each expansion's opening
+  // year as an offset from the base year (a large number: after the horizon).
   virtual void replay(const HostModel& m, uint64_t seed, int scenario, uint32_t path, std::vector<double>& cells) = 0;
+  // rho[(scenario * D + d) * K + k]; NaN where a driver or response is constant.
+  virtual void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
+                           std::vector<double>& rho) = 0;
 };
+
+// Per (year, group) in a replay: nominal capacity (with the expansions open),
+// share of the year lost to a closure, capacity left, demand (load), flow.
+constexpr int kGroupTrace = 5;
+inline long long replay_group_trace(const ModelView& v, int y, int g) {
+  return v.cells() + (static_cast<long long>(y) * v.G + g) * kGroupTrace;
+}
+inline long long replay_open_year(const ModelView& v, int e) {
+  return v.cells() + static_cast<long long>(v.Y) * v.G * kGroupTrace + e;
+}
+inline long long replay_size(const ModelView& v) { return replay_open_year(v, v.E); }
 
 std::unique_ptr<Backend> make_cpu_backend(int threads);
 // Throws std::runtime_error with a clear message when CUDA is not built in or

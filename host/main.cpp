@@ -99,7 +99,7 @@ private:
 
 int cmd_run(const std::string& input, const std::string& output, uint32_t paths, uint64_t seed,
             const std::string& backend, int threads, const std::string& maxmem, const std::string& quantiles,
-            double util_threshold, bool force, bool quiet) {
+            double util_threshold, bool force, bool quiet, uint32_t sens_paths, int sens_year) {
   RunConfig cfg;
   cfg.paths = paths;
   cfg.seed = seed;
@@ -119,6 +119,15 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
   be->run(m, plan, cfg, res);
   const double sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   Provenance prov;
+  if (sens_year == 0) sens_year = info.horizon_year;
+  if (sens_year <= info.base_year || sens_year > info.horizon_year)
+    throw std::runtime_error("--sensitivity-year: " + std::to_string(sens_year) + " is not a projected year (" +
+                             std::to_string(info.base_year + 1) + "-" + std::to_string(info.horizon_year) + ")");
+  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(sens_paths, paths));
+  const auto ts = std::chrono::steady_clock::now();
+  if (sens.paths > 0) be->sensitivity(m, sens, cfg, prov.sensitivity_rho);
+  const double sens_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
+  prov.sensitivity = &sens;
   prov.backend = be->name();
   prov.input = fs::path(input).filename().string();
   prov.input_sha256 = sha256_file(input);
@@ -138,8 +147,9 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
                 static_cast<unsigned long long>(res.cells_per_pass), plan.stored.size());
     std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", sim_s,
                 cell_years / sim_s, total_s);
-    std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s\n", res.simulate_seconds,
-                res.stats_seconds, sim_s - res.simulate_seconds - res.stats_seconds);
+    std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s; sensitivity (%u paths) %.2f s\n",
+                res.simulate_seconds, res.stats_seconds, sim_s - res.simulate_seconds - res.stats_seconds, sens.paths,
+                sens_s);
     std::printf("  wrote %s\n", output.c_str());
   }
   return 0;
@@ -161,17 +171,27 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
   be->replay(m, seed, sc, path, cells);
   const ModelView v = m.view();
   std::ostringstream os;
-  os << "kind,id,year,demand,flow,unserved\n";
+  os << "kind,id,year,demand,flow,unserved,diverted_out,diverted_in\n";
   for (int s = 0; s < m.S; ++s)
-    for (int y = 0; y < m.Y; ++y)
-      os << "series," << info.series[s] << "," << info.years[y] << "," << format_number(cells[v.series_cell(s, kDemand, y)])
-         << "," << format_number(cells[v.series_cell(s, kFlow, y)]) << ","
-         << format_number(cells[v.series_cell(s, kUnserved, y)]) << "\n";
-  os << "\nkind,id,year,utilization,demand_over_capacity\n";
+    for (int y = 0; y < m.Y; ++y) {
+      os << "series," << info.series[s] << "," << info.years[y];
+      for (int var = 0; var < kSeriesVars; ++var) os << "," << format_number(cells[v.series_cell(s, var, y)]);
+      os << "\n";
+    }
+  os << "\nkind,id,year,capacity,closure_share_lost,capacity_left,demand,flow,utilization,demand_over_capacity\n";
   for (int g = 0; g < m.G; ++g)
-    for (int y = 0; y < m.Y; ++y)
-      os << "group," << info.groups[g] << "," << info.years[y] << "," << format_number(cells[v.group_cell(g, 0, y)])
-         << "," << format_number(cells[v.group_cell(g, 1, y)]) << "\n";
+    for (int y = 0; y < m.Y; ++y) {
+      os << "group," << info.groups[g] << "," << info.years[y];
+      for (int k = 0; k < kGroupTrace; ++k) os << "," << format_number(cells[replay_group_trace(v, y, g) + k]);
+      os << "," << format_number(cells[v.group_cell(g, 0, y)]) << "," << format_number(cells[v.group_cell(g, 1, y)])
+         << "\n";
+    }
+  os << "\nkind,id,opening_year\n";
+  for (int e = 0; e < m.E; ++e) {
+    const double off = cells[replay_open_year(v, e)];
+    os << "expansion," << info.expansions[e] << ","
+       << (off < m.Y ? std::to_string(info.years[0] + static_cast<int>(off)) : std::string("after horizon")) << "\n";
+  }
   if (!csv.empty()) {
     std::ofstream f(csv);
     f << os.str();
@@ -194,7 +214,8 @@ int main(int argc, char** argv) {
 
   std::string input, output, backend = "auto", maxmem = "auto", quantiles = "0.05,0.10,0.25,0.50,0.75,0.90,0.95";
   std::string scenario, csv;
-  uint32_t paths = 10000, path = 0;
+  uint32_t paths = 10000, path = 0, sens_paths = 20000;
+  int sens_year = 0;
   uint64_t seed = 20240101;
   int threads = 0;
   double util_threshold = 0.9;
@@ -212,6 +233,10 @@ int main(int argc, char** argv) {
                                           "or 80% of free GPU memory)");
   run->add_option("--quantiles", quantiles, "comma-separated increasing probabilities");
   run->add_option("--utilization-threshold", util_threshold, "report P(utilisation >= this)")->check(CLI::Range(0.0, 10.0));
+  run->add_option("--sensitivity-paths", sens_paths,
+                  "paths (the first ones) for the rank correlations of drivers with outputs; 0: none")
+      ->check(CLI::Range(0u, kMaxSensitivityPaths));
+  run->add_option("--sensitivity-year", sens_year, "year of the sensitivity responses (default: the horizon)");
   run->add_flag("-f,--force", force, "replace an existing output");
   run->add_flag("-q,--quiet", quiet, "no progress bar or summary");
 
@@ -244,7 +269,8 @@ int main(int argc, char** argv) {
   install_signal_cleanup();
   try {
     if (*run)
-      return cmd_run(input, output, paths, seed, backend, threads, maxmem, quantiles, util_threshold, force, quiet);
+      return cmd_run(input, output, paths, seed, backend, threads, maxmem, quantiles, util_threshold, force, quiet,
+                     sens_paths, sens_year);
     if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv);
     if (*imp) {
       if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");

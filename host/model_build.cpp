@@ -344,6 +344,7 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
   info.group_metric = groups.str.at("metric");
   info.scenarios = scen.str.at("id");
   info.scenario_names = scen.str.at("name");
+  info.expansions = exps.str.at("id");
 
   m.kind = s_kind;
   m.partner = s_partner;
@@ -487,5 +488,47 @@ void validate_input(const Input& in) {
   build(in, info, false);
 }
 HostModel build_model(const Input& in, ModelInfo& info) { return build(in, info, true); }
+
+} // namespace corridor
+
+namespace corridor {
+
+SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info, int year, uint32_t paths) {
+  const ModelView v = m.view();
+  const Layout L(v);
+  SensitivitySpec sp;
+  sp.paths = paths;
+  if (paths == 0) return sp;
+  auto add = [&](long long e, const std::string& name, const std::string& kind) {
+    sp.driver_elem.push_back(e);
+    sp.driver_name.push_back(name);
+    sp.driver_kind.push_back(kind);
+  };
+  for (int s = 0; s < m.S; ++s)
+    if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.m + s, "trend growth " + info.series[s], "growth_draw");
+  for (int e = 0; e < m.E; ++e) add(L.open + e, "opening year " + info.expansions[e], "opening_year");
+  auto any_positive = [](const std::vector<double>& x) {
+    for (double a : x)
+      if (a > 0) return true;
+    return false;
+  };
+  if (any_positive(m.sc_region_prob)) add(L.cnt, "regional shocks", "shock_count");
+  if (any_positive(m.sc_partner_prob))
+    for (int p = 0; p < m.P; ++p) add(L.cnt + 1 + p, "shocks " + info.partners[p], "shock_count");
+  std::vector<char> has_group(m.Q, 0);
+  for (int g = 0; g < m.G; ++g) has_group[m.group_port[g]] = 1;
+  for (int q = 0; q < m.Q; ++q)
+    if (has_group[q] && m.closure_prob[q] > 0) add(L.cnt + 1 + m.P + q, "closures " + info.ports[q], "closure_count");
+  const int y = year - info.base_year;
+  for (size_t k = 0; k < info.agg_total.size(); ++k) {
+    sp.response_cell.push_back(v.agg_cell(info.agg_total[k], y));
+    sp.response_name.push_back("total " + info.metrics[k] + " " + std::to_string(year));
+  }
+  for (int g = 0; g < m.G; ++g) {
+    sp.response_cell.push_back(v.group_cell(g, 0, y));
+    sp.response_name.push_back("utilization " + info.groups[g] + " " + std::to_string(year));
+  }
+  return sp;
+}
 
 } // namespace corridor

@@ -17,7 +17,8 @@ struct ModelInfo {
   std::vector<int> years;
   std::vector<std::string> series, series_port, series_partner, series_mode, series_metric, series_unit, series_kind;
   std::vector<std::string> ports, port_names, port_kinds, partners, partner_names, metrics, metric_units, groups,
-      group_port, group_mode, group_metric, scenarios, scenario_names, targets, target_names, target_metric;
+      group_port, group_mode, group_metric, scenarios, scenario_names, targets, target_names, target_metric,
+      expansions;
   std::vector<double> port_lat, port_lon, target_value;
   // aggregate index of each total: by_partner[p*K+k], by_port[q*K+k], by_mode[m*K+k], total[k]; target t at
   // target_agg[t]
@@ -26,5 +27,8 @@ struct ModelInfo {
 
 void validate_input(const Input& in); // throws InputError listing every problem
 HostModel build_model(const Input& in, ModelInfo& info);
+// Drivers (growth draws, opening years, shock and closure counts) and responses
+// (Xinjiang totals per metric and group utilisation in `year`) of the sensitivity.
+SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info, int year, uint32_t paths);
 
 } // namespace corridor

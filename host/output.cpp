@@ -226,9 +226,11 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
       w.attach("target_value", {"target"}, "", "target value (unit of its metric)");
 
       // series statistics
-      const char* vname[3] = {"demand", "flow", "unserved"};
-      const char* vlong[3] = {"demand", "served flow", "unserved demand"};
-      for (int var = 0; var < 3; ++var) {
+      const char* vname[kSeriesVars] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
+      const char* vlong[kSeriesVars] = {"demand", "served flow (own demand served here plus diverted in)",
+                                        "unserved demand", "demand diverted out to other ports or modes",
+                                        "flow arriving diverted from other ports or modes"};
+      for (int var = 0; var < kSeriesVars; ++var) {
         std::vector<double> mean(static_cast<size_t>(NS) * S * Y), sd(mean.size()), sem(mean.size()),
             q(mean.size() * nq);
         for (int sc = 0; sc < NS; ++sc)
@@ -330,6 +332,18 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
         w.doubles_var("target_total_quantile", {"scenario", "target", "year", "quantile"},
                       {(hsize_t)NS, (hsize_t)T, (hsize_t)Y, (hsize_t)nq}, q, "target metric unit per year",
                       "quantiles of the total flow the target measures");
+      }
+      if (prov.sensitivity && prov.sensitivity->paths > 0 && prov.sensitivity->D() > 0) {
+        const SensitivitySpec& sp = *prov.sensitivity;
+        h5::write_attr_int(file, "sensitivity_paths", static_cast<int>(sp.paths));
+        w.coord_strings("driver", sp.driver_name, "path-level driver of the sensitivity analysis");
+        w.strings_var("driver_kind", sp.driver_kind, "driver",
+                      "growth_draw (trend growth of a series), opening_year, shock_count or closure_count");
+        w.coord_strings("response", sp.response_name, "output whose sensitivity to the drivers is measured");
+        w.doubles_var("sensitivity", {"scenario", "driver", "response"},
+                      {(hsize_t)NS, (hsize_t)sp.D(), (hsize_t)sp.K()}, prov.sensitivity_rho, "1",
+                      "Spearman rank correlation of driver and response over the first sensitivity_paths paths "
+                      "(NaN where either is constant)");
       }
       w.keep.clear();
       h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp + ": cannot flush (disk full?)");

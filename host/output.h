@@ -14,6 +14,8 @@ struct Provenance {
   uint64_t seed = 0;
   uint32_t paths = 0;
   double utilization_threshold = 0.9;
+  const SensitivitySpec* sensitivity = nullptr; // with sensitivity_rho, written when it has paths
+  std::vector<double> sensitivity_rho;
 };
 
 void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,

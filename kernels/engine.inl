@@ -4,6 +4,14 @@
 // differ, so the CPU tests exercise the code the GPU runs.
 #pragma once
 #include <thrust/copy.h>
+#include <thrust/functional.h>
+#include <thrust/iterator/reverse_iterator.h>
+#include <thrust/scan.h>
+#include <thrust/sequence.h>
+#include <thrust/sort.h>
+#include <thrust/transform.h>
+#include <thrust/transform_reduce.h>
+#include <thrust/transform_scan.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
@@ -69,6 +77,26 @@ struct ReplaySink {
   double* cells;
   CORRIDOR_INLINE void emit(int cell, double v) const { cells[cell] = v; }
 };
+// Records what a run does not store: capacity, closures and load per group
+// and year, and the opening years drawn for the expansions.
+struct ReplayTrace {
+  ModelView m;
+  double* cells;
+  template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
+    const Layout L(m);
+    const long long base = m.cells();
+    for (int g = 0; g < m.G; ++g) {
+      double* t = cells + base + (static_cast<long long>(y) * m.G + g) * 5;
+      t[0] = X(L.cap + g);
+      t[1] = X(L.lost + g);
+      t[2] = X(L.keff + g);
+      t[3] = X(L.load + g);
+      t[4] = X(L.used + g);
+    }
+    if (y == 0)
+      for (int e = 0; e < m.E; ++e) cells[base + static_cast<long long>(m.Y) * m.G * 5 + e] = X(L.open + e);
+  }
+};
 struct ReplayOne {
   ModelView m;
   uint64_t seed;
@@ -78,7 +106,82 @@ struct ReplayOne {
   double* cells;
   CORRIDOR_HD void operator()(long long) const {
     ReplaySink sink{cells};
-    simulate_path(m, seed, sc, path, scr, 0, sink);
+    simulate_path(m, seed, sc, path, scr, 0, sink, ReplayTrace{m, cells});
+  }
+};
+
+// ---- sensitivity: driver and response columns, ranks, rank correlations ----
+struct SensitivityPath {
+  ModelView m;
+  uint64_t seed;
+  int sc;
+  long long p0;
+  Scratch scr;
+  const int* resp_slot; // per cell: response column or -1
+  const long long* elem;
+  int D;
+  double* cols; // column c of n values at c * n
+  long long n;
+  struct Sink {
+    const int* slot;
+    double* cols;
+    long long n, path;
+    int D;
+    CORRIDOR_INLINE void emit(int cell, double v) const {
+      const int k = slot[cell];
+      if (k >= 0) cols[static_cast<long long>(D + k) * n + path] = v;
+    }
+  };
+  struct Drivers {
+    const long long* elem;
+    int D, ylast;
+    double* cols;
+    long long n, path;
+    template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
+      if (y == ylast)
+        for (int d = 0; d < D; ++d) cols[static_cast<long long>(d) * n + path] = X(elem[d]);
+    }
+  };
+  CORRIDOR_HD void operator()(long long lane) const {
+    const long long path = p0 + lane;
+    Sink sink{resp_slot, cols, n, path, D};
+    simulate_path(m, seed, sc, static_cast<uint32_t>(path), scr, lane, sink, Drivers{elem, D, m.Y - 1, cols, n, path});
+  }
+};
+struct TieStart {
+  const double* key;
+  CORRIDOR_HD long long operator()(long long i) const { return i == 0 || key[i] != key[i - 1] ? i : 0; }
+};
+struct TieEnd {
+  const double* key;
+  long long n;
+  CORRIDOR_HD long long operator()(long long i) const {
+    return i == n - 1 || key[i] != key[i + 1] ? i : static_cast<long long>(0x7fffffffffffffffll);
+  }
+};
+struct MinLL {
+  CORRIDOR_HD long long operator()(long long a, long long b) const { return a < b ? a : b; }
+};
+struct MaxLL {
+  CORRIDOR_HD long long operator()(long long a, long long b) const { return a > b ? a : b; }
+};
+// twice the 0-based mid-rank, centred: an integer in [-(n-1), n-1], stored in the column
+struct ScatterRank {
+  const long long* idx;
+  const long long* first;
+  const long long* last;
+  double* col;
+  long long n;
+  CORRIDOR_HD void operator()(long long i) const {
+    col[idx[i]] = static_cast<double>(first[i] + last[i] - (n - 1));
+  }
+};
+// integer products: sums are exact, so the result does not depend on the reduction order
+struct RankProduct {
+  const double* a;
+  const double* b;
+  CORRIDOR_HD long long operator()(long long i) const {
+    return static_cast<long long>(a[i]) * static_cast<long long>(b[i]);
   }
 };
 
@@ -240,11 +343,77 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
 }
 
 template <class Policy, template <class> class Vec>
+void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
+                 const RunConfig& cfg, std::vector<double>& rho) {
+  const long long n = spec.paths;
+  const int D = spec.D(), K = spec.K();
+  Uploaded<Vec> up(h);
+  const ModelView& v = up.v;
+  const Layout L(v);
+  rho.assign(static_cast<size_t>(v.NS) * D * K, 0.0);
+  if (n < 2 || D == 0 || K == 0) return;
+  std::vector<int> slot_h(static_cast<size_t>(v.cells()), -1);
+  for (int k = 0; k < K; ++k) slot_h[spec.response_cell[k]] = k;
+  Vec<int> slot(slot_h.begin(), slot_h.end());
+  Vec<long long> elem(spec.driver_elem.begin(), spec.driver_elem.end());
+  const long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
+  Vec<double> scratch(static_cast<size_t>(batch) * L.size);
+  const Scratch scr = lane_major ? Scratch{thrust::raw_pointer_cast(scratch.data()), 1, batch}
+                                 : Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1};
+  Vec<double> cols(static_cast<size_t>(D + K) * n);
+  Vec<double> key(static_cast<size_t>(n));
+  Vec<long long> idx(static_cast<size_t>(n)), first(static_cast<size_t>(n)), last(static_cast<size_t>(n));
+  double* colp = thrust::raw_pointer_cast(cols.data());
+  const thrust::counting_iterator<long long> i0(0);
+  for (int sc = 0; sc < v.NS; ++sc) {
+    for (long long p0 = 0; p0 < n; p0 += batch) {
+      const long long nb = std::min<long long>(batch, n - p0);
+      SensitivityPath f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()),
+                        thrust::raw_pointer_cast(elem.data()), D, colp, n};
+      thrust::for_each(pol, i0, i0 + nb, f);
+    }
+    for (int c = 0; c < D + K; ++c) {
+      double* col = colp + static_cast<long long>(c) * n;
+      thrust::copy(pol, col, col + n, key.begin());
+      thrust::sequence(pol, idx.begin(), idx.end());
+      thrust::stable_sort_by_key(pol, key.begin(), key.end(), idx.begin());
+      const double* kp = thrust::raw_pointer_cast(key.data());
+      thrust::transform_inclusive_scan(pol, i0, i0 + n, first.begin(), TieStart{kp}, MaxLL());
+      Vec<long long>& ends = last;
+      thrust::transform(pol, i0, i0 + n, ends.begin(), TieEnd{kp, n});
+      thrust::inclusive_scan(pol, thrust::make_reverse_iterator(ends.end()), thrust::make_reverse_iterator(ends.begin()),
+                             thrust::make_reverse_iterator(ends.end()), MinLL());
+      thrust::for_each(pol, i0, i0 + n,
+                       ScatterRank{thrust::raw_pointer_cast(idx.data()), thrust::raw_pointer_cast(first.data()),
+                                   thrust::raw_pointer_cast(last.data()), col, n});
+    }
+    std::vector<long long> norm(static_cast<size_t>(D + K));
+    for (int c = 0; c < D + K; ++c) {
+      const double* a = colp + static_cast<long long>(c) * n;
+      norm[c] = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, a}, 0ll, thrust::plus<long long>());
+    }
+    for (int d = 0; d < D; ++d) {
+      const double* a = colp + static_cast<long long>(d) * n;
+      const long long saa = norm[d];
+      for (int k = 0; k < K; ++k) {
+        const double* b = colp + static_cast<long long>(D + k) * n;
+        const long long sbb = norm[D + k];
+        const long long sab = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, b}, 0ll, thrust::plus<long long>());
+        rho[(static_cast<size_t>(sc) * D + d) * K + k] =
+            saa > 0 && sbb > 0 ? static_cast<double>(sab) / fm::sqrt(static_cast<double>(saa) * static_cast<double>(sbb))
+                               : fm::from_bits(0x7ff8000000000000ull);
+      }
+    }
+  }
+}
+
+template <class Policy, template <class> class Vec>
 void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) {
   Uploaded<Vec> up(h);
   const Layout L(up.v);
   Vec<double> scratch(static_cast<size_t>(L.size));
-  Vec<double> out(static_cast<size_t>(up.v.cells()));
+  static_assert(kGroupTrace == 5, "ReplayTrace writes 5 values per group and year");
+  Vec<double> out(static_cast<size_t>(replay_size(up.v)));
   ReplayOne f{up.v, seed, sc, path, Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1},
               thrust::raw_pointer_cast(out.data())};
   thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(1), f);

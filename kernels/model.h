@@ -8,8 +8,11 @@
 CORRIDOR_KERNELS_BEGIN
 
 enum SeriesKind : int { kLoad = 0, kDerived = 1 };
-enum Var : int { kDemand = 0, kFlow = 1, kUnserved = 2 };
-constexpr int kSeriesVars = 3;
+// Per series and year: demand; flow served at the port (own demand served at
+// home plus what arrives diverted from elsewhere); unserved demand; what is
+// diverted out to other ports or modes (before friction); what arrives here.
+enum Var : int { kDemand = 0, kFlow = 1, kUnserved = 2, kDivertedOut = 3, kDivertedIn = 4 };
+constexpr int kSeriesVars = 5;
 constexpr int kGroupVars = 2; // utilisation, demand-over-capacity indicator
 
 // Flat, pointer-only view of a model, valid on the device that owns the
@@ -82,7 +85,7 @@ struct ModelView {
   const int* agg_begin = nullptr;
   const int* agg_id = nullptr;
 
-  int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
+  CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
   // Cell ids of one scenario: series-major, then groups, then aggregates.
   CORRIDOR_INLINE int series_cell(int s, int v, int y) const { return (s * kSeriesVars + v) * Y + y; }
   CORRIDOR_INLINE int group_cell(int g, int v, int y) const { return kSeriesVars * S * Y + (g * kGroupVars + v) * Y + y; }
@@ -94,14 +97,16 @@ struct ModelView {
 struct Layout {
   long long lnT, g, m, z, dem, srv, exc, in, out, flow, uns;        // per series
   long long load, keff, lost, lim, used, req, acc, cap;             // per group
-  long long agg, open, fac, pdrop, size;                            // aggregates, expansions, factors
+  long long agg, open, fac, pdrop;                                  // aggregates, expansions, factors
+  long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
     lnT = 0; g = S; m = 2 * S; z = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S; in = 7 * S; out = 8 * S;
     flow = 9 * S; uns = 10 * S;
     load = 11 * S; keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
     acc = req + G; cap = acc + G;
-    agg = cap + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q; size = pdrop + v.P;
+    agg = cap + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
+    cnt = pdrop + v.P; pyear = cnt + 1 + v.P + v.Q; size = pyear + v.Q;
   }
 };
 
@@ -137,7 +142,7 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
   const long long oLnT = L.lnT, oG = L.g, oM = L.m, oZ = L.z, oDem = L.dem, oSrv = L.srv, oExc = L.exc, oIn = L.in,
                   oOut = L.out, oFlow = L.flow, oUns = L.uns, oLoad = L.load, oKeff = L.keff, oLost = L.lost,
                   oLim = L.lim, oUsed = L.used, oReq = L.req, oAcc = L.acc, oCap = L.cap, oAgg = L.agg,
-                  oOpen = L.open, oFac = L.fac, oTmp = L.pdrop;
+                  oOpen = L.open, oFac = L.fac, oTmp = L.pdrop, oCnt = L.cnt, oPYear = L.pyear;
   auto X = [&](long long e) -> double& { return scr(lane, e); };
 
   // Per-path draws: trend uncertainty m_s(w) (section 3) and expansion opening years (section 4).
@@ -169,6 +174,8 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
     X(oZ + s) = 0.0;
   }
   for (int g = 0; g < G; ++g) X(oCap + g) = m.group_capacity[g];
+  for (int k = 0; k < 1 + P + Q; ++k) X(oCnt + k) = 0.0; // sensitivity drivers
+  for (int q = 0; q < Q; ++q) X(oPYear + q) = -1.0;
 
   const double rho = m.sc_rho[sc];
   for (int y = 0; y < m.Y; ++y) {
@@ -193,6 +200,7 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
         if (u01_open(b.v[0], b.v[1]) < m.sc_region_prob[sc]) {
           const double sev = m.sc_region_mean[sc] + m.sc_region_sd[sc] * fm::inv_normal(u01_open(b.v[2], b.v[3]));
           jr = sev > 0 ? sev : 0.0;
+          X(oCnt) += 1.0;
         }
       }
       for (int p = 0; p < P; ++p) {
@@ -201,6 +209,7 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
         if (u01_open(b.v[0], b.v[1]) < m.sc_partner_prob[sc]) {
           const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(u01_open(b.v[2], b.v[3]));
           jp = sev > 0 ? sev : 0.0;
+          X(oCnt + 1 + p) += 1.0;
         }
         X(oTmp + p) = jp;
       }
@@ -237,8 +246,13 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
         const int q = m.group_port[g];
         const U32x4 b = rng.block(path, ys, kClosure, static_cast<uint32_t>(q));
         double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
-        if (u01_open(b.v[0], b.v[1]) < pc)
+        if (u01_open(b.v[0], b.v[1]) < pc) {
           lost = m.closure_lo[q] + (m.closure_hi[q] - m.closure_lo[q]) * u01_open(b.v[2], b.v[3]);
+          if (X(oPYear + q) != y) { // one closure per port and year, whatever its groups
+            X(oPYear + q) = y;
+            X(oCnt + 1 + P + q) += 1.0;
+          }
+        }
       }
       X(oKeff + g) = X(oCap + g) * (1.0 - lost);
       X(oLost + g) = lost;
@@ -336,6 +350,8 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       out.emit(m.series_cell(s, kDemand, y), X(oDem + s));
       out.emit(m.series_cell(s, kFlow, y), X(oFlow + s));
       out.emit(m.series_cell(s, kUnserved, y), X(oUns + s));
+      out.emit(m.series_cell(s, kDivertedOut, y), X(oOut + s));
+      out.emit(m.series_cell(s, kDivertedIn, y), X(oIn + s));
       for (int k = m.agg_begin[s]; k < m.agg_begin[s + 1]; ++k) X(oAgg + m.agg_id[k]) += X(oFlow + s);
     }
     for (int g = 0; g < G; ++g) {
