@@ -139,3 +139,53 @@ void write_ints(hid_t loc, const std::string& name, const std::vector<hsize_t>& 
 }
 
 } // namespace corridor::h5
+
+namespace corridor::h5 {
+
+std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims) {
+  Quiet q;
+  Id d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("dataset '" + name + "': missing");
+  Id sp(H5Dget_space(d));
+  const int rank = H5Sget_simple_extent_ndims(sp);
+  std::vector<hsize_t> dm(rank > 0 ? rank : 0);
+  if (rank > 0) H5Sget_simple_extent_dims(sp, dm.data(), nullptr);
+  hsize_t n = 1;
+  for (hsize_t x : dm) n *= x;
+  std::vector<double> v(n);
+  if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw std::runtime_error("dataset '" + name + "': cannot read as numbers");
+  if (dims) *dims = dm;
+  return v;
+}
+
+std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
+  Quiet q;
+  Id d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("dataset '" + name + "': missing");
+  Id sp(H5Dget_space(d));
+  const hssize_t n = H5Sget_simple_extent_npoints(sp);
+  Id ft(H5Dget_type(d));
+  if (H5Tget_class(ft) != H5T_STRING) throw std::runtime_error("dataset '" + name + "': not strings");
+  std::vector<std::string> v(static_cast<size_t>(n));
+  Id mt(H5Tcopy(ft));
+  if (H5Tis_variable_str(ft) > 0) {
+    std::vector<char*> p(v.size(), nullptr);
+    if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
+      throw std::runtime_error("dataset '" + name + "': cannot read");
+    for (size_t i = 0; i < v.size(); ++i) v[i] = p[i] ? p[i] : "";
+    if (n) H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, p.data());
+  } else {
+    const size_t sz = H5Tget_size(ft);
+    std::vector<char> buf(v.size() * sz + 1, '\0');
+    if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+      throw std::runtime_error("dataset '" + name + "': cannot read");
+    for (size_t i = 0; i < v.size(); ++i) {
+      std::string s(buf.data() + i * sz, sz);
+      v[i] = s.substr(0, s.find('\0'));
+    }
+  }
+  return v;
+}
+
+} // namespace corridor::h5

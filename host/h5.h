@@ -84,3 +84,11 @@ void write_ints(hid_t loc, const std::string& name, const std::vector<hsize_t>& 
                 bool compress);
 
 } // namespace corridor::h5
+
+namespace corridor::h5 {
+
+// Whole-dataset readers; throw std::runtime_error naming the dataset.
+std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);
+std::vector<std::string> read_strings(hid_t loc, const std::string& name);
+
+} // namespace corridor::h5

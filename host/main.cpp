@@ -1,5 +1,5 @@
 // corridor: Monte Carlo projections of trade and transit through Xinjiang's
-// border ports. Subcommands: run, replay, import, export, validate.
+// border ports. Subcommands: run, replay, summary, inspect, import, export, validate.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +15,7 @@
 #include "input.h"
 #include "model_build.h"
 #include "output.h"
+#include "summary.h"
 
 namespace fs = std::filesystem;
 using namespace corridor;
@@ -261,6 +262,18 @@ int main(int argc, char** argv) {
   auto* val = app.add_subcommand("validate", "check an input and list every problem");
   val->add_option("input", input, "HDF5 input or folder of CSV tables")->required();
 
+  SummaryOptions sopt;
+  auto* sum = app.add_subcommand("summary", "print readable tables of an output: totals, binding capacity, "
+                                            "diversions, targets, sensitivity");
+  sum->add_option("output", input, "output HDF5 file of corridor run")->required();
+  sum->add_option("--format", sopt.format, "text, csv, markdown or json")
+      ->check(CLI::IsMember({"text", "csv", "markdown", "json"}));
+  sum->add_option("--years", sopt.years, "years to show (default: base year, 2030, horizon)")->delimiter(',');
+  sum->add_option("--top", sopt.top, "rows of the ranked tables")->check(CLI::Range(1, 100000));
+
+  auto* ins = app.add_subcommand("inspect", "list what an output (or input) file holds and its provenance");
+  ins->add_option("file", input, "HDF5 file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -272,6 +285,14 @@ int main(int argc, char** argv) {
       return cmd_run(input, output, paths, seed, backend, threads, maxmem, quantiles, util_threshold, force, quiet,
                      sens_paths, sens_year);
     if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv);
+    if (*sum) {
+      print_summary(input, sopt, std::cout);
+      return 0;
+    }
+    if (*ins) {
+      print_inspect(input, std::cout);
+      return 0;
+    }
     if (*imp) {
       if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
       const Input in = read_csv_dir(dir);

@@ -159,6 +159,12 @@ struct TieEnd {
     return i == n - 1 || key[i] != key[i + 1] ? i : static_cast<long long>(0x7fffffffffffffffll);
   }
 };
+// A comparator of our own: Thrust then merge-sorts (its radix sort for plain
+// less<double> binds a null policy reference internally, which
+// UndefinedBehaviorSanitizer rejects).
+struct LessDouble {
+  CORRIDOR_HD bool operator()(double a, double b) const { return a < b; }
+};
 struct MinLL {
   CORRIDOR_HD long long operator()(long long a, long long b) const { return a < b ? a : b; }
 };
@@ -376,7 +382,7 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
       double* col = colp + static_cast<long long>(c) * n;
       thrust::copy(pol, col, col + n, key.begin());
       thrust::sequence(pol, idx.begin(), idx.end());
-      thrust::stable_sort_by_key(pol, key.begin(), key.end(), idx.begin());
+      thrust::stable_sort_by_key(pol, key.begin(), key.end(), idx.begin(), LessDouble());
       const double* kp = thrust::raw_pointer_cast(key.data());
       thrust::transform_inclusive_scan(pol, i0, i0 + n, first.begin(), TieStart{kp}, MaxLL());
       Vec<long long>& ends = last;

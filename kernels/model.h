@@ -312,8 +312,9 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
           X(oIn + a) += arrive;
           if (ga >= 0) X(oUsed + ga) += arrive;
         }
-        // weights sum to 1 only up to rounding: never divert more than the excess
-        if (out_s > ex) out_s = ex;
+        // weights sum to 1 only up to rounding: never divert more than the
+        // excess, and leave no rounding residue when all of it goes
+        if (out_s > ex || ex - out_s <= 1e-12 * ex) out_s = ex;
         X(oOut + s) += out_s;
         X(oExc + s) = ex - out_s;
       }

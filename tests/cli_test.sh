@@ -112,4 +112,58 @@ with h5py.File(sys.argv[1]) as f:
 print("xarray/h5py checks passed")
 PY
 check "xarray and h5py read every variable with its dimensions and units" "[ $? -eq 0 ]"
+
+# summary and inspect, checked against the file
+"$corridor" summary "$work/out.h5" > "$work/summary.txt"
+check "summary prints the tables" "grep -q 'Capacity groups most likely to bind' '$work/summary.txt' && grep -q 'Largest diversions' '$work/summary.txt'"
+"$corridor" summary "$work/out.h5" --format markdown | grep -q '^| metric' 
+check "summary --format markdown writes pipe tables" "[ $? -eq 0 ]"
+"$corridor" summary "$work/out.h5" --format csv > "$work/summary.csv"
+check "summary --format csv is tidy" "head -1 '$work/summary.csv' | grep -q '^scenario,table,row,column,value$'"
+"$corridor" summary "$work/out.h5" --format json --years 2030,2040 > "$work/summary.json"
+/usr/bin/python3 - "$work/out.h5" "$work/summary.json" <<'PY'
+import json
+import sys
+import numpy as np
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1])
+js = json.load(open(sys.argv[2]))
+assert [s["id"] for s in js["scenarios"]] == list(ds.scenario.values)
+n = 0
+for s in js["scenarios"]:
+    sc = s["id"]
+    tables = {t["title"].split(":")[0].split(" (")[0]: t for t in s["tables"]}
+    t = tables["Xinjiang totals by metric"]
+    for metric, unit, year, med, lo, hi in t["rows"]:
+        q = ds.total_quantile.sel(scenario=sc, metric=metric, year=year)
+        assert med == q.sel(quantile=0.5).item() and lo == q.sel(quantile=0.05).item(), (sc, metric, year)
+        assert hi == q.sel(quantile=0.95).item()
+        n += 1
+    t = tables["Capacity groups most likely to bind"]
+    pmax = ds.p_over_capacity.sel(scenario=sc).max("year")
+    ranked = [r[0] for r in t["rows"]]
+    assert [pmax.sel(group=g).item() for g in ranked] == sorted(pmax.values, reverse=True)[:len(ranked)]
+    for g, mx, at, first, p_last, u_last in t["rows"]:
+        assert p_last == ds.p_over_capacity.sel(scenario=sc, group=g, year=2040).item()
+        assert u_last == ds.utilization_quantile.sel(scenario=sc, group=g, year=2040, quantile=0.5).item()
+        n += 1
+    t = tables["Largest diversions in 2040"]
+    for row in t["rows"]:
+        series, dout = row[0], row[3]
+        assert dout == ds.diverted_out_mean.sel(scenario=sc, series=series, year=2040).item()
+        n += 1
+    t = tables["Targets"]
+    for row in t["rows"]:
+        k = list(ds.target_name.values).index(row[0])
+        assert row[2] == ds.p_target.sel(scenario=sc, year=2030).values[k]
+        n += 1
+assert n > 30, n
+print(f"summary json: {n} rows match the file")
+PY
+check "summary values equal the stored values" "[ $? -eq 0 ]"
+"$corridor" summary "$work/out.h5" --years 1999 2>"$work/err"
+check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep -q '1999' '$work/err'"
+"$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
+check "inspect lists datasets with their dimensions and the provenance" \
+  "grep -q 'flow_quantile *(scenario=3, series=30, year=17, quantile=7)' '$work/inspect.txt' && grep -q 'input_sha256 = ' '$work/inspect.txt'"
 exit $fail
