@@ -51,6 +51,8 @@ const std::vector<TableDef>& input_schema() {
        {{"id", 's', true, "", "", "ISO3 code (EUR for Europe)"},
         {"name", 's', true, "", "", "name"},
         {"kind", 's', true, "", "", "partner or transit"},
+        {"lat", 'r', false, "nan", "degrees_north", "latitude where maps draw the partner (empty: not drawn)"},
+        {"lon", 'r', false, "nan", "degrees_east", "longitude where maps draw the partner (empty: not drawn)"},
         {"source", 's', false, "", "", "source"},
         {"note", 's', false, "", "", "free text"}}},
       {"metrics", true, "what is measured",

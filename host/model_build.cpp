@@ -172,6 +172,10 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
       ck.add(ports, r, "closure_loss_min", "is larger than closure_loss_max");
   }
   for (size_t r = 0; r < partners.rows; ++r) {
+    if (!std::isnan(partners.num.at("lat")[r]) || !std::isnan(partners.num.at("lon")[r])) {
+      ck.range(partners, r, "lat", -90, 90, "is not a latitude");
+      ck.range(partners, r, "lon", -180, 180, "is not a longitude");
+    }
     const std::string& k = partners.str.at("kind")[r];
     if (k != "partner" && k != "transit") ck.add(partners, r, "kind", "'" + k + "' is not partner or transit");
   }
@@ -336,6 +340,8 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
   info.port_lon = ports.num.at("lon");
   info.partners = partners.str.at("id");
   info.partner_names = partners.str.at("name");
+  info.partner_lat = partners.num.at("lat");
+  info.partner_lon = partners.num.at("lon");
   info.metrics = metrics.str.at("id");
   info.metric_units = metrics.str.at("unit");
   info.groups = groups.str.at("id");

@@ -19,7 +19,7 @@ struct ModelInfo {
   std::vector<std::string> ports, port_names, port_kinds, partners, partner_names, metrics, metric_units, groups,
       group_port, group_mode, group_metric, scenarios, scenario_names, targets, target_names, target_metric,
       expansions;
-  std::vector<double> port_lat, port_lon, target_value;
+  std::vector<double> port_lat, port_lon, partner_lat, partner_lon, target_value;
   // aggregate index of each total: by_partner[p*K+k], by_port[q*K+k], by_mode[m*K+k], total[k]; target t at
   // target_agg[t]
   std::vector<int> agg_partner, agg_port, agg_mode, agg_total, target_agg;

@@ -219,6 +219,10 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
       h5::write_doubles(file, "port_lon", {static_cast<hsize_t>(Q)}, info.port_lon.data(), false);
       w.attach("port_lon", {"port"}, "degrees_east", "longitude");
       w.strings_var("partner_name", info.partner_names, "partner", "partner name");
+      h5::write_doubles(file, "partner_lat", {static_cast<hsize_t>(P)}, info.partner_lat.data(), false);
+      w.attach("partner_lat", {"partner"}, "degrees_north", "latitude where maps draw the partner (NaN: none)");
+      h5::write_doubles(file, "partner_lon", {static_cast<hsize_t>(P)}, info.partner_lon.data(), false);
+      w.attach("partner_lon", {"partner"}, "degrees_east", "longitude where maps draw the partner (NaN: none)");
       w.strings_var("metric_unit", info.metric_units, "metric", "unit of the metric (per year)");
       w.strings_var("target_name", info.target_names, "target", "target name");
       w.strings_var("target_metric", info.target_metric, "target", "metric of the target");
