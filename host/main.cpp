@@ -205,6 +205,23 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
   return 0;
 }
 
+void print_schema_markdown(std::ostream& os) {
+  auto type_name = [](char t) { return t == 's' ? "text" : t == 'i' ? "integer" : "number"; };
+  os << "### meta (key, value)\n\nInput schema version " << kSchemaVersion << ".\n\n"
+     << "| key | type | required | meaning |\n|---|---|---|---|\n";
+  for (const MetaDef& m : meta_schema())
+    os << "| `" << m.key << "` | " << type_name(m.type) << " | " << (m.required ? "yes" : "no") << " | " << m.doc
+       << " |\n";
+  for (const TableDef& t : input_schema()) {
+    os << "\n### " << t.name << (t.required ? "" : " (optional)") << "\n\n" << t.doc << ".\n\n"
+       << "| column | type | unit | default | meaning |\n|---|---|---|---|---|\n";
+    for (const ColumnDef& c : t.cols)
+      os << "| `" << c.name << "` | " << type_name(c.type) << " | " << (c.unit.empty() ? "" : c.unit) << " | "
+         << (c.required ? "required" : c.def == "nan" ? "empty" : c.def.empty() ? "empty" : "`" + c.def + "`") << " | "
+         << c.doc << " |\n";
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -271,6 +288,9 @@ int main(int argc, char** argv) {
   sum->add_option("--years", sopt.years, "years to show (default: base year, 2030, horizon)")->delimiter(',');
   sum->add_option("--top", sopt.top, "rows of the ranked tables")->check(CLI::Range(1, 100000));
 
+  auto* sch = app.add_subcommand("schema", "print the input schema (tables, columns, types, units, defaults) "
+                                           "as the markdown of inputs/README.md");
+
   auto* ins = app.add_subcommand("inspect", "list what an output (or input) file holds and its provenance");
   ins->add_option("file", input, "HDF5 file")->required();
 
@@ -287,6 +307,10 @@ int main(int argc, char** argv) {
     if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv);
     if (*sum) {
       print_summary(input, sopt, std::cout);
+      return 0;
+    }
+    if (*sch) {
+      print_schema_markdown(std::cout);
       return 0;
     }
     if (*ins) {

@@ -166,4 +166,8 @@ check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep
 "$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
 check "inspect lists datasets with their dimensions and the provenance" \
   "grep -q 'flow_quantile *(scenario=3, series=30, year=17, quantile=7)' '$work/inspect.txt' && grep -q 'input_sha256 = ' '$work/inspect.txt'"
+# the schema documentation is the schema
+"$corridor" schema > "$work/schema.md"
+check "inputs/README.md holds the schema that corridor schema prints" \
+  "/usr/bin/python3 -c \"import sys; sys.exit(open(sys.argv[1]).read() not in open(sys.argv[2]).read())\" '$work/schema.md' '$root/inputs/README.md'"
 exit $fail

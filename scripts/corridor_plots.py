@@ -1,0 +1,258 @@
+"""Charts of Corridor outputs, for scripts/plots, scripts/report and notebooks.
+
+Every function takes an output opened with xarray (open_output) and returns a
+matplotlib Figure, so a notebook can show it and a script can save it. Uses
+Debian's python3-matplotlib, python3-numpy, python3-xarray and python3-h5py.
+
+    import sys; sys.path.insert(0, "scripts")
+    import corridor_plots as cp
+    ds = cp.open_output("outputs/xinjiang.h5")
+    cp.fan_chart_totals(ds, "baseline").savefig("totals.png")
+"""
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
+import h5py  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+# central intervals drawn as bands, widest first
+BANDS = [(0.05, 0.95, "90%", 0.18), (0.10, 0.90, "80%", 0.28), (0.25, 0.75, "50%", 0.42)]
+COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def open_output(path):
+    return xr.open_dataset(path)
+
+
+def labels(ds, name):
+    return [str(x) for x in ds[name].values]
+
+
+def load_history(input_path):
+    """History rows of an HDF5 input: {series: (years, values, coverage)}; {} when none."""
+    out = {}
+    if not input_path:
+        return out
+    with h5py.File(input_path, "r") as f:
+        if "history" not in f:
+            return out
+        h = f["history"]
+        ser = [x.decode() if isinstance(x, bytes) else str(x) for x in h["series"][()]]
+        yr, val = h["year"][()], h["value"][()]
+        cov = h["coverage"][()] if "coverage" in h else np.ones(len(ser))
+    for s, y, v, c in zip(ser, yr, val, cov):
+        out.setdefault(s, ([], [], []))
+        out[s][0].append(int(y))
+        out[s][1].append(float(v))
+        out[s][2].append(float(c))
+    return out
+
+
+def _qindex(ds, p):
+    q = ds["quantile"].values
+    i = int(np.argmin(np.abs(q - p)))
+    return i if abs(q[i] - p) < 1e-9 else None
+
+
+def fan(ax, ds, years, q, color, label=None):
+    """Median line with 50/80/90% bands; q has shape (year, quantile). Returns the median line."""
+    for lo, hi, name, alpha in BANDS:
+        ilo, ihi = _qindex(ds, lo), _qindex(ds, hi)
+        if ilo is not None and ihi is not None:
+            ax.fill_between(years, q[:, ilo], q[:, ihi], color=color, alpha=alpha, linewidth=0,
+                            label=f"{name} interval" if label is None else None)
+    i50 = _qindex(ds, 0.5)
+    if i50 is None:
+        return None
+    (line,) = ax.plot(years, q[:, i50], color=color, lw=2, label=label or "median")
+    return line
+
+
+def _grid(n, width=4.2, height=3.0, ncols=3):
+    ncols = min(ncols, max(n, 1))
+    nrows = max(1, math.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n])
+
+
+def _unit(ds, metric):
+    return str(ds["metric_unit"].values[labels(ds, "metric").index(metric)])
+
+
+def _active(ds, metric, var="total_mean", scenario=None):
+    """Metrics (or members) whose values are not all zero."""
+    x = ds[var] if scenario is None else ds[var].sel(scenario=scenario)
+    return float(np.abs(x.sel(metric=metric).values).max()) > 0
+
+
+def fan_chart_totals(ds, scenario):
+    """Xinjiang totals, one panel per metric."""
+    metrics = [m for m in labels(ds, "metric") if _active(ds, m, scenario=scenario)]
+    fig, axes = _grid(len(metrics))
+    years = ds["year"].values
+    for ax, m in zip(axes, metrics):
+        q = ds["total_quantile"].sel(scenario=scenario, metric=m).values
+        fan(ax, ds, years, q, COLORS[0])
+        ax.set_title(m)
+        ax.set_ylabel(_unit(ds, m) + " per year")
+        ax.grid(alpha=0.3)
+    if axes:
+        axes[0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"Xinjiang totals, scenario {scenario}: median and 50/80/90% intervals")
+    fig.tight_layout()
+    return fig
+
+
+def fan_charts_by(ds, dim, metric, scenario):
+    """Totals of one metric by port, partner or mode: one panel per member with flow."""
+    var = f"total_by_{dim}_quantile"
+    data = ds[var].sel(scenario=scenario, metric=metric)
+    members = [x for x in labels(ds, dim) if float(np.abs(data.sel({dim: x}).values).max()) > 0]
+    fig, axes = _grid(len(members))
+    years = ds["year"].values
+    for ax, x in zip(axes, members):
+        fan(ax, ds, years, data.sel({dim: x}).values, COLORS[1])
+        ax.set_title(f"{x}")
+        ax.grid(alpha=0.3)
+    if axes:
+        axes[0].legend(fontsize=7, loc="upper left")
+        axes[0].set_ylabel(_unit(ds, metric) + " per year")
+    fig.suptitle(f"{metric} by {dim}, scenario {scenario}")
+    fig.tight_layout()
+    return fig
+
+
+def fan_chart_series(ds, scenario, series, history=None):
+    """Served flow of one series with its history overlaid (partial years hollow)."""
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    years = ds["year"].values
+    q = ds["flow_quantile"].sel(scenario=scenario, series=series).values
+    fan(ax, ds, years, q, COLORS[2])
+    if history and series in history:
+        y, v, c = (np.array(a) for a in history[series])
+        full = c >= 1
+        ax.plot(y[full], v[full], "ko", ms=4, label="history")
+        if (~full).any():
+            ax.plot(y[~full], v[~full], "o", mfc="none", mec="k", ms=4, label="history (part year)")
+    unit = str(ds["series_unit"].sel(series=series).values)
+    ax.set_title(f"{series} ({scenario})")
+    ax.set_ylabel(unit + " per year")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def scenario_comparison(ds, metrics=None):
+    """Median and 90% interval of the Xinjiang totals, every scenario on one panel per metric."""
+    metrics = metrics or [m for m in labels(ds, "metric") if _active(ds, m)]
+    fig, axes = _grid(len(metrics))
+    years = ds["year"].values
+    ilo, ihi, i50 = _qindex(ds, 0.05), _qindex(ds, 0.95), _qindex(ds, 0.5)
+    for ax, m in zip(axes, metrics):
+        for k, sc in enumerate(labels(ds, "scenario")):
+            q = ds["total_quantile"].sel(scenario=sc, metric=m).values
+            c = COLORS[k % len(COLORS)]
+            if ilo is not None and ihi is not None:
+                ax.fill_between(years, q[:, ilo], q[:, ihi], color=c, alpha=0.12, linewidth=0)
+            if i50 is not None:
+                ax.plot(years, q[:, i50], color=c, lw=2, label=sc)
+        ax.set_title(m)
+        ax.set_ylabel(_unit(ds, m) + " per year")
+        ax.grid(alpha=0.3)
+    if axes:
+        axes[0].legend(fontsize=7, loc="upper left")
+    fig.suptitle("Scenarios compared: median and 90% interval (common random numbers)")
+    fig.tight_layout()
+    return fig
+
+
+def utilization_heatmap(ds):
+    """P(demand > capacity) by group and year, one panel per scenario."""
+    scen = labels(ds, "scenario")
+    groups = labels(ds, "group")
+    fig, axes = _grid(len(scen), width=5.5, height=0.35 * len(groups) + 1.6, ncols=min(3, len(scen)))
+    years = ds["year"].values
+    im = None
+    for ax, sc in zip(axes, scen):
+        p = ds["p_over_capacity"].sel(scenario=sc).values
+        im = ax.imshow(p, aspect="auto", vmin=0, vmax=1, cmap="magma_r",
+                       extent=(years[0] - 0.5, years[-1] + 0.5, len(groups) - 0.5, -0.5))
+        ax.set_yticks(range(len(groups)))
+        ax.set_yticklabels(groups, fontsize=7)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
+        ax.set_title(sc)
+    if im is not None:
+        fig.colorbar(im, ax=axes, label="P(demand > capacity)", shrink=0.8)
+    fig.suptitle("Where capacity binds: probability that demand exceeds capacity")
+    return fig
+
+
+def tornado(ds, scenario, response, top=10):
+    """Strongest drivers of a response by Spearman rank correlation."""
+    rho = ds["sensitivity"].sel(scenario=scenario, response=response).values
+    drivers = labels(ds, "driver")
+    ok = ~np.isnan(rho)
+    idx = [i for i in np.argsort(-np.abs(np.where(ok, rho, 0))) if ok[i]][:top][::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.4 * max(len(idx), 1) + 1.2))
+    vals = rho[idx]
+    ax.barh(range(len(idx)), vals, color=[COLORS[3] if v < 0 else COLORS[0] for v in vals])
+    ax.set_yticks(range(len(idx)))
+    ax.set_yticklabels([drivers[i] for i in idx], fontsize=8)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel("Spearman rank correlation")
+    ax.set_title(f"Sensitivity of {response} ({scenario})")
+    fig.tight_layout()
+    return fig
+
+
+def network(ds, scenario, metric, year):
+    """Ports and partners at their latitude and longitude; line width by mean served flow."""
+    fig, ax = plt.subplots(figsize=(9, 6))
+    ports, partners = labels(ds, "port"), labels(ds, "partner")
+    plat, plon = ds["port_lat"].values, ds["port_lon"].values
+    has_partner_pos = "partner_lat" in ds
+    clat = ds["partner_lat"].values if has_partner_pos else np.full(len(partners), np.nan)
+    clon = ds["partner_lon"].values if has_partner_pos else np.full(len(partners), np.nan)
+    flow = ds["flow_mean"].sel(scenario=scenario, year=year)
+    sm = labels(ds, "series_metric")
+    sp, sq, sk = labels(ds, "series_partner"), labels(ds, "series_port"), labels(ds, "series_kind")
+    links = {}
+    for i, s in enumerate(labels(ds, "series")):
+        if sm[i] == metric:
+            links[(sq[i], sp[i])] = links.get((sq[i], sp[i]), 0.0) + float(flow.values[i])
+    fmax = max(links.values()) if links else 1.0
+    drawn = 0
+    for (q, p), v in links.items():
+        a, b = ports.index(q), partners.index(p)
+        if v <= 0 or np.isnan(clat[b]):
+            continue
+        ax.plot([plon[a], clon[b]], [plat[a], clat[b]], color=COLORS[0], alpha=0.6,
+                lw=0.5 + 10 * v / fmax, solid_capstyle="round")
+        drawn += 1
+    ax.scatter(plon, plat, s=40, color=COLORS[3], zorder=3, label="Xinjiang ports")
+    for i, q in enumerate(ports):
+        ax.annotate(q, (plon[i], plat[i]), fontsize=8, xytext=(3, 3), textcoords="offset points")
+    okp = ~np.isnan(clat)
+    ax.scatter(clon[okp], clat[okp], s=60, marker="s", color=COLORS[2], zorder=3, label="partners")
+    for i, p in enumerate(partners):
+        if okp[i]:
+            ax.annotate(p, (clon[i], clat[i]), fontsize=9, xytext=(3, -10), textcoords="offset points")
+    ax.set_xlabel("longitude (degrees east)")
+    ax.set_ylabel("latitude (degrees north)")
+    ax.set_aspect(1 / np.cos(np.deg2rad(np.nanmean(plat))))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    ax.set_title(f"Mean served {metric} flow in {year} ({scenario}); line width by flow, widest "
+                 f"{fmax:,.0f} {_unit(ds, metric)}")
+    fig.tight_layout()
+    fig.links_drawn = drawn
+    return fig

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""The analysis scripts on a small output: every chart shows the stored
+numbers (the plotted medians, heat-map cells and tornado bars equal the
+file's values), the images are non-empty and not blank, and the HTML report
+holds the summary tables and every chart inline."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import matplotlib.image as mpimg
+import numpy as np
+
+corridor, root = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(root, "scripts"))
+import corridor_plots as cp  # noqa: E402
+
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    if not cond:
+        sys.exit("FAIL: " + what)
+    checks += 1
+
+
+def median_lines(ax):
+    return [ln for ln in ax.get_lines() if ln.get_linewidth() == 2]
+
+
+with tempfile.TemporaryDirectory() as d:
+    inp, out = os.path.join(d, "in.h5"), os.path.join(d, "out.h5")
+    subprocess.run([corridor, "import", os.path.join(root, "inputs", "xinjiang"), "-o", inp], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([corridor, "run", inp, "-o", out, "-n", "1500", "--sensitivity-paths", "1500", "-q"], check=True)
+    ds = cp.open_output(out)
+    years = ds["year"].values
+
+    fig = cp.fan_chart_totals(ds, "baseline")
+    for ax in fig.axes:
+        if not ax.get_visible() or not ax.get_title():
+            continue
+        (line,) = median_lines(ax)
+        stored = ds.total_quantile.sel(scenario="baseline", metric=ax.get_title(), quantile=0.5).values
+        check(np.array_equal(line.get_ydata(), stored) and np.array_equal(line.get_xdata(), years),
+              f"totals fan chart median of {ax.get_title()}")
+        check(len(ax.collections) == 3, "three bands (50/80/90%)")
+
+    fig = cp.fan_charts_by(ds, "port", "freight", "disruption")
+    for ax in [a for a in fig.axes if a.get_visible()]:
+        (line,) = median_lines(ax)
+        stored = ds.total_by_port_quantile.sel(scenario="disruption", port=ax.get_title(), metric="freight",
+                                               quantile=0.5).values
+        check(np.array_equal(line.get_ydata(), stored), f"port fan chart {ax.get_title()}")
+
+    fig = cp.scenario_comparison(ds, ["freight", "trains"])
+    for ax in fig.axes[:2]:
+        for line in median_lines(ax):
+            stored = ds.total_quantile.sel(scenario=line.get_label(), metric=ax.get_title(), quantile=0.5).values
+            check(np.array_equal(line.get_ydata(), stored), f"scenario comparison {line.get_label()}")
+
+    fig = cp.utilization_heatmap(ds)
+    for ax in fig.axes:
+        if ax.get_images() and ax.get_title() in cp.labels(ds, "scenario"):
+            arr = ax.get_images()[0].get_array()
+            check(np.array_equal(np.asarray(arr), ds.p_over_capacity.sel(scenario=ax.get_title()).values),
+                  "heat map cells are P(demand > capacity)")
+
+    fig = cp.tornado(ds, "baseline", "total freight 2040", top=5)
+    widths = sorted((p.get_width() for p in fig.axes[0].patches), key=abs, reverse=True)
+    rho = ds.sensitivity.sel(scenario="baseline", response="total freight 2040").values
+    check(np.allclose(widths, sorted(rho[~np.isnan(rho)], key=abs, reverse=True)[:5], rtol=0, atol=0),
+          "tornado bars are the five strongest rank correlations")
+
+    hist = cp.load_history(inp)
+    check(len(hist) > 0, "history read from the input")
+    s = sorted(hist)[0]
+    fig = cp.fan_chart_series(ds, "baseline", s, hist)
+    pts = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("history")]
+    check(sum(len(p.get_xdata()) for p in pts) == len(hist[s][0]), "every history point is drawn")
+
+    fig = cp.network(ds, "baseline", "freight", 2040)
+    check(fig.links_drawn > 5, "network draws port-partner links")
+
+    rep = os.path.join(d, "report")
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), out, "--input", inp, "-o", rep,
+                    "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
+    page = open(os.path.join(rep, "index.html"), encoding="utf-8").read()
+    imgs = re.findall(r"data-file='([^']+)' src='data:image/png;base64,", page)
+    check(len(imgs) >= 8, f"report embeds its charts ({len(imgs)})")
+    for name in imgs:
+        px = mpimg.imread(os.path.join(rep, name))
+        check(px.shape[0] > 100 and px.shape[1] > 100 and float(px[..., :3].std()) > 0.01, f"{name} is not blank")
+    check("Capacity groups most likely to bind" in page and "Largest diversions" in page, "summary tables in report")
+    med = ds.total_quantile.sel(scenario="baseline", metric="freight", year=2040, quantile=0.5).item()
+    check(f"{med:,.0f}" in page, "report shows the stored 2040 freight median")
+    check("input_sha256" in page and ds.attrs["input_sha256"] in page, "report shows the provenance")
+    pl = os.path.join(d, "plots")
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "plots"), out, "--input", inp, "-o", pl,
+                    "--scenario", "disruption"], check=True, stdout=subprocess.DEVNULL)
+    files = sorted(os.listdir(pl))
+    check(len(files) > 20 and "disruption_freight_by_port.png" in files, "scripts/plots writes every chart")
+    for name in files:
+        px = mpimg.imread(os.path.join(pl, name))
+        check(float(px[..., :3].std()) > 0.01, f"plots/{name} is not blank")
+print(f"plots and report: {checks} checks passed")
