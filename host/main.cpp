@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "../kernels/stats.h"
+#include "calibrate.h"
+#include "h5.h"
 #include "engine.h"
 #include "input.h"
 #include "model_build.h"
@@ -205,6 +207,120 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
   return 0;
 }
 
+int cmd_calibrate(const std::string& input, const std::string& output, bool force) {
+  if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
+  const Input in = load_input(input);
+  validate_input(in);
+  const Calibration c = calibrate(in);
+  std::printf("corridor calibrate: %s\n", input.c_str());
+  std::printf("  random walk with drift on log values; partial years annualised; +- one standard error\n\n");
+  std::printf("  %-28s %4s %9s %18s %18s %18s\n", "series", "obs", "years", "mu (1/year)", "sigma (1/year)",
+              "b_region");
+  int est = 0;
+  for (const SeriesEstimate& e : c.series) {
+    if (!e.estimated) continue;
+    ++est;
+    char yrs[32], mu[40], sg[40], br[40];
+    std::snprintf(yrs, sizeof yrs, "%d-%d", e.first, e.last);
+    std::snprintf(mu, sizeof mu, "%.4f +- %.4f", e.mu, e.mu_se);
+    std::snprintf(sg, sizeof sg, "%.4f +- %.4f", e.sigma, e.sigma_se);
+    if (e.has_loading)
+      std::snprintf(br, sizeof br, "%.4f +- %.4f", e.b_region, e.b_region_se);
+    else
+      std::snprintf(br, sizeof br, "-");
+    std::printf("  %-28s %4d %9s %18s %18s %18s%s\n", e.series.c_str(), e.n, yrs, mu, sg, br,
+                e.partial ? " (partial years annualised)" : "");
+  }
+  if (c.has_shocks)
+    std::printf("\n  regional factor from %d series over %d years; regional drops (mean standardised increment < -2):"
+                " %.3f +- %.3f per year\n",
+                c.factor_series, c.factor_years, c.shock_freq, c.shock_freq_se);
+  else
+    std::printf("\n  regional factor and shock frequency: not estimated (need 3 series with 5 annual increments)\n");
+  int skipped = 0;
+  for (const SeriesEstimate& e : c.series) skipped += !e.estimated;
+  std::printf("  %d series estimated; %d kept their input parameters (fewer than 3 observations over 3 years, or "
+              "derived)\n",
+              est, skipped);
+  const Input out = apply_calibration(in, c);
+  validate_input(out);
+  const std::string tmp = output + ".tmp-" + std::to_string(getpid());
+  try {
+    write_h5_input(out, tmp);
+    fs::rename(tmp, output);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  std::printf("  wrote %s\n", output.c_str());
+  return 0;
+}
+
+int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
+                 const std::string& backend, int threads, const std::string& output, bool force) {
+  if (!output.empty() && fs::exists(output) && !force)
+    throw std::runtime_error(output + ": exists; use --force to replace it");
+  const Input in = load_input(input);
+  validate_input(in);
+  auto be = choose_backend(backend, threads, true);
+  const BacktestResult r = backtest(in, origins, paths, seed, *be);
+  std::printf("corridor backtest: %s, origins", input.c_str());
+  for (int o : origins) std::printf(" %d", o);
+  std::printf(", %u paths\n", paths);
+  if (r.cases.empty()) {
+    std::printf("  no series is observed at an origin and later: nothing to compare\n");
+  } else {
+    std::printf("  %-8s %6s %10s %10s %10s %8s\n", "horizon", "cases", "cover 50%", "cover 80%", "cover 90%", "MdAPE");
+    for (size_t i = 0; i < r.horizons.size(); ++i)
+      std::printf("  %-8d %6d %10.2f %10.2f %10.2f %7.1f%%\n", r.horizons[i], r.n[i], r.cover50[i], r.cover80[i],
+                  r.cover90[i], 100 * r.mdape[i]);
+  }
+  if (!output.empty()) {
+    const std::string tmp = output + ".tmp-" + std::to_string(getpid());
+    try {
+      h5::Quiet q;
+      h5::Id f = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), tmp + ": cannot create");
+      const hsize_t H = r.horizons.size(), N = r.cases.size(), Q = r.probs.size();
+      std::vector<long long> hz(r.horizons.begin(), r.horizons.end()), nn(r.n.begin(), r.n.end());
+      h5::write_ints(f, "horizon", {H}, hz.data(), false);
+      h5::write_ints(f, "cases", {H}, nn.data(), false);
+      h5::write_doubles(f, "coverage_50", {H}, r.cover50.data(), false);
+      h5::write_doubles(f, "coverage_80", {H}, r.cover80.data(), false);
+      h5::write_doubles(f, "coverage_90", {H}, r.cover90.data(), false);
+      h5::write_doubles(f, "mdape", {H}, r.mdape.data(), false);
+      h5::write_doubles(f, "quantile", {Q}, r.probs.data(), false);
+      std::vector<std::string> cs;
+      std::vector<long long> co, cy;
+      std::vector<double> ca, cq;
+      for (const auto& c : r.cases) {
+        cs.push_back(c.series), co.push_back(c.origin), cy.push_back(c.year), ca.push_back(c.actual);
+        cq.insert(cq.end(), c.q.begin(), c.q.end());
+      }
+      h5::write_strings(f, "case_series", cs);
+      h5::write_ints(f, "case_origin", {N}, co.data(), false);
+      h5::write_ints(f, "case_year", {N}, cy.data(), false);
+      h5::write_doubles(f, "case_actual", {N}, ca.data(), false);
+      h5::write_doubles(f, "case_quantile", {N, Q}, cq.data(), false);
+      h5::write_attr_string(f, "title", "Corridor rolling-origin backtest of " + fs::path(input).filename().string());
+      h5::write_attr_string(f, "corridor_version", corridor_version());
+      h5::write_attr_string(f, "git_sha", git_sha());
+      h5::write_attr_uint(f, "seed", seed);
+      h5::write_attr_int(f, "paths", paths);
+      h5::write_attr_string(f, "input_sha256", sha256_file(input));
+      h5::write_attr_string(f, "created", now_iso8601());
+      f.reset();
+      fs::rename(tmp, output);
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw;
+    }
+    std::printf("  wrote %s\n", output.c_str());
+  }
+  return 0;
+}
+
 void print_schema_markdown(std::ostream& os) {
   auto type_name = [](char t) { return t == 's' ? "text" : t == 'i' ? "integer" : "number"; };
   os << "### meta (key, value)\n\nInput schema version " << kSchemaVersion << ".\n\n"
@@ -288,6 +404,23 @@ int main(int argc, char** argv) {
   sum->add_option("--years", sopt.years, "years to show (default: base year, 2030, horizon)")->delimiter(',');
   sum->add_option("--top", sopt.top, "rows of the ranked tables")->check(CLI::Range(1, 100000));
 
+  auto* cal = app.add_subcommand("calibrate", "estimate growth means, their uncertainty, volatilities, regional "
+                                              "loadings and shock frequency from the input's history");
+  cal->add_option("input", input, "HDF5 input or folder of CSV tables, with a history table")->required();
+  cal->add_option("-o,--output", output, "calibrated HDF5 input to write")->required();
+  cal->add_flag("-f,--force", force, "replace an existing file");
+
+  std::vector<int> origins;
+  auto* bt = app.add_subcommand("backtest", "project from past years and score the intervals against the history");
+  bt->add_option("input", input, "HDF5 input or folder of CSV tables, with a history table")->required();
+  bt->add_option("--origin", origins, "origin years (several allowed)")->required()->delimiter(',');
+  bt->add_option("-n,--paths", paths, "paths per projection")->check(CLI::Range(2u, 100000000u));
+  bt->add_option("-s,--seed", seed, "seed");
+  bt->add_option("-b,--backend", backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  bt->add_option("-t,--threads", threads, "CPU threads (0: all cores)");
+  bt->add_option("-o,--output", output, "also write the scores and every case to this HDF5 file");
+  bt->add_flag("-f,--force", force, "replace an existing file");
+
   auto* sch = app.add_subcommand("schema", "print the input schema (tables, columns, types, units, defaults) "
                                            "as the markdown of inputs/README.md");
 
@@ -309,6 +442,8 @@ int main(int argc, char** argv) {
       print_summary(input, sopt, std::cout);
       return 0;
     }
+    if (*cal) return cmd_calibrate(input, output, force);
+    if (*bt) return cmd_backtest(input, origins, paths, seed, backend, threads, output, force);
     if (*sch) {
       print_schema_markdown(std::cout);
       return 0;

@@ -166,6 +166,16 @@ check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep
 "$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
 check "inspect lists datasets with their dimensions and the provenance" \
   "grep -q 'flow_quantile *(scenario=3, series=30, year=17, quantile=7)' '$work/inspect.txt' && grep -q 'input_sha256 = ' '$work/inspect.txt'"
+# calibration and backtest on the default input's history
+"$corridor" calibrate "$work/in.h5" -o "$work/cal.h5" > "$work/cal.txt"
+check "calibrate reports estimates with standard errors and writes a valid input" \
+  "grep -q 'HORP_TKM_pipeline_gas .* +- ' '$work/cal.txt' && '$corridor' validate '$work/cal.h5' >/dev/null"
+"$corridor" backtest "$work/in.h5" --origin 2013,2019,2022,2023 -n 2000 -o "$work/bt.h5" > "$work/bt.txt"
+check "backtest scores intervals per horizon and writes them" \
+  "grep -q 'cover 90%' '$work/bt.txt' && /usr/bin/python3 -c \"import h5py,sys; f=h5py.File(sys.argv[1]); assert len(f['horizon'])>0 and f['case_quantile'].shape[1]==7\" '$work/bt.h5'"
+"$corridor" backtest "$work/in.h5" --origin 1990 -n 100 > "$work/bt0.txt"
+check "backtest without observations says so" "grep -q 'nothing to compare' '$work/bt0.txt'"
+
 # the schema documentation is the schema
 "$corridor" schema > "$work/schema.md"
 check "inputs/README.md holds the schema that corridor schema prints" \

@@ -1,0 +1,306 @@
+#include "calibrate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "../kernels/stats.h"
+#include "model_build.h"
+
+namespace corridor {
+namespace {
+
+int meta_int(const Input& in, const std::string& k) { return std::stoi(in.meta.at(k)); }
+
+Table subset(const Table& t, const std::vector<size_t>& rows) {
+  Table o;
+  o.where = t.where;
+  o.rows = rows.size();
+  for (const auto& kv : t.str) {
+    auto& c = o.str[kv.first];
+    for (size_t r : rows) c.push_back(kv.second[r]);
+  }
+  for (const auto& kv : t.num) {
+    auto& c = o.num[kv.first];
+    for (size_t r : rows) c.push_back(kv.second[r]);
+  }
+  for (size_t r : rows) o.line.push_back(r < t.line.size() ? t.line[r] : 0);
+  return o;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// First principal component of a correlation matrix (power iteration).
+std::vector<double> pc1(const std::vector<std::vector<double>>& C, double& lambda) {
+  const size_t k = C.size();
+  std::vector<double> v(k, 1.0 / std::sqrt(static_cast<double>(k))), w(k);
+  lambda = 0;
+  for (int it = 0; it < 500; ++it) {
+    for (size_t i = 0; i < k; ++i) {
+      w[i] = 0;
+      for (size_t j = 0; j < k; ++j) w[i] += C[i][j] * v[j];
+    }
+    double nrm = 0;
+    for (double x : w) nrm += x * x;
+    nrm = std::sqrt(nrm);
+    if (nrm == 0) break;
+    double diff = 0;
+    for (size_t i = 0; i < k; ++i) {
+      diff += std::fabs(w[i] / nrm - v[i]);
+      v[i] = w[i] / nrm;
+    }
+    lambda = nrm;
+    if (diff < 1e-13) break;
+  }
+  double s = 0;
+  for (double x : v) s += x;
+  if (s < 0)
+    for (double& x : v) x = -x;
+  return v;
+}
+
+// Loadings (standardised units) of the first factor of z[year][series] (NaN = missing),
+// correlations from pairwise-complete years.
+std::vector<double> loadings(const std::vector<std::vector<double>>& z) {
+  const size_t k = z.empty() ? 0 : z[0].size();
+  std::vector<std::vector<double>> C(k, std::vector<double>(k, 0.0));
+  for (size_t a = 0; a < k; ++a)
+    for (size_t b = 0; b < k; ++b) {
+      double sab = 0, saa = 0, sbb = 0;
+      int n = 0;
+      for (const auto& row : z)
+        if (!std::isnan(row[a]) && !std::isnan(row[b])) sab += row[a] * row[b], saa += row[a] * row[a], sbb += row[b] * row[b], ++n;
+      C[a][b] = n > 1 && saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : (a == b ? 1.0 : 0.0);
+    }
+  double lambda = 0;
+  std::vector<double> v = pc1(C, lambda);
+  for (double& x : v) x *= std::sqrt(std::max(lambda, 0.0));
+  return v;
+}
+
+} // namespace
+
+std::vector<std::vector<Observation>> series_history(const Input& in) {
+  const Table& s = in.tables.at("series");
+  const int base = meta_int(in, "base_year");
+  std::map<std::string, size_t> idx;
+  for (size_t r = 0; r < s.rows; ++r) idx[s.str.at("id")[r]] = r;
+  std::vector<std::map<int, Observation>> by(s.rows);
+  const auto it = in.tables.find("history");
+  if (it != in.tables.end()) {
+    const Table& h = it->second;
+    for (size_t r = 0; r < h.rows; ++r) {
+      const auto f = idx.find(h.str.at("series")[r]);
+      if (f == idx.end()) continue;
+      const double cov = h.num.at("coverage")[r];
+      const int y = static_cast<int>(h.num.at("year")[r]);
+      by[f->second][y] = Observation{y, h.num.at("value")[r] / cov, cov < 1.0};
+    }
+  }
+  for (size_t r = 0; r < s.rows; ++r)
+    if (!by[r].count(base)) by[r][base] = Observation{base, s.num.at("base_value")[r], false};
+  std::vector<std::vector<Observation>> out(s.rows);
+  for (size_t r = 0; r < s.rows; ++r)
+    for (const auto& kv : by[r]) out[r].push_back(kv.second);
+  return out;
+}
+
+Calibration calibrate(const Input& in) {
+  const Table& s = in.tables.at("series");
+  const auto hist = series_history(in);
+  Calibration c;
+  // annual standardised increments per series, for the regional factor
+  std::map<int, std::map<size_t, double>> zy; // year -> series -> z
+  for (size_t r = 0; r < s.rows; ++r) {
+    SeriesEstimate e;
+    e.series = s.str.at("id")[r];
+    const auto& o = hist[r];
+    e.n = static_cast<int>(o.size());
+    for (const auto& x : o) e.partial += x.partial;
+    e.first = o.empty() ? 0 : o.front().year;
+    e.last = o.empty() ? 0 : o.back().year;
+    if (s.str.at("kind")[r] == "load" && e.n >= 3 && e.last - e.first >= 3) {
+      const double T = e.last - e.first;
+      e.mu = (std::log(o.back().value) - std::log(o.front().value)) / T;
+      double ss = 0;
+      for (size_t i = 1; i < o.size(); ++i) {
+        const double d = std::log(o[i].value) - std::log(o[i - 1].value), dt = o[i].year - o[i - 1].year;
+        ss += (d - e.mu * dt) * (d - e.mu * dt) / dt;
+      }
+      const double m = static_cast<double>(o.size() - 1);
+      e.sigma = std::sqrt(ss / (m - 1));
+      e.mu_se = e.sigma / std::sqrt(T);
+      e.sigma_se = e.sigma / std::sqrt(2 * (m - 1));
+      e.estimated = e.sigma > 0;
+      if (e.estimated)
+        for (size_t i = 1; i < o.size(); ++i)
+          if (o[i].year - o[i - 1].year == 1)
+            zy[o[i].year][r] = (std::log(o[i].value) - std::log(o[i - 1].value) - e.mu) / e.sigma;
+    }
+    c.series.push_back(e);
+  }
+  // series with at least 5 annual increments; years where at least 3 of them are observed
+  std::map<size_t, int> count;
+  for (const auto& y : zy)
+    for (const auto& kv : y.second) ++count[kv.first];
+  std::vector<size_t> cols;
+  for (const auto& kv : count)
+    if (kv.second >= 5) cols.push_back(kv.first);
+  std::vector<int> years;
+  std::vector<std::vector<double>> z;
+  for (const auto& y : zy) {
+    std::vector<double> row;
+    int n = 0;
+    for (size_t r : cols) {
+      const auto f = y.second.find(r);
+      row.push_back(f == y.second.end() ? std::nan("") : f->second);
+      n += f != y.second.end();
+    }
+    if (n >= 3) years.push_back(y.first), z.push_back(row);
+  }
+  if (cols.size() >= 3 && years.size() >= 5) {
+    c.factor_years = static_cast<int>(years.size());
+    c.factor_series = static_cast<int>(cols.size());
+    const std::vector<double> l = loadings(z);
+    // jackknife over years
+    std::vector<double> sum(cols.size(), 0.0), sum2(cols.size(), 0.0);
+    const size_t n = z.size();
+    for (size_t k = 0; k < n; ++k) {
+      std::vector<std::vector<double>> zk;
+      for (size_t i = 0; i < n; ++i)
+        if (i != k) zk.push_back(z[i]);
+      const std::vector<double> lk = loadings(zk);
+      for (size_t j = 0; j < cols.size(); ++j) sum[j] += lk[j], sum2[j] += lk[j] * lk[j];
+    }
+    for (size_t j = 0; j < cols.size(); ++j) {
+      SeriesEstimate& e = c.series[cols[j]];
+      const double mean = sum[j] / n, var = (n - 1.0) / n * std::max(0.0, sum2[j] - n * mean * mean);
+      e.has_loading = true;
+      e.b_region = l[j] * e.sigma;
+      e.b_region_se = std::sqrt(var) * e.sigma;
+    }
+    int drops = 0;
+    for (const auto& row : z) {
+      double m = 0;
+      int k = 0;
+      for (double x : row)
+        if (!std::isnan(x)) m += x, ++k;
+      drops += m / k < -2.0;
+    }
+    c.has_shocks = true;
+    c.shock_freq = static_cast<double>(drops) / n;
+    c.shock_freq_se = std::sqrt(c.shock_freq * (1 - c.shock_freq) / n);
+  }
+  return c;
+}
+
+Input apply_calibration(const Input& in, const Calibration& c) {
+  Input out = in;
+  Table& s = out.tables.at("series");
+  for (size_t r = 0; r < s.rows; ++r) {
+    const SeriesEstimate& e = c.series[r];
+    if (!e.estimated) continue;
+    s.num.at("mu")[r] = e.mu;
+    s.num.at("tau")[r] = e.mu_se;
+    s.num.at("phi")[r] = 0.0; // the estimator is a random walk with drift
+    s.num.at("b_partner")[r] = 0.0;
+    s.num.at("b_port")[r] = 0.0;
+    if (e.has_loading) {
+      s.num.at("b_region")[r] = e.b_region;
+      s.num.at("sigma")[r] = std::sqrt(std::max(0.0, e.sigma * e.sigma - e.b_region * e.b_region));
+    } else {
+      s.num.at("b_region")[r] = 0.0;
+      s.num.at("sigma")[r] = e.sigma;
+    }
+    std::string& src = s.str.at("source")[r];
+    src += (src.empty() ? "" : "; ") + std::string("calibrated by corridor calibrate from ") + std::to_string(e.n) +
+           " observations " + std::to_string(e.first) + "-" + std::to_string(e.last) +
+           (e.partial ? " (" + std::to_string(e.partial) + " partial years annualised)" : "");
+  }
+  return out;
+}
+
+BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
+                        Backend& be) {
+  BacktestResult res;
+  const Table& s = in.tables.at("series");
+  const auto hist = series_history(in);
+  for (int origin : origins) {
+    std::vector<size_t> rows;
+    std::vector<double> base;
+    int last = origin;
+    for (size_t r = 0; r < s.rows; ++r) {
+      if (s.str.at("kind")[r] != "load") continue;
+      const auto& o = hist[r];
+      const auto at = std::find_if(o.begin(), o.end(), [&](const Observation& x) { return x.year == origin; });
+      if (at == o.end() || at + 1 == o.end()) continue;
+      rows.push_back(r);
+      base.push_back(at->value);
+      last = std::max(last, o.back().year);
+    }
+    if (rows.empty()) continue;
+    // the demand model from the origin: first scenario's shocks, no capacity, no adjustments
+    Input sub = in;
+    sub.meta["base_year"] = std::to_string(origin);
+    sub.meta["horizon_year"] = std::to_string(last);
+    sub.tables["series"] = subset(s, rows);
+    sub.tables["series"].num.at("base_value") = base;
+    for (const char* t : {"groups", "expansions", "expansion_years", "targets", "adjustments", "history"})
+      if (sub.tables.count(t)) sub.tables[t] = subset(sub.tables[t], {});
+    sub.tables["scenarios"] = subset(in.tables.at("scenarios"), {0});
+    ModelInfo info;
+    const HostModel m = build_model(sub, info);
+    const CellPlan plan = make_cell_plan(m, 0.9);
+    RunConfig cfg;
+    cfg.paths = paths;
+    cfg.seed = seed;
+    cfg.probs = res.probs;
+    RunResult rr;
+    be.run(m, plan, cfg, rr);
+    const ModelView v = m.view();
+    const int C = v.cells();
+    for (size_t i = 0; i < rows.size(); ++i)
+      for (const Observation& ob : hist[rows[i]]) {
+        if (ob.year <= origin) continue;
+        BacktestCase bc;
+        bc.series = s.str.at("id")[rows[i]];
+        bc.origin = origin;
+        bc.year = ob.year;
+        bc.actual = ob.value;
+        const int cell = v.series_cell(static_cast<int>(i), kDemand, ob.year - origin);
+        for (size_t k = 0; k < res.probs.size(); ++k)
+          bc.q.push_back(rr.stats[static_cast<size_t>(cell) * rr.width + 3 + k]);
+        (void)C;
+        res.cases.push_back(bc);
+      }
+  }
+  std::map<int, std::vector<const BacktestCase*>> byh;
+  for (const auto& bc : res.cases) byh[bc.year - bc.origin].push_back(&bc);
+  for (const auto& kv : byh) {
+    res.horizons.push_back(kv.first);
+    res.n.push_back(static_cast<int>(kv.second.size()));
+    double c50 = 0, c80 = 0, c90 = 0;
+    std::vector<double> ape;
+    for (const BacktestCase* bc : kv.second) {
+      const auto& q = bc->q; // 0.05 0.10 0.25 0.50 0.75 0.90 0.95
+      c50 += bc->actual >= q[2] && bc->actual <= q[4];
+      c80 += bc->actual >= q[1] && bc->actual <= q[5];
+      c90 += bc->actual >= q[0] && bc->actual <= q[6];
+      ape.push_back(std::fabs(q[3] - bc->actual) / std::fabs(bc->actual));
+    }
+    const double n = static_cast<double>(kv.second.size());
+    res.cover50.push_back(c50 / n);
+    res.cover80.push_back(c80 / n);
+    res.cover90.push_back(c90 / n);
+    res.mdape.push_back(median(ape));
+  }
+  return res;
+}
+
+} // namespace corridor
