@@ -66,6 +66,11 @@ public:
     omp_set_num_threads(threads_);
     engine::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho);
   }
+  void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
+                 std::vector<double>& out) override {
+    omp_set_num_threads(threads_);
+    engine::raw_flows<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, m, seed, sc, p0, count, out);
+  }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
     engine::replay<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, m, seed, sc, path, cells);
   }

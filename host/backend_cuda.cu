@@ -30,6 +30,10 @@ public:
                    std::vector<double>& rho) override {
     engine::sensitivity<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, 1u << 18, m, spec, cfg, rho);
   }
+  void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
+                 std::vector<double>& out) override {
+    engine::raw_flows<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, m, seed, sc, p0, count, out);
+  }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
     engine::replay<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, m, seed, sc, path, cells);
   }

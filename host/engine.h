@@ -87,6 +87,10 @@ public:
   // kGroupTrace values (see replay_group_trace), then each expansion's opening
   // year as an offset from the base year (a large number: after the horizon).
   virtual void replay(const HostModel& m, uint64_t seed, int scenario, uint32_t path, std::vector<double>& cells) = 0;
+  // Served flow of paths p0..p0+count-1 of one scenario, as in a run:
+  // out[((path - p0) * S + series) * Y + year].
+  virtual void raw_flows(const HostModel& m, uint64_t seed, int scenario, uint64_t p0, uint32_t count,
+                         std::vector<double>& out) = 0;
   // rho[(scenario * D + d) * K + k]; NaN where a driver or response is constant.
   virtual void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                            std::vector<double>& rho) = 0;

@@ -102,7 +102,7 @@ private:
 
 int cmd_run(const std::string& input, const std::string& output, uint32_t paths, uint64_t seed,
             const std::string& backend, int threads, const std::string& maxmem, const std::string& quantiles,
-            double util_threshold, bool force, bool quiet, uint32_t sens_paths, int sens_year) {
+            double util_threshold, bool force, bool quiet, uint32_t sens_paths, int sens_year, bool save_paths) {
   RunConfig cfg;
   cfg.paths = paths;
   cfg.seed = seed;
@@ -131,6 +131,7 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, prov.sensitivity_rho);
   const double sens_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
   prov.sensitivity = &sens;
+  if (save_paths) prov.raw_paths = be.get();
   prov.backend = be->name();
   prov.input = fs::path(input).filename().string();
   prov.input_sha256 = sha256_file(input);
@@ -350,6 +351,7 @@ int main(int argc, char** argv) {
   std::string scenario, csv;
   uint32_t paths = 10000, path = 0, sens_paths = 20000;
   int sens_year = 0;
+  bool save_paths = false;
   uint64_t seed = 20240101;
   int threads = 0;
   double util_threshold = 0.9;
@@ -371,6 +373,8 @@ int main(int argc, char** argv) {
                   "paths (the first ones) for the rank correlations of drivers with outputs; 0: none")
       ->check(CLI::Range(0u, kMaxSensitivityPaths));
   run->add_option("--sensitivity-year", sens_year, "year of the sensitivity responses (default: the horizon)");
+  run->add_flag("--save-paths", save_paths,
+                "also write paths_flow (scenario, path, series, year), the served flow of every path");
   run->add_flag("-f,--force", force, "replace an existing output");
   run->add_flag("-q,--quiet", quiet, "no progress bar or summary");
 
@@ -436,7 +440,7 @@ int main(int argc, char** argv) {
   try {
     if (*run)
       return cmd_run(input, output, paths, seed, backend, threads, maxmem, quantiles, util_threshold, force, quiet,
-                     sens_paths, sens_year);
+                     sens_paths, sens_year, save_paths);
     if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv);
     if (*sum) {
       print_summary(input, sopt, std::cout);

@@ -337,6 +337,43 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
                       {(hsize_t)NS, (hsize_t)T, (hsize_t)Y, (hsize_t)nq}, q, "target metric unit per year",
                       "quantiles of the total flow the target measures");
       }
+      if (prov.raw_paths) {
+        // paths_flow (scenario, path, series, year): the paths are simulated again in
+        // chunks (counter-based numbers make them the run's paths exactly) and written
+        // as chunked, compressed hyperslabs, so memory stays bounded
+        const hsize_t N = prov.paths;
+        std::vector<long long> ids(N);
+        for (hsize_t i = 0; i < N; ++i) ids[i] = static_cast<long long>(i);
+        h5::write_ints(file, "path", {N}, ids.data(), true);
+        w.finish_coord("path", "Monte Carlo path number (the same path in every scenario)", "");
+        const hsize_t dims[4] = {(hsize_t)NS, N, (hsize_t)S, (hsize_t)Y};
+        const hsize_t cpaths = std::min<hsize_t>(N, std::max<hsize_t>(1, (1u << 18) / (S * Y)));
+        const hsize_t chunk[4] = {1, cpaths, (hsize_t)S, (hsize_t)Y};
+        h5::Id space = h5::check(H5Screate_simple(4, dims, nullptr), "H5Screate_simple");
+        h5::Id dcpl = h5::check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
+        h5::check(H5Pset_chunk(dcpl, 4, chunk), "H5Pset_chunk");
+        h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+        h5::check(H5Pset_deflate(dcpl, 1), "H5Pset_deflate");
+        {
+          h5::Id d = h5::check(H5Dcreate2(file, "paths_flow", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                               tmp + ": cannot create paths_flow");
+          const uint32_t step = static_cast<uint32_t>(std::max<hsize_t>(cpaths, 65536 / cpaths * cpaths));
+          std::vector<double> buf;
+          for (int sc = 0; sc < NS; ++sc)
+            for (hsize_t p0 = 0; p0 < N; p0 += step) {
+              const uint32_t cnt = static_cast<uint32_t>(std::min<hsize_t>(step, N - p0));
+              prov.raw_paths->raw_flows(m, prov.seed, sc, p0, cnt, buf);
+              const hsize_t start[4] = {(hsize_t)sc, p0, 0, 0}, count[4] = {1, cnt, (hsize_t)S, (hsize_t)Y};
+              h5::Id fs_ = h5::check(H5Dget_space(d), "H5Dget_space");
+              h5::check(H5Sselect_hyperslab(fs_, H5S_SELECT_SET, start, nullptr, count, nullptr), "hyperslab");
+              h5::Id ms = h5::check(H5Screate_simple(4, count, nullptr), "H5Screate_simple");
+              h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs_, H5P_DEFAULT, buf.data()),
+                        tmp + ": cannot write paths_flow (disk full?)");
+            }
+        }
+        w.attach("paths_flow", {"scenario", "path", "series", "year"}, "series_unit per year",
+                 "served flow of every path (raw paths, asked for with --save-paths)");
+      }
       if (prov.sensitivity && prov.sensitivity->paths > 0 && prov.sensitivity->D() > 0) {
         const SensitivitySpec& sp = *prov.sensitivity;
         h5::write_attr_int(file, "sensitivity_paths", static_cast<int>(sp.paths));

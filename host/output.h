@@ -16,6 +16,7 @@ struct Provenance {
   double utilization_threshold = 0.9;
   const SensitivitySpec* sensitivity = nullptr; // with sensitivity_rho, written when it has paths
   std::vector<double> sensitivity_rho;
+  Backend* raw_paths = nullptr; // when set, paths_flow is written (re-simulated in chunks by this backend)
 };
 
 void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,

@@ -413,6 +413,46 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   }
 }
 
+// Served flow of every series and year for paths p0..p0+count-1 of one
+// scenario (raw paths output): out[(path - p0) * S * Y + s * Y + y].
+struct FlowSink {
+  double* out;
+  int S, Y;
+  long long lane;
+  CORRIDOR_INLINE void emit(int cell, double v) const {
+    if (cell >= kSeriesVars * S * Y) return;
+    const int y = cell % Y, var = (cell / Y) % kSeriesVars, s = cell / (kSeriesVars * Y);
+    if (var == kFlow) out[(lane * S + s) * Y + y] = v;
+  }
+};
+struct FlowBatch {
+  ModelView m;
+  uint64_t seed;
+  int sc;
+  long long p0;
+  Scratch scr;
+  double* out;
+  CORRIDOR_HD void operator()(long long lane) const {
+    FlowSink sink{out, m.S, m.Y, lane};
+    simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + lane), scr, lane, sink);
+  }
+};
+
+template <class Policy, template <class> class Vec>
+void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, int sc, uint64_t p0, uint32_t count,
+               std::vector<double>& out) {
+  Uploaded<Vec> up(h);
+  const Layout L(up.v);
+  Vec<double> scratch(static_cast<size_t>(count) * L.size);
+  Vec<double> vals(static_cast<size_t>(count) * up.v.S * up.v.Y);
+  const Scratch scr = lane_major ? Scratch{thrust::raw_pointer_cast(scratch.data()), 1, static_cast<long long>(count)}
+                                 : Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1};
+  FlowBatch f{up.v, seed, sc, static_cast<long long>(p0), scr, thrust::raw_pointer_cast(vals.data())};
+  thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(count), f);
+  out.resize(vals.size());
+  thrust::copy(vals.begin(), vals.end(), out.begin());
+}
+
 template <class Policy, template <class> class Vec>
 void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) {
   Uploaded<Vec> up(h);

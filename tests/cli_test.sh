@@ -166,6 +166,21 @@ check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep
 "$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
 check "inspect lists datasets with their dimensions and the provenance" \
   "grep -q 'flow_quantile *(scenario=3, series=30, year=17, quantile=7)' '$work/inspect.txt' && grep -q 'input_sha256 = ' '$work/inspect.txt'"
+# raw paths: the stored quantiles are numpy's quantiles of the raw paths, exactly
+"$corridor" run "$work/in.h5" -o "$work/paths.h5" -n 700 --save-paths -q
+/usr/bin/python3 - "$work/paths.h5" <<'PY'
+import sys
+import numpy as np
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1])
+assert ds.paths_flow.dims == ("scenario", "path", "series", "year"), ds.paths_flow.dims
+p = ds["quantile"].values
+q = np.moveaxis(np.quantile(ds.paths_flow.values, p, axis=1), 0, -1)
+assert np.array_equal(q, ds.flow_quantile.values)
+assert np.allclose(ds.paths_flow.mean("path").values, ds.flow_mean.values, rtol=1e-12, atol=0)
+PY
+check "--save-paths writes paths_flow whose quantiles are the stored ones" "[ $? -eq 0 ]"
+
 # calibration and backtest on the default input's history
 "$corridor" calibrate "$work/in.h5" -o "$work/cal.h5" > "$work/cal.txt"
 check "calibrate reports estimates with standard errors and writes a valid input" \
