@@ -252,9 +252,19 @@ template <template <class> class Vec> struct Uploaded {
 
 // lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
 // otherwise at l * size + e (CPU, one path's state in one cache region).
+// Host code reads scratch as path-major with a unit element stride (Scratch in
+// model.h), which saves the multiply on every access of the CPU backend.
+inline void check_layout(bool lane_major) {
+#if !defined(__CUDACC__)
+  if (lane_major) throw std::logic_error("corridor: the CPU backend's scratch must be path-major");
+#else
+  (void)lane_major;
+#endif
+}
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
          const CellPlan& plan, const RunConfig& cfg, RunResult& res) {
+  check_layout(lane_major);
   const int nq = static_cast<int>(cfg.probs.size());
   const int width = stats_width(nq);
   const long long n = cfg.paths;
@@ -351,6 +361,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
 template <class Policy, template <class> class Vec>
 void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
                  const RunConfig& cfg, std::vector<double>& rho) {
+  check_layout(lane_major);
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
   Uploaded<Vec> up(h);
@@ -441,6 +452,7 @@ struct FlowBatch {
 template <class Policy, template <class> class Vec>
 void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                std::vector<double>& out) {
+  check_layout(lane_major);
   Uploaded<Vec> up(h);
   const Layout L(up.v);
   Vec<double> scratch(static_cast<size_t>(count) * L.size);

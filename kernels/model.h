@@ -115,7 +115,13 @@ struct Layout {
 struct Scratch {
   double* p;
   long long lane_stride, elem_stride;
-  CORRIDOR_INLINE double& operator()(long long lane, long long e) const { return p[lane * lane_stride + e * elem_stride]; }
+  CORRIDOR_INLINE double& operator()(long long lane, long long e) const {
+#if defined(__CUDA_ARCH__)
+    return p[lane * lane_stride + e * elem_stride];
+#else
+    return p[lane * lane_stride + e]; // CPU scratch is path-major: elem_stride is 1 (engine.inl)
+#endif
+  }
 };
 
 CORRIDOR_INLINE void normal2(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, uint32_t blk, double& z0,
@@ -262,6 +268,7 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       if (m.kind[s] == kLoad && m.group[s] >= 0) X(oLoad + m.group[s]) += X(oDem + s);
 
     // ---- pro-rata service where load exceeds the soft limit ----
+    bool any_excess = false;
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] != kLoad) continue;
       const int g = m.group[s];
@@ -273,13 +280,14 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       }
       X(oSrv + s) = served;
       X(oExc + s) = X(oDem + s) - served;
+      any_excess = any_excess || X(oExc + s) > 0;
       X(oIn + s) = 0.0;
       X(oOut + s) = 0.0;
     }
 
     // ---- diversion: same partner/mode/metric elsewhere, then road to rail ----
     const double friction = m.sc_friction[sc];
-    for (int round = 0; round < 2; ++round) {
+    for (int round = 0; round < 2 && any_excess; ++round) { // nothing to divert: skip
       const int* begin = round == 0 ? m.alt_begin : m.xalt_begin;
       const int* alts = round == 0 ? m.alt_series : m.xalt_series;
       const double* wts = round == 0 ? m.alt_weight : m.xalt_weight;
