@@ -208,6 +208,19 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
   return 0;
 }
 
+// An input written next to its target and renamed into place when complete.
+void write_input_safely(const Input& in, const std::string& output) {
+  const std::string tmp = output + ".tmp-" + std::to_string(getpid());
+  try {
+    write_h5_input(in, tmp);
+    fs::rename(tmp, output);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
 int cmd_calibrate(const std::string& input, const std::string& output, bool force) {
   if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
   const Input in = load_input(input);
@@ -245,15 +258,7 @@ int cmd_calibrate(const std::string& input, const std::string& output, bool forc
               est, skipped);
   const Input out = apply_calibration(in, c);
   validate_input(out);
-  const std::string tmp = output + ".tmp-" + std::to_string(getpid());
-  try {
-    write_h5_input(out, tmp);
-    fs::rename(tmp, output);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+  write_input_safely(out, output);
   std::printf("  wrote %s\n", output.c_str());
   return 0;
 }
@@ -342,6 +347,10 @@ void print_schema_markdown(std::ostream& os) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // Every HDF5 object is closed by its owner before exit. HDF5's own exit
+  // handler would close again what failed to close on a write error (a full
+  // disk), and crashes doing so.
+  H5dont_atexit();
   CLI::App app{"corridor: Monte Carlo projections of trade and transit through Xinjiang's border ports\n"
                "(ports, partners, modes and metrics; capacity, disruptions and diversion; several scenarios at once)"};
   app.require_subcommand(1);
@@ -460,15 +469,7 @@ int main(int argc, char** argv) {
       if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
       const Input in = read_csv_dir(dir);
       validate_input(in);
-      const std::string tmp = output + ".tmp-" + std::to_string(getpid());
-      try {
-        write_h5_input(in, tmp);
-        fs::rename(tmp, output);
-      } catch (...) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
-      }
+      write_input_safely(in, output);
       std::printf("imported %s -> %s\n", dir.c_str(), output.c_str());
       return 0;
     }

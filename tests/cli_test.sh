@@ -52,6 +52,22 @@ check "a file that is not HDF5 is refused" "[ $? -eq 2 ] && grep -q 'not an HDF5
 "$corridor" run "$work/in.h5" -o "$work/c.h5" -n 10 --backend cuda -q 2>"$work/err"
 rc=$?
 check "--backend cuda without a GPU fails clearly" "[ $rc -ne 0 ] && grep -q 'backend cuda' '$work/err'"
+# a crash (SIGKILL: no cleanup possible) never leaves a partial file at the target
+sum=$(sha256sum "$work/out.h5" | cut -d' ' -f1)
+"$corridor" run "$work/in.h5" -o "$work/out.h5" -n 3000000 --force -q &
+pid=$!
+sleep 2
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "a killed run leaves the previous output intact" "[ \"$(sha256sum "$work/out.h5" | cut -d' ' -f1)\" = $sum ]"
+rm -f "$work"/.out.h5.tmp-*
+# a full disk (a file size limit makes the writes fail): clear error, nothing left behind
+mkdir "$work/full"
+( trap '' XFSZ; ulimit -f 100; exec "$corridor" run "$work/in.h5" -o "$work/full/out.h5" -n 2000 -q ) 2>"$work/err"
+rc=$?
+check "a full disk fails with a clear error and leaves no file" \
+  "[ $rc -eq 1 ] && grep -q '^error: ' '$work/err' && [ -z \"$(ls -A "$work/full")\" ]"
+
 "$corridor" run "$work/in.h5" -o "$work/t1.h5" -n 500 -t 1 -q && "$corridor" run "$work/in.h5" -o "$work/t2.h5" -n 500 -t 2 --max-memory 12M -q
 check "1 thread and 2 threads with a small budget give the same datasets" \
   "h5diff '$work/t1.h5' '$work/t2.h5' /flow_quantile && h5diff '$work/t1.h5' '$work/t2.h5' /total_quantile"
