@@ -264,7 +264,6 @@ BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32
     RunResult rr;
     be.run(m, plan, cfg, rr);
     const ModelView v = m.view();
-    const int C = v.cells();
     for (size_t i = 0; i < rows.size(); ++i)
       for (const Observation& ob : hist[rows[i]]) {
         if (ob.year <= origin) continue;
@@ -275,8 +274,7 @@ BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32
         bc.actual = ob.value;
         const int cell = v.series_cell(static_cast<int>(i), kDemand, ob.year - origin);
         for (size_t k = 0; k < res.probs.size(); ++k)
-          bc.q.push_back(rr.stats[static_cast<size_t>(cell) * rr.width + 3 + k]);
-        (void)C;
+          bc.q.push_back(rr.stats[static_cast<size_t>(cell) * rr.width + 3 + k]); // scenario 0
         res.cases.push_back(bc);
       }
   }

@@ -99,13 +99,13 @@ public:
 // Per (year, group) in a replay: nominal capacity (with the expansions open),
 // share of the year lost to a closure, capacity left, demand (load), flow.
 constexpr int kGroupTrace = 5;
-inline long long replay_group_trace(const ModelView& v, int y, int g) {
+CORRIDOR_INLINE long long replay_group_trace(const ModelView& v, int y, int g) {
   return v.cells() + (static_cast<long long>(y) * v.G + g) * kGroupTrace;
 }
-inline long long replay_open_year(const ModelView& v, int e) {
+CORRIDOR_INLINE long long replay_open_year(const ModelView& v, int e) {
   return v.cells() + static_cast<long long>(v.Y) * v.G * kGroupTrace + e;
 }
-inline long long replay_size(const ModelView& v) { return replay_open_year(v, v.E); }
+CORRIDOR_INLINE long long replay_size(const ModelView& v) { return replay_open_year(v, v.E); }
 
 std::unique_ptr<Backend> make_cpu_backend(int threads);
 // Throws std::runtime_error with a clear message when CUDA is not built in or

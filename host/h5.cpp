@@ -159,32 +159,37 @@ std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector
   return v;
 }
 
-std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
-  Quiet q;
-  Id d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
-  if (!d.valid()) throw std::runtime_error("dataset '" + name + "': missing");
+bool read_string_values(hid_t d, std::vector<std::string>& v) {
   Id sp(H5Dget_space(d));
   const hssize_t n = H5Sget_simple_extent_npoints(sp);
   Id ft(H5Dget_type(d));
-  if (H5Tget_class(ft) != H5T_STRING) throw std::runtime_error("dataset '" + name + "': not strings");
-  std::vector<std::string> v(static_cast<size_t>(n));
-  Id mt(H5Tcopy(ft));
+  v.assign(static_cast<size_t>(n > 0 ? n : 0), std::string());
+  Id mt(H5Tcopy(ft)); // the file's character set: no conversion
   if (H5Tis_variable_str(ft) > 0) {
     std::vector<char*> p(v.size(), nullptr);
-    if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
-      throw std::runtime_error("dataset '" + name + "': cannot read");
+    if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0) return false;
     for (size_t i = 0; i < v.size(); ++i) v[i] = p[i] ? p[i] : "";
     if (n) H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, p.data());
   } else {
     const size_t sz = H5Tget_size(ft);
     std::vector<char> buf(v.size() * sz + 1, '\0');
-    if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
-      throw std::runtime_error("dataset '" + name + "': cannot read");
+    if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return false;
     for (size_t i = 0; i < v.size(); ++i) {
       std::string s(buf.data() + i * sz, sz);
       v[i] = s.substr(0, s.find('\0'));
     }
   }
+  return true;
+}
+
+std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
+  Quiet q;
+  Id d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!d.valid()) throw std::runtime_error("dataset '" + name + "': missing");
+  Id ft(H5Dget_type(d));
+  if (H5Tget_class(ft) != H5T_STRING) throw std::runtime_error("dataset '" + name + "': not strings");
+  std::vector<std::string> v;
+  if (!read_string_values(d, v)) throw std::runtime_error("dataset '" + name + "': cannot read");
   return v;
 }
 

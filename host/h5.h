@@ -90,5 +90,8 @@ namespace corridor::h5 {
 // Whole-dataset readers; throw std::runtime_error naming the dataset.
 std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);
 std::vector<std::string> read_strings(hid_t loc, const std::string& name);
+// The values of an open string dataset (fixed or variable length); false when
+// the read fails.
+bool read_string_values(hid_t dataset, std::vector<std::string>& out);
 
 } // namespace corridor::h5

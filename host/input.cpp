@@ -552,28 +552,10 @@ Input read_h5_input(const std::string& path) {
           err.push_back(dw + ": expected strings");
           continue;
         }
-        std::vector<std::string> v(n);
-        if (H5Tis_variable_str(ft) > 0) {
-          h5::Id mt(H5Tcopy(ft));
-          std::vector<char*> p(n, nullptr);
-          if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0) {
-            err.push_back(dw + ": cannot read (truncated or damaged?)");
-            continue;
-          }
-          for (hsize_t i = 0; i < n; ++i) v[i] = p[i] ? p[i] : "";
-          if (n) H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, p.data());
-        } else {
-          const size_t sz = H5Tget_size(ft);
-          std::vector<char> buf(n * sz + 1, '\0');
-          h5::Id mt(H5Tcopy(ft));
-          if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) {
-            err.push_back(dw + ": cannot read (truncated or damaged?)");
-            continue;
-          }
-          for (hsize_t i = 0; i < n; ++i) {
-            std::string s(buf.data() + i * sz, sz);
-            v[i] = s.substr(0, s.find('\0'));
-          }
+        std::vector<std::string> v;
+        if (!h5::read_string_values(d, v)) {
+          err.push_back(dw + ": cannot read (truncated or damaged?)");
+          continue;
         }
         t.str[cd.name] = std::move(v);
       } else {

@@ -208,19 +208,6 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
   return 0;
 }
 
-// An input written next to its target and renamed into place when complete.
-void write_input_safely(const Input& in, const std::string& output) {
-  const std::string tmp = output + ".tmp-" + std::to_string(getpid());
-  try {
-    write_h5_input(in, tmp);
-    fs::rename(tmp, output);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
-}
-
 int cmd_calibrate(const std::string& input, const std::string& output, bool force) {
   if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
   const Input in = load_input(input);
@@ -258,7 +245,7 @@ int cmd_calibrate(const std::string& input, const std::string& output, bool forc
               est, skipped);
   const Input out = apply_calibration(in, c);
   validate_input(out);
-  write_input_safely(out, output);
+  write_atomically(output, force, [&](const std::string& tmp) { write_h5_input(out, tmp); });
   std::printf("  wrote %s\n", output.c_str());
   return 0;
 }
@@ -283,8 +270,7 @@ int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint
                   r.cover90[i], 100 * r.mdape[i]);
   }
   if (!output.empty()) {
-    const std::string tmp = output + ".tmp-" + std::to_string(getpid());
-    try {
+    write_atomically(output, force, [&](const std::string& tmp) {
       h5::Quiet q;
       h5::Id f = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), tmp + ": cannot create");
       const hsize_t H = r.horizons.size(), N = r.cases.size(), Q = r.probs.size();
@@ -315,13 +301,7 @@ int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint
       h5::write_attr_int(f, "paths", paths);
       h5::write_attr_string(f, "input_sha256", sha256_file(input));
       h5::write_attr_string(f, "created", now_iso8601());
-      f.reset();
-      fs::rename(tmp, output);
-    } catch (...) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw;
-    }
+    });
     std::printf("  wrote %s\n", output.c_str());
   }
   return 0;
@@ -469,7 +449,7 @@ int main(int argc, char** argv) {
       if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
       const Input in = read_csv_dir(dir);
       validate_input(in);
-      write_input_safely(in, output);
+      write_atomically(output, force, [&](const std::string& tmp) { write_h5_input(in, tmp); });
       std::printf("imported %s -> %s\n", dir.c_str(), output.c_str());
       return 0;
     }

@@ -146,8 +146,7 @@ struct Writer {
 
 } // namespace
 
-void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,
-                  const RunConfig& cfg, const RunResult& res, const Provenance& prov) {
+void write_atomically(const std::string& path, bool force, const std::function<void(const std::string&)>& write) {
   const fs::path target(path);
   if (fs::exists(target) && !force)
     throw std::runtime_error(path + ": exists; use --force to replace it");
@@ -157,6 +156,22 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
   std::snprintf(g_temp, sizeof g_temp, "%s", tmp.c_str());
   g_have_temp = true;
   try {
+    write(tmp);
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) throw std::runtime_error(path + ": cannot move the finished file into place: " + ec.message());
+    g_have_temp = false;
+  } catch (...) {
+    g_have_temp = false;
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,
+                  const RunConfig& cfg, const RunResult& res, const Provenance& prov) {
+  write_atomically(path, force, [&](const std::string& tmp) {
     h5::Quiet quiet;
     {
       h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
@@ -389,16 +404,7 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
       w.keep.clear();
       h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp + ": cannot flush (disk full?)");
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) throw std::runtime_error(path + ": cannot move the finished output into place: " + ec.message());
-    g_have_temp = false;
-  } catch (...) {
-    g_have_temp = false;
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+  });
 }
 
 } // namespace corridor

@@ -2,6 +2,7 @@
 // dimension scales, CF-style attributes and provenance. Written to a temporary
 // file in the target folder and renamed into place only when complete.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "engine.h"
@@ -21,6 +22,12 @@ struct Provenance {
 
 void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,
                   const RunConfig& cfg, const RunResult& res, const Provenance& prov);
+
+// Writes `path` through write(tmp): a temporary file in the target folder,
+// renamed into place only when write returns, removed when it throws or on
+// SIGINT/SIGTERM/SIGHUP (install_signal_cleanup), so an existing file is never
+// half-overwritten. Replacing an existing file needs `force`.
+void write_atomically(const std::string& path, bool force, const std::function<void(const std::string& tmp)>& write);
 
 // Removes any temporary output on SIGINT/SIGTERM and exits 130/143.
 void install_signal_cleanup();

@@ -53,6 +53,12 @@ std::string fmt(const Cell& c) {
     std::snprintf(b, sizeof b, "%.4e", c.v);
   return b;
 }
+// every digit a double needs to round-trip (csv and json)
+std::string exact(double v) {
+  char b[40];
+  std::snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
 std::string json_str(const std::string& s) {
   std::string o = "\"";
   for (char ch : s) {
@@ -314,7 +320,7 @@ void render_csv(const std::vector<Section>& secs, std::ostream& os) {
         for (size_t c = 0; c < t.columns.size(); ++c) {
           const Cell& x = t.rows[r][c];
           os << csv_str(sec.id) << "," << csv_str(t.title) << "," << r << "," << csv_str(t.columns[c]) << ","
-             << csv_str(x.num ? [&] { char b[40]; std::snprintf(b, sizeof b, "%.17g", x.v); return std::string(b); }() : x.s)
+             << csv_str(x.num ? exact(x.v) : x.s)
              << "\n";
         }
 }
@@ -335,9 +341,7 @@ void render_json(const std::string& path, const std::vector<Section>& secs, std:
           const Cell& x = t.rows[r][c];
           os << (c ? ", " : "");
           if (x.num && std::isfinite(x.v)) {
-            char b[40];
-            std::snprintf(b, sizeof b, "%.17g", x.v);
-            os << b;
+            os << exact(x.v);
           } else if (x.num) {
             os << "null";
           } else {

@@ -84,9 +84,9 @@ struct ReplayTrace {
   double* cells;
   template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
     const Layout L(m);
-    const long long base = m.cells();
+    static_assert(kGroupTrace == 5, "ReplayTrace writes 5 values per group and year");
     for (int g = 0; g < m.G; ++g) {
-      double* t = cells + base + (static_cast<long long>(y) * m.G + g) * 5;
+      double* t = cells + replay_group_trace(m, y, g);
       t[0] = X(L.cap + g);
       t[1] = X(L.lost + g);
       t[2] = X(L.keff + g);
@@ -94,7 +94,7 @@ struct ReplayTrace {
       t[4] = X(L.used + g);
     }
     if (y == 0)
-      for (int e = 0; e < m.E; ++e) cells[base + static_cast<long long>(m.Y) * m.G * 5 + e] = X(L.open + e);
+      for (int e = 0; e < m.E; ++e) cells[replay_open_year(m, e)] = X(L.open + e);
   }
 };
 struct ReplayOne {
@@ -253,18 +253,20 @@ template <template <class> class Vec> struct Uploaded {
 // lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
 // otherwise at l * size + e (CPU, one path's state in one cache region).
 // Host code reads scratch as path-major with a unit element stride (Scratch in
-// model.h), which saves the multiply on every access of the CPU backend.
-inline void check_layout(bool lane_major) {
+// model.h), which saves the multiply on every access of the CPU backend; every
+// launch builds its scratch here, which enforces that.
+template <class DoubleVec>
+Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long lanes) {
 #if !defined(__CUDACC__)
   if (lane_major) throw std::logic_error("corridor: the CPU backend's scratch must be path-major");
-#else
-  (void)lane_major;
 #endif
+  buf.resize(static_cast<size_t>(lanes) * size);
+  double* p = thrust::raw_pointer_cast(buf.data());
+  return lane_major ? Scratch{p, 1, lanes} : Scratch{p, size, 1};
 }
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
          const CellPlan& plan, const RunConfig& cfg, RunResult& res) {
-  check_layout(lane_major);
   const int nq = static_cast<int>(cfg.probs.size());
   const int width = stats_width(nq);
   const long long n = cfg.paths;
@@ -283,14 +285,13 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
     t1[k] = plan.thr1[plan.stored[k]];
   }
   Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
-  Vec<double> scratch(static_cast<size_t>(mp.batch) * L.size);
+  Vec<double> scratch;
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(mp.batch));
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
   Vec<uint32_t> hist(static_cast<size_t>(mp.stats_group) * kBins);
   Vec<int32_t> mark(static_cast<size_t>(mp.stats_group) * kBins);
   Vec<uint64_t> cand(static_cast<size_t>(mp.stats_group) * kCand);
   Vec<double> stats(static_cast<size_t>(nstored) * width);
-  const Scratch scr = lane_major ? Scratch{thrust::raw_pointer_cast(scratch.data()), 1, static_cast<long long>(mp.batch)}
-                                 : Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1};
 
   res.width = width;
   res.passes = static_cast<int>(mp.passes);
@@ -361,7 +362,6 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
 template <class Policy, template <class> class Vec>
 void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
                  const RunConfig& cfg, std::vector<double>& rho) {
-  check_layout(lane_major);
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
   Uploaded<Vec> up(h);
@@ -374,9 +374,8 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   Vec<int> slot(slot_h.begin(), slot_h.end());
   Vec<long long> elem(spec.driver_elem.begin(), spec.driver_elem.end());
   const long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
-  Vec<double> scratch(static_cast<size_t>(batch) * L.size);
-  const Scratch scr = lane_major ? Scratch{thrust::raw_pointer_cast(scratch.data()), 1, batch}
-                                 : Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1};
+  Vec<double> scratch;
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, batch);
   Vec<double> cols(static_cast<size_t>(D + K) * n);
   Vec<double> key(static_cast<size_t>(n));
   Vec<long long> idx(static_cast<size_t>(n)), first(static_cast<size_t>(n)), last(static_cast<size_t>(n));
@@ -396,10 +395,9 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
       thrust::stable_sort_by_key(pol, key.begin(), key.end(), idx.begin(), LessDouble());
       const double* kp = thrust::raw_pointer_cast(key.data());
       thrust::transform_inclusive_scan(pol, i0, i0 + n, first.begin(), TieStart{kp}, MaxLL());
-      Vec<long long>& ends = last;
-      thrust::transform(pol, i0, i0 + n, ends.begin(), TieEnd{kp, n});
-      thrust::inclusive_scan(pol, thrust::make_reverse_iterator(ends.end()), thrust::make_reverse_iterator(ends.begin()),
-                             thrust::make_reverse_iterator(ends.end()), MinLL());
+      thrust::transform(pol, i0, i0 + n, last.begin(), TieEnd{kp, n});
+      thrust::inclusive_scan(pol, thrust::make_reverse_iterator(last.end()), thrust::make_reverse_iterator(last.begin()),
+                             thrust::make_reverse_iterator(last.end()), MinLL());
       thrust::for_each(pol, i0, i0 + n,
                        ScatterRank{thrust::raw_pointer_cast(idx.data()), thrust::raw_pointer_cast(first.data()),
                                    thrust::raw_pointer_cast(last.data()), col, n});
@@ -452,13 +450,11 @@ struct FlowBatch {
 template <class Policy, template <class> class Vec>
 void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                std::vector<double>& out) {
-  check_layout(lane_major);
   Uploaded<Vec> up(h);
   const Layout L(up.v);
-  Vec<double> scratch(static_cast<size_t>(count) * L.size);
+  Vec<double> scratch;
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(count));
   Vec<double> vals(static_cast<size_t>(count) * up.v.S * up.v.Y);
-  const Scratch scr = lane_major ? Scratch{thrust::raw_pointer_cast(scratch.data()), 1, static_cast<long long>(count)}
-                                 : Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1};
   FlowBatch f{up.v, seed, sc, static_cast<long long>(p0), scr, thrust::raw_pointer_cast(vals.data())};
   thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(count), f);
   out.resize(vals.size());
@@ -469,11 +465,10 @@ template <class Policy, template <class> class Vec>
 void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) {
   Uploaded<Vec> up(h);
   const Layout L(up.v);
-  Vec<double> scratch(static_cast<size_t>(L.size));
-  static_assert(kGroupTrace == 5, "ReplayTrace writes 5 values per group and year");
+  Vec<double> scratch;
+  const Scratch scr = make_scratch(scratch, false, L.size, 1); // one lane: both layouts coincide
   Vec<double> out(static_cast<size_t>(replay_size(up.v)));
-  ReplayOne f{up.v, seed, sc, path, Scratch{thrust::raw_pointer_cast(scratch.data()), L.size, 1},
-              thrust::raw_pointer_cast(out.data())};
+  ReplayOne f{up.v, seed, sc, path, scr, thrust::raw_pointer_cast(out.data())};
   thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(1), f);
   cells.resize(out.size());
   thrust::copy(out.begin(), out.end(), cells.begin());
