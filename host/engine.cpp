@@ -103,20 +103,33 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   const uint64_t n = cfg.paths;
   const uint64_t nstored = plan.stored.size();
   const int width = stats_width(static_cast<int>(cfg.probs.size()));
+  // what does not scale with paths, then per scratch lane, per cell in a
+  // statistics group and per stored cell of a pass; a short budget first
+  // shrinks the statistics group, then the batch, before it fails
+  const uint64_t base = nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
+                        (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8;
+  const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
+  const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
+  const uint64_t per_cell = n * 8;
   MemoryPlan mp;
   mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(batch, n));
   mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(stats_group, std::max<uint64_t>(1, nstored)));
-  const uint64_t fixed = mp.batch * L.size * 8 + mp.stats_group * (kBins * 8 + kCand * 8) +
-                         nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
-                         (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8;
-  const uint64_t per_cell = n * 8;
-  if (budget <= fixed || (budget - fixed) / per_cell == 0)
+  auto fixed = [&] { return base + mp.batch * per_lane + mp.stats_group * per_stats; };
+  auto cells_fit = [&] { return budget > fixed() ? (budget - fixed()) / per_cell : 0; };
+  while (cells_fit() == 0 && (mp.stats_group > 1 || mp.batch > 1)) {
+    if (mp.stats_group > 1)
+      mp.stats_group = (mp.stats_group + 1) / 2;
+    else
+      mp.batch = (mp.batch + 1) / 2;
+  }
+  if (cells_fit() == 0)
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for " +
                              std::to_string(n) + " paths: at least " +
-                             human_bytes(static_cast<double>(fixed + per_cell)) + " is needed");
-  mp.cells_per_pass = std::min<uint64_t>(std::max<uint64_t>(nstored, 1), (budget - fixed) / per_cell);
+                             human_bytes(static_cast<double>(fixed() + per_cell)) + " is needed");
+  mp.cells_per_pass = std::min<uint64_t>(std::max<uint64_t>(nstored, 1), cells_fit());
+  mp.stats_group = std::min(mp.stats_group, mp.cells_per_pass); // a group never spans passes
   mp.passes = nstored == 0 ? 1 : (nstored + mp.cells_per_pass - 1) / mp.cells_per_pass;
-  mp.bytes = fixed + mp.cells_per_pass * per_cell;
+  mp.bytes = fixed() + mp.cells_per_pass * per_cell;
   return mp;
 }
 

@@ -53,25 +53,51 @@ struct SimulateBatch {
   }
 };
 
-struct CellStatsGroup {
-  const double* values;
-  long long n;
-  int i0;
-  int nq;
-  const double* probs;
-  const double* thr0;
-  const double* thr1;
-  uint32_t* hist;
-  int32_t* mark;
-  uint64_t* cand;
-  double* out;
-  int width;
-  CORRIDOR_HD void operator()(long long k) const {
-    const long long i = i0 + k;
-    const StatsScratch s{hist + k * kBins, mark + k * kBins, cand + k * kCand};
-    cell_statistics(values + i * n, n, nq, probs, thr0[i], thr1[i], s, out + i * width);
+// One phase of the statistics of a group of cells (stats.h), as a functor.
+enum StatsPhaseId { kMomentsItem, kMomentsCell, kSsItem, kSpreadCell, kPlan, kHist, kResolve, kCollect, kSort, kQuantiles };
+template <int Phase> struct StatsPhase {
+  StatsGroup G;
+  CORRIDOR_HD void operator()(long long i) const {
+    if constexpr (Phase == kMomentsItem) stats_moments_item(G, i);
+    if constexpr (Phase == kMomentsCell) stats_moments_cell(G, i);
+    if constexpr (Phase == kSsItem) stats_ss_item(G, i);
+    if constexpr (Phase == kSpreadCell) stats_spread_cell(G, i);
+    if constexpr (Phase == kPlan) stats_level_plan(G, i);
+    if constexpr (Phase == kHist) stats_level_hist(G, i);
+    if constexpr (Phase == kResolve) stats_level_resolve(G, i);
+    if constexpr (Phase == kCollect) stats_level_collect(G, i);
+    if constexpr (Phase == kSort) stats_level_sort(G, i);
+    if constexpr (Phase == kQuantiles) stats_quantiles_cell(G, i);
   }
 };
+struct QuantActive {
+  const CellQuant* q;
+  CORRIDOR_HD long long operator()(long long k) const { return q[k].active; }
+};
+
+// The phases of stats_serial() as parallel loops: the same results, with
+// every item of a phase free to run at once.
+template <class Policy> void group_statistics(Policy pol, const StatsGroup& G) {
+#if !defined(__CUDACC__)
+  if (G.T != 1 || G.block_items() != 1)
+    throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
+#endif
+  const thrust::counting_iterator<long long> i0(0);
+  const long long K = G.ncells, KB = K * G.block_items(), KT = K * G.T;
+  thrust::for_each(pol, i0, i0 + KB, StatsPhase<kMomentsItem>{G});
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{G});
+  thrust::for_each(pol, i0, i0 + KB, StatsPhase<kSsItem>{G});
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kSpreadCell>{G});
+  for (;;) {
+    thrust::for_each(pol, i0, i0 + K, StatsPhase<kPlan>{G});
+    if (thrust::transform_reduce(pol, i0, i0 + K, QuantActive{G.q}, 0ll, thrust::plus<long long>()) == 0) break;
+    thrust::for_each(pol, i0, i0 + KT, StatsPhase<kHist>{G});
+    thrust::for_each(pol, i0, i0 + K, StatsPhase<kResolve>{G});
+    thrust::for_each(pol, i0, i0 + KT, StatsPhase<kCollect>{G});
+    thrust::for_each(pol, i0, i0 + K, StatsPhase<kSort>{G});
+  }
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kQuantiles>{G});
+}
 
 struct ReplaySink {
   double* cells;
@@ -288,9 +314,16 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(mp.batch));
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
-  Vec<uint32_t> hist(static_cast<size_t>(mp.stats_group) * kBins);
-  Vec<int32_t> mark(static_cast<size_t>(mp.stats_group) * kBins);
-  Vec<uint64_t> cand(static_cast<size_t>(mp.stats_group) * kCand);
+  // statistics buffers of one group of cells; the GPU splits each cell's
+  // passes into one item per block of paths, the CPU gives a cell one item
+  const long long nblk = stats_blocks(n);
+  const long long sg = static_cast<long long>(mp.stats_group);
+  Vec<BlockMoments> bm(static_cast<size_t>(sg * nblk));
+  Vec<CellQuant> quant(static_cast<size_t>(sg));
+  Vec<uint32_t> hist(static_cast<size_t>(sg) * kBins);
+  Vec<int32_t> mark(static_cast<size_t>(sg) * kBins);
+  Vec<uint64_t> bmin(static_cast<size_t>(sg) * kBins), bmax(static_cast<size_t>(sg) * kBins);
+  Vec<uint64_t> cand(static_cast<size_t>(sg) * kCand);
   Vec<double> stats(static_cast<size_t>(nstored) * width);
 
   res.width = width;
@@ -318,19 +351,27 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
       res.simulate_seconds += std::chrono::duration<double>(t1 - t0).count();
       for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp.stats_group)) {
         const int ng = std::min<int>(static_cast<int>(mp.stats_group), nc - g0);
-        CellStatsGroup f{thrust::raw_pointer_cast(values.data()),
-                         n,
-                         g0,
-                         nq,
-                         thrust::raw_pointer_cast(probs.data()),
-                         thrust::raw_pointer_cast(thr0.data()) + c0,
-                         thrust::raw_pointer_cast(thr1.data()) + c0,
-                         thrust::raw_pointer_cast(hist.data()),
-                         thrust::raw_pointer_cast(mark.data()),
-                         thrust::raw_pointer_cast(cand.data()),
-                         thrust::raw_pointer_cast(stats.data()) + static_cast<long long>(c0) * width,
-                         width};
-        thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(ng), f);
+        StatsGroup G;
+        G.x = thrust::raw_pointer_cast(values.data()) + static_cast<long long>(g0) * n;
+        G.n = n;
+        G.ncells = ng;
+        G.nq = nq;
+        G.probs = thrust::raw_pointer_cast(probs.data());
+        G.thr0 = thrust::raw_pointer_cast(thr0.data()) + c0 + g0;
+        G.thr1 = thrust::raw_pointer_cast(thr1.data()) + c0 + g0;
+        G.out = thrust::raw_pointer_cast(stats.data()) + static_cast<long long>(c0 + g0) * width;
+        G.width = width;
+        G.nblk = nblk;
+        G.bper = lane_major ? 1 : nblk;
+        G.T = lane_major ? nblk : 1;
+        G.bm = thrust::raw_pointer_cast(bm.data());
+        G.q = thrust::raw_pointer_cast(quant.data());
+        G.hist = thrust::raw_pointer_cast(hist.data());
+        G.mark = thrust::raw_pointer_cast(mark.data());
+        G.bmin = thrust::raw_pointer_cast(bmin.data());
+        G.bmax = thrust::raw_pointer_cast(bmax.data());
+        G.cand = thrust::raw_pointer_cast(cand.data());
+        group_statistics(pol, G);
       }
       res.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
       done += 1;

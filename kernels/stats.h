@@ -1,4 +1,4 @@
-// Statistics of one cell (one scenario, quantity and year over all paths),
+// Statistics of cells (one scenario, quantity and year over all paths),
 // host+device. Every result is a pure function of the cell's values in path
 // order, so it does not depend on threads, batches, passes or the backend:
 // - sums run over fixed blocks of kSumBlock paths, block sums added in block
@@ -7,6 +7,15 @@
 //   found by radix bracketing on order-preserving 64-bit keys: a histogram
 //   pass, then exact sorting of only the few values in the bins that hold the
 //   wanted ranks (refining a bin that is still too large).
+//
+// The work is cut into phases over a group of cells, each phase either one
+// task per cell (merging, choosing bins, sorting candidates) or several items
+// per cell that share the pass over its values (block sums, histograms,
+// collecting candidates). The CPU backend gives each cell one item, so one
+// thread streams a whole column; the GPU gives each cell one item per block
+// of paths, so every thread of the chip has work even for a few cells. Items
+// of one cell only add to integer counts, take minima and maxima, and claim
+// candidate slots (atomically on the GPU), so their order changes nothing.
 #pragma once
 #include "fmath.h"
 
@@ -14,17 +23,13 @@ CORRIDOR_KERNELS_BEGIN
 
 constexpr int kSumBlock = 1024;
 constexpr int kBins = 4096;      // histogram bins per pass
-constexpr int kCand = 16384;     // candidate keys sorted exactly (>= 2 * kBins: see select_rank)
+constexpr int kCand = 16384;     // candidate keys sorted exactly per cell and level
 constexpr int kMaxQuantiles = 32;
+constexpr int kMaxRanks = 2 * kMaxQuantiles; // the two order statistics around each quantile
 
 // Output layout of one cell: mean, sd, sem, quantiles..., P(x >= thr0), P(x >= thr1).
 CORRIDOR_INLINE int stats_width(int nq) { return 5 + nq; }
 
-struct StatsScratch {
-  uint32_t* hist; // kBins
-  int32_t* mark;  // kBins
-  uint64_t* cand; // kCand
-};
 
 CORRIDOR_INLINE uint64_t order_key(double x) {
   const uint64_t u = fm::bits(x);
@@ -70,212 +75,424 @@ CORRIDOR_INLINE double lerp_np(double a, double b, double t) {
   return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
 }
 
-// Key of the element of rank r (0-based) among keys in [a, b], given that
-// `below` elements have keys < a. Each histogram pass also finds the smallest
-// and largest key of every bin (kept in cand, free until the final collect),
-// so the range shrinks to the keys present: a run of ties ends the search at
-// once, and a clustered bin is split at full resolution on the next pass.
-CORRIDOR_INLINE uint64_t select_rank(const double* x, long long n, long long r, uint64_t a, uint64_t b,
-                                     long long below, const StatsScratch& s) {
-  for (;;) {
-    if (a == b) return a;
-    const int bl = bit_length(b - a);
-    const int shift = bl > 12 ? bl - 12 : 0;
-    const long long nb = static_cast<long long>((b - a) >> shift) + 1;
-    for (long long j = 0; j < nb; ++j) {
-      s.hist[j] = 0;
-      s.cand[2 * j] = ~uint64_t(0);
-      s.cand[2 * j + 1] = 0;
+// Updates of counters that the items of one cell share. On the GPU several
+// items of a cell run at once and update them atomically; the CPU backend
+// gives every cell a single item (see engine.inl), so plain updates suffice.
+CORRIDOR_INLINE uint32_t shared_inc(uint32_t* p) {
+#if defined(__CUDA_ARCH__)
+  return atomicAdd(p, 1u);
+#else
+  return (*p)++;
+#endif
+}
+CORRIDOR_INLINE void shared_min(uint64_t* p, uint64_t v) {
+#if defined(__CUDA_ARCH__)
+  if (v < *static_cast<volatile uint64_t*>(p)) // minima only fall: a stale read only costs an atomic
+    atomicMin(reinterpret_cast<unsigned long long*>(p), static_cast<unsigned long long>(v));
+#else
+  if (v < *p) *p = v;
+#endif
+}
+CORRIDOR_INLINE void shared_max(uint64_t* p, uint64_t v) {
+#if defined(__CUDA_ARCH__)
+  if (v > *static_cast<volatile uint64_t*>(p))
+    atomicMax(reinterpret_cast<unsigned long long*>(p), static_cast<unsigned long long>(v));
+#else
+  if (v > *p) *p = v;
+#endif
+}
+
+// Sums, exceedance counts and extremes of one block of paths. The extremes
+// are the smallest and largest key with their counts and the next distinct
+// ones: ties at the extremes (zeros of unserved demand, 0/1 indicators,
+// utilisation at its cap) are counted here and kept out of the histograms.
+struct BlockMoments {
+  double sum, ss;
+  long long c0, c1, nmin, nmax;
+  uint64_t kmin, kmin2, kmax, kmax2;
+};
+CORRIDOR_INLINE void moments_clear(BlockMoments& b) {
+  b.sum = b.ss = 0.0;
+  b.c0 = b.c1 = b.nmin = b.nmax = 0;
+  b.kmin = b.kmin2 = ~uint64_t(0);
+  b.kmax = b.kmax2 = 0;
+}
+// Folds the extremes of b into a (associative and commutative).
+CORRIDOR_INLINE void moments_merge_extremes(BlockMoments& a, const BlockMoments& b) {
+  if (b.nmin > 0) {
+    if (b.kmin < a.kmin) {
+      a.kmin2 = a.kmin < b.kmin2 ? a.kmin : b.kmin2;
+      a.kmin = b.kmin;
+      a.nmin = b.nmin;
+    } else if (b.kmin == a.kmin) {
+      a.nmin += b.nmin;
+      a.kmin2 = b.kmin2 < a.kmin2 ? b.kmin2 : a.kmin2;
+    } else if (b.kmin < a.kmin2) {
+      a.kmin2 = b.kmin;
     }
-    for (long long i = 0; i < n; ++i) {
-      const uint64_t k = order_key(x[i]);
-      if (k >= a && k <= b) {
-        const long long j = static_cast<long long>((k - a) >> shift);
-        ++s.hist[j];
-        s.cand[2 * j] = k < s.cand[2 * j] ? k : s.cand[2 * j];
-        s.cand[2 * j + 1] = k > s.cand[2 * j + 1] ? k : s.cand[2 * j + 1];
-      }
-    }
-    long long j = 0, cum = below;
-    while (cum + s.hist[j] <= r) cum += s.hist[j++];
-    below = cum;
-    a = s.cand[2 * j];
-    b = s.cand[2 * j + 1];
-    if (a == b) return a;
-    if (s.hist[j] <= static_cast<uint32_t>(kCand)) {
-      int m = 0;
-      for (long long i = 0; i < n; ++i) {
-        const uint64_t k = order_key(x[i]);
-        if (k >= a && k <= b) s.cand[m++] = k;
-      }
-      heap_sort(s.cand, m);
-      return s.cand[r - below];
+  }
+  if (b.nmax > 0) {
+    if (b.kmax > a.kmax) {
+      a.kmax2 = a.kmax > b.kmax2 ? a.kmax : b.kmax2;
+      a.kmax = b.kmax;
+      a.nmax = b.nmax;
+    } else if (b.kmax == a.kmax) {
+      a.nmax += b.nmax;
+      a.kmax2 = b.kmax2 > a.kmax2 ? b.kmax2 : a.kmax2;
+    } else if (b.kmax > a.kmax2) {
+      a.kmax2 = b.kmax;
     }
   }
 }
 
-// x: n values of one cell in path order. probs: nq probabilities.
-CORRIDOR_INLINE void cell_statistics(const double* x, long long n, int nq, const double* probs, double thr0,
-                                     double thr1, const StatsScratch& s, double* out) {
-  // mean and exceedances
-  double total = 0.0;
-  long long c0 = 0, c1 = 0;
-  // smallest and largest key with their counts, and the next distinct ones:
-  // ties at the extremes (zeros of unserved demand, 0/1 indicators,
-  // utilisation at its cap) are counted here and kept out of the histogram
-  uint64_t kmin = ~uint64_t(0), kmax = 0, kmin2 = ~uint64_t(0), kmax2 = 0;
-  long long nmin = 0, nmax = 0;
-  for (long long b0 = 0; b0 < n; b0 += kSumBlock) {
-    const long long b1 = b0 + kSumBlock < n ? b0 + kSumBlock : n;
-    double part = 0.0;
-    for (long long i = b0; i < b1; ++i) {
+// Per-cell state of the quantile search. Each wanted rank has an interval of
+// keys [ra, rb] that holds it, with rbelow values below ra; a level takes
+// the ranks that share the first open interval, histograms it, and either
+// finds their keys, collects the few candidates of their bins for exact
+// sorting, or narrows their interval to one heavy bin for the next level.
+struct CellQuant {
+  double mean;
+  BlockMoments m; // merged over all blocks
+  int nr;         // wanted ranks, ascending
+  int active;     // a level is under way
+  int collect;    // this level collects candidates
+  int used;       // candidate slots claimed in this level
+  int shift;      // bin width 2^shift keys
+  long long nb;   // bins in this level
+  uint64_t lo, hi;
+  long long below;
+  long long rank[kMaxRanks];
+  uint64_t key[kMaxRanks];
+  uint64_t ra[kMaxRanks], rb[kMaxRanks];
+  long long rbelow[kMaxRanks];
+  long long bin[kMaxRanks]; // bin in this level; -1: not in this level
+  long long binbelow[kMaxRanks];
+  int done[kMaxRanks];
+};
+
+// A group of cells and the buffers of its statistics. Cell k's n values
+// are at x + k * n in path order; its results go to out + k * width.
+struct StatsGroup {
+  const double* x;
+  long long n;
+  int ncells;
+  int nq;
+  const double* probs;
+  const double* thr0; // per cell
+  const double* thr1;
+  double* out;
+  int width;
+  long long nblk; // blocks of kSumBlock paths per cell
+  long long bper; // blocks per item of the block passes
+  long long T;    // items per cell of the histogram and collection passes
+  BlockMoments* bm; // [cell][nblk]
+  CellQuant* q;     // [cell]
+  uint32_t* hist;   // [cell][kBins]
+  int32_t* mark;    // [cell][kBins]
+  uint64_t* bmin;   // [cell][kBins]
+  uint64_t* bmax;   // [cell][kBins]
+  uint64_t* cand;   // [cell][kCand]
+  CORRIDOR_INLINE long long block_items() const { return (nblk + bper - 1) / bper; }
+};
+CORRIDOR_INLINE long long stats_blocks(long long n) { return (n + kSumBlock - 1) / kSumBlock; }
+CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
+  return static_cast<long long>(kBins) * (4 + 4 + 8 + 8) + static_cast<long long>(kCand) * 8 +
+         static_cast<long long>(sizeof(CellQuant)) + stats_blocks(n) * static_cast<long long>(sizeof(BlockMoments));
+}
+
+// ---- phase 1 (items): block sums, exceedance counts, extremes ----
+CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
+  const long long k = item / G.block_items(), t = item % G.block_items();
+  const double* x = G.x + k * G.n;
+  const double thr0 = G.thr0[k], thr1 = G.thr1[k];
+  const long long b1 = (t + 1) * G.bper < G.nblk ? (t + 1) * G.bper : G.nblk;
+  for (long long b = t * G.bper; b < b1; ++b) {
+    BlockMoments m;
+    moments_clear(m);
+    const long long i1 = (b + 1) * kSumBlock < G.n ? (b + 1) * kSumBlock : G.n;
+    for (long long i = b * kSumBlock; i < i1; ++i) {
       const double v = x[i];
-      part += v;
-      c0 += v >= thr0;
-      c1 += v >= thr1;
-      const uint64_t k = order_key(v);
-      if (k < kmin) {
-        kmin2 = kmin;
-        kmin = k;
-        nmin = 1;
-      } else if (k == kmin) {
-        ++nmin;
-      } else if (k < kmin2) {
-        kmin2 = k;
+      m.sum += v;
+      m.c0 += v >= thr0;
+      m.c1 += v >= thr1;
+      const uint64_t key = order_key(v);
+      if (key < m.kmin) {
+        m.kmin2 = m.kmin;
+        m.kmin = key;
+        m.nmin = 1;
+      } else if (key == m.kmin) {
+        ++m.nmin;
+      } else if (key < m.kmin2) {
+        m.kmin2 = key;
       }
-      if (k > kmax) {
-        kmax2 = kmax;
-        kmax = k;
-        nmax = 1;
-      } else if (k == kmax) {
-        ++nmax;
-      } else if (k > kmax2) {
-        kmax2 = k;
+      if (key > m.kmax) {
+        m.kmax2 = m.kmax;
+        m.kmax = key;
+        m.nmax = 1;
+      } else if (key == m.kmax) {
+        ++m.nmax;
+      } else if (key > m.kmax2) {
+        m.kmax2 = key;
       }
     }
-    total += part;
+    G.bm[k * G.nblk + b] = m;
   }
-  const double dn = static_cast<double>(n);
-  const double mean = total / dn;
-  double ss = 0.0;
-  for (long long b0 = 0; b0 < n; b0 += kSumBlock) {
-    const long long b1 = b0 + kSumBlock < n ? b0 + kSumBlock : n;
+}
+
+// ---- phase 2 (cells): merge in block order; mean, exceedances ----
+CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  moments_clear(q.m);
+  const BlockMoments* bm = G.bm + k * G.nblk;
+  for (long long b = 0; b < G.nblk; ++b) {
+    q.m.sum += bm[b].sum;
+    q.m.c0 += bm[b].c0;
+    q.m.c1 += bm[b].c1;
+    moments_merge_extremes(q.m, bm[b]);
+  }
+  const double dn = static_cast<double>(G.n);
+  q.mean = q.m.sum / dn;
+  double* out = G.out + k * G.width;
+  out[0] = q.mean;
+  out[3 + G.nq] = static_cast<double>(q.m.c0) / dn;
+  out[4 + G.nq] = static_cast<double>(q.m.c1) / dn;
+}
+
+// ---- phase 3 (items): block sums of squared deviations ----
+CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
+  const long long k = item / G.block_items(), t = item % G.block_items();
+  const double* x = G.x + k * G.n;
+  const double mean = G.q[k].mean;
+  const long long b1 = (t + 1) * G.bper < G.nblk ? (t + 1) * G.bper : G.nblk;
+  for (long long b = t * G.bper; b < b1; ++b) {
     double part = 0.0;
-    for (long long i = b0; i < b1; ++i) {
+    const long long i1 = (b + 1) * kSumBlock < G.n ? (b + 1) * kSumBlock : G.n;
+    for (long long i = b * kSumBlock; i < i1; ++i) {
       const double d = x[i] - mean;
       part += d * d;
     }
-    ss += part;
+    G.bm[k * G.nblk + b].ss = part;
   }
+}
+
+// ---- phase 4 (cells): sd and sem; the wanted ranks, those at the extremes found ----
+CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  const long long n = G.n;
+  const double dn = static_cast<double>(n);
+  double ss = 0.0;
+  for (long long b = 0; b < G.nblk; ++b) ss += G.bm[k * G.nblk + b].ss;
   const double sd = n > 1 ? fm::sqrt(ss / (dn - 1.0)) : 0.0;
-  out[0] = mean;
+  double* out = G.out + k * G.width;
   out[1] = sd;
   out[2] = sd / fm::sqrt(dn);
-  out[3 + nq] = static_cast<double>(c0) / dn;
-  out[4 + nq] = static_cast<double>(c1) / dn;
-  if (nq == 0) return;
-
-  // wanted ranks, ascending (probabilities are validated ascending)
-  long long rank[2 * kMaxQuantiles];
-  uint64_t key[2 * kMaxQuantiles];
-  int nr = 0;
-  for (int q = 0; q < nq; ++q) {
-    const double h = (dn - 1.0) * probs[q];
+  q.nr = 0;
+  q.active = 0;
+  for (int p = 0; p < G.nq; ++p) {
+    const double h = (dn - 1.0) * G.probs[p];
     long long lo = static_cast<long long>(h); // h >= 0
     if (lo > n - 1) lo = n - 1;
     const long long hi = lo + 1 < n ? lo + 1 : n - 1;
-    if (nr == 0 || rank[nr - 1] != lo) rank[nr++] = lo;
-    if (rank[nr - 1] != hi) rank[nr++] = hi;
+    if (q.nr == 0 || q.rank[q.nr - 1] != lo) q.rank[q.nr++] = lo;
+    if (q.rank[q.nr - 1] != hi) q.rank[q.nr++] = hi;
   }
-  // ranks among the minimum or maximum ties are known; the rest lie in the
-  // interior [kmin2, kmax2], with nmin elements below it
-  bool interior = false;
-  for (int i = 0; i < nr; ++i) {
-    if (rank[i] < nmin) {
-      key[i] = kmin;
-    } else if (rank[i] >= n - nmax) {
-      key[i] = kmax;
-    } else {
-      key[i] = 0;
-      interior = true;
+  for (int i = 0; i < q.nr; ++i) {
+    q.done[i] = 1;
+    if (q.rank[i] < q.m.nmin) {
+      q.key[i] = q.m.kmin;
+    } else if (q.rank[i] >= n - q.m.nmax) {
+      q.key[i] = q.m.kmax;
+    } else { // interior: in [kmin2, kmax2], with nmin values below
+      q.done[i] = 0;
+      q.ra[i] = q.m.kmin2;
+      q.rb[i] = q.m.kmax2;
+      q.rbelow[i] = q.m.nmin;
     }
   }
-  if (interior) {
-    // one shared histogram over [kmin2, kmax2]
-    const uint64_t lo = kmin2, hi = kmax2;
-    const int bl = bit_length(hi - lo);
-    const int shift = bl > 12 ? bl - 12 : 0;
-    const long long nb = static_cast<long long>((hi - lo) >> shift) + 1;
-    for (long long j = 0; j < nb; ++j) {
-      s.hist[j] = 0;
-      s.mark[j] = -1;
+}
+
+// ---- level phase a (cells): the next open interval, its bins cleared ----
+CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  q.active = 0;
+  int first = -1;
+  for (int i = 0; i < q.nr && first < 0; ++i)
+    if (!q.done[i]) first = i;
+  if (first < 0) return;
+  q.lo = q.ra[first];
+  q.hi = q.rb[first];
+  q.below = q.rbelow[first];
+  const int bl = bit_length(q.hi - q.lo);
+  q.shift = bl > 12 ? bl - 12 : 0;
+  q.nb = static_cast<long long>((q.hi - q.lo) >> q.shift) + 1;
+  for (int i = 0; i < q.nr; ++i)
+    q.bin[i] = !q.done[i] && q.ra[i] == q.lo && q.rb[i] == q.hi && q.rbelow[i] == q.below ? 0 : -1;
+  uint32_t* hist = G.hist + k * kBins;
+  int32_t* mark = G.mark + k * kBins;
+  uint64_t* bmin = G.bmin + k * kBins;
+  uint64_t* bmax = G.bmax + k * kBins;
+  for (long long j = 0; j < q.nb; ++j) {
+    hist[j] = 0;
+    mark[j] = -1;
+    bmin[j] = ~uint64_t(0);
+    bmax[j] = 0;
+  }
+  q.active = 1;
+  q.collect = 0;
+  q.used = 0;
+}
+
+// ---- level phase b (items): histogram of the interval, with each bin's extremes ----
+CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
+  const long long k = item / G.T, t = item % G.T;
+  const CellQuant& q = G.q[k];
+  if (!q.active) return;
+  const double* x = G.x + k * G.n;
+  const uint64_t lo = q.lo, hi = q.hi;
+  const int shift = q.shift;
+  uint32_t* hist = G.hist + k * kBins;
+  uint64_t* bmin = G.bmin + k * kBins;
+  uint64_t* bmax = G.bmax + k * kBins;
+  for (long long i = t; i < G.n; i += G.T) {
+    const uint64_t key = order_key(x[i]);
+    if (key < lo || key > hi) continue;
+    const long long j = static_cast<long long>((key - lo) >> shift);
+    shared_inc(hist + j);
+    shared_min(bmin + j, key);
+    shared_max(bmax + j, key);
+  }
+}
+
+// ---- level phase c (cells): each rank's bin; keys of single-valued bins;
+// candidate slots for small bins; heavy bins become the next intervals ----
+CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  if (!q.active) return;
+  uint32_t* hist = G.hist + k * kBins;
+  int32_t* mark = G.mark + k * kBins;
+  const uint64_t* bmin = G.bmin + k * kBins;
+  const uint64_t* bmax = G.bmax + k * kBins;
+  long long j = 0, cum = q.below;
+  for (int i = 0; i < q.nr; ++i) {
+    if (q.bin[i] < 0) continue;
+    while (cum + hist[j] <= q.rank[i]) cum += hist[j++];
+    q.bin[i] = j;
+    q.binbelow[i] = cum;
+  }
+  for (int i = 0; i < q.nr; ++i) {
+    const long long b = q.bin[i];
+    if (b < 0) continue;
+    if (bmin[b] == bmax[b]) { // one key in the bin
+      q.key[i] = bmin[b];
+      q.done[i] = 1;
+      q.bin[i] = -1;
+      continue;
     }
-    for (long long i = 0; i < n; ++i) {
-      const uint64_t k = order_key(x[i]);
-      if (k >= lo && k <= hi) ++s.hist[(k - lo) >> shift];
-    }
-    long long bin_of[2 * kMaxQuantiles], below_of[2 * kMaxQuantiles];
-    {
-      long long j = 0, cum = nmin;
-      for (int i = 0; i < nr; ++i) {
-        bin_of[i] = -1;
-        if (rank[i] < nmin || rank[i] >= n - nmax) continue;
-        while (cum + s.hist[j] <= rank[i]) cum += s.hist[j++];
-        bin_of[i] = j;
-        below_of[i] = cum;
-      }
-    }
-    // bins small enough to collect together in one pass
-    int used = 0;
-    for (int i = 0; i < nr; ++i) {
-      const long long j = bin_of[i];
-      if (j < 0 || s.mark[j] >= 0 || s.mark[j] == -2) continue;
-      const int c = static_cast<int>(s.hist[j] < uint32_t(kCand) ? s.hist[j] : kCand);
-      if (s.hist[j] <= uint32_t(kCand) && used + c <= kCand) {
-        s.mark[j] = used;
-        used += c;
+    if (mark[b] == -1) {
+      if (hist[b] <= static_cast<uint32_t>(kCand - q.used)) {
+        mark[b] = q.used;
+        q.used += static_cast<int>(hist[b]);
+        q.collect = 1;
       } else {
-        s.mark[j] = -2; // refine separately
+        mark[b] = -2;
       }
     }
-    // collect: hist[j] becomes the write cursor of marked bin j
-    for (long long j = 0; j < nb; ++j)
-      if (s.mark[j] >= 0) s.hist[j] = static_cast<uint32_t>(s.mark[j]);
-    if (used > 0)
-      for (long long i = 0; i < n; ++i) {
-        const uint64_t k = order_key(x[i]);
-        if (k < lo || k > hi) continue;
-        const long long j = static_cast<long long>((k - lo) >> shift);
-        if (s.mark[j] >= 0) s.cand[s.hist[j]++] = k;
-      }
-    for (long long j = 0; j < nb; ++j)
-      if (s.mark[j] >= 0) heap_sort(s.cand + s.mark[j], static_cast<int>(s.hist[j] - s.mark[j]));
-    for (int i = 0; i < nr; ++i) {
-      const long long j = bin_of[i];
-      if (j >= 0 && s.mark[j] >= 0) key[i] = s.cand[s.mark[j] + (rank[i] - below_of[i])];
-    }
-    // heavy bins: refine each remaining rank on its own (reuses hist and cand)
-    for (int i = 0; i < nr; ++i) {
-      const long long j = bin_of[i];
-      if (j < 0 || s.mark[j] != -2) continue;
-      const uint64_t a = lo + (static_cast<uint64_t>(j) << shift);
-      const uint64_t span = shift == 0 ? 0 : ((uint64_t(1) << shift) - 1);
-      const uint64_t b = (hi - a > span) ? a + span : hi;
-      key[i] = select_rank(x, n, rank[i], a, b, below_of[i], s);
+    if (mark[b] == -2) { // heavy: refine this bin at a later level
+      q.ra[i] = bmin[b];
+      q.rb[i] = bmax[b];
+      q.rbelow[i] = q.binbelow[i];
+      q.bin[i] = -1;
     }
   }
-  for (int q = 0; q < nq; ++q) {
-    const double h = (dn - 1.0) * probs[q];
+  // hist becomes the write cursor of every bin being collected
+  for (int i = 0; i < q.nr; ++i)
+    if (q.bin[i] >= 0) hist[q.bin[i]] = static_cast<uint32_t>(mark[q.bin[i]]);
+}
+
+// ---- level phase d (items): candidates of the marked bins ----
+CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
+  const long long k = item / G.T, t = item % G.T;
+  const CellQuant& q = G.q[k];
+  if (!q.active || !q.collect) return;
+  const double* x = G.x + k * G.n;
+  const uint64_t lo = q.lo, hi = q.hi;
+  const int shift = q.shift;
+  uint32_t* hist = G.hist + k * kBins;
+  const int32_t* mark = G.mark + k * kBins;
+  uint64_t* cand = G.cand + k * kCand;
+  for (long long i = t; i < G.n; i += G.T) {
+    const uint64_t key = order_key(x[i]);
+    if (key < lo || key > hi) continue;
+    const long long j = static_cast<long long>((key - lo) >> shift);
+    if (mark[j] >= 0) cand[shared_inc(hist + j)] = key;
+  }
+}
+
+// ---- level phase e (cells): sort each collected bin; its ranks' keys ----
+CORRIDOR_INLINE void stats_level_sort(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  if (!q.active || !q.collect) return;
+  const uint32_t* hist = G.hist + k * kBins;
+  const int32_t* mark = G.mark + k * kBins;
+  uint64_t* cand = G.cand + k * kCand;
+  long long sorted = -1;
+  for (int i = 0; i < q.nr; ++i) { // ranks ascend, so a bin's ranks are adjacent
+    const long long b = q.bin[i];
+    if (b < 0) continue;
+    if (b != sorted) {
+      heap_sort(cand + mark[b], static_cast<int>(hist[b] - static_cast<uint32_t>(mark[b])));
+      sorted = b;
+    }
+    q.key[i] = cand[mark[b] + (q.rank[i] - q.binbelow[i])];
+    q.done[i] = 1;
+  }
+}
+
+// ---- last phase (cells): the quantiles from the two order statistics around each ----
+CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
+  const CellQuant& q = G.q[k];
+  const long long n = G.n;
+  const double dn = static_cast<double>(n);
+  double* out = G.out + k * G.width;
+  for (int p = 0; p < G.nq; ++p) {
+    const double h = (dn - 1.0) * G.probs[p];
     long long lo = static_cast<long long>(h);
     if (lo > n - 1) lo = n - 1;
     const long long hi = lo + 1 < n ? lo + 1 : n - 1;
     double vlo = 0, vhi = 0;
-    for (int i = 0; i < nr; ++i) {
-      if (rank[i] == lo) vlo = key_value(key[i]);
-      if (rank[i] == hi) vhi = key_value(key[i]);
+    for (int i = 0; i < q.nr; ++i) {
+      if (q.rank[i] == lo) vlo = key_value(q.key[i]);
+      if (q.rank[i] == hi) vhi = key_value(q.key[i]);
     }
-    out[3 + q] = lerp_np(vlo, vhi, h - static_cast<double>(lo));
+    out[3 + p] = lerp_np(vlo, vhi, h - static_cast<double>(lo));
   }
+}
+
+// Every phase in order, one item after another: the reference the engine's
+// parallel schedule must reproduce (tests run it with any T and bper).
+// Returns the number of levels the quantile search took.
+CORRIDOR_INLINE int stats_serial(const StatsGroup& G) {
+  const long long K = G.ncells;
+  for (long long i = 0; i < K * G.block_items(); ++i) stats_moments_item(G, i);
+  for (long long k = 0; k < K; ++k) stats_moments_cell(G, k);
+  for (long long i = 0; i < K * G.block_items(); ++i) stats_ss_item(G, i);
+  for (long long k = 0; k < K; ++k) stats_spread_cell(G, k);
+  int levels = 0;
+  for (;;) {
+    int active = 0;
+    for (long long k = 0; k < K; ++k) {
+      stats_level_plan(G, k);
+      active += G.q[k].active;
+    }
+    if (!active) break;
+    ++levels;
+    for (long long i = 0; i < K * G.T; ++i) stats_level_hist(G, i);
+    for (long long k = 0; k < K; ++k) stats_level_resolve(G, k);
+    for (long long i = 0; i < K * G.T; ++i) stats_level_collect(G, i);
+    for (long long k = 0; k < K; ++k) stats_level_sort(G, k);
+  }
+  for (long long k = 0; k < K; ++k) stats_quantiles_cell(G, k);
+  return levels;
 }
 
 CORRIDOR_KERNELS_END

@@ -11,17 +11,66 @@
 using namespace corridor;
 
 namespace {
-struct Buffers {
-  std::vector<uint32_t> h = std::vector<uint32_t>(kBins);
-  std::vector<int32_t> m = std::vector<int32_t>(kBins);
-  std::vector<uint64_t> c = std::vector<uint64_t>(kCand);
-  StatsScratch s() { return {h.data(), m.data(), c.data()}; }
+// The buffers of one statistics group over cells of equal length, run
+// through stats_serial() with T items per cell for the histogram passes and
+// bper blocks per item for the block passes (T = 1, bper = all: the CPU
+// schedule; T = blocks, bper = 1: the GPU's).
+struct Group {
+  std::vector<double> x, thr0, thr1, out;
+  std::vector<BlockMoments> bm;
+  std::vector<CellQuant> q;
+  std::vector<uint32_t> hist;
+  std::vector<int32_t> mark;
+  std::vector<uint64_t> bmin, bmax, cand;
+  int levels = 0;
+  Group(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
+        long long T = 1, long long bper = 0) {
+    const long long n = static_cast<long long>(cells[0].size()), K = static_cast<long long>(cells.size());
+    for (const auto& c : cells) x.insert(x.end(), c.begin(), c.end());
+    thr0.assign(K, t0);
+    thr1.assign(K, t1);
+    const int width = stats_width(nq);
+    out.assign(K * width, -7.0);
+    StatsGroup G;
+    G.x = x.data();
+    G.n = n;
+    G.ncells = static_cast<int>(K);
+    G.nq = nq;
+    G.probs = probs;
+    G.thr0 = thr0.data();
+    G.thr1 = thr1.data();
+    G.out = out.data();
+    G.width = width;
+    G.nblk = stats_blocks(n);
+    G.bper = bper > 0 ? bper : G.nblk;
+    G.T = T;
+    bm.resize(K * G.nblk);
+    q.resize(K);
+    hist.resize(K * kBins);
+    mark.resize(K * kBins);
+    bmin.resize(K * kBins);
+    bmax.resize(K * kBins);
+    cand.resize(K * kCand);
+    G.bm = bm.data();
+    G.q = q.data();
+    G.hist = hist.data();
+    G.mark = mark.data();
+    G.bmin = bmin.data();
+    G.bmax = bmax.data();
+    G.cand = cand.data();
+    levels = stats_serial(G);
+  }
+  const double* cell(int k) const { return out.data() + k * (out.size() / q.size()); }
 };
+std::vector<double> stats_of(const std::vector<double>& x, int nq, const double* probs, double t0, double t1,
+                             long long T = 1, long long bper = 0) {
+  Group g({x}, nq, probs, t0, t1, T, bper);
+  return g.out;
+}
 const double kProbs[] = {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0};
 } // namespace
 
 TEST(Stats, QuantilesAreExactOrderStatistics) {
-  Buffers b;
   std::mt19937_64 g(3);
   for (int trial = 0; trial < 140; ++trial) {
     const long long n = 1 + static_cast<long long>(g() % (trial < 42 ? 40 : 200000));
@@ -37,8 +86,7 @@ TEST(Stats, QuantilesAreExactOrderStatistics) {
           : kind == 6 ? (z < -0.5 ? 0.0 : std::min(std::exp(z), 1.3)) // ties at both ends
                       : (g() % 2 ? -0.0 : 0.0) + 1e6 * z;   // signs
     }
-    std::vector<double> out(stats_width(11));
-    cell_statistics(x.data(), n, 11, kProbs, 0.5, 1.0, b.s(), out.data());
+    const std::vector<double> out = stats_of(x, 11, kProbs, 0.5, 1.0);
     for (int q = 0; q < 11; ++q)
       ASSERT_EQ(out[3 + q], test::np_quantile(x, kProbs[q])) << "n " << n << " kind " << kind << " p " << kProbs[q];
     const double c0 = std::count_if(x.begin(), x.end(), [](double v) { return v >= 0.5; });
@@ -48,22 +96,20 @@ TEST(Stats, QuantilesAreExactOrderStatistics) {
 
 TEST(Stats, HeavyBinsAreRefined) {
   // a million values in a narrow range: the first histogram bins overflow
-  Buffers b;
   std::mt19937_64 g(4);
   std::vector<double> x(1000000);
   for (auto& v : x) v = 1.0 + 1e-9 * std::uniform_real_distribution<double>()(g);
   x[5] = 1e9;
-  std::vector<double> out(stats_width(11));
-  cell_statistics(x.data(), static_cast<long long>(x.size()), 11, kProbs, 2, 2, b.s(), out.data());
-  for (int q = 0; q < 11; ++q) ASSERT_EQ(out[3 + q], test::np_quantile(x, kProbs[q])) << kProbs[q];
+  x[6] = 2e9; // the largest two: the first interval reaches 1e9
+  Group grp({x}, 11, kProbs, 2, 2);
+  for (int q = 0; q < 11; ++q) ASSERT_EQ(grp.out[3 + q], test::np_quantile(x, kProbs[q])) << kProbs[q];
+  EXPECT_GE(grp.levels, 2) << "the narrow range must need a refining level";
 }
 
 TEST(Stats, MeanSdSem) {
-  Buffers b;
   std::vector<double> x = {1, 2, 3, 4, 10};
-  std::vector<double> out(stats_width(1));
   const double p = 0.5;
-  cell_statistics(x.data(), 5, 1, &p, 100, -1, b.s(), out.data());
+  std::vector<double> out = stats_of(x, 1, &p, 100, -1);
   EXPECT_DOUBLE_EQ(out[0], 4.0);
   EXPECT_DOUBLE_EQ(out[1], std::sqrt(50.0 / 4));
   EXPECT_DOUBLE_EQ(out[2], std::sqrt(50.0 / 4) / std::sqrt(5.0));
@@ -71,7 +117,45 @@ TEST(Stats, MeanSdSem) {
   EXPECT_EQ(out[4], 0.0); // P(x >= 100)
   EXPECT_EQ(out[5], 1.0); // P(x >= -1)
   // a single value: sd 0, every quantile the value
-  cell_statistics(x.data(), 1, 1, &p, 0, 0, b.s(), out.data());
+  out = stats_of({x[0]}, 1, &p, 0, 0);
   EXPECT_EQ(out[1], 0.0);
   EXPECT_EQ(out[3], 1.0);
+}
+
+TEST(Stats, SplitSchedulesGiveTheSameBytes) {
+  // the GPU's schedule (several items per cell, blocks split among items) and
+  // any other split must give exactly what one item per cell gives
+  std::mt19937_64 g(5);
+  std::vector<std::vector<double>> cells;
+  const long long n = 50000;
+  for (int k = 0; k < 6; ++k) {
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      const double z = std::normal_distribution<double>()(g);
+      v = k == 0 ? std::exp(z) : k == 1 ? std::floor(2 * z) : k == 2 ? (z > 1 ? z : 0.0)
+        : k == 3 ? 1.0 + 1e-12 * z : k == 4 ? (z > 0 ? 1.0 : 0.0) : 1e3 * z;
+    }
+    x[17] = 1e12; // one far outlier widens the first interval
+    cells.push_back(x);
+  }
+  const Group one(cells, 11, kProbs, 0.5, 1.0);
+  for (const auto& tb : std::vector<std::pair<long long, long long>>{{49, 1}, {3, 7}, {1000, 2}, {1, 1}}) {
+    const Group split(cells, 11, kProbs, 0.5, 1.0, tb.first, tb.second);
+    EXPECT_TRUE(split.out == one.out) << "T " << tb.first << " bper " << tb.second;
+  }
+  for (int k = 0; k < 6; ++k)
+    for (int q = 0; q < 11; ++q) ASSERT_EQ(one.cell(k)[3 + q], test::np_quantile(cells[k], kProbs[q])) << k << " " << q;
+}
+
+TEST(Stats, ManyLevelsWhenBinsStayHeavy) {
+  // a million values spread over a few keys and two far outliers: several
+  // heavy bins, each refined at its own level
+  std::mt19937_64 g(6);
+  std::vector<double> x(1000000);
+  for (auto& v : x) v = 1.0 + (g() % 4096) * 1e-15 + (g() % 3) * 1e-3;
+  x[1] = -1e300;
+  x[2] = 1e300;
+  const Group grp({x}, 11, kProbs, 0, 0, 977, 1);
+  for (int q = 0; q < 11; ++q) ASSERT_EQ(grp.out[3 + q], test::np_quantile(x, kProbs[q])) << kProbs[q];
+  EXPECT_GE(grp.levels, 3);
 }
