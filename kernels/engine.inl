@@ -70,19 +70,28 @@ template <int Phase> struct StatsPhase {
     if constexpr (Phase == kQuantiles) stats_quantiles_cell(G, i);
   }
 };
+// Every phase of one cell in one task (the CPU: a column stays in cache).
+struct StatsCellSerial {
+  StatsGroup G;
+  CORRIDOR_HD void operator()(long long k) const { stats_serial(G.cell(k)); }
+};
 struct QuantActive {
   const CellQuant* q;
   CORRIDOR_HD long long operator()(long long k) const { return q[k].active; }
 };
 
-// The phases of stats_serial() as parallel loops: the same results, with
-// every item of a phase free to run at once.
+// The statistics of a group: with one item per cell (the CPU), each cell's
+// phases in one task; otherwise (the GPU) the phases of stats_serial() as
+// parallel loops over all cells, every item of a phase free to run at once.
 template <class Policy> void group_statistics(Policy pol, const StatsGroup& G) {
-#if !defined(__CUDACC__)
-  if (G.T != 1 || G.block_items() != 1)
-    throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
-#endif
   const thrust::counting_iterator<long long> i0(0);
+  if (G.T == 1 && G.block_items() == 1) {
+    thrust::for_each(pol, i0, i0 + G.ncells, StatsCellSerial{G});
+    return;
+  }
+#if !defined(__CUDACC__)
+  throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
+#endif
   const long long K = G.ncells, KB = K * G.block_items(), KT = K * G.T;
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kMomentsItem>{G});
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{G});

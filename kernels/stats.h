@@ -158,6 +158,7 @@ struct CellQuant {
   int collect;    // this level collects candidates
   int used;       // candidate slots claimed in this level
   int shift;      // bin width 2^shift keys
+  int level;      // levels done; from the second on, bins also record their extremes
   long long nb;   // bins in this level
   uint64_t lo, hi;
   long long below;
@@ -193,6 +194,23 @@ struct StatsGroup {
   uint64_t* bmax;   // [cell][kBins]
   uint64_t* cand;   // [cell][kCand]
   CORRIDOR_INLINE long long block_items() const { return (nblk + bper - 1) / bper; }
+  // the group of cell k alone
+  CORRIDOR_INLINE StatsGroup cell(long long k) const {
+    StatsGroup g = *this;
+    g.x = x + k * n;
+    g.ncells = 1;
+    g.thr0 = thr0 + k;
+    g.thr1 = thr1 + k;
+    g.out = out + k * width;
+    g.bm = bm + k * nblk;
+    g.q = q + k;
+    g.hist = hist + k * kBins;
+    g.mark = mark + k * kBins;
+    g.bmin = bmin + k * kBins;
+    g.bmax = bmax + k * kBins;
+    g.cand = cand + k * kCand;
+    return g;
+  }
 };
 CORRIDOR_INLINE long long stats_blocks(long long n) { return (n + kSumBlock - 1) / kSumBlock; }
 CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
@@ -288,6 +306,7 @@ CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
   out[2] = sd / fm::sqrt(dn);
   q.nr = 0;
   q.active = 0;
+  q.level = 0;
   for (int p = 0; p < G.nq; ++p) {
     const double h = (dn - 1.0) * G.probs[p];
     long long lo = static_cast<long long>(h); // h >= 0
@@ -334,9 +353,12 @@ CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
   for (long long j = 0; j < q.nb; ++j) {
     hist[j] = 0;
     mark[j] = -1;
-    bmin[j] = ~uint64_t(0);
-    bmax[j] = 0;
   }
+  if (q.level > 0)
+    for (long long j = 0; j < q.nb; ++j) {
+      bmin[j] = ~uint64_t(0);
+      bmax[j] = 0;
+    }
   q.active = 1;
   q.collect = 0;
   q.used = 0;
@@ -353,6 +375,13 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
   uint32_t* hist = G.hist + k * kBins;
   uint64_t* bmin = G.bmin + k * kBins;
   uint64_t* bmax = G.bmax + k * kBins;
+  if (q.level == 0) { // the first level over the whole interior: counts only
+    for (long long i = t; i < G.n; i += G.T) {
+      const uint64_t key = order_key(x[i]);
+      if (key >= lo && key <= hi) shared_inc(hist + ((key - lo) >> shift));
+    }
+    return;
+  }
   for (long long i = t; i < G.n; i += G.T) {
     const uint64_t key = order_key(x[i]);
     if (key < lo || key > hi) continue;
@@ -382,8 +411,12 @@ CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
   for (int i = 0; i < q.nr; ++i) {
     const long long b = q.bin[i];
     if (b < 0) continue;
-    if (bmin[b] == bmax[b]) { // one key in the bin
-      q.key[i] = bmin[b];
+    // the bin's key range: recorded from the second level on, else its span
+    const uint64_t b0 = q.level > 0 ? bmin[b] : q.lo + (static_cast<uint64_t>(b) << q.shift);
+    const uint64_t span = (uint64_t(1) << q.shift) - 1;
+    const uint64_t b1 = q.level > 0 ? bmax[b] : (q.hi - b0 > span ? b0 + span : q.hi);
+    if (b0 == b1) { // one key in the bin
+      q.key[i] = b0;
       q.done[i] = 1;
       q.bin[i] = -1;
       continue;
@@ -398,8 +431,8 @@ CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
       }
     }
     if (mark[b] == -2) { // heavy: refine this bin at a later level
-      q.ra[i] = bmin[b];
-      q.rb[i] = bmax[b];
+      q.ra[i] = b0;
+      q.rb[i] = b1;
       q.rbelow[i] = q.binbelow[i];
       q.bin[i] = -1;
     }
@@ -407,6 +440,7 @@ CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
   // hist becomes the write cursor of every bin being collected
   for (int i = 0; i < q.nr; ++i)
     if (q.bin[i] >= 0) hist[q.bin[i]] = static_cast<uint32_t>(mark[q.bin[i]]);
+  ++q.level;
 }
 
 // ---- level phase d (items): candidates of the marked bins ----
