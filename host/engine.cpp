@@ -114,6 +114,11 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   MemoryPlan mp;
   mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(batch, n));
   mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(stats_group, std::max<uint64_t>(1, nstored)));
+  // every pass re-simulates all paths, so the stored cells come first: the
+  // scratch of a batch and the buffers of a statistics group each take at
+  // most an eighth of the budget
+  mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, budget / 8 / per_lane));
+  mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, budget / 8 / per_stats));
   auto fixed = [&] { return base + mp.batch * per_lane + mp.stats_group * per_stats; };
   auto cells_fit = [&] { return budget > fixed() ? (budget - fixed()) / per_cell : 0; };
   while (cells_fit() == 0 && (mp.stats_group > 1 || mp.batch > 1)) {
