@@ -59,7 +59,7 @@ public:
     omp_set_num_threads(threads_);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : physical_memory() / 2;
     // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
-    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 8192, 32, m, plan, cfg, out);
+    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out);
   }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {

@@ -53,6 +53,47 @@ struct SimulateBatch {
   }
 };
 
+// CPU: a tile of kTile consecutive paths keeps its results path-major in a
+// stage (one path's cells within a few kilobytes), then copies them into the
+// per-cell columns, so that each column gets kTile adjacent values at once
+// instead of one value per path between thousands of other columns' stores.
+// (The GPU's lane-major stores are already adjacent across a warp.)
+constexpr int kTile = 8;
+struct StageSink {
+  const int* slot;
+  int c0, nc;
+  double* row;
+  CORRIDOR_INLINE void emit(int cell, double v) const {
+    const int k = slot[cell] - c0;
+    if (static_cast<unsigned>(k) < static_cast<unsigned>(nc)) row[k] = v;
+  }
+};
+struct SimulateTile {
+  ModelView m;
+  uint64_t seed;
+  int sc;
+  long long p0;
+  Scratch scr;
+  const int* slot;
+  int c0, nc;
+  double* stage; // [lane][nc]
+  double* values;
+  long long n, nb;
+  CORRIDOR_HD void operator()(long long tile) const {
+    const long long l0 = tile * kTile;
+    const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
+    double* st = stage + l0 * nc;
+    for (int j = 0; j < w; ++j) {
+      StageSink sink{slot, c0, nc, st + static_cast<long long>(j) * nc};
+      simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + l0 + j), scr, l0 + j, sink);
+    }
+    for (int k = 0; k < nc; ++k) {
+      double* dst = values + static_cast<long long>(k) * n + p0 + l0;
+      for (int j = 0; j < w; ++j) dst[j] = st[static_cast<long long>(j) * nc + k];
+    }
+  }
+};
+
 // One phase of the statistics of a group of cells (stats.h), as a functor.
 enum StatsPhaseId { kMomentsItem, kMomentsCell, kSsItem, kSpreadCell, kPlan, kHist, kResolve, kCollect, kSort, kQuantiles };
 template <int Phase> struct StatsPhase {
@@ -305,7 +346,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   const int nq = static_cast<int>(cfg.probs.size());
   const int width = stats_width(nq);
   const long long n = cfg.paths;
-  const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint);
+  const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
   Uploaded<Vec> up(h);
   const ModelView& v = up.v;
   const Layout L(v);
@@ -322,6 +363,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(mp.batch));
+  Vec<double> stage(lane_major ? 0 : static_cast<size_t>(mp.batch) * static_cast<size_t>(mp.cells_per_pass));
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
   // statistics buffers of one group of cells; the GPU splits each cell's
   // passes into one item per block of paths, the CPU gives a cell one item
@@ -350,9 +392,16 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
       auto t0 = std::chrono::steady_clock::now();
       for (long long p0 = 0; p0 < n; p0 += static_cast<long long>(mp.batch)) {
         const long long nb = std::min<long long>(static_cast<long long>(mp.batch), n - p0);
-        SimulateBatch f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
-                        thrust::raw_pointer_cast(values.data()), n};
-        thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
+        if (lane_major) {
+          SimulateBatch f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
+                          thrust::raw_pointer_cast(values.data()), n};
+          thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
+        } else {
+          SimulateTile f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
+                         thrust::raw_pointer_cast(stage.data()), thrust::raw_pointer_cast(values.data()), n, nb};
+          thrust::for_each(pol, thrust::counting_iterator<long long>(0),
+                           thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), f);
+        }
         done += nb;
         if (cfg.progress) cfg.progress(done / total_work);
       }
