@@ -114,9 +114,9 @@ std::unique_ptr<Backend> make_cuda_backend();
 bool cuda_built();
 bool cuda_usable(std::string* why);
 
-// Memory plan shared by the backends. How a run spends its memory budget: paths per batch (each with its scratch
-// and, when staged, a row of results), cells per statistics group, stored
-// cells per pass over the paths.
+// Memory plan shared by the backends: how a run spends its memory budget.
+// Paths per batch (each with its scratch and, when staged, a row of
+// results), cells per statistics group, stored cells per pass over the paths.
 struct MemoryPlan {
   uint64_t batch = 0, stats_group = 0, cells_per_pass = 0, passes = 0, bytes = 0;
 };

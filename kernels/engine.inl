@@ -25,6 +25,9 @@
 CORRIDOR_KERNELS_BEGIN
 namespace engine {
 
+// Stores cell `cell` of a path when it is stored in this pass: stored cell k
+// of the pass goes to values[k * n + path] (a per-cell column, or with
+// n = 1 and path = 0 one path's row).
 struct ChunkSink {
   const int* slot;
   int c0, nc;
@@ -59,15 +62,6 @@ struct SimulateBatch {
 // instead of one value per path between thousands of other columns' stores.
 // (The GPU's lane-major stores are already adjacent across a warp.)
 constexpr int kTile = 8;
-struct StageSink {
-  const int* slot;
-  int c0, nc;
-  double* row;
-  CORRIDOR_INLINE void emit(int cell, double v) const {
-    const int k = slot[cell] - c0;
-    if (static_cast<unsigned>(k) < static_cast<unsigned>(nc)) row[k] = v;
-  }
-};
 struct SimulateTile {
   ModelView m;
   uint64_t seed;
@@ -84,7 +78,7 @@ struct SimulateTile {
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
     double* st = stage + l0 * nc;
     for (int j = 0; j < w; ++j) {
-      StageSink sink{slot, c0, nc, st + static_cast<long long>(j) * nc};
+      ChunkSink sink{slot, c0, nc, st + static_cast<long long>(j) * nc, 1, 0};
       simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + l0 + j), scr, l0 + j, sink);
     }
     for (int k = 0; k < nc; ++k) {
@@ -111,7 +105,7 @@ template <int Phase> struct StatsPhase {
     if constexpr (Phase == kQuantiles) stats_quantiles_cell(G, i);
   }
 };
-// Every phase of one cell in one task (the CPU: a column stays in cache).
+// Every phase of one cell in one task (the CPU: one launch per group, not per phase).
 struct StatsCellSerial {
   StatsGroup G;
   CORRIDOR_HD void operator()(long long k) const { stats_serial(G.cell(k)); }

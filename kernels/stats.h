@@ -75,6 +75,21 @@ CORRIDOR_INLINE double lerp_np(double a, double b, double t) {
   return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
 }
 
+// Position h = (n - 1) p of probability p among n sorted values and the
+// ranks lo <= h <= hi of the two order statistics numpy interpolates between.
+struct Type7 {
+  double h;
+  long long lo, hi;
+};
+CORRIDOR_INLINE Type7 type7_ranks(long long n, double p) {
+  Type7 r;
+  r.h = (static_cast<double>(n) - 1.0) * p;
+  r.lo = static_cast<long long>(r.h); // h >= 0
+  if (r.lo > n - 1) r.lo = n - 1;
+  r.hi = r.lo + 1 < n ? r.lo + 1 : n - 1;
+  return r;
+}
+
 // Updates of counters that the items of one cell share. On the GPU several
 // items of a cell run at once and update them atomically; the CPU backend
 // gives every cell a single item (see engine.inl), so plain updates suffice.
@@ -308,12 +323,9 @@ CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
   q.active = 0;
   q.level = 0;
   for (int p = 0; p < G.nq; ++p) {
-    const double h = (dn - 1.0) * G.probs[p];
-    long long lo = static_cast<long long>(h); // h >= 0
-    if (lo > n - 1) lo = n - 1;
-    const long long hi = lo + 1 < n ? lo + 1 : n - 1;
-    if (q.nr == 0 || q.rank[q.nr - 1] != lo) q.rank[q.nr++] = lo;
-    if (q.rank[q.nr - 1] != hi) q.rank[q.nr++] = hi;
+    const Type7 r = type7_ranks(n, G.probs[p]);
+    if (q.nr == 0 || q.rank[q.nr - 1] != r.lo) q.rank[q.nr++] = r.lo;
+    if (q.rank[q.nr - 1] != r.hi) q.rank[q.nr++] = r.hi;
   }
   for (int i = 0; i < q.nr; ++i) {
     q.done[i] = 1;
@@ -485,20 +497,15 @@ CORRIDOR_INLINE void stats_level_sort(const StatsGroup& G, long long k) {
 // ---- last phase (cells): the quantiles from the two order statistics around each ----
 CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
   const CellQuant& q = G.q[k];
-  const long long n = G.n;
-  const double dn = static_cast<double>(n);
   double* out = G.out + k * G.width;
   for (int p = 0; p < G.nq; ++p) {
-    const double h = (dn - 1.0) * G.probs[p];
-    long long lo = static_cast<long long>(h);
-    if (lo > n - 1) lo = n - 1;
-    const long long hi = lo + 1 < n ? lo + 1 : n - 1;
+    const Type7 r = type7_ranks(G.n, G.probs[p]);
     double vlo = 0, vhi = 0;
     for (int i = 0; i < q.nr; ++i) {
-      if (q.rank[i] == lo) vlo = key_value(q.key[i]);
-      if (q.rank[i] == hi) vhi = key_value(q.key[i]);
+      if (q.rank[i] == r.lo) vlo = key_value(q.key[i]);
+      if (q.rank[i] == r.hi) vhi = key_value(q.key[i]);
     }
-    out[3 + p] = lerp_np(vlo, vhi, h - static_cast<double>(lo));
+    out[3 + p] = lerp_np(vlo, vhi, r.h - static_cast<double>(r.lo));
   }
 }
 
