@@ -109,7 +109,7 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
   cfg.threads = threads;
   cfg.max_memory = parse_size(maxmem);
   cfg.probs = parse_quantiles(quantiles);
-  if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
+  check_overwrite(output, force);
   const Input in = load_input(input);
   ModelInfo info;
   const HostModel m = build_model(in, info);
@@ -209,7 +209,7 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
 }
 
 int cmd_calibrate(const std::string& input, const std::string& output, bool force) {
-  if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
+  check_overwrite(output, force);
   const Input in = load_input(input);
   validate_input(in);
   const Calibration c = calibrate(in);
@@ -252,8 +252,7 @@ int cmd_calibrate(const std::string& input, const std::string& output, bool forc
 
 int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
                  const std::string& backend, int threads, const std::string& output, bool force) {
-  if (!output.empty() && fs::exists(output) && !force)
-    throw std::runtime_error(output + ": exists; use --force to replace it");
+  if (!output.empty()) check_overwrite(output, force);
   const Input in = load_input(input);
   validate_input(in);
   auto be = choose_backend(backend, threads, true);
@@ -446,7 +445,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*imp) {
-      if (fs::exists(output) && !force) throw std::runtime_error(output + ": exists; use --force to replace it");
+      check_overwrite(output, force);
       const Input in = read_csv_dir(dir);
       validate_input(in);
       write_atomically(output, force, [&](const std::string& tmp) { write_h5_input(in, tmp); });

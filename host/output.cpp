@@ -146,10 +146,13 @@ struct Writer {
 
 } // namespace
 
+void check_overwrite(const std::string& path, bool force) {
+  if (!force && fs::exists(path)) throw std::runtime_error(path + ": exists; use --force to replace it");
+}
+
 void write_atomically(const std::string& path, bool force, const std::function<void(const std::string&)>& write) {
   const fs::path target(path);
-  if (fs::exists(target) && !force)
-    throw std::runtime_error(path + ": exists; use --force to replace it");
+  check_overwrite(path, force);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::is_directory(dir)) throw std::runtime_error(dir.string() + ": no such folder for the output");
   const std::string tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();

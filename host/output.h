@@ -28,6 +28,9 @@ void write_output(const std::string& path, bool force, const ModelInfo& info, co
 // SIGINT/SIGTERM/SIGHUP (install_signal_cleanup), so an existing file is never
 // half-overwritten. Replacing an existing file needs `force`.
 void write_atomically(const std::string& path, bool force, const std::function<void(const std::string& tmp)>& write);
+// Throws the error write_atomically gives when `path` exists and `force` is
+// not set; commands call it first, to refuse before any work is done.
+void check_overwrite(const std::string& path, bool force);
 
 // Removes any temporary output on SIGINT/SIGTERM and exits 130/143.
 void install_signal_cleanup();
