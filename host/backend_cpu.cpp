@@ -4,14 +4,71 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 #include <new>
 #include <vector>
 
 #include "../kernels/engine.inl"
 
 namespace corridor {
+
+// ---- the simulation tiles, compiled for several x86-64 instruction sets ----
+// The model's array passes (Philox blocks, inverse normal, exp: fmath.h and
+// philox.h) vectorise across series; how wide depends on the instruction set.
+// Each variant inlines the whole model (flatten) under its target; the
+// compiler keeps IEEE semantics and never contracts a multiply-add
+// (-ffp-contract=off), so every variant gives the same bits.
+namespace engine {
+#define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                          \
+  ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f.tile(t); }                                         \
+  ATTR void sens_##SUFFIX(const SensitivityPath& f, long long l) { f.lane(l); }
+CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CORRIDOR_CPU_VARIANTS 1
+CORRIDOR_CPU_KERNELS(x86_64_v3, __attribute__((target("arch=x86-64-v3"), flatten)))
+CORRIDOR_CPU_KERNELS(x86_64_v4, __attribute__((target("arch=x86-64-v4"), flatten)))
+#endif
+} // namespace engine
+
+std::vector<std::string> cpu_instruction_sets() {
+  std::vector<std::string> isa{"x86-64"};
+#if defined(CORRIDOR_CPU_VARIANTS)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v3")) isa.push_back("x86-64-v3");
+  if (__builtin_cpu_supports("x86-64-v4")) isa.push_back("x86-64-v4");
+#endif
+  return isa;
+}
+
 namespace {
+
+// The instruction set of the simulation: CORRIDOR_CPU_ISA when set (one of
+// cpu_instruction_sets()), else the widest this CPU runs.
+struct CpuKernels {
+  std::string isa;
+  engine::TileFn tile;
+  engine::SensitivityFn sensitivity;
+};
+CpuKernels choose_kernels() {
+  const std::vector<std::string> have = cpu_instruction_sets();
+  std::string want = have.back();
+  if (const char* env = std::getenv("CORRIDOR_CPU_ISA"); env && *env) {
+    want = env;
+    if (std::find(have.begin(), have.end(), want) == have.end()) {
+      std::string list;
+      for (const auto& h : have) list += (list.empty() ? "" : ", ") + h;
+      throw std::runtime_error("CORRIDOR_CPU_ISA=" + want + ": this CPU backend runs " + list);
+    }
+  }
+#if defined(CORRIDOR_CPU_VARIANTS)
+  if (want == "x86-64-v4") return {want, engine::tile_x86_64_v4, engine::sens_x86_64_v4};
+  if (want == "x86-64-v3") return {want, engine::tile_x86_64_v3, engine::sens_x86_64_v3};
+#endif
+  return {want, engine::tile_x86_64, engine::sens_x86_64};
+}
 
 // Buffers of the CPU backend: std::vector memory that is not value-initialised
 // (the engine writes every element it reads) and sits on transparent huge pages
@@ -52,19 +109,24 @@ uint64_t physical_memory() {
 
 class CpuBackend final : public Backend {
 public:
-  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()) {}
+  explicit CpuBackend(int threads)
+      : threads_(threads > 0 ? threads : omp_get_num_procs()), k_(choose_kernels()) {}
   std::string name() const override { return "cpu"; }
-  std::string description() const override { return "cpu (OpenMP, " + std::to_string(threads_) + " threads)"; }
+  std::string description() const override {
+    return "cpu (OpenMP, " + std::to_string(threads_) + " threads, " + k_.isa + ")";
+  }
   void run(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, RunResult& out) override {
     omp_set_num_threads(threads_);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : physical_memory() / 2;
     // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
-    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out);
+    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out,
+                                                       k_.tile);
   }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {
     omp_set_num_threads(threads_);
-    engine::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho);
+    engine::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho,
+                                                               k_.sensitivity);
   }
   void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                  std::vector<double>& out) override {
@@ -77,6 +139,7 @@ public:
 
 private:
   int threads_;
+  CpuKernels k_;
 };
 
 } // namespace

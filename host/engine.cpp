@@ -30,7 +30,7 @@ ModelView HostModel::view() const {
   v.sc_partner_mean = sc_partner_mean.data(), v.sc_partner_sd = sc_partner_sd.data();
   v.sc_rho = sc_rho.data(), v.sc_closure_scale = sc_closure_scale.data(), v.sc_friction = sc_friction.data();
   v.sc_cross_mode = sc_cross_mode.data(), v.adjust = adjust.data();
-  v.agg_begin = agg_begin.data(), v.agg_id = agg_id.data();
+  v.agg_begin = agg_begin.data(), v.agg_series = agg_series.data();
   return v;
 }
 
@@ -73,7 +73,7 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
       p.thr0[v.group_cell(g, 1, y)] = 1.0; // indicator: P(demand > capacity)
     }
   std::vector<int> nmem(m.A, 0);
-  for (int id : m.agg_id) ++nmem[id];
+  for (int a = 0; a < m.A; ++a) nmem[a] = m.agg_begin[a + 1] - m.agg_begin[a];
   for (int a = 0; a < m.A; ++a)
     for (int y = 0; y < m.Y; ++y) {
       p.thr0[v.agg_cell(a, y)] = m.agg_threshold[a];

@@ -23,7 +23,7 @@ struct HostModel {
   std::vector<double> closure_prob, closure_lo, closure_hi;
   std::vector<double> sc_region_prob, sc_region_mean, sc_region_sd, sc_partner_prob, sc_partner_mean, sc_partner_sd,
       sc_rho, sc_closure_scale, sc_friction, sc_cross_mode, adjust;
-  std::vector<int> agg_begin, agg_id;
+  std::vector<int> agg_begin, agg_series; // members of each aggregate (CSR), in series order
   std::vector<double> agg_threshold; // per aggregate: P(total >= threshold) is reported (+inf: none)
 
   ModelView view() const; // pointers into this object's vectors
@@ -107,7 +107,12 @@ CORRIDOR_INLINE long long replay_open_year(const ModelView& v, int e) {
 }
 CORRIDOR_INLINE long long replay_size(const ModelView& v) { return replay_open_year(v, v.E); }
 
+// The CPU backend simulates with the widest of cpu_instruction_sets() ("x86-64",
+// then "x86-64-v3" (AVX2) and "x86-64-v4" (AVX-512) where this CPU runs them),
+// or with the one named by the environment variable CORRIDOR_CPU_ISA; all give
+// the same bits. Throws std::runtime_error for one this CPU does not run.
 std::unique_ptr<Backend> make_cpu_backend(int threads);
+std::vector<std::string> cpu_instruction_sets();
 // Throws std::runtime_error with a clear message when CUDA is not built in or
 // no usable GPU is present.
 std::unique_ptr<Backend> make_cuda_backend();

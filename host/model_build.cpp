@@ -1,5 +1,6 @@
 #include "model_build.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -478,13 +479,12 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
         members.back().push_back(s);
   }
   m.A = static_cast<int>(members.size());
-  std::vector<std::vector<int>> of_series(S);
-  for (int a = 0; a < m.A; ++a)
-    for (int s : members[a]) of_series[s].push_back(a);
   m.agg_begin.push_back(0);
-  for (int s = 0; s < S; ++s) {
-    for (int a : of_series[s]) m.agg_id.push_back(a);
-    m.agg_begin.push_back(static_cast<int>(m.agg_id.size()));
+  for (int a = 0; a < m.A; ++a) {
+    std::sort(members[a].begin(), members[a].end()); // summed in series order
+    members[a].erase(std::unique(members[a].begin(), members[a].end()), members[a].end());
+    m.agg_series.insert(m.agg_series.end(), members[a].begin(), members[a].end());
+    m.agg_begin.push_back(static_cast<int>(m.agg_series.size()));
   }
   return m;
 }

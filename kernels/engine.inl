@@ -25,18 +25,52 @@
 CORRIDOR_KERNELS_BEGIN
 namespace engine {
 
-// Stores cell `cell` of a path when it is stored in this pass: stored cell k
-// of the pass goes to values[k * n + path] (a per-cell column, or with
-// n = 1 and path = 0 one path's row).
+// Cells a sink stores, by year (Layout::cell_elem): entries ybeg[y] to
+// ybeg[y + 1] - 1 are the cells of year y, entry j reads scratch element
+// elem[j] into column dst[j]. Built on the host from a list of cells; column
+// k is the k-th cell of the list.
+struct YearCells {
+  std::vector<int> ybeg, dst;
+  std::vector<long long> elem;
+  YearCells(const ModelView& v, const int* cells, int count) : ybeg(static_cast<size_t>(v.Y) + 1, 0) {
+    const Layout L(v);
+    std::vector<int> year(static_cast<size_t>(count));
+    std::vector<long long> e(static_cast<size_t>(count));
+    for (int k = 0; k < count; ++k) {
+      e[k] = L.cell_elem(v, cells[k], year[k]);
+      ++ybeg[year[k] + 1];
+    }
+    for (int y = 0; y < v.Y; ++y) ybeg[y + 1] += ybeg[y];
+    std::vector<int> fill(ybeg.begin(), ybeg.end() - 1);
+    dst.resize(static_cast<size_t>(count));
+    elem.resize(static_cast<size_t>(count));
+    for (int k = 0; k < count; ++k) {
+      const int j = fill[year[k]]++;
+      dst[j] = k;
+      elem[j] = e[k];
+    }
+  }
+};
+// The same on the device that runs the sink.
+template <template <class> class Vec> struct YearCellsOn {
+  Vec<int> ybeg, dst;
+  Vec<long long> elem;
+  explicit YearCellsOn(const YearCells& h)
+      : ybeg(h.ybeg.begin(), h.ybeg.end()), dst(h.dst.begin(), h.dst.end()), elem(h.elem.begin(), h.elem.end()) {}
+};
+
+// Stores the cells of a pass of one path at the end of each year: column k
+// of the pass goes to values[k * n + path] (a per-cell column, or with n = 1
+// and path = 0 one path's row).
 struct ChunkSink {
-  const int* slot;
-  int c0, nc;
+  const int* ybeg;
+  const int* dst;
+  const long long* elem;
   double* values;
   long long n;
   long long path;
-  CORRIDOR_INLINE void emit(int cell, double v) const {
-    const int k = slot[cell] - c0;
-    if (static_cast<unsigned>(k) < static_cast<unsigned>(nc)) values[static_cast<long long>(k) * n + path] = v;
+  template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
+    for (int j = ybeg[y]; j < ybeg[y + 1]; ++j) values[static_cast<long long>(dst[j]) * n + path] = X(elem[j]);
   }
 };
 
@@ -46,12 +80,13 @@ struct SimulateBatch {
   int sc;
   long long p0;
   Scratch scr;
-  const int* slot;
-  int c0, nc;
+  const int* ybeg;
+  const int* dst;
+  const long long* elem;
   double* values;
   long long n;
   CORRIDOR_HD void operator()(long long lane) const {
-    ChunkSink sink{slot, c0, nc, values, n, p0 + lane};
+    ChunkSink sink{ybeg, dst, elem, values, n, p0 + lane};
     simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + lane), scr, lane, sink);
   }
 };
@@ -61,29 +96,44 @@ struct SimulateBatch {
 // per-cell columns, so that each column gets kTile adjacent values at once
 // instead of one value per path between thousands of other columns' stores.
 // (The GPU's lane-major stores are already adjacent across a warp.)
+// The host runs tiles through `fn`: the same code compiled for the widest
+// instruction set the CPU has (host/backend_cpu.cpp), bit for bit the same
+// results (tests/test_backend_cpu.cpp).
 constexpr int kTile = 8;
+struct SimulateTile;
+using TileFn = void (*)(const SimulateTile&, long long);
 struct SimulateTile {
   ModelView m;
   uint64_t seed;
   int sc;
   long long p0;
   Scratch scr;
-  const int* slot;
-  int c0, nc;
+  const int* ybeg;
+  const int* dst;
+  const long long* elem;
+  int nc;
   double* stage; // [lane][nc]
   double* values;
   long long n, nb;
-  CORRIDOR_HD void operator()(long long tile) const {
-    const long long l0 = tile * kTile;
+  TileFn fn; // host only
+  CORRIDOR_HD void operator()(long long t) const {
+#if defined(__CUDACC__)
+    tile(t); // never launched: the GPU runs SimulateBatch
+#else
+    fn(*this, t);
+#endif
+  }
+  CORRIDOR_HD void tile(long long t) const {
+    const long long l0 = t * kTile;
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
     double* st = stage + l0 * nc;
     for (int j = 0; j < w; ++j) {
-      ChunkSink sink{slot, c0, nc, st + static_cast<long long>(j) * nc, 1, 0};
+      ChunkSink sink{ybeg, dst, elem, st + static_cast<long long>(j) * nc, 1, 0};
       simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + l0 + j), scr, l0 + j, sink);
     }
     for (int k = 0; k < nc; ++k) {
-      double* dst = values + static_cast<long long>(k) * n + p0 + l0;
-      for (int j = 0; j < w; ++j) dst[j] = st[static_cast<long long>(j) * nc + k];
+      double* col = values + static_cast<long long>(k) * n + p0 + l0;
+      for (int j = 0; j < w; ++j) col[j] = st[static_cast<long long>(j) * nc + k];
     }
   }
 };
@@ -144,8 +194,11 @@ template <class Policy> void group_statistics(Policy pol, const StatsGroup& G) {
 }
 
 struct ReplaySink {
+  ModelView m;
   double* cells;
-  CORRIDOR_INLINE void emit(int cell, double v) const { cells[cell] = v; }
+  template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
+    for_each_cell_of_year(m, Layout(m), y, [&](int cell, long long e) { cells[cell] = X(e); });
+  }
 };
 // Records what a run does not store: capacity, closures and load per group
 // and year, and the opening years drawn for the expansions.
@@ -175,33 +228,27 @@ struct ReplayOne {
   Scratch scr;
   double* cells;
   CORRIDOR_HD void operator()(long long) const {
-    ReplaySink sink{cells};
+    ReplaySink sink{m, cells};
     simulate_path(m, seed, sc, path, scr, 0, sink, ReplayTrace{m, cells});
   }
 };
 
 // ---- sensitivity: driver and response columns, ranks, rank correlations ----
+struct SensitivityPath;
+using SensitivityFn = void (*)(const SensitivityPath&, long long); // host: see SimulateTile
 struct SensitivityPath {
   ModelView m;
   uint64_t seed;
   int sc;
   long long p0;
   Scratch scr;
-  const int* resp_slot; // per cell: response column or -1
-  const long long* elem;
+  const int* rbeg; // responses by year (YearCells): column D + rdst[j] reads relem[j]
+  const int* rdst;
+  const long long* relem;
+  const long long* elem; // drivers' scratch elements
   int D;
   double* cols; // column c of n values at c * n
   long long n;
-  struct Sink {
-    const int* slot;
-    double* cols;
-    long long n, path;
-    int D;
-    CORRIDOR_INLINE void emit(int cell, double v) const {
-      const int k = slot[cell];
-      if (k >= 0) cols[static_cast<long long>(D + k) * n + path] = v;
-    }
-  };
   struct Drivers {
     const long long* elem;
     int D, ylast;
@@ -212,9 +259,17 @@ struct SensitivityPath {
         for (int d = 0; d < D; ++d) cols[static_cast<long long>(d) * n + path] = X(elem[d]);
     }
   };
-  CORRIDOR_HD void operator()(long long lane) const {
+  SensitivityFn fn; // host only
+  CORRIDOR_HD void operator()(long long l) const {
+#if defined(__CUDACC__)
+    lane(l);
+#else
+    fn(*this, l);
+#endif
+  }
+  CORRIDOR_HD void lane(long long lane) const {
     const long long path = p0 + lane;
-    Sink sink{resp_slot, cols, n, path, D};
+    ChunkSink sink{rbeg, rdst, relem, cols + static_cast<long long>(D) * n, n, path};
     simulate_path(m, seed, sc, static_cast<uint32_t>(path), scr, lane, sink, Drivers{elem, D, m.Y - 1, cols, n, path});
   }
 };
@@ -287,7 +342,7 @@ template <template <class> class Vec> struct Uploaded {
     v.exp_dist_begin = up(i[a++], h.exp_dist_begin);
     v.exp_dist_step = up(i[a++], h.exp_dist_step);
     v.agg_begin = up(i[a++], h.agg_begin);
-    v.agg_id = up(i[a++], h.agg_id);
+    v.agg_series = up(i[a++], h.agg_series);
     v.base = up(d[b++], h.base);
     v.mu = up(d[b++], h.mu);
     v.tau = up(d[b++], h.tau);
@@ -336,10 +391,11 @@ Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long 
 }
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
-         const CellPlan& plan, const RunConfig& cfg, RunResult& res) {
+         const CellPlan& plan, const RunConfig& cfg, RunResult& res, TileFn tile_fn = nullptr) {
   const int nq = static_cast<int>(cfg.probs.size());
   const int width = stats_width(nq);
   const long long n = cfg.paths;
+  if (!lane_major && !tile_fn) throw std::logic_error("corridor: the CPU backend runs tiles through a kernel (TileFn)");
   const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
   Uploaded<Vec> up(h);
   const ModelView& v = up.v;
@@ -347,7 +403,6 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   const int C = v.cells();
   const int nstored = static_cast<int>(plan.stored.size());
 
-  Vec<int> slot(plan.slot.begin(), plan.slot.end());
   Vec<double> probs(cfg.probs.begin(), cfg.probs.end());
   std::vector<double> t0(nstored), t1(nstored);
   for (int k = 0; k < nstored; ++k) {
@@ -383,16 +438,21 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   for (int sc = 0; sc < v.NS; ++sc) {
     for (int c0 = 0; c0 < nstored; c0 += static_cast<int>(mp.cells_per_pass)) {
       const int nc = std::min<int>(static_cast<int>(mp.cells_per_pass), nstored - c0);
+      const YearCellsOn<Vec> yc(YearCells(v, plan.stored.data() + c0, nc));
+      const int* ybeg = thrust::raw_pointer_cast(yc.ybeg.data());
+      const int* dst = thrust::raw_pointer_cast(yc.dst.data());
+      const long long* elem = thrust::raw_pointer_cast(yc.elem.data());
       auto t0 = std::chrono::steady_clock::now();
       for (long long p0 = 0; p0 < n; p0 += static_cast<long long>(mp.batch)) {
         const long long nb = std::min<long long>(static_cast<long long>(mp.batch), n - p0);
         if (lane_major) {
-          SimulateBatch f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
+          SimulateBatch f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem,
                           thrust::raw_pointer_cast(values.data()), n};
           thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
         } else {
-          SimulateTile f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()), c0, nc,
-                         thrust::raw_pointer_cast(stage.data()), thrust::raw_pointer_cast(values.data()), n, nb};
+          SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, nc,
+                         thrust::raw_pointer_cast(stage.data()), thrust::raw_pointer_cast(values.data()), n, nb,
+                         tile_fn};
           thrust::for_each(pol, thrust::counting_iterator<long long>(0),
                            thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), f);
         }
@@ -454,7 +514,8 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
 
 template <class Policy, template <class> class Vec>
 void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
-                 const RunConfig& cfg, std::vector<double>& rho) {
+                 const RunConfig& cfg, std::vector<double>& rho, SensitivityFn sens_fn = nullptr) {
+  if (!lane_major && !sens_fn) throw std::logic_error("corridor: the CPU backend runs sensitivity paths through a kernel");
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
   Uploaded<Vec> up(h);
@@ -462,9 +523,7 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   const Layout L(v);
   rho.assign(static_cast<size_t>(v.NS) * D * K, 0.0);
   if (n < 2 || D == 0 || K == 0) return;
-  std::vector<int> slot_h(static_cast<size_t>(v.cells()), -1);
-  for (int k = 0; k < K; ++k) slot_h[spec.response_cell[k]] = k;
-  Vec<int> slot(slot_h.begin(), slot_h.end());
+  const YearCellsOn<Vec> resp(YearCells(v, spec.response_cell.data(), K));
   Vec<long long> elem(spec.driver_elem.begin(), spec.driver_elem.end());
   const long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
   Vec<double> scratch;
@@ -477,8 +536,9 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   for (int sc = 0; sc < v.NS; ++sc) {
     for (long long p0 = 0; p0 < n; p0 += batch) {
       const long long nb = std::min<long long>(batch, n - p0);
-      SensitivityPath f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(slot.data()),
-                        thrust::raw_pointer_cast(elem.data()), D, colp, n};
+      SensitivityPath f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(resp.ybeg.data()),
+                        thrust::raw_pointer_cast(resp.dst.data()), thrust::raw_pointer_cast(resp.elem.data()),
+                        thrust::raw_pointer_cast(elem.data()), D, colp, n, sens_fn};
       thrust::for_each(pol, i0, i0 + nb, f);
     }
     for (int c = 0; c < D + K; ++c) {
@@ -518,13 +578,12 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
 // Served flow of every series and year for paths p0..p0+count-1 of one
 // scenario (raw paths output): out[(path - p0) * S * Y + s * Y + y].
 struct FlowSink {
+  ModelView m;
   double* out;
-  int S, Y;
   long long lane;
-  CORRIDOR_INLINE void emit(int cell, double v) const {
-    if (cell >= kSeriesVars * S * Y) return;
-    const int y = cell % Y, var = (cell / Y) % kSeriesVars, s = cell / (kSeriesVars * Y);
-    if (var == kFlow) out[(lane * S + s) * Y + y] = v;
+  template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
+    const Layout L(m);
+    for (int s = 0; s < m.S; ++s) out[(lane * m.S + s) * m.Y + y] = X(L.flow + s);
   }
 };
 struct FlowBatch {
@@ -535,7 +594,7 @@ struct FlowBatch {
   Scratch scr;
   double* out;
   CORRIDOR_HD void operator()(long long lane) const {
-    FlowSink sink{out, m.S, m.Y, lane};
+    FlowSink sink{m, out, lane};
     simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + lane), scr, lane, sink);
   }
 };

@@ -81,9 +81,9 @@ struct ModelView {
   const double* sc_cross_mode = nullptr;
   const double* adjust = nullptr; // [scenario][series][year]
 
-  // aggregate membership (CSR by series)
+  // aggregate membership (CSR by aggregate, series in order)
   const int* agg_begin = nullptr;
-  const int* agg_id = nullptr;
+  const int* agg_series = nullptr;
 
   CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
   // Cell ids of one scenario: series-major, then groups, then aggregates.
@@ -96,19 +96,43 @@ struct ModelView {
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
 struct Layout {
   long long lnT, g, m, z, dem, srv, exc, in, out, flow, uns;        // per series
-  long long load, keff, lost, lim, used, req, acc, cap;             // per group
+  long long e, tmp;                                                 // per series (+1): draws, batch temporaries
+  long long load, keff, lost, lim, used, req, acc, cap, util, over; // per group
   long long agg, open, fac, pdrop;                                  // aggregates, expansions, factors
   long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
     lnT = 0; g = S; m = 2 * S; z = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S; in = 7 * S; out = 8 * S;
-    flow = 9 * S; uns = 10 * S;
-    load = 11 * S; keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
-    acc = req + G; cap = acc + G;
-    agg = cap + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
+    flow = 9 * S; uns = 10 * S; e = 11 * S; tmp = e + S + 1;
+    load = tmp + S + 1; keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
+    acc = req + G; cap = acc + G; util = cap + G; over = util + G;
+    agg = over + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
     cnt = pdrop + v.P; pyear = cnt + 1 + v.P + v.Q; size = pyear + v.Q;
   }
+  // The element that holds cell `cell` (ModelView::series_cell, group_cell,
+  // agg_cell) at the end of the cell's year; `year` receives that year.
+  CORRIDOR_INLINE long long cell_elem(const ModelView& v, int cell, int& year) const {
+    year = cell % v.Y;
+    const int r = cell / v.Y; // series var, group var or aggregate row
+    if (r < kSeriesVars * v.S) {
+      const long long base[kSeriesVars] = {dem, flow, uns, out, in};
+      return base[r % kSeriesVars] + r / kSeriesVars;
+    }
+    const int rg = r - kSeriesVars * v.S;
+    if (rg < kGroupVars * v.G) return (rg % kGroupVars == 0 ? util : over) + rg / kGroupVars;
+    return agg + (rg - kGroupVars * v.G);
+  }
 };
+
+// Calls f(cell, element) for every cell of year y (Layout::cell_elem).
+template <class F> CORRIDOR_HD void for_each_cell_of_year(const ModelView& v, const Layout& L, int y, F&& f) {
+  const int rows = kSeriesVars * v.S + kGroupVars * v.G + v.A;
+  for (int r = 0; r < rows; ++r) {
+    const int cell = r * v.Y + y;
+    int yy;
+    f(cell, L.cell_elem(v, cell, yy));
+  }
+}
 
 // Per-path scratch: element e of lane l is p[l * lane_stride + e * elem_stride],
 // so a backend lays lanes out as it reads best (CPU: path-major; GPU: lane-major).
@@ -120,6 +144,14 @@ struct Scratch {
     return p[lane * lane_stride + e * elem_stride];
 #else
     return p[lane * lane_stride + e]; // CPU scratch is path-major: elem_stride is 1 (engine.inl)
+#endif
+  }
+  // distance between consecutive elements of a lane
+  CORRIDOR_INLINE long long stride() const {
+#if defined(__CUDA_ARCH__)
+    return elem_stride;
+#else
+    return 1;
 #endif
   }
 };
@@ -137,8 +169,10 @@ struct NullTrace {
   template <class Acc> CORRIDOR_INLINE void year(int, const Acc&) const {}
 };
 
-// Simulates path `path` of scenario `sc` and calls out.emit(cell, value) for
-// each cell of the scenario (MODEL.md sections 3-4). `lane` selects scratch.
+// Simulates path `path` of scenario `sc` (MODEL.md sections 3-4); at the end
+// of every year it calls out.year(y, X), where X(e) reads the scratch element
+// e of the path and Layout::cell_elem() names the element of each cell of
+// that year, then trace.year(y, X). `lane` selects the scratch.
 template <class Out, class Trace = NullTrace>
 CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32_t path, const Scratch& scr,
                                long long lane, Out& out, const Trace& trace = Trace()) {
@@ -148,7 +182,8 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
   const long long oLnT = L.lnT, oG = L.g, oM = L.m, oZ = L.z, oDem = L.dem, oSrv = L.srv, oExc = L.exc, oIn = L.in,
                   oOut = L.out, oFlow = L.flow, oUns = L.uns, oLoad = L.load, oKeff = L.keff, oLost = L.lost,
                   oLim = L.lim, oUsed = L.used, oReq = L.req, oAcc = L.acc, oCap = L.cap, oAgg = L.agg,
-                  oOpen = L.open, oFac = L.fac, oTmp = L.pdrop, oCnt = L.cnt, oPYear = L.pyear;
+                  oOpen = L.open, oFac = L.fac, oPDrop = L.pdrop, oCnt = L.cnt, oPYear = L.pyear,
+                  oE = L.e, oTmp = L.tmp, oUtil = L.util, oOver = L.over;
   auto X = [&](long long e) -> double& { return scr(lane, e); };
 
   // Per-path draws: trend uncertainty m_s(w) (section 3) and expansion opening years (section 4).
@@ -217,25 +252,32 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
           jp = sev > 0 ? sev : 0.0;
           X(oCnt + 1 + p) += 1.0;
         }
-        X(oTmp + p) = jp;
+        X(oPDrop + p) = jp;
       }
+      // idiosyncratic draws e_s(t) of every series, two per Philox block
+      // (derived series' draws unused), then the growth step into exponents,
+      // then demand = exp(exponent): array passes the host vectorises
+      const long long st = scr.stride();
+      uniforms_n(rng, path, ys, kIdiosyncratic, S, &X(oTmp), st);
+      fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
       const double* adj = m.adjust + (static_cast<long long>(sc) * S) * m.Y;
-      for (int s = 0; s < S; s += 2) {
-        double z[2];
-        normal2(rng, path, ys, kIdiosyncratic, static_cast<uint32_t>(s / 2), z[0], z[1]);
-        for (int h = 0; h < 2 && s + h < S; ++h) {
-          const int i = s + h;
-          if (m.kind[i] != kLoad) continue;
+      for (int i = 0; i < S; ++i) {
+        double x = 0.0;
+        if (m.kind[i] == kLoad) {
           const double mi = X(oM + i);
           const double g = mi + adj[static_cast<long long>(i) * m.Y + y] + m.phi[i] * (X(oG + i) - mi) +
                            m.b_region[i] * X(oFac) + m.b_partner[i] * X(oFac + 1 + m.partner[i]) +
-                           m.b_port[i] * X(oFac + 1 + P + m.port[i]) + m.sigma[i] * z[h];
+                           m.b_port[i] * X(oFac + 1 + P + m.port[i]) + m.sigma[i] * X(oE + i);
           X(oG + i) = g;
           X(oLnT + i) += g;
-          X(oZ + i) = rho * X(oZ + i) - m.exposure[i] * (jr + X(oTmp + m.partner[i]));
-          X(oDem + i) = fm::exp(X(oLnT + i) + X(oZ + i));
+          X(oZ + i) = rho * X(oZ + i) - m.exposure[i] * (jr + X(oPDrop + m.partner[i]));
+          x = X(oLnT + i) + X(oZ + i);
         }
+        X(oTmp + i) = x;
       }
+      fm::exp_n(&X(oTmp), &X(oE), S, st);
+      for (int i = 0; i < S; ++i)
+        if (m.kind[i] == kLoad) X(oDem + i) = X(oE + i);
     }
 
     // ---- capacity this year: expansions and closures (section 4) ----
@@ -353,22 +395,18 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       }
     }
 
-    // ---- emit cells ----
-    for (int a = 0; a < m.A; ++a) X(oAgg + a) = 0.0;
-    for (int s = 0; s < S; ++s) {
-      out.emit(m.series_cell(s, kDemand, y), X(oDem + s));
-      out.emit(m.series_cell(s, kFlow, y), X(oFlow + s));
-      out.emit(m.series_cell(s, kUnserved, y), X(oUns + s));
-      out.emit(m.series_cell(s, kDivertedOut, y), X(oOut + s));
-      out.emit(m.series_cell(s, kDivertedIn, y), X(oIn + s));
-      for (int k = m.agg_begin[s]; k < m.agg_begin[s + 1]; ++k) X(oAgg + m.agg_id[k]) += X(oFlow + s);
+    // ---- this year's cells (Layout::cell_elem), handed to the sink ----
+    for (int a = 0; a < m.A; ++a) { // a running sum in a register, in series order
+      double total = 0.0;
+      for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) total += X(oFlow + m.agg_series[k]);
+      X(oAgg + a) = total;
     }
     for (int g = 0; g < G; ++g) {
       const double keff = X(oKeff + g);
-      out.emit(m.group_cell(g, 0, y), keff > 0 ? X(oUsed + g) / keff : 0.0);
-      out.emit(m.group_cell(g, 1, y), X(oLoad + g) > keff ? 1.0 : 0.0);
+      X(oUtil + g) = keff > 0 ? X(oUsed + g) / keff : 0.0;
+      X(oOver + g) = X(oLoad + g) > keff ? 1.0 : 0.0;
     }
-    for (int a = 0; a < m.A; ++a) out.emit(m.agg_cell(a, y), X(oAgg + a));
+    out.year(y, X);
     trace.year(y, X);
   }
 }

@@ -3,6 +3,7 @@
 // function of (counter, key): no state, so nothing depends on threads or launch
 // geometry (MODEL.md section 7).
 #pragma once
+#include "fmath.h"
 #include "portable.h"
 
 CORRIDOR_KERNELS_BEGIN
@@ -61,5 +62,41 @@ struct Rng {
     return philox4x32_10(U32x4{{index, year, purpose, path}}, k0, k1);
   }
 };
+
+// Uniforms of Philox blocks 0, 1, ... of (path, year, purpose): block b gives
+// u[2b] and u[2b + 1], u01_open() of its word pairs, so 2 * ceil(n / 2)
+// elements are written, st apart. The host form keeps each word in a 64-bit
+// lane, which the compiler vectorises across blocks (one vector multiply per
+// product); tests/test_rng.cpp holds it to Rng::block bit for bit.
+CORRIDOR_INLINE void uniforms_n(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u,
+                                long long st) {
+  const int nb = (n + 1) / 2;
+#if defined(__CUDA_ARCH__)
+  for (int b = 0; b < nb; ++b) {
+    const U32x4 r = rng.block(path, year, purpose, static_cast<uint32_t>(b));
+    u[2 * b * st] = u01_open(r.v[0], r.v[1]);
+    u[(2 * b + 1) * st] = u01_open(r.v[2], r.v[3]);
+  }
+#else
+  constexpr uint64_t lo32 = 0xffffffffu;
+  for (int b = 0; b < nb; ++b) {
+    uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose, c3 = path;
+    uint64_t k0 = rng.k0, k1 = rng.k1;
+    for (int r = 0; r < 10; ++r) {
+      const uint64_t p0 = 0xD2511F53ull * (c0 & lo32), p1 = 0xCD9E8D57ull * (c2 & lo32);
+      c0 = (p1 >> 32) ^ c1 ^ k0;
+      c1 = p1 & lo32;
+      c2 = (p0 >> 32) ^ c3 ^ k1;
+      c3 = p0 & lo32;
+      k0 = (k0 + 0x9E3779B9u) & lo32;
+      k1 = (k1 + 0xBB67AE85u) & lo32;
+    }
+    // u01_open exactly: 1 + m 2^-52 from the bits, minus 1, plus 2^-53
+    // (every step exact), with m the top 52 bits of the word pair
+    u[2 * b * st] = (fm::from_bits(0x3FF0000000000000ull | (((c0 << 32) | c1) >> 12)) - 1.0) + 0x1.0p-53;
+    u[(2 * b + 1) * st] = (fm::from_bits(0x3FF0000000000000ull | (((c2 << 32) | c3) >> 12)) - 1.0) + 0x1.0p-53;
+  }
+#endif
+}
 
 CORRIDOR_KERNELS_END

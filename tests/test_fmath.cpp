@@ -5,6 +5,10 @@
 #include <cmath>
 #include <random>
 
+#include <cstring>
+#include <vector>
+
+#include "isa_forms.h"
 #include "kernels/fmath.h"
 
 using namespace corridor;
@@ -57,4 +61,75 @@ TEST(Fmath, InverseNormalKnownValues) {
     const double z = fm::inv_normal(p);
     EXPECT_NEAR(0.5 * std::erfc(-z / std::sqrt(2.0)), p, 1e-14 * std::max(1.0, p / (1 - p))) << p;
   }
+}
+
+namespace {
+uint64_t bits_of(double x) {
+  uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+}
+} // namespace
+
+// exp_n and inv_normal_n, vectorised on the host, give exp and inv_normal
+// (what the GPU runs) bit for bit, for every instruction set of the CPU
+// backend: the branch-free common case, the k = 0 range of exp, the cases
+// redone with the scalar function, and odd lengths.
+TEST(Fmath, ArrayFormsEqualScalarBitForBit) {
+  std::mt19937_64 g(3);
+  std::vector<double> x;
+  std::uniform_real_distribution<double> wide(-745, 709), mid(-30, 30), small(-0.4, 0.4);
+  for (int i = 0; i < 20000; ++i) x.push_back(wide(g));
+  for (int i = 0; i < 20000; ++i) x.push_back(mid(g));
+  for (int i = 0; i < 20000; ++i) x.push_back(small(g));
+  for (double v : {0.0, -0.0, 0x1.0p-29, -0x1.0p-29, 0x1.0p-28, -0x1.0p-28, 0.5 * 6.93147180369123816490e-01,
+                   -0.5 * 6.93147180369123816490e-01, 709.78, 709.79, 710.0, -745.13, -745.14, -746.0, 1e308,
+                   -1e308, double(INFINITY), -double(INFINITY), double(NAN), -708.5, -720.0})
+    x.push_back(v);
+  std::vector<double> u;
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int i = 0; i < 60000; ++i) u.push_back(std::max(unit(g), 0x1.0p-53));
+  for (double v : {0x1.0p-53, 1 - 0x1.0p-53, 0.075, 0.925, 0.5 - 0.425, 0.5 + 0.425, 0.5, 1e-300, 1e-12,
+                   1 - 1e-12, std::nextafter(0.075, 0.0), std::nextafter(0.925, 1.0), 0.0625, 0.9375, 0.03125,
+                   std::nextafter(0.0625, 0.0), std::nextafter(0.0625, 1.0), 1e-11, 1.5e-11, 1 - 1e-11})
+    u.push_back(v);
+  for (const auto& f : test::array_forms()) {
+    for (int n : {static_cast<int>(x.size()), 1, 7, 33}) {
+      std::vector<double> out(x.size());
+      f.exp_n(x.data() + x.size() - n, out.data(), n);
+      for (int i = 0; i < n; ++i) {
+        const double in = x[x.size() - n + i];
+        ASSERT_EQ(bits_of(out[i]), bits_of(fm::exp(in))) << f.isa << " exp(" << in << ")";
+      }
+    }
+    for (int n : {static_cast<int>(u.size()), 1, 5, 12}) {
+      std::vector<double> out(u.size());
+      f.inv_normal_n(u.data() + u.size() - n, out.data(), n);
+      for (int i = 0; i < n; ++i) {
+        const double in = u[u.size() - n + i];
+        ASSERT_EQ(bits_of(out[i]), bits_of(fm::inv_normal(in))) << f.isa << " inv_normal(" << in << ")";
+      }
+    }
+  }
+}
+
+// log_branchless, the vectorised log of inv_normal_n's tails, is log bit for
+// bit wherever log_regular says it may be used.
+TEST(Fmath, BranchlessLogEqualsLogWhereRegular) {
+  std::mt19937_64 g(4);
+  std::uniform_real_distribution<double> d(-700, 700);
+  int regular = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const double x = i % 2 ? std::exp(d(g)) : std::ldexp(1.0 + std::ldexp(static_cast<double>(g() % 4096), -20), i % 64 - 32);
+    if (!fm::log_regular(x)) continue;
+    ++regular;
+    ASSERT_EQ(bits_of(fm::log_branchless(x)), bits_of(fm::log(x))) << x;
+  }
+  EXPECT_GT(regular, 150000);
+  EXPECT_FALSE(fm::log_regular(1.0));
+  EXPECT_FALSE(fm::log_regular(0.0));
+  EXPECT_FALSE(fm::log_regular(-1.0));
+  EXPECT_FALSE(fm::log_regular(4.9e-324));
+  EXPECT_FALSE(fm::log_regular(double(INFINITY)));
+  EXPECT_TRUE(fm::log_regular(0.075));
 }

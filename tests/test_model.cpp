@@ -15,8 +15,11 @@ using namespace corridor::test;
 namespace {
 
 struct CellSink {
+  const ModelView* m;
   std::vector<double>* cells;
-  void emit(int c, double v) const { (*cells)[c] = v; }
+  template <class Acc> void year(int y, const Acc& X) const {
+    for_each_cell_of_year(*m, Layout(*m), y, [&](int c, long long e) { (*cells)[c] = X(e); });
+  }
 };
 
 struct Record {
@@ -60,7 +63,7 @@ PathRun simulate(const HostModel& hm, int sc, uint32_t path, uint64_t seed = 1) 
   std::vector<double> scratch(L.size);
   PathRun pr;
   pr.cells.assign(v.cells(), NAN);
-  CellSink sink{&pr.cells};
+  CellSink sink{&v, &pr.cells};
   Tracer tr{&v, &pr.years};
   simulate_path(v, seed, sc, path, Scratch{scratch.data(), L.size, 1}, 0, sink, tr);
   return pr;

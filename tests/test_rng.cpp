@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+#include <vector>
+
+#include "isa_forms.h"
 #include "kernels/philox.h"
 
 using namespace corridor;
@@ -53,4 +56,24 @@ TEST(Philox, UniformIsOpenAndCentred) {
   const double m = s / n, v = s2 / n - m * m;
   EXPECT_NEAR(m, 0.5, 4 * std::sqrt(1.0 / 12 / n));
   EXPECT_NEAR(v, 1.0 / 12, 4 * std::sqrt(1.0 / 180 / n));
+}
+
+// uniforms_n, vectorised across blocks on the host, gives u01_open of
+// Rng::block's word pairs bit for bit, for every instruction set of the CPU
+// backend, even and odd lengths.
+TEST(Philox, ArrayFormEqualsBlocksBitForBit) {
+  const Rng rng(0x0123456789abcdefull);
+  for (const auto& f : test::array_forms()) {
+    for (int n : {1, 2, 7, 100, 257}) {
+      for (uint32_t path : {0u, 99u, 0xffffffffu}) {
+        std::vector<double> u(static_cast<size_t>(n) + 1, -1.0);
+        f.uniforms_n(rng, path, 5, kIdiosyncratic, n, u.data());
+        for (int b = 0; 2 * b < n; ++b) {
+          const U32x4 r = rng.block(path, 5, kIdiosyncratic, static_cast<uint32_t>(b));
+          ASSERT_EQ(u[2 * b], u01_open(r.v[0], r.v[1])) << f.isa << " n " << n << " block " << b;
+          ASSERT_EQ(u[2 * b + 1], u01_open(r.v[2], r.v[3])) << f.isa << " n " << n << " block " << b;
+        }
+      }
+    }
+  }
 }

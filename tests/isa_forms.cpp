@@ -1,0 +1,34 @@
+#include "isa_forms.h"
+
+#include "host/engine.h"
+
+namespace corridor::test {
+namespace {
+
+#define CORRIDOR_FORMS(SUFFIX, ATTR)                                                                               \
+  ATTR void exp_##SUFFIX(const double* in, double* out, int n) { fm::exp_n(in, out, n, 1); }                      \
+  ATTR void inv_##SUFFIX(const double* in, double* out, int n) { fm::inv_normal_n(in, out, n, 1); }               \
+  ATTR void uni_##SUFFIX(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u) {     \
+    uniforms_n(rng, path, year, purpose, n, u, 1);                                                                 \
+  }
+CORRIDOR_FORMS(base, __attribute__((noinline)))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+CORRIDOR_FORMS(v3, __attribute__((noinline, target("arch=x86-64-v3"))))
+CORRIDOR_FORMS(v4, __attribute__((noinline, target("arch=x86-64-v4"))))
+#endif
+
+} // namespace
+
+std::vector<ArrayForms> array_forms() {
+  std::vector<ArrayForms> out;
+  for (const std::string& isa : cpu_instruction_sets()) {
+    if (isa == "x86-64") out.push_back({isa, exp_base, inv_base, uni_base});
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    if (isa == "x86-64-v3") out.push_back({isa, exp_v3, inv_v3, uni_v3});
+    if (isa == "x86-64-v4") out.push_back({isa, exp_v4, inv_v4, uni_v4});
+#endif
+  }
+  return out;
+}
+
+} // namespace corridor::test

@@ -1,0 +1,22 @@
+// The array forms of fmath.h and philox.h compiled for each x86-64
+// instruction set the CPU backend simulates with (host/backend_cpu.cpp), so
+// the tests hold every compiled form, not only the baseline one, to the
+// scalar functions bit for bit.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "kernels/philox.h"
+
+namespace corridor::test {
+
+struct ArrayForms {
+  std::string isa;
+  void (*exp_n)(const double* in, double* out, int n);
+  void (*inv_normal_n)(const double* in, double* out, int n);
+  void (*uniforms_n)(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u);
+};
+// The forms this CPU runs, baseline first.
+std::vector<ArrayForms> array_forms();
+
+} // namespace corridor::test
