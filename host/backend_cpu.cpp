@@ -24,7 +24,8 @@ namespace corridor {
 namespace engine {
 #define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                          \
   ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f.tile(t); }                                         \
-  ATTR void sens_##SUFFIX(const SensitivityPath& f, long long l) { f.lane(l); }
+  ATTR void sens_##SUFFIX(const SensitivityPath& f, long long l) { f.lane(l); }                                     \
+  ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f.cell(k); }
 CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define CORRIDOR_CPU_VARIANTS 1
@@ -51,6 +52,7 @@ struct CpuKernels {
   std::string isa;
   engine::TileFn tile;
   engine::SensitivityFn sensitivity;
+  engine::StatsFn stats;
 };
 CpuKernels choose_kernels() {
   const std::vector<std::string> have = cpu_instruction_sets();
@@ -64,10 +66,10 @@ CpuKernels choose_kernels() {
     }
   }
 #if defined(CORRIDOR_CPU_VARIANTS)
-  if (want == "x86-64-v4") return {want, engine::tile_x86_64_v4, engine::sens_x86_64_v4};
-  if (want == "x86-64-v3") return {want, engine::tile_x86_64_v3, engine::sens_x86_64_v3};
+  if (want == "x86-64-v4") return {want, engine::tile_x86_64_v4, engine::sens_x86_64_v4, engine::stats_x86_64_v4};
+  if (want == "x86-64-v3") return {want, engine::tile_x86_64_v3, engine::sens_x86_64_v3, engine::stats_x86_64_v3};
 #endif
-  return {want, engine::tile_x86_64, engine::sens_x86_64};
+  return {want, engine::tile_x86_64, engine::sens_x86_64, engine::stats_x86_64};
 }
 
 // Buffers of the CPU backend: std::vector memory that is not value-initialised
@@ -120,7 +122,7 @@ public:
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : physical_memory() / 2;
     // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
     engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out,
-                                                       k_.tile);
+                                                       k_.tile, k_.stats);
   }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {

@@ -156,9 +156,19 @@ template <int Phase> struct StatsPhase {
   }
 };
 // Every phase of one cell in one task (the CPU: one launch per group, not per phase).
+struct StatsCellSerial;
+using StatsFn = void (*)(const StatsCellSerial&, long long); // host: see SimulateTile
 struct StatsCellSerial {
   StatsGroup G;
-  CORRIDOR_HD void operator()(long long k) const { stats_serial(G.cell(k)); }
+  StatsFn fn; // host only
+  CORRIDOR_HD void operator()(long long k) const {
+#if defined(__CUDACC__)
+    cell(k);
+#else
+    fn(*this, k);
+#endif
+  }
+  CORRIDOR_HD void cell(long long k) const { stats_serial(G.cell(k)); }
 };
 struct QuantActive {
   const CellQuant* q;
@@ -168,10 +178,10 @@ struct QuantActive {
 // The statistics of a group: with one item per cell (the CPU), each cell's
 // phases in one task; otherwise (the GPU) the phases of stats_serial() as
 // parallel loops over all cells, every item of a phase free to run at once.
-template <class Policy> void group_statistics(Policy pol, const StatsGroup& G) {
+template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, StatsFn stats_fn) {
   const thrust::counting_iterator<long long> i0(0);
   if (G.T == 1 && G.block_items() == 1) {
-    thrust::for_each(pol, i0, i0 + G.ncells, StatsCellSerial{G});
+    thrust::for_each(pol, i0, i0 + G.ncells, StatsCellSerial{G, stats_fn});
     return;
   }
 #if !defined(__CUDACC__)
@@ -391,11 +401,13 @@ Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long 
 }
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
-         const CellPlan& plan, const RunConfig& cfg, RunResult& res, TileFn tile_fn = nullptr) {
+         const CellPlan& plan, const RunConfig& cfg, RunResult& res, TileFn tile_fn = nullptr,
+         StatsFn stats_fn = nullptr) {
   const int nq = static_cast<int>(cfg.probs.size());
   const int width = stats_width(nq);
   const long long n = cfg.paths;
-  if (!lane_major && !tile_fn) throw std::logic_error("corridor: the CPU backend runs tiles through a kernel (TileFn)");
+  if (!lane_major && !(tile_fn && stats_fn))
+    throw std::logic_error("corridor: the CPU backend runs tiles and statistics through its kernels");
   const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
   Uploaded<Vec> up(h);
   const ModelView& v = up.v;
@@ -483,7 +495,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
         G.bmin = thrust::raw_pointer_cast(bmin.data());
         G.bmax = thrust::raw_pointer_cast(bmax.data());
         G.cand = thrust::raw_pointer_cast(cand.data());
-        group_statistics(pol, G);
+        group_statistics(pol, G, stats_fn);
       }
       res.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
       done += 1;
