@@ -1,10 +1,14 @@
 // Per-call cost of the building blocks of a path on one CPU thread: a
-// Philox4x32-10 block, the inverse normal CDF, exp and log (fmath.h), and
-// one path-year of the model per series. Not a test: scripts/bench prints
-// its line, to show where the simulation's time goes.
+// Philox4x32-10 block, the inverse normal CDF, exp and log (fmath.h), then
+// the array forms the model uses (uniforms_n, inv_normal_n, exp_n) per
+// element, for each instruction set the CPU backend can take. Not a test:
+// scripts/bench prints its lines, to show where the simulation's time goes.
 #include <chrono>
 #include <cstdio>
 
+#include <vector>
+
+#include "isa_forms.h"
 #include "kernels/fmath.h"
 #include "kernels/philox.h"
 
@@ -47,5 +51,35 @@ int main() {
   std::printf("per call on one thread: philox block %.1f ns, inverse normal %.1f ns, exp %.1f ns, log %.1f ns "
               "(a load series-year needs half a block, one inverse normal and one exp) [%u]\n",
               philox, inv, ex, lg, bits & 1u);
+  // array forms over 100 series, as the model calls them once per path-year
+  const int S = 100;
+  const long long reps = n / S;
+  std::vector<double> u(S + 1), z(S + 1), e(S + 1);
+  for (const auto& f : test::array_forms()) {
+    const double uni = ns_per_call(reps * ((S + 1) / 2), [&] {
+      for (long long r = 0; r < reps; ++r) f.uniforms_n(rng, static_cast<uint32_t>(r), 3, 2, S, u.data());
+    });
+    const double invn = ns_per_call(reps * S, [&] {
+      double s = 0;
+      for (long long r = 0; r < reps; ++r) {
+        u[r % S] = (static_cast<double>(r % 9973) + 0.5) / 9973.0; // tails included, as drawn
+        f.inv_normal_n(u.data(), z.data(), S);
+        s += z[r % S];
+      }
+      sink = s;
+    });
+    const double expn = ns_per_call(reps * S, [&] {
+      double s = 0;
+      for (long long r = 0; r < reps; ++r) {
+        z[r % S] = 0.001 * static_cast<double>(r % 1000);
+        f.exp_n(z.data(), e.data(), S);
+        s += e[r % S];
+      }
+      sink = s;
+    });
+    std::printf("array forms (%s), per element on one thread: philox block %.2f ns, inverse normal %.2f ns, "
+                "exp %.2f ns\n",
+                f.isa.c_str(), uni, invn, expn);
+  }
   return sink == 12345.0 ? 1 : 0;
 }
