@@ -260,7 +260,7 @@ CORRIDOR_INLINE void inv_normal_n(const double* in, double* out, int n, long lon
   // (r > 5, p < 1.4e-11) redone with the scalar function
   constexpr int kChunk = 64;
   int idx[kChunk];
-  double tp[kChunk], r[kChunk];
+  double tp[kChunk], r[kChunk]; // the tails' probabilities, then their normals
   for (int i0 = 0; i0 < n;) {
     int m = 0;
     for (; i0 < n && m < kChunk; ++i0) {
@@ -268,20 +268,20 @@ CORRIDOR_INLINE void inv_normal_n(const double* in, double* out, int n, long lon
       m += !inv_normal_is_central(in[i0 * st] - 0.5);
     }
     int odd = 0;
+    for (int j = 0; j < m; ++j) tp[j] = in[idx[j] * st];
     for (int j = 0; j < m; ++j) {
-      const double p = in[idx[j] * st], q = p - 0.5;
-      tp[j] = q < 0 ? p : 1.0 - p;
-      r[j] = fm::sqrt(-log_branchless(tp[j]));
-      odd |= !log_regular(tp[j]) | !(r[j] <= 5.0);
-      const double z = inv_normal_near(r[j]);
+      const double p = tp[j], q = p - 0.5;
+      const double t = q < 0 ? p : 1.0 - p;
+      const double rr = fm::sqrt(-log_branchless(t));
+      odd |= !log_regular(t) | !(rr <= 5.0);
+      const double z = inv_normal_near(rr);
       r[j] = q < 0 ? -z : z;
     }
     if (odd)
-      for (int j = 0; j < m; ++j)
-        if (!log_regular(tp[j]) || !(fm::sqrt(-log_branchless(tp[j])) <= 5.0)) {
-          const double p = in[idx[j] * st];
-          r[j] = inv_normal_tail(p, p - 0.5);
-        }
+      for (int j = 0; j < m; ++j) {
+        const double p = tp[j], t = p - 0.5 < 0 ? p : 1.0 - p;
+        if (!log_regular(t) || !(fm::sqrt(-log_branchless(t)) <= 5.0)) r[j] = inv_normal_tail(p, p - 0.5);
+      }
     for (int j = 0; j < m; ++j) out[idx[j] * st] = r[j];
   }
 #endif

@@ -11,10 +11,10 @@ namespace {
   ATTR void uni_##SUFFIX(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u) {     \
     uniforms_n(rng, path, year, purpose, n, u, 1);                                                                 \
   }
-CORRIDOR_FORMS(base, __attribute__((noinline)))
+CORRIDOR_FORMS(base, __attribute__((noinline, flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-CORRIDOR_FORMS(v3, __attribute__((noinline, target("arch=x86-64-v3"))))
-CORRIDOR_FORMS(v4, __attribute__((noinline, target("arch=x86-64-v4"))))
+CORRIDOR_FORMS(v3, __attribute__((noinline, flatten, target("arch=x86-64-v3"))))
+CORRIDOR_FORMS(v4, __attribute__((noinline, flatten, target("arch=x86-64-v4"))))
 #endif
 
 } // namespace

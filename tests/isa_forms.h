@@ -1,7 +1,8 @@
 // The array forms of fmath.h and philox.h compiled for each x86-64
 // instruction set the CPU backend simulates with (host/backend_cpu.cpp), so
 // the tests hold every compiled form, not only the baseline one, to the
-// scalar functions bit for bit.
+// scalar functions bit for bit. Each is flattened, as the CPU backend's
+// kernels are, so that the array forms compile under its instruction set.
 #pragma once
 #include <string>
 #include <vector>
