@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <new>
 #include <stdexcept>
 #include <string>
-#include <new>
 #include <vector>
 
 #include "../kernels/engine.inl"
@@ -23,9 +23,9 @@ namespace corridor {
 // (-ffp-contract=off), so every variant gives the same bits.
 namespace engine {
 #define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                          \
-  ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f.tile(t); }                                         \
-  ATTR void sens_##SUFFIX(const SensitivityPath& f, long long l) { f.lane(l); }                                     \
-  ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f.cell(k); }
+  ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f(t); }                                              \
+  ATTR void sens_##SUFFIX(const SensitivityPath& f, long long l) { f(l); }                                          \
+  ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f(k); }
 CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define CORRIDOR_CPU_VARIANTS 1
@@ -50,9 +50,9 @@ namespace {
 // cpu_instruction_sets()), else the widest this CPU runs.
 struct CpuKernels {
   std::string isa;
-  engine::TileFn tile;
-  engine::SensitivityFn sensitivity;
-  engine::StatsFn stats;
+  engine::KernelFn<engine::SimulateTile> tile;
+  engine::KernelFn<engine::SensitivityPath> sensitivity;
+  engine::KernelFn<engine::StatsCellSerial> stats;
 };
 CpuKernels choose_kernels() {
   const std::vector<std::string> have = cpu_instruction_sets();

@@ -40,7 +40,6 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   CellPlan p;
   p.kind.assign(C, CellPlan::kStored);
   p.alias_of.assign(C, -1);
-  p.slot.assign(C, -1);
   const double inf = std::numeric_limits<double>::infinity();
   p.thr0.assign(C, inf);
   p.thr1.assign(C, inf);
@@ -80,10 +79,7 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
       if (nmem[a] == 0) p.kind[v.agg_cell(a, y)] = CellPlan::kZero;
     }
   for (int c = 0; c < C; ++c)
-    if (p.kind[c] == CellPlan::kStored) {
-      p.slot[c] = static_cast<int>(p.stored.size());
-      p.stored.push_back(c);
-    }
+    if (p.kind[c] == CellPlan::kStored) p.stored.push_back(c);
   return p;
 }
 

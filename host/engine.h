@@ -37,7 +37,6 @@ struct CellPlan {
   std::vector<int> kind;       // per cell
   std::vector<int> alias_of;   // per cell (kAlias)
   std::vector<int> stored;     // stored cell ids, ascending
-  std::vector<int> slot;       // per cell: index into stored, or -1
   std::vector<double> thr0, thr1; // per cell exceedance thresholds
 };
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);

@@ -25,6 +25,24 @@
 CORRIDOR_KERNELS_BEGIN
 namespace engine {
 
+// The CPU backend runs its hot functors (tiles, sensitivity paths, statistics
+// tasks) through kernels compiled for the widest instruction set the CPU has
+// (host/backend_cpu.cpp), bit for bit the same results
+// (tests/test_backend_cpu.cpp): Via<F> calls one with the functor. The CUDA
+// compilation never launches it and calls the functor itself.
+template <class F> using KernelFn = void (*)(const F&, long long);
+template <class F> struct Via {
+  F f;
+  KernelFn<F> fn;
+  CORRIDOR_HD void operator()(long long i) const {
+#if defined(__CUDACC__)
+    f(i);
+#else
+    fn(f, i);
+#endif
+  }
+};
+
 // Cells a sink stores, by year (Layout::cell_elem): entries ybeg[y] to
 // ybeg[y + 1] - 1 are the cells of year y, entry j reads scratch element
 // elem[j] into column dst[j]. Built on the host from a list of cells; column
@@ -96,12 +114,7 @@ struct SimulateBatch {
 // per-cell columns, so that each column gets kTile adjacent values at once
 // instead of one value per path between thousands of other columns' stores.
 // (The GPU's lane-major stores are already adjacent across a warp.)
-// The host runs tiles through `fn`: the same code compiled for the widest
-// instruction set the CPU has (host/backend_cpu.cpp), bit for bit the same
-// results (tests/test_backend_cpu.cpp).
 constexpr int kTile = 8;
-struct SimulateTile;
-using TileFn = void (*)(const SimulateTile&, long long);
 struct SimulateTile {
   ModelView m;
   uint64_t seed;
@@ -115,15 +128,7 @@ struct SimulateTile {
   double* stage; // [lane][nc]
   double* values;
   long long n, nb;
-  TileFn fn; // host only
   CORRIDOR_HD void operator()(long long t) const {
-#if defined(__CUDACC__)
-    tile(t); // never launched: the GPU runs SimulateBatch
-#else
-    fn(*this, t);
-#endif
-  }
-  CORRIDOR_HD void tile(long long t) const {
     const long long l0 = t * kTile;
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
     double* st = stage + l0 * nc;
@@ -156,19 +161,9 @@ template <int Phase> struct StatsPhase {
   }
 };
 // Every phase of one cell in one task (the CPU: one launch per group, not per phase).
-struct StatsCellSerial;
-using StatsFn = void (*)(const StatsCellSerial&, long long); // host: see SimulateTile
 struct StatsCellSerial {
   StatsGroup G;
-  StatsFn fn; // host only
-  CORRIDOR_HD void operator()(long long k) const {
-#if defined(__CUDACC__)
-    cell(k);
-#else
-    fn(*this, k);
-#endif
-  }
-  CORRIDOR_HD void cell(long long k) const { stats_serial(G.cell(k)); }
+  CORRIDOR_HD void operator()(long long k) const { stats_serial(G.cell(k)); }
 };
 struct QuantActive {
   const CellQuant* q;
@@ -178,10 +173,10 @@ struct QuantActive {
 // The statistics of a group: with one item per cell (the CPU), each cell's
 // phases in one task; otherwise (the GPU) the phases of stats_serial() as
 // parallel loops over all cells, every item of a phase free to run at once.
-template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, StatsFn stats_fn) {
+template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn) {
   const thrust::counting_iterator<long long> i0(0);
   if (G.T == 1 && G.block_items() == 1) {
-    thrust::for_each(pol, i0, i0 + G.ncells, StatsCellSerial{G, stats_fn});
+    thrust::for_each(pol, i0, i0 + G.ncells, Via<StatsCellSerial>{StatsCellSerial{G}, stats_fn});
     return;
   }
 #if !defined(__CUDACC__)
@@ -244,8 +239,6 @@ struct ReplayOne {
 };
 
 // ---- sensitivity: driver and response columns, ranks, rank correlations ----
-struct SensitivityPath;
-using SensitivityFn = void (*)(const SensitivityPath&, long long); // host: see SimulateTile
 struct SensitivityPath {
   ModelView m;
   uint64_t seed;
@@ -269,15 +262,7 @@ struct SensitivityPath {
         for (int d = 0; d < D; ++d) cols[static_cast<long long>(d) * n + path] = X(elem[d]);
     }
   };
-  SensitivityFn fn; // host only
-  CORRIDOR_HD void operator()(long long l) const {
-#if defined(__CUDACC__)
-    lane(l);
-#else
-    fn(*this, l);
-#endif
-  }
-  CORRIDOR_HD void lane(long long lane) const {
+  CORRIDOR_HD void operator()(long long lane) const {
     const long long path = p0 + lane;
     ChunkSink sink{rbeg, rdst, relem, cols + static_cast<long long>(D) * n, n, path};
     simulate_path(m, seed, sc, static_cast<uint32_t>(path), scr, lane, sink, Drivers{elem, D, m.Y - 1, cols, n, path});
@@ -401,8 +386,8 @@ Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long 
 }
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
-         const CellPlan& plan, const RunConfig& cfg, RunResult& res, TileFn tile_fn = nullptr,
-         StatsFn stats_fn = nullptr) {
+         const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn = nullptr,
+         KernelFn<StatsCellSerial> stats_fn = nullptr) {
   const int nq = static_cast<int>(cfg.probs.size());
   const int width = stats_width(nq);
   const long long n = cfg.paths;
@@ -446,11 +431,17 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   const double total_work = static_cast<double>(v.NS) * mp.passes * (n + 1);
   double done = 0;
   std::vector<double> host_stats(static_cast<size_t>(nstored) * width);
+  // the stored cells of each pass by year, the same in every scenario
+  const int cpp = static_cast<int>(mp.cells_per_pass);
+  std::vector<YearCellsOn<Vec>> pass_cells;
+  pass_cells.reserve(static_cast<size_t>(mp.passes));
+  for (int c0 = 0; c0 < nstored; c0 += cpp)
+    pass_cells.emplace_back(YearCells(v, plan.stored.data() + c0, std::min(cpp, nstored - c0)));
 
   for (int sc = 0; sc < v.NS; ++sc) {
-    for (int c0 = 0; c0 < nstored; c0 += static_cast<int>(mp.cells_per_pass)) {
-      const int nc = std::min<int>(static_cast<int>(mp.cells_per_pass), nstored - c0);
-      const YearCellsOn<Vec> yc(YearCells(v, plan.stored.data() + c0, nc));
+    for (int c0 = 0; c0 < nstored; c0 += cpp) {
+      const int nc = std::min(cpp, nstored - c0);
+      const YearCellsOn<Vec>& yc = pass_cells[static_cast<size_t>(c0 / cpp)];
       const int* ybeg = thrust::raw_pointer_cast(yc.ybeg.data());
       const int* dst = thrust::raw_pointer_cast(yc.dst.data());
       const long long* elem = thrust::raw_pointer_cast(yc.elem.data());
@@ -463,10 +454,9 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
           thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
         } else {
           SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, nc,
-                         thrust::raw_pointer_cast(stage.data()), thrust::raw_pointer_cast(values.data()), n, nb,
-                         tile_fn};
+                         thrust::raw_pointer_cast(stage.data()), thrust::raw_pointer_cast(values.data()), n, nb};
           thrust::for_each(pol, thrust::counting_iterator<long long>(0),
-                           thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), f);
+                           thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), Via<SimulateTile>{f, tile_fn});
         }
         done += nb;
         if (cfg.progress) cfg.progress(done / total_work);
@@ -526,7 +516,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
 
 template <class Policy, template <class> class Vec>
 void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
-                 const RunConfig& cfg, std::vector<double>& rho, SensitivityFn sens_fn = nullptr) {
+                 const RunConfig& cfg, std::vector<double>& rho, KernelFn<SensitivityPath> sens_fn = nullptr) {
   if (!lane_major && !sens_fn) throw std::logic_error("corridor: the CPU backend runs sensitivity paths through a kernel");
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
@@ -550,8 +540,11 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
       const long long nb = std::min<long long>(batch, n - p0);
       SensitivityPath f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(resp.ybeg.data()),
                         thrust::raw_pointer_cast(resp.dst.data()), thrust::raw_pointer_cast(resp.elem.data()),
-                        thrust::raw_pointer_cast(elem.data()), D, colp, n, sens_fn};
-      thrust::for_each(pol, i0, i0 + nb, f);
+                        thrust::raw_pointer_cast(elem.data()), D, colp, n};
+      if (lane_major)
+        thrust::for_each(pol, i0, i0 + nb, f);
+      else
+        thrust::for_each(pol, i0, i0 + nb, Via<SensitivityPath>{f, sens_fn});
     }
     for (int c = 0; c < D + K; ++c) {
       double* col = colp + static_cast<long long>(c) * n;
