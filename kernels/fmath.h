@@ -86,13 +86,16 @@ CORRIDOR_INLINE double exp_branchless(double x) {
   return y * pow2i(k1) * pow2i(k - k1);
 }
 
+namespace log_c {
+constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+constexpr double two54 = 1.80143985094819840000e+16;
+constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
+                 Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+                 Lg7 = 1.479819860511658591e-01;
+} // namespace log_c
+
 CORRIDOR_INLINE double log(double x) {
-  constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-  constexpr double two54 = 1.80143985094819840000e+16;
-  constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
-                   Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
-                   Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
-                   Lg7 = 1.479819860511658591e-01;
+  using namespace log_c;
   uint64_t u = bits(x);
   int32_t hx = static_cast<int32_t>(u >> 32);
   const uint32_t lx = static_cast<uint32_t>(u);
@@ -146,11 +149,7 @@ CORRIDOR_INLINE bool log_regular(double x) { // no short circuit: a vectorisable
   return (hx >= 0x00100000) & (hx < 0x7ff00000) & ((0x000fffff & (2 + hx)) >= 3);
 }
 CORRIDOR_INLINE double log_branchless(double x) {
-  constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-  constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
-                   Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
-                   Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
-                   Lg7 = 1.479819860511658591e-01;
+  using namespace log_c;
   const uint64_t u = bits(x);
   int32_t hx = static_cast<int32_t>(u >> 32);
   int k = (hx >> 20) - 1023;
@@ -259,7 +258,7 @@ CORRIDOR_INLINE void inv_normal_n(const double* in, double* out, int n, long lon
   // rational function vectorised; log's irregular arguments and the far tail
   // (r > 5, p < 1.4e-11) redone with the scalar function
   constexpr int kChunk = 64;
-  int idx[kChunk];
+  int idx[kChunk], redo[kChunk];
   double tp[kChunk], r[kChunk]; // the tails' probabilities, then their normals
   for (int i0 = 0; i0 < n;) {
     int m = 0;
@@ -273,15 +272,14 @@ CORRIDOR_INLINE void inv_normal_n(const double* in, double* out, int n, long lon
       const double p = tp[j], q = p - 0.5;
       const double t = q < 0 ? p : 1.0 - p;
       const double rr = fm::sqrt(-log_branchless(t));
-      odd |= !log_regular(t) | !(rr <= 5.0);
+      redo[j] = !log_regular(t) | !(rr <= 5.0);
+      odd |= redo[j];
       const double z = inv_normal_near(rr);
       r[j] = q < 0 ? -z : z;
     }
     if (odd)
-      for (int j = 0; j < m; ++j) {
-        const double p = tp[j], t = p - 0.5 < 0 ? p : 1.0 - p;
-        if (!log_regular(t) || !(fm::sqrt(-log_branchless(t)) <= 5.0)) r[j] = inv_normal_tail(p, p - 0.5);
-      }
+      for (int j = 0; j < m; ++j)
+        if (redo[j]) r[j] = inv_normal_tail(tp[j], tp[j] - 0.5);
     for (int j = 0; j < m; ++j) out[idx[j] * st] = r[j];
   }
 #endif

@@ -36,10 +36,13 @@ CORRIDOR_INLINE U32x4 philox4x32_10(U32x4 ctr, uint32_t k0, uint32_t k1) {
 }
 
 // Two 32-bit words -> double uniform on the open interval (0, 1): the top 52
-// bits plus one half, so neither 0 nor 1 can come out (inv_normal needs that).
+// bits m plus one half, (m + 1/2) 2^-52, so neither 0 nor 1 can come out
+// (inv_normal needs that). Computed as 1 + m 2^-52 from the bits, minus 1,
+// plus 2^-53, every step exact: no 64-bit integer conversion, which the host
+// cannot vectorise without AVX-512.
 CORRIDOR_INLINE double u01_open(uint32_t hi, uint32_t lo) {
   const uint64_t x = (static_cast<uint64_t>(hi) << 32) | lo;
-  return (static_cast<double>(x >> 12) + 0.5) * 0x1.0p-52;
+  return (fm::from_bits(0x3FF0000000000000ull | (x >> 12)) - 1.0) + 0x1.0p-53;
 }
 
 // What a draw is for: part of the counter, so streams never overlap.
@@ -91,10 +94,8 @@ CORRIDOR_INLINE void uniforms_n(const Rng& rng, uint32_t path, uint32_t year, ui
       k0 = (k0 + 0x9E3779B9u) & lo32;
       k1 = (k1 + 0xBB67AE85u) & lo32;
     }
-    // u01_open exactly: 1 + m 2^-52 from the bits, minus 1, plus 2^-53
-    // (every step exact), with m the top 52 bits of the word pair
-    u[2 * b * st] = (fm::from_bits(0x3FF0000000000000ull | (((c0 << 32) | c1) >> 12)) - 1.0) + 0x1.0p-53;
-    u[(2 * b + 1) * st] = (fm::from_bits(0x3FF0000000000000ull | (((c2 << 32) | c3) >> 12)) - 1.0) + 0x1.0p-53;
+    u[2 * b * st] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
+    u[(2 * b + 1) * st] = u01_open(static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));
   }
 #endif
 }

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <vector>
 
 #include "isa_forms.h"
@@ -45,6 +44,12 @@ TEST(Philox, UniformIsOpenAndCentred) {
   EXPECT_EQ(u01_open(0x80000000, 0), 0.5 + 0x1.0p-53);
   EXPECT_EQ(u01_open(0, 0), 0x1.0p-53);
   EXPECT_EQ(u01_open(0xffffffff, 0xffffffff), 1.0 - 0x1.0p-53);
+  // the definition, (top 52 bits + 1/2) 2^-52, for many word pairs
+  for (uint32_t i = 0; i < 100000; ++i) {
+    const U32x4 b = philox4x32_10(U32x4{{i, 1, 2, 3}}, 4, 5);
+    const uint64_t m = ((static_cast<uint64_t>(b.v[0]) << 32) | b.v[1]) >> 12;
+    ASSERT_EQ(u01_open(b.v[0], b.v[1]), (static_cast<double>(m) + 0.5) * 0x1.0p-52) << i;
+  }
   // statistical: mean and variance of 1e6 uniforms
   const Rng rng(1);
   double s = 0, s2 = 0;
