@@ -3,9 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
-
 #include <cstring>
+#include <initializer_list>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "isa_forms.h"
@@ -93,23 +94,21 @@ TEST(Fmath, ArrayFormsEqualScalarBitForBit) {
                    1 - 1e-12, std::nextafter(0.075, 0.0), std::nextafter(0.925, 1.0), 0.0625, 0.9375, 0.03125,
                    std::nextafter(0.0625, 0.0), std::nextafter(0.0625, 1.0), 1e-11, 1.5e-11, 1 - 1e-11})
     u.push_back(v);
+  // the last n inputs through the array form, each against the scalar function
+  auto check = [](const std::string& what, void (*array)(const double*, double*, int), double (*scalar)(double),
+                  const std::vector<double>& in, std::initializer_list<int> lengths) {
+    for (int n : lengths) {
+      std::vector<double> out(static_cast<size_t>(n));
+      array(in.data() + in.size() - n, out.data(), n);
+      for (int i = 0; i < n; ++i) {
+        const double v = in[in.size() - n + i];
+        ASSERT_EQ(bits_of(out[i]), bits_of(scalar(v))) << what << "(" << v << ")";
+      }
+    }
+  };
   for (const auto& f : test::array_forms()) {
-    for (int n : {static_cast<int>(x.size()), 1, 7, 33}) {
-      std::vector<double> out(x.size());
-      f.exp_n(x.data() + x.size() - n, out.data(), n);
-      for (int i = 0; i < n; ++i) {
-        const double in = x[x.size() - n + i];
-        ASSERT_EQ(bits_of(out[i]), bits_of(fm::exp(in))) << f.isa << " exp(" << in << ")";
-      }
-    }
-    for (int n : {static_cast<int>(u.size()), 1, 5, 12}) {
-      std::vector<double> out(u.size());
-      f.inv_normal_n(u.data() + u.size() - n, out.data(), n);
-      for (int i = 0; i < n; ++i) {
-        const double in = u[u.size() - n + i];
-        ASSERT_EQ(bits_of(out[i]), bits_of(fm::inv_normal(in))) << f.isa << " inv_normal(" << in << ")";
-      }
-    }
+    check(f.isa + " exp", f.exp_n, fm::exp, x, {static_cast<int>(x.size()), 1, 7, 33});
+    check(f.isa + " inv_normal", f.inv_normal_n, fm::inv_normal, u, {static_cast<int>(u.size()), 1, 5, 12});
   }
 }
 
