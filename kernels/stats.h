@@ -209,6 +209,10 @@ struct StatsGroup {
   uint64_t* bmax;   // [cell][kBins]
   uint64_t* cand;   // [cell][kCand]
   CORRIDOR_INLINE long long block_items() const { return (nblk + bper - 1) / bper; }
+  // item t of a block pass takes blocks t * bper to blocks_end(t) - 1; block b
+  // holds paths b * kSumBlock to path_end(b) - 1
+  CORRIDOR_INLINE long long blocks_end(long long t) const { return (t + 1) * bper < nblk ? (t + 1) * bper : nblk; }
+  CORRIDOR_INLINE long long path_end(long long b) const { return (b + 1) * kSumBlock < n ? (b + 1) * kSumBlock : n; }
   // the group of cell k alone
   CORRIDOR_INLINE StatsGroup cell(long long k) const {
     StatsGroup g = *this;
@@ -238,11 +242,11 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
   const long long k = item / G.block_items(), t = item % G.block_items();
   const double* x = G.x + k * G.n;
   const double thr0 = G.thr0[k], thr1 = G.thr1[k];
-  const long long b1 = (t + 1) * G.bper < G.nblk ? (t + 1) * G.bper : G.nblk;
+  const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
     BlockMoments m;
     moments_clear(m);
-    const long long i1 = (b + 1) * kSumBlock < G.n ? (b + 1) * kSumBlock : G.n;
+    const long long i1 = G.path_end(b);
     for (long long i = b * kSumBlock; i < i1; ++i) {
       const double v = x[i];
       m.sum += v;
@@ -296,10 +300,10 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   const long long k = item / G.block_items(), t = item % G.block_items();
   const double* x = G.x + k * G.n;
   const double mean = G.q[k].mean;
-  const long long b1 = (t + 1) * G.bper < G.nblk ? (t + 1) * G.bper : G.nblk;
+  const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
     double part = 0.0;
-    const long long i1 = (b + 1) * kSumBlock < G.n ? (b + 1) * kSumBlock : G.n;
+    const long long i1 = G.path_end(b);
     for (long long i = b * kSumBlock; i < i1; ++i) {
       const double d = x[i] - mean;
       part += d * d;
