@@ -96,7 +96,7 @@ struct ModelView {
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
 struct Layout {
   long long lnT, g, m, z, dem, srv, exc, in, out, flow, uns;        // per series
-  long long e, tmp;                                                 // per series (+1): draws, batch temporaries
+  long long e, tmp; // draws per series (+1); batch temporaries (tmp_size)
   long long load, keff, lost, lim, used, req, acc, cap, util, over; // per group
   long long agg, open, fac, pdrop;                                  // aggregates, expansions, factors
   long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
@@ -104,10 +104,18 @@ struct Layout {
     const long long S = v.S, G = v.G;
     lnT = 0; g = S; m = 2 * S; z = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S; in = 7 * S; out = 8 * S;
     flow = 9 * S; uns = 10 * S; e = 11 * S; tmp = e + S + 1;
-    load = tmp + S + 1; keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
+    load = tmp + tmp_size(v); keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
     acc = req + G; cap = acc + G; util = cap + G; over = util + G;
     agg = over + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
     cnt = pdrop + v.P; pyear = cnt + 1 + v.P + v.Q; size = pyear + v.Q;
+  }
+  // elements of tmp: uniforms of every series, factor, partner event and
+  // port closure (two per Philox block, so rounded up to even)
+  CORRIDOR_INLINE static long long tmp_size(const ModelView& v) {
+    long long n = v.S > 1 + v.P + v.Q ? v.S : 1 + v.P + v.Q;
+    if (2 * v.P > n) n = 2 * v.P;
+    if (2 * v.Q > n) n = 2 * v.Q;
+    return n + 1;
   }
   // The element that holds cell `cell` (ModelView::series_cell, group_cell,
   // agg_cell) at the end of the cell's year; `year` receives that year.
@@ -156,13 +164,6 @@ struct Scratch {
   }
 };
 
-CORRIDOR_INLINE void normal2(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, uint32_t blk, double& z0,
-                             double& z1) {
-  const U32x4 b = rng.block(path, year, purpose, blk);
-  z0 = fm::inv_normal(u01_open(b.v[0], b.v[1]));
-  z1 = fm::inv_normal(u01_open(b.v[2], b.v[3]));
-}
-
 // Trace hook called at the end of every year with an accessor X(e) into the
 // path's scratch (see Layout); replay uses it, runs pass NullTrace.
 struct NullTrace {
@@ -185,14 +186,14 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
                   oOpen = L.open, oFac = L.fac, oPDrop = L.pdrop, oCnt = L.cnt, oPYear = L.pyear,
                   oE = L.e, oTmp = L.tmp, oUtil = L.util, oOver = L.over;
   auto X = [&](long long e) -> double& { return scr(lane, e); };
+  // Normal draws come from array passes the host vectorises (uniforms_n,
+  // inv_normal_n, exp_n: bit for bit their scalar forms), through tmp.
+  const long long st = scr.stride();
 
   // Per-path draws: trend uncertainty m_s(w) (section 3) and expansion opening years (section 4).
-  for (int s = 0; s < S; s += 2) {
-    double z0, z1;
-    normal2(rng, path, 0, kTrend, static_cast<uint32_t>(s / 2), z0, z1);
-    X(oM + s) = m.mu[s] + m.tau[s] * z0;
-    if (s + 1 < S) X(oM + s + 1) = m.mu[s + 1] + m.tau[s + 1] * z1;
-  }
+  uniforms_n(rng, path, 0, kTrend, S, &X(oTmp), st);
+  fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
+  for (int s = 0; s < S; ++s) X(oM + s) = m.mu[s] + m.tau[s] * X(oE + s);
   for (int e = 0; e < m.E; ++e) {
     const U32x4 b = rng.block(path, 0, kExpansion, static_cast<uint32_t>(e));
     const double u = u01_open(b.v[0], b.v[1]);
@@ -205,7 +206,9 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       }
     X(oOpen + e) = step;
   }
+  bool derived = false;
   for (int s = 0; s < S; ++s) {
+    derived = derived || m.kind[s] == kDerived;
     if (m.kind[s] == kLoad) {
       X(oLnT + s) = fm::log(m.base[s]);
       X(oG + s) = X(oM + s); // momentum starts neutral
@@ -228,12 +231,8 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
     } else {
       // common factors F^R, F^C (partners), F^P (ports)
       const int NF = 1 + P + Q;
-      for (int f = 0; f < NF; f += 2) {
-        double z0, z1;
-        normal2(rng, path, ys, kFactor, static_cast<uint32_t>(f / 2), z0, z1);
-        X(oFac + f) = z0;
-        if (f + 1 < NF) X(oFac + f + 1) = z1;
-      }
+      uniforms_n(rng, path, ys, kFactor, NF, &X(oTmp), st);
+      fm::inv_normal_n(&X(oTmp), &X(oFac), NF, st);
       // shock events: regional, then one per partner; log drops >= 0
       double jr = 0.0;
       {
@@ -244,11 +243,11 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
           X(oCnt) += 1.0;
         }
       }
+      uniforms_n(rng, path, ys, kPartnerEvent, 2 * P, &X(oTmp), st); // block p: occurrence, severity
       for (int p = 0; p < P; ++p) {
-        const U32x4 b = rng.block(path, ys, kPartnerEvent, static_cast<uint32_t>(p));
         double jp = 0.0;
-        if (u01_open(b.v[0], b.v[1]) < m.sc_partner_prob[sc]) {
-          const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(u01_open(b.v[2], b.v[3]));
+        if (X(oTmp + 2 * p) < m.sc_partner_prob[sc]) {
+          const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(X(oTmp + 2 * p + 1));
           jp = sev > 0 ? sev : 0.0;
           X(oCnt + 1 + p) += 1.0;
         }
@@ -256,8 +255,7 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       }
       // idiosyncratic draws e_s(t) of every series, two per Philox block
       // (derived series' draws unused), then the growth step into exponents,
-      // then demand = exp(exponent): array passes the host vectorises
-      const long long st = scr.stride();
+      // then demand = exp(exponent)
       uniforms_n(rng, path, ys, kIdiosyncratic, S, &X(oTmp), st);
       fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
       const double* adj = m.adjust + (static_cast<long long>(sc) * S) * m.Y;
@@ -288,14 +286,14 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
     }
     for (int e = 0; e < m.E; ++e)
       if (X(oOpen + e) == y) X(oCap + m.exp_group[e]) += m.exp_add[e];
+    if (y > 0 && G > 0) uniforms_n(rng, path, ys, kClosure, 2 * Q, &X(oTmp), st); // block q: occurrence, fraction
     for (int g = 0; g < G; ++g) {
       double lost = 0.0;
       if (y > 0) {
         const int q = m.group_port[g];
-        const U32x4 b = rng.block(path, ys, kClosure, static_cast<uint32_t>(q));
         double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
-        if (u01_open(b.v[0], b.v[1]) < pc) {
-          lost = m.closure_lo[q] + (m.closure_hi[q] - m.closure_lo[q]) * u01_open(b.v[2], b.v[3]);
+        if (X(oTmp + 2 * q) < pc) {
+          lost = m.closure_lo[q] + (m.closure_hi[q] - m.closure_lo[q]) * X(oTmp + 2 * q + 1);
           if (X(oPYear + q) != y) { // one closure per port and year, whatever its groups
             X(oPYear + q) = y;
             X(oCnt + 1 + P + q) += 1.0;
@@ -376,15 +374,23 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       X(oFlow + s) = X(oSrv + s) + X(oIn + s);
       X(oUns + s) = X(oExc + s);
     }
-    for (int s = 0; s < S; s += 2) {
-      double z[2] = {0.0, 0.0};
-      bool any = m.kind[s] == kDerived || (s + 1 < S && m.kind[s + 1] == kDerived);
-      if (any && y > 0) normal2(rng, path, ys, kIntensity, static_cast<uint32_t>(s / 2), z[0], z[1]);
-      for (int h = 0; h < 2 && s + h < S; ++h) {
-        const int i = s + h;
+    if (derived) { // intensity draws of every series (loads' unused), log intensities, their exp
+      if (y > 0) {
+        uniforms_n(rng, path, ys, kIntensity, S, &X(oTmp), st);
+        fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
+      }
+      for (int i = 0; i < S; ++i) {
+        double x = 0.0;
+        if (m.kind[i] == kDerived) {
+          if (y > 0) X(oLnT + i) += m.mu[i] + m.sigma[i] * X(oE + i);
+          x = X(oLnT + i);
+        }
+        X(oTmp + i) = x;
+      }
+      fm::exp_n(&X(oTmp), &X(oE), S, st);
+      for (int i = 0; i < S; ++i) {
         if (m.kind[i] != kDerived) continue;
-        if (y > 0) X(oLnT + i) += m.mu[i] + m.sigma[i] * z[h];
-        const double inten = fm::exp(X(oLnT + i));
+        const double inten = X(oE + i);
         const int l = m.source[i];
         X(oDem + i) = X(oDem + l) * inten;
         X(oFlow + i) = X(oFlow + l) * inten;
