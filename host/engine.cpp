@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 #include <stdexcept>
 #include <string>
 
@@ -78,6 +80,29 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
       p.thr0[v.agg_cell(a, y)] = m.agg_threshold[a];
       if (nmem[a] == 0) p.kind[v.agg_cell(a, y)] = CellPlan::kZero;
     }
+  // An aggregate of one series is that series' flow, and aggregates of the
+  // same series are one column (the running sum starts at +0.0, and
+  // 0.0 + x == x): each is an alias of a stored cell when its exceedance
+  // thresholds agree with that cell's.
+  auto resolve = [&](int c) { return p.kind[c] == CellPlan::kAlias ? p.alias_of[c] : c; };
+  std::map<std::pair<std::vector<int>, double>, int> first; // members and threshold -> aggregate
+  for (int a = 0; a < m.A; ++a) {
+    if (nmem[a] == 0) continue;
+    const std::vector<int> mem(m.agg_series.begin() + m.agg_begin[a], m.agg_series.begin() + m.agg_begin[a + 1]);
+    const auto key = std::make_pair(mem, m.agg_threshold[a]);
+    const auto it = first.find(key);
+    for (int y = 0; y < m.Y; ++y) {
+      const int c = v.agg_cell(a, y);
+      int src = -1;
+      if (nmem[a] == 1) src = resolve(v.series_cell(mem[0], kFlow, y));
+      else if (it != first.end()) src = v.agg_cell(it->second, y);
+      if (src >= 0 && p.kind[src] == CellPlan::kStored && p.thr0[src] == p.thr0[c] && p.thr1[src] == p.thr1[c]) {
+        p.kind[c] = CellPlan::kAlias;
+        p.alias_of[c] = src;
+      }
+    }
+    if (nmem[a] > 1 && it == first.end()) first.emplace(key, a);
+  }
   for (int c = 0; c < C; ++c)
     if (p.kind[c] == CellPlan::kStored) p.stored.push_back(c);
   return p;

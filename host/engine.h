@@ -30,8 +30,9 @@ struct HostModel {
 };
 
 // Which cells of a scenario are computed from stored path values, and which
-// are known without storing (flow of an uncapacitated series is its demand;
-// its unserved demand is zero).
+// are known without storing: the flow of an uncapacitated series is its
+// demand, its unserved demand is zero, a total of one series is that series'
+// flow, and totals of the same series with the same threshold are one column.
 struct CellPlan {
   enum Kind : int { kStored = 0, kAlias = 1, kZero = 2 };
   std::vector<int> kind;       // per cell
