@@ -118,7 +118,7 @@ static std::string human_bytes(double b) {
 }
 
 MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
-                       uint64_t batch, uint64_t stats_group, bool staged) {
+                       uint64_t batch, uint64_t stats_group, bool tiled) {
   const ModelView v = m.view();
   const Layout L(v);
   const uint64_t n = cfg.paths;
@@ -129,7 +129,8 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // shrinks the statistics group, then the batch, before it fails
   const uint64_t base = nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
                         (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8;
-  const uint64_t per_lane = (static_cast<uint64_t>(L.size) + (staged ? nstored : 0)) * 8;
+  const uint64_t per_lane =
+      (static_cast<uint64_t>(L.size) + (tiled ? static_cast<uint64_t>(lanes_buffer_size(v, kLanesMax) / kLanesMax + 1) : 0)) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
   const uint64_t per_cell = n * 8;
   MemoryPlan mp;

@@ -120,12 +120,13 @@ bool cuda_built();
 bool cuda_usable(std::string* why);
 
 // Memory plan shared by the backends: how a run spends its memory budget.
-// Paths per batch (each with its scratch and, when staged, a row of
-// results), cells per statistics group, stored cells per pass over the paths.
+// Paths per batch (each with its scratch and, when tiled, its share of a
+// CPU tile's work buffer), cells per statistics group, stored cells per pass
+// over the paths.
 struct MemoryPlan {
   uint64_t batch = 0, stats_group = 0, cells_per_pass = 0, passes = 0, bytes = 0;
 };
 MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
-                       uint64_t batch, uint64_t stats_group, bool staged = false);
+                       uint64_t batch, uint64_t stats_group, bool tiled = false);
 
 } // namespace corridor

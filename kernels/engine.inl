@@ -109,12 +109,14 @@ struct SimulateBatch {
   }
 };
 
-// CPU: a tile of kTile consecutive paths keeps its results path-major in a
-// stage (one path's cells within a few kilobytes), then copies them into the
-// per-cell columns, so that each column gets kTile adjacent values at once
-// instead of one value per path between thousands of other columns' stores.
-// (The GPU's lane-major stores are already adjacent across a warp.)
-constexpr int kTile = 8;
+// CPU: a tile of kTile consecutive paths runs year by year (PathStep), its
+// draws and exponentials in array passes over all its paths
+// (year_draws_lanes, year_exps_lanes, year_totals_lanes, in `work`:
+// lanes_buffer_size(m, kTile) doubles per tile). At the end of each year it copies the year's stored
+// cells of its paths into the per-cell columns, kTile adjacent values (one
+// cache line) per column. (The GPU's lane-major stores are already adjacent
+// across a warp.)
+constexpr int kTile = kLanesMax;
 struct SimulateTile {
   ModelView m;
   uint64_t seed;
@@ -124,22 +126,28 @@ struct SimulateTile {
   const int* ybeg;
   const int* dst;
   const long long* elem;
-  int nc;
-  double* stage; // [lane][nc]
+  double* work; // [tile][lanes_buffer_size(m, kTile)]
   double* values;
   long long n, nb;
-  CORRIDOR_HD void operator()(long long t) const {
+  void operator()(long long t) const {
+#if !defined(__CUDA_ARCH__)
     const long long l0 = t * kTile;
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
-    double* st = stage + l0 * nc;
-    for (int j = 0; j < w; ++j) {
-      ChunkSink sink{ybeg, dst, elem, st + static_cast<long long>(j) * nc, 1, 0};
-      simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + l0 + j), scr, l0 + j, sink);
+    double* buf = work + t * lanes_buffer_size(m, kTile);
+    const uint32_t path0 = static_cast<uint32_t>(p0 + l0);
+    for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, scr, l0 + j).path_begin();
+    for (int y = 0; y < m.Y; ++y) {
+      if (y > 0) year_draws_lanes(m, seed, path0, w, scr, l0, y, buf);
+      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, scr, l0 + j).year_growth(y);
+      year_exps_lanes(m, w, scr, l0, buf);
+      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, scr, l0 + j).year_flows(y);
+      year_totals_lanes(m, w, scr, l0, buf);
+      for (int c = ybeg[y]; c < ybeg[y + 1]; ++c) {
+        double* col = values + static_cast<long long>(dst[c]) * n + p0 + l0;
+        for (int j = 0; j < w; ++j) col[j] = scr(l0 + j, elem[c]);
+      }
     }
-    for (int k = 0; k < nc; ++k) {
-      double* col = values + static_cast<long long>(k) * n + p0 + l0;
-      for (int j = 0; j < w; ++j) col[j] = st[static_cast<long long>(j) * nc + k];
-    }
+#endif
   }
 };
 
@@ -409,7 +417,9 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(mp.batch));
-  Vec<double> stage(lane_major ? 0 : static_cast<size_t>(mp.batch) * static_cast<size_t>(mp.cells_per_pass));
+#if !defined(__CUDACC__)
+  Vec<double> work(static_cast<size_t>((mp.batch + kTile - 1) / kTile) * static_cast<size_t>(lanes_buffer_size(v, kTile)));
+#endif
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
   // statistics buffers of one group of cells; the GPU splits each cell's
   // passes into one item per block of paths, the CPU gives a cell one item
@@ -453,10 +463,12 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
                           thrust::raw_pointer_cast(values.data()), n};
           thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
         } else {
-          SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, nc,
-                         thrust::raw_pointer_cast(stage.data()), thrust::raw_pointer_cast(values.data()), n, nb};
+#if !defined(__CUDACC__)
+          SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, thrust::raw_pointer_cast(work.data()),
+                         thrust::raw_pointer_cast(values.data()), n, nb};
           thrust::for_each(pol, thrust::counting_iterator<long long>(0),
                            thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), Via<SimulateTile>{f, tile_fn});
+#endif
         }
         done += nb;
         if (cfg.progress) cfg.progress(done / total_work);

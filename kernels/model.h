@@ -96,21 +96,22 @@ struct ModelView {
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
 struct Layout {
   long long lnT, g, m, z, dem, srv, exc, in, out, flow, uns;        // per series
-  long long e, tmp; // draws per series (+1); batch temporaries (tmp_size)
+  long long e, zin, upe, ucl, xe, ex, tmp; // a year's draws, exponents and exps (PathStep); temporaries
   long long load, keff, lost, lim, used, req, acc, cap, util, over; // per group
   long long agg, open, fac, pdrop;                                  // aggregates, expansions, factors
   long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
     lnT = 0; g = S; m = 2 * S; z = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S; in = 7 * S; out = 8 * S;
-    flow = 9 * S; uns = 10 * S; e = 11 * S; tmp = e + S + 1;
+    flow = 9 * S; uns = 10 * S; e = 11 * S; zin = e + S + 1; upe = zin + S + 1; ucl = upe + 2 * v.P;
+    xe = ucl + 2 * v.Q; ex = xe + 2 * S; tmp = ex + 2 * S;
     load = tmp + tmp_size(v); keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
     acc = req + G; cap = acc + G; util = cap + G; over = util + G;
     agg = over + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
     cnt = pdrop + v.P; pyear = cnt + 1 + v.P + v.Q; size = pyear + v.Q;
   }
-  // elements of tmp: uniforms of every series, factor, partner event and
-  // port closure (two per Philox block, so rounded up to even)
+  // elements of tmp: the uniforms of every series or factor (two per Philox
+  // block, so one more when odd), also the most a year's array pass draws
   CORRIDOR_INLINE static long long tmp_size(const ModelView& v) {
     long long n = v.S > 1 + v.P + v.Q ? v.S : 1 + v.P + v.Q;
     if (2 * v.P > n) n = 2 * v.P;
@@ -170,69 +171,100 @@ struct NullTrace {
   template <class Acc> CORRIDOR_INLINE void year(int, const Acc&) const {}
 };
 
-// Simulates path `path` of scenario `sc` (MODEL.md sections 3-4); at the end
-// of every year it calls out.year(y, X), where X(e) reads the scratch element
-// e of the path and Layout::cell_elem() names the element of each cell of
-// that year, then trace.year(y, X). `lane` selects the scratch.
-template <class Out, class Trace = NullTrace>
-CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32_t path, const Scratch& scr,
-                               long long lane, Out& out, const Trace& trace = Trace()) {
-  const Rng rng(seed);
-  const int S = m.S, G = m.G, P = m.P, Q = m.Q;
-  const Layout L(m);
-  const long long oLnT = L.lnT, oG = L.g, oM = L.m, oZ = L.z, oDem = L.dem, oSrv = L.srv, oExc = L.exc, oIn = L.in,
-                  oOut = L.out, oFlow = L.flow, oUns = L.uns, oLoad = L.load, oKeff = L.keff, oLost = L.lost,
-                  oLim = L.lim, oUsed = L.used, oReq = L.req, oAcc = L.acc, oCap = L.cap, oAgg = L.agg,
-                  oOpen = L.open, oFac = L.fac, oPDrop = L.pdrop, oCnt = L.cnt, oPYear = L.pyear,
-                  oE = L.e, oTmp = L.tmp, oUtil = L.util, oOver = L.over;
-  auto X = [&](long long e) -> double& { return scr(lane, e); };
-  // Normal draws come from array passes the host vectorises (uniforms_n,
-  // inv_normal_n, exp_n: bit for bit their scalar forms), through tmp.
-  const long long st = scr.stride();
-
-  // Per-path draws: trend uncertainty m_s(w) (section 3) and expansion opening years (section 4).
-  uniforms_n(rng, path, 0, kTrend, S, &X(oTmp), st);
-  fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
-  for (int s = 0; s < S; ++s) X(oM + s) = m.mu[s] + m.tau[s] * X(oE + s);
-  for (int e = 0; e < m.E; ++e) {
-    const U32x4 b = rng.block(path, 0, kExpansion, static_cast<uint32_t>(e));
-    const double u = u01_open(b.v[0], b.v[1]);
-    const int d0 = m.exp_dist_begin[sc * m.E + e], d1 = m.exp_dist_begin[sc * m.E + e + 1];
-    int step = 1 << 30; // never, unless the distribution says otherwise
-    for (int d = d0; d < d1; ++d)
-      if (u <= m.exp_dist_cum[d]) {
-        step = m.exp_dist_step[d];
-        break;
-      }
-    X(oOpen + e) = step;
+// One path of scenario `sc` (MODEL.md sections 3-4) in steps, each reading
+// and writing the path's scratch lane (Layout):
+//   path_begin    per-path draws and the state of the base year;
+//   year_draws    the random numbers of year y > 0 into their regions;
+//   year_growth   shocks and the growth step: the exponents of demand and of
+//                 derived series' intensities;
+//   year_exps     their exponentials;
+//   year_flows    capacity, service, diversion, derived series, utilisation;
+//   year_totals   the aggregates;
+//   year_end      out.year(y, X) and trace.year(y, X), where X(e) reads
+//                 scratch element e (Layout::cell_elem names the cells).
+// simulate_path() runs them path by path (the GPU: one path per thread). The
+// CPU backend runs a tile of paths year by year and does the draws, the
+// exponentials and the totals of all its paths in single array passes
+// (year_draws_lanes, year_exps_lanes, year_totals_lanes), bit for bit the
+// same numbers in the same regions.
+constexpr int kLanesMax = 8; // paths the CPU runs together (the lanes of year_totals_lanes)
+struct PathStep {
+  const ModelView& m;
+  Rng rng;
+  int sc;
+  uint32_t path;
+  const Scratch& scr;
+  long long lane;
+  Layout L;
+  CORRIDOR_INLINE PathStep(const ModelView& m_, uint64_t seed, int sc_, uint32_t path_, const Scratch& scr_,
+                           long long lane_)
+      : m(m_), rng(seed), sc(sc_), path(path_), scr(scr_), lane(lane_), L(m_) {}
+  CORRIDOR_INLINE double& X(long long e) const { return scr(lane, e); }
+  CORRIDOR_INLINE bool derived() const {
+    for (int s = 0; s < m.S; ++s)
+      if (m.kind[s] == kDerived) return true;
+    return false;
   }
-  bool derived = false;
-  for (int s = 0; s < S; ++s) {
-    derived = derived || m.kind[s] == kDerived;
-    if (m.kind[s] == kLoad) {
-      X(oLnT + s) = fm::log(m.base[s]);
-      X(oG + s) = X(oM + s); // momentum starts neutral
-    } else {
-      X(oLnT + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
+
+  CORRIDOR_HD void path_begin() const {
+    const int S = m.S, P = m.P, Q = m.Q;
+    const long long st = scr.stride();
+    // trend uncertainty m_s(w) (section 3) and expansion opening years (section 4)
+    uniforms_n(rng, path, 0, kTrend, S, &X(L.tmp), st);
+    fm::inv_normal_n(&X(L.tmp), &X(L.e), S, st);
+    for (int s = 0; s < S; ++s) X(L.m + s) = m.mu[s] + m.tau[s] * X(L.e + s);
+    for (int e = 0; e < m.E; ++e) {
+      const U32x4 b = rng.block(path, 0, kExpansion, static_cast<uint32_t>(e));
+      const double u = u01_open(b.v[0], b.v[1]);
+      const int d0 = m.exp_dist_begin[sc * m.E + e], d1 = m.exp_dist_begin[sc * m.E + e + 1];
+      int step = 1 << 30; // never, unless the distribution says otherwise
+      for (int d = d0; d < d1; ++d)
+        if (u <= m.exp_dist_cum[d]) {
+          step = m.exp_dist_step[d];
+          break;
+        }
+      X(L.open + e) = step;
     }
-    X(oZ + s) = 0.0;
+    for (int s = 0; s < S; ++s) {
+      if (m.kind[s] == kLoad) {
+        X(L.lnT + s) = fm::log(m.base[s]);
+        X(L.g + s) = X(L.m + s); // momentum starts neutral
+      } else {
+        X(L.lnT + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
+      }
+      X(L.z + s) = 0.0;
+    }
+    for (int g = 0; g < m.G; ++g) X(L.cap + g) = m.group_capacity[g];
+    for (int k = 0; k < 1 + P + Q; ++k) X(L.cnt + k) = 0.0; // sensitivity drivers
+    for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
   }
-  for (int g = 0; g < G; ++g) X(oCap + g) = m.group_capacity[g];
-  for (int k = 0; k < 1 + P + Q; ++k) X(oCnt + k) = 0.0; // sensitivity drivers
-  for (int q = 0; q < Q; ++q) X(oPYear + q) = -1.0;
 
-  const double rho = m.sc_rho[sc];
-  for (int y = 0; y < m.Y; ++y) {
+  // Year y > 0: factor normals (fac), partner-event uniforms (upe, block p:
+  // occurrence, severity), idiosyncratic normals (e; derived series' unused),
+  // closure uniforms (ucl, block q: occurrence, fraction lost) and, with
+  // derived series, intensity normals (zin; load series' unused).
+  CORRIDOR_HD void year_draws(int y) const {
     const uint32_t ys = static_cast<uint32_t>(y);
-    // ---- demand of load series (section 3); the base year is observed ----
-    if (y == 0) {
-      for (int s = 0; s < S; ++s)
-        if (m.kind[s] == kLoad) X(oDem + s) = m.base[s];
-    } else {
-      // common factors F^R, F^C (partners), F^P (ports)
-      const int NF = 1 + P + Q;
-      uniforms_n(rng, path, ys, kFactor, NF, &X(oTmp), st);
-      fm::inv_normal_n(&X(oTmp), &X(oFac), NF, st);
+    const long long st = scr.stride();
+    const int NF = 1 + m.P + m.Q;
+    uniforms_n(rng, path, ys, kFactor, NF, &X(L.tmp), st);
+    fm::inv_normal_n(&X(L.tmp), &X(L.fac), NF, st);
+    uniforms_n(rng, path, ys, kPartnerEvent, 2 * m.P, &X(L.upe), st);
+    uniforms_n(rng, path, ys, kIdiosyncratic, m.S, &X(L.tmp), st);
+    fm::inv_normal_n(&X(L.tmp), &X(L.e), m.S, st);
+    if (m.G > 0) uniforms_n(rng, path, ys, kClosure, 2 * m.Q, &X(L.ucl), st);
+    if (derived()) {
+      uniforms_n(rng, path, ys, kIntensity, m.S, &X(L.tmp), st);
+      fm::inv_normal_n(&X(L.tmp), &X(L.zin), m.S, st);
+    }
+  }
+
+  // Shocks and growth (section 3): xe[i] is load series i's log demand,
+  // xe[S + i] derived series i's log intensity; 1.0 where unused.
+  CORRIDOR_HD void year_growth(int y) const {
+    const int S = m.S, P = m.P;
+    if (y > 0) {
+      const uint32_t ys = static_cast<uint32_t>(y);
       // shock events: regional, then one per partner; log drops >= 0
       double jr = 0.0;
       {
@@ -240,89 +272,100 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
         if (u01_open(b.v[0], b.v[1]) < m.sc_region_prob[sc]) {
           const double sev = m.sc_region_mean[sc] + m.sc_region_sd[sc] * fm::inv_normal(u01_open(b.v[2], b.v[3]));
           jr = sev > 0 ? sev : 0.0;
-          X(oCnt) += 1.0;
+          X(L.cnt) += 1.0;
         }
       }
-      uniforms_n(rng, path, ys, kPartnerEvent, 2 * P, &X(oTmp), st); // block p: occurrence, severity
       for (int p = 0; p < P; ++p) {
         double jp = 0.0;
-        if (X(oTmp + 2 * p) < m.sc_partner_prob[sc]) {
-          const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(X(oTmp + 2 * p + 1));
+        if (X(L.upe + 2 * p) < m.sc_partner_prob[sc]) {
+          const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(X(L.upe + 2 * p + 1));
           jp = sev > 0 ? sev : 0.0;
-          X(oCnt + 1 + p) += 1.0;
+          X(L.cnt + 1 + p) += 1.0;
         }
-        X(oPDrop + p) = jp;
+        X(L.pdrop + p) = jp;
       }
-      // idiosyncratic draws e_s(t) of every series, two per Philox block
-      // (derived series' draws unused), then the growth step into exponents,
-      // then demand = exp(exponent)
-      uniforms_n(rng, path, ys, kIdiosyncratic, S, &X(oTmp), st);
-      fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
+      // common factors F^R, F^C (partners), F^P (ports) and e_s(t) in the growth step
+      const double rho = m.sc_rho[sc];
       const double* adj = m.adjust + (static_cast<long long>(sc) * S) * m.Y;
       for (int i = 0; i < S; ++i) {
-        double x = 0.0;
+        double x = 1.0;
         if (m.kind[i] == kLoad) {
-          const double mi = X(oM + i);
-          const double g = mi + adj[static_cast<long long>(i) * m.Y + y] + m.phi[i] * (X(oG + i) - mi) +
-                           m.b_region[i] * X(oFac) + m.b_partner[i] * X(oFac + 1 + m.partner[i]) +
-                           m.b_port[i] * X(oFac + 1 + P + m.port[i]) + m.sigma[i] * X(oE + i);
-          X(oG + i) = g;
-          X(oLnT + i) += g;
-          X(oZ + i) = rho * X(oZ + i) - m.exposure[i] * (jr + X(oPDrop + m.partner[i]));
-          x = X(oLnT + i) + X(oZ + i);
+          const double mi = X(L.m + i);
+          const double g = mi + adj[static_cast<long long>(i) * m.Y + y] + m.phi[i] * (X(L.g + i) - mi) +
+                           m.b_region[i] * X(L.fac) + m.b_partner[i] * X(L.fac + 1 + m.partner[i]) +
+                           m.b_port[i] * X(L.fac + 1 + P + m.port[i]) + m.sigma[i] * X(L.e + i);
+          X(L.g + i) = g;
+          X(L.lnT + i) += g;
+          X(L.z + i) = rho * X(L.z + i) - m.exposure[i] * (jr + X(L.pdrop + m.partner[i]));
+          x = X(L.lnT + i) + X(L.z + i);
         }
-        X(oTmp + i) = x;
+        X(L.xe + i) = x;
       }
-      fm::exp_n(&X(oTmp), &X(oE), S, st);
-      for (int i = 0; i < S; ++i)
-        if (m.kind[i] == kLoad) X(oDem + i) = X(oE + i);
+    } else {
+      for (int i = 0; i < S; ++i) X(L.xe + i) = 1.0; // the base year is observed
     }
+    for (int i = 0; i < S; ++i) {
+      double x = 1.0;
+      if (m.kind[i] == kDerived) {
+        if (y > 0) X(L.lnT + i) += m.mu[i] + m.sigma[i] * X(L.zin + i);
+        x = X(L.lnT + i);
+      }
+      X(L.xe + S + i) = x;
+    }
+  }
+
+  CORRIDOR_HD void year_exps() const { fm::exp_n(&X(L.xe), &X(L.ex), 2 * m.S, scr.stride()); }
+
+  CORRIDOR_HD void year_flows(int y) const {
+    const int S = m.S, G = m.G, P = m.P;
+    // ---- demand of load series (section 3); the base year is observed ----
+    for (int s = 0; s < S; ++s)
+      if (m.kind[s] == kLoad) X(L.dem + s) = y == 0 ? m.base[s] : X(L.ex + s);
 
     // ---- capacity this year: expansions and closures (section 4) ----
     for (int g = 0; g < G; ++g) {
-      X(oLoad + g) = 0.0;
-      X(oUsed + g) = 0.0;
-      X(oReq + g) = 0.0;
+      X(L.load + g) = 0.0;
+      X(L.used + g) = 0.0;
+      X(L.req + g) = 0.0;
     }
     for (int e = 0; e < m.E; ++e)
-      if (X(oOpen + e) == y) X(oCap + m.exp_group[e]) += m.exp_add[e];
-    if (y > 0 && G > 0) uniforms_n(rng, path, ys, kClosure, 2 * Q, &X(oTmp), st); // block q: occurrence, fraction
+      if (X(L.open + e) == y) X(L.cap + m.exp_group[e]) += m.exp_add[e];
     for (int g = 0; g < G; ++g) {
       double lost = 0.0;
       if (y > 0) {
         const int q = m.group_port[g];
         double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
-        if (X(oTmp + 2 * q) < pc) {
-          lost = m.closure_lo[q] + (m.closure_hi[q] - m.closure_lo[q]) * X(oTmp + 2 * q + 1);
-          if (X(oPYear + q) != y) { // one closure per port and year, whatever its groups
-            X(oPYear + q) = y;
-            X(oCnt + 1 + P + q) += 1.0;
+        if (X(L.ucl + 2 * q) < pc) {
+          lost = m.closure_lo[q] + (m.closure_hi[q] - m.closure_lo[q]) * X(L.ucl + 2 * q + 1);
+          if (X(L.pyear + q) != y) { // one closure per port and year, whatever its groups
+            X(L.pyear + q) = y;
+            X(L.cnt + 1 + P + q) += 1.0;
           }
         }
       }
-      X(oKeff + g) = X(oCap + g) * (1.0 - lost);
-      X(oLost + g) = lost;
-      X(oLim + g) = X(oKeff + g) * m.group_overload[g];
+      X(L.keff + g) = X(L.cap + g) * (1.0 - lost);
+      X(L.lost + g) = lost;
+      X(L.lim + g) = X(L.keff + g) * m.group_overload[g];
     }
     for (int s = 0; s < S; ++s)
-      if (m.kind[s] == kLoad && m.group[s] >= 0) X(oLoad + m.group[s]) += X(oDem + s);
+      if (m.kind[s] == kLoad && m.group[s] >= 0) X(L.load + m.group[s]) += X(L.dem + s);
 
     // ---- pro-rata service where load exceeds the soft limit ----
     bool any_excess = false;
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] != kLoad) continue;
       const int g = m.group[s];
-      double served = X(oDem + s);
+      double served = X(L.dem + s);
       if (g >= 0) {
-        const double load = X(oLoad + g), lim = X(oLim + g);
-        if (load > lim) served = load > 0 ? X(oDem + s) * (lim / load) : 0.0;
-        X(oUsed + g) += served;
+        const double load = X(L.load + g), lim = X(L.lim + g);
+        if (load > lim) served = load > 0 ? X(L.dem + s) * (lim / load) : 0.0;
+        X(L.used + g) += served;
       }
-      X(oSrv + s) = served;
-      X(oExc + s) = X(oDem + s) - served;
-      any_excess = any_excess || X(oExc + s) > 0;
-      X(oIn + s) = 0.0;
-      X(oOut + s) = 0.0;
+      X(L.srv + s) = served;
+      X(L.exc + s) = X(L.dem + s) - served;
+      any_excess = any_excess || X(L.exc + s) > 0;
+      X(L.in + s) = 0.0;
+      X(L.out + s) = 0.0;
     }
 
     // ---- diversion: same partner/mode/metric elsewhere, then road to rail ----
@@ -333,88 +376,159 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
       const double* wts = round == 0 ? m.alt_weight : m.xalt_weight;
       const double share = round == 0 ? 1.0 : m.sc_cross_mode[sc];
       if (share <= 0.0) continue;
-      for (int g = 0; g < G; ++g) X(oReq + g) = 0.0;
+      for (int g = 0; g < G; ++g) X(L.req + g) = 0.0;
       for (int s = 0; s < S; ++s) {
-        const double ex = X(oExc + s);
+        const double ex = X(L.exc + s);
         if (m.kind[s] != kLoad || !(ex > 0)) continue;
         for (int k = begin[s]; k < begin[s + 1]; ++k) {
           const int ga = m.group[alts[k]];
-          if (ga >= 0) X(oReq + ga) += ex * share * wts[k] * (1.0 - friction);
+          if (ga >= 0) X(L.req + ga) += ex * share * wts[k] * (1.0 - friction);
         }
       }
       for (int g = 0; g < G; ++g) {
-        const double spare = X(oLim + g) - X(oUsed + g);
-        const double req = X(oReq + g);
-        X(oAcc + g) = req > 0 && req > spare ? (spare > 0 ? spare / req : 0.0) : 1.0;
+        const double spare = X(L.lim + g) - X(L.used + g);
+        const double req = X(L.req + g);
+        X(L.acc + g) = req > 0 && req > spare ? (spare > 0 ? spare / req : 0.0) : 1.0;
       }
       for (int s = 0; s < S; ++s) {
-        const double ex = X(oExc + s);
+        const double ex = X(L.exc + s);
         if (m.kind[s] != kLoad || !(ex > 0)) continue;
         double out_s = 0.0;
         for (int k = begin[s]; k < begin[s + 1]; ++k) {
           const int a = alts[k];
           const int ga = m.group[a];
-          const double take = ex * share * wts[k] * (ga >= 0 ? X(oAcc + ga) : 1.0);
+          const double take = ex * share * wts[k] * (ga >= 0 ? X(L.acc + ga) : 1.0);
           const double arrive = take * (1.0 - friction);
           out_s += take;
-          X(oIn + a) += arrive;
-          if (ga >= 0) X(oUsed + ga) += arrive;
+          X(L.in + a) += arrive;
+          if (ga >= 0) X(L.used + ga) += arrive;
         }
         // weights sum to 1 only up to rounding: never divert more than the
         // excess, and leave no rounding residue when all of it goes
         if (out_s > ex || ex - out_s <= 1e-12 * ex) out_s = ex;
-        X(oOut + s) += out_s;
-        X(oExc + s) = ex - out_s;
+        X(L.out + s) += out_s;
+        X(L.exc + s) = ex - out_s;
       }
     }
 
     // ---- load series results; derived series follow the served load ----
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] != kLoad) continue;
-      X(oFlow + s) = X(oSrv + s) + X(oIn + s);
-      X(oUns + s) = X(oExc + s);
+      X(L.flow + s) = X(L.srv + s) + X(L.in + s);
+      X(L.uns + s) = X(L.exc + s);
     }
-    if (derived) { // intensity draws of every series (loads' unused), log intensities, their exp
-      if (y > 0) {
-        uniforms_n(rng, path, ys, kIntensity, S, &X(oTmp), st);
-        fm::inv_normal_n(&X(oTmp), &X(oE), S, st);
-      }
-      for (int i = 0; i < S; ++i) {
-        double x = 0.0;
-        if (m.kind[i] == kDerived) {
-          if (y > 0) X(oLnT + i) += m.mu[i] + m.sigma[i] * X(oE + i);
-          x = X(oLnT + i);
-        }
-        X(oTmp + i) = x;
-      }
-      fm::exp_n(&X(oTmp), &X(oE), S, st);
-      for (int i = 0; i < S; ++i) {
-        if (m.kind[i] != kDerived) continue;
-        const double inten = X(oE + i);
-        const int l = m.source[i];
-        X(oDem + i) = X(oDem + l) * inten;
-        X(oFlow + i) = X(oFlow + l) * inten;
-        X(oUns + i) = X(oUns + l) * inten;
-        X(oSrv + i) = X(oSrv + l) * inten;
-        X(oIn + i) = X(oIn + l) * inten;
-        X(oOut + i) = X(oOut + l) * inten;
-      }
+    for (int i = 0; i < S; ++i) {
+      if (m.kind[i] != kDerived) continue;
+      const double inten = X(L.ex + S + i);
+      const int l = m.source[i];
+      X(L.dem + i) = X(L.dem + l) * inten;
+      X(L.flow + i) = X(L.flow + l) * inten;
+      X(L.uns + i) = X(L.uns + l) * inten;
+      X(L.srv + i) = X(L.srv + l) * inten;
+      X(L.in + i) = X(L.in + l) * inten;
+      X(L.out + i) = X(L.out + l) * inten;
     }
 
-    // ---- this year's cells (Layout::cell_elem), handed to the sink ----
-    for (int a = 0; a < m.A; ++a) { // a running sum in a register, in series order
-      double total = 0.0;
-      for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) total += X(oFlow + m.agg_series[k]);
-      X(oAgg + a) = total;
-    }
     for (int g = 0; g < G; ++g) {
-      const double keff = X(oKeff + g);
-      X(oUtil + g) = keff > 0 ? X(oUsed + g) / keff : 0.0;
-      X(oOver + g) = X(oLoad + g) > keff ? 1.0 : 0.0;
+      const double keff = X(L.keff + g);
+      X(L.util + g) = keff > 0 ? X(L.used + g) / keff : 0.0;
+      X(L.over + g) = X(L.load + g) > keff ? 1.0 : 0.0;
     }
-    out.year(y, X);
-    trace.year(y, X);
+  }
+
+  // ---- totals: running sums of flows in series order ----
+  CORRIDOR_HD void year_totals() const {
+    for (int a = 0; a < m.A; ++a) {
+      double total = 0.0;
+      for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) total += X(L.flow + m.agg_series[k]);
+      X(L.agg + a) = total;
+    }
+  }
+
+  // ---- this year's cells (Layout::cell_elem), handed to the sink ----
+  template <class Out, class Trace> CORRIDOR_HD void year_end(int y, Out& out, const Trace& trace) const {
+    auto Xf = [this](long long e) -> double& { return X(e); };
+    out.year(y, Xf);
+    trace.year(y, Xf);
+  }
+};
+
+// Simulates path `path` of scenario `sc`, one step after another (PathStep).
+template <class Out, class Trace = NullTrace>
+CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32_t path, const Scratch& scr,
+                               long long lane, Out& out, const Trace& trace = Trace()) {
+  const PathStep p(m, seed, sc, path, scr, lane);
+  p.path_begin();
+  for (int y = 0; y < m.Y; ++y) {
+    if (y > 0) p.year_draws(y);
+    p.year_growth(y);
+    p.year_exps();
+    p.year_flows(y);
+    p.year_totals();
+    p.year_end(y, out, trace);
   }
 }
+
+#if !defined(__CUDA_ARCH__)
+// The CPU's array forms of year_draws and year_exps for the w lanes lane0 ..
+// lane0 + w - 1 (paths path0 ..): each array pass runs once over all lanes,
+// in `buf` (lanes_buffer_size doubles), and its results are copied into the
+// lanes' regions. CpuBackend tests hold them to the path-by-path steps.
+CORRIDOR_INLINE long long lanes_buffer_size(const ModelView& v, int w) {
+  return 2LL * w * (Layout::tmp_size(v) + 1) + 4LL * w * v.S;
+}
+CORRIDOR_INLINE void year_draws_lanes(const ModelView& m, uint64_t seed, uint32_t path0, int w, const Scratch& scr,
+                                      long long lane0, int y, double* buf) {
+  const Rng rng(seed);
+  const Layout L(m);
+  const uint32_t ys = static_cast<uint32_t>(y);
+  const long long half = static_cast<long long>(w) * (Layout::tmp_size(m) + 1);
+  double* u = buf;
+  double* z = buf + half;
+  // n values of each lane from Philox blocks of `purpose` (normals when
+  // `normal`) into the lane's region at element `dst`
+  auto pass = [&](uint32_t purpose, int n, bool normal, long long dst) {
+    const int n2 = 2 * ((n + 1) / 2);
+    uniforms_lanes(rng, path0, w, ys, purpose, n, u);
+    const double* r = u;
+    if (normal) {
+      fm::inv_normal_n(u, z, w * n2, 1);
+      r = z;
+    }
+    for (int j = 0; j < w; ++j)
+      for (int i = 0; i < n; ++i) scr(lane0 + j, dst + i) = r[static_cast<long long>(j) * n2 + i];
+  };
+  pass(kFactor, 1 + m.P + m.Q, true, L.fac);
+  pass(kPartnerEvent, 2 * m.P, false, L.upe);
+  pass(kIdiosyncratic, m.S, true, L.e);
+  if (m.G > 0) pass(kClosure, 2 * m.Q, false, L.ucl);
+  if (PathStep(m, seed, 0, path0, scr, lane0).derived()) pass(kIntensity, m.S, true, L.zin);
+}
+CORRIDOR_INLINE void year_totals_lanes(const ModelView& m, int w, const Scratch& scr, long long lane0, double* buf) {
+  const Layout L(m);
+  double* f = buf; // flows, [series][lane]
+  for (int s = 0; s < m.S; ++s)
+    for (int j = 0; j < w; ++j) f[s * w + j] = scr(lane0 + j, L.flow + s);
+  for (int a = 0; a < m.A; ++a) {
+    double total[kLanesMax] = {};
+    for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) {
+      const double* fs = f + m.agg_series[k] * w;
+      for (int j = 0; j < kLanesMax; ++j) total[j] += j < w ? fs[j] : 0.0;
+    }
+    for (int j = 0; j < w; ++j) scr(lane0 + j, L.agg + a) = total[j];
+  }
+}
+CORRIDOR_INLINE void year_exps_lanes(const ModelView& m, int w, const Scratch& scr, long long lane0, double* buf) {
+  const Layout L(m);
+  const long long n = 2LL * m.S;
+  double* x = buf;
+  double* e = buf + w * n;
+  for (int j = 0; j < w; ++j)
+    for (long long i = 0; i < n; ++i) x[j * n + i] = scr(lane0 + j, L.xe + i);
+  fm::exp_n(x, e, static_cast<int>(w * n), 1);
+  for (int j = 0; j < w; ++j)
+    for (long long i = 0; i < n; ++i) scr(lane0 + j, L.ex + i) = e[j * n + i];
+}
+#endif
 
 CORRIDOR_KERNELS_END

@@ -66,6 +66,24 @@ struct Rng {
   }
 };
 
+#if !defined(__CUDA_ARCH__)
+// philox4x32_10 with each 32-bit word in a 64-bit lane: the form the host
+// compiler vectorises across blocks (one vector multiply per product).
+CORRIDOR_INLINE void philox_rounds64(uint64_t& c0, uint64_t& c1, uint64_t& c2, uint64_t& c3, uint64_t k0,
+                                     uint64_t k1) {
+  constexpr uint64_t lo32 = 0xffffffffu;
+  for (int r = 0; r < 10; ++r) {
+    const uint64_t p0 = 0xD2511F53ull * (c0 & lo32), p1 = 0xCD9E8D57ull * (c2 & lo32);
+    c0 = (p1 >> 32) ^ c1 ^ k0;
+    c1 = p1 & lo32;
+    c2 = (p0 >> 32) ^ c3 ^ k1;
+    c3 = p0 & lo32;
+    k0 = (k0 + 0x9E3779B9u) & lo32;
+    k1 = (k1 + 0xBB67AE85u) & lo32;
+  }
+}
+#endif
+
 // Uniforms of Philox blocks 0, 1, ... of (path, year, purpose): block b gives
 // u[2b] and u[2b + 1], u01_open() of its word pairs, so 2 * ceil(n / 2)
 // elements are written, st apart. The host form keeps each word in a 64-bit
@@ -81,23 +99,38 @@ CORRIDOR_INLINE void uniforms_n(const Rng& rng, uint32_t path, uint32_t year, ui
     u[(2 * b + 1) * st] = u01_open(r.v[2], r.v[3]);
   }
 #else
-  constexpr uint64_t lo32 = 0xffffffffu;
   for (int b = 0; b < nb; ++b) {
     uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose, c3 = path;
-    uint64_t k0 = rng.k0, k1 = rng.k1;
-    for (int r = 0; r < 10; ++r) {
-      const uint64_t p0 = 0xD2511F53ull * (c0 & lo32), p1 = 0xCD9E8D57ull * (c2 & lo32);
-      c0 = (p1 >> 32) ^ c1 ^ k0;
-      c1 = p1 & lo32;
-      c2 = (p0 >> 32) ^ c3 ^ k1;
-      c3 = p0 & lo32;
-      k0 = (k0 + 0x9E3779B9u) & lo32;
-      k1 = (k1 + 0xBB67AE85u) & lo32;
-    }
+    philox_rounds64(c0, c1, c2, c3, rng.k0, rng.k1);
     u[2 * b * st] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
     u[(2 * b + 1) * st] = u01_open(static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));
   }
 #endif
 }
+
+#if !defined(__CUDA_ARCH__)
+// uniforms_n() of paths path0 .. path0 + w - 1 in one pass over all their
+// blocks: path path0 + j's 2 * ceil(n / 2) uniforms at u + j * 2 * ceil(n / 2).
+CORRIDOR_INLINE void uniforms_lanes(const Rng& rng, uint32_t path0, int w, uint32_t year, uint32_t purpose, int n,
+                                    double* u) {
+  const int nb = (n + 1) / 2, total = w * nb;
+  constexpr int kChunk = 128;
+  uint64_t cb[kChunk], cp[kChunk];
+  for (int k0 = 0; k0 < total; k0 += kChunk) {
+    const int m = total - k0 < kChunk ? total - k0 : kChunk;
+    for (int k = 0, b = k0 % nb, j = k0 / nb; k < m; ++k) { // block and path of each flat index
+      cb[k] = static_cast<uint32_t>(b);
+      cp[k] = path0 + static_cast<uint32_t>(j);
+      if (++b == nb) b = 0, ++j;
+    }
+    for (int k = 0; k < m; ++k) {
+      uint64_t c0 = cb[k], c1 = year, c2 = purpose, c3 = cp[k];
+      philox_rounds64(c0, c1, c2, c3, rng.k0, rng.k1);
+      u[2 * (k0 + k)] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
+      u[2 * (k0 + k) + 1] = u01_open(static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));
+    }
+  }
+}
+#endif
 
 CORRIDOR_KERNELS_END

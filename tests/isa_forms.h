@@ -16,6 +16,7 @@ struct ArrayForms {
   void (*exp_n)(const double* in, double* out, int n);
   void (*inv_normal_n)(const double* in, double* out, int n);
   void (*uniforms_n)(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u);
+  void (*uniforms_lanes)(const Rng& rng, uint32_t path0, int w, uint32_t year, uint32_t purpose, int n, double* u);
 };
 // The forms this CPU runs, baseline first.
 std::vector<ArrayForms> array_forms();

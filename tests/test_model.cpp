@@ -228,3 +228,52 @@ TEST(Model, AggregatesArePerPathSums) {
     }
   }
 }
+
+TEST(Model, LaneFormsEqualPathSteps) {
+  // The CPU runs a tile of paths year by year, with the draws, exponentials
+  // and totals of all its paths in array passes; every scratch element must
+  // equal that of the same paths run one by one (simulate_path's steps).
+  // Five lanes: a tile shorter than kLanesMax, as at the end of a batch.
+  for (int sc : {0, 1}) {
+    const HostModel hm = build(rich_input());
+    const ModelView v = hm.view();
+    const Layout L(v);
+    const int w = 5;
+    const uint64_t seed = 42;
+    const uint32_t path0 = 1000;
+    std::vector<double> a(static_cast<size_t>(w) * L.size, 0.0), b = a;
+    std::vector<double> buf(static_cast<size_t>(lanes_buffer_size(v, kLanesMax)));
+    const Scratch sa{a.data(), L.size, 1}, sb{b.data(), L.size, 1};
+    auto step = [&](const Scratch& s, int j) { return PathStep(v, seed, sc, path0 + j, s, j); };
+    for (int j = 0; j < w; ++j) {
+      step(sa, j).path_begin();
+      step(sb, j).path_begin();
+    }
+    for (int y = 0; y < v.Y; ++y) {
+      for (int j = 0; j < w; ++j) {
+        if (y > 0) step(sa, j).year_draws(y);
+        step(sa, j).year_growth(y);
+        step(sa, j).year_exps();
+        step(sa, j).year_flows(y);
+        step(sa, j).year_totals();
+      }
+      if (y > 0) year_draws_lanes(v, seed, path0, w, sb, 0, y, buf.data());
+      for (int j = 0; j < w; ++j) step(sb, j).year_growth(y);
+      year_exps_lanes(v, w, sb, 0, buf.data());
+      for (int j = 0; j < w; ++j) step(sb, j).year_flows(y);
+      year_totals_lanes(v, w, sb, 0, buf.data());
+      for (size_t i = 0; i < a.size(); ++i) {
+        const long long e = static_cast<long long>(i % L.size);
+        if (e >= L.tmp && e < L.tmp + Layout::tmp_size(v)) continue; // the path-by-path draws' temporaries
+        ASSERT_EQ(fm::bits(a[i]), fm::bits(b[i])) << "scenario " << sc << " year " << y << " lane " << i / L.size
+                                                  << " element " << e;
+      }
+    }
+    // and the steps are simulate_path's: its last year's cells
+    for (int j = 0; j < w; ++j) {
+      const PathRun r = simulate(hm, sc, path0 + j, seed);
+      EXPECT_EQ(r.cells[v.series_cell(0, kFlow, v.Y - 1)], b[static_cast<size_t>(j) * L.size + L.flow + 0]);
+      EXPECT_EQ(r.cells[v.agg_cell(v.A - 1, v.Y - 1)], b[static_cast<size_t>(j) * L.size + L.agg + v.A - 1]);
+    }
+  }
+}

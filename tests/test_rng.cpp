@@ -82,3 +82,21 @@ TEST(Philox, ArrayFormEqualsBlocksBitForBit) {
     }
   }
 }
+
+TEST(Philox, LanesFormEqualsOnePathAtATime) {
+  // several paths' uniforms in one pass, across the pass's internal chunks
+  // (11 paths x 17 blocks > 128) and with an odd count per path
+  const Rng rng(77);
+  for (const auto& f : test::array_forms()) {
+    for (int n : {1, 6, 33}) {
+      const int w = 11, n2 = 2 * ((n + 1) / 2);
+      std::vector<double> all(static_cast<size_t>(w) * n2, -1.0), one(static_cast<size_t>(n2), -2.0);
+      f.uniforms_lanes(rng, 4000000000u, w, 9, kClosure, n, all.data());
+      for (int j = 0; j < w; ++j) {
+        f.uniforms_n(rng, 4000000000u + j, 9, kClosure, n, one.data());
+        for (int i = 0; i < n2; ++i)
+          ASSERT_EQ(all[static_cast<size_t>(j) * n2 + i], one[i]) << f.isa << " n " << n << " path " << j << " " << i;
+      }
+    }
+  }
+}

@@ -15,6 +15,9 @@ void add_row(Input& in, const std::string& table, const std::vector<std::pair<st
 Input empty_input(int base_year = 2024, int horizon_year = 2034);
 // empty_input plus one load series S1 with the given parameters.
 Input single_series(double base, double mu, double tau, double sigma);
+// A model with every feature: three ports sharing a partner, capacity groups,
+// closures, expansions, derived series, shocks, two scenarios and a target.
+Input rich_input();
 HostModel build(const Input& in, ModelInfo* info = nullptr);
 
 // numpy.quantile(..., method='linear') of a copy of v
