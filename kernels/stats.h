@@ -244,34 +244,39 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
   const double thr0 = G.thr0[k], thr1 = G.thr1[k];
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    BlockMoments m;
-    moments_clear(m);
-    const long long i1 = G.path_end(b);
-    for (long long i = b * kSumBlock; i < i1; ++i) {
-      const double v = x[i];
-      m.sum += v;
-      m.c0 += v >= thr0;
-      m.c1 += v >= thr1;
-      const uint64_t key = order_key(v);
-      if (key < m.kmin) {
-        m.kmin2 = m.kmin;
-        m.kmin = key;
-        m.nmin = 1;
-      } else if (key == m.kmin) {
-        ++m.nmin;
-      } else if (key < m.kmin2) {
-        m.kmin2 = key;
-      }
-      if (key > m.kmax) {
-        m.kmax2 = m.kmax;
-        m.kmax = key;
-        m.nmax = 1;
-      } else if (key == m.kmax) {
-        ++m.nmax;
-      } else if (key > m.kmax2) {
-        m.kmax2 = key;
-      }
+    const long long i0 = b * kSumBlock, i1 = G.path_end(b);
+    // without branches: ties at the extremes (zeros of unserved demand, 0/1
+    // indicators) come in no predictable order. The sum in path order is one
+    // dependent chain, in a loop of its own so that the others vectorise.
+    double sum = 0.0;
+    for (long long i = i0; i < i1; ++i) sum += x[i];
+    long long c0 = 0, c1 = 0;
+    uint64_t kmin = ~uint64_t(0), kmax = 0;
+    for (long long i = i0; i < i1; ++i) {
+      c0 += x[i] >= thr0;
+      c1 += x[i] >= thr1;
+      const uint64_t key = order_key(x[i]);
+      kmin = key < kmin ? key : kmin;
+      kmax = key > kmax ? key : kmax;
     }
+    // the extremes' counts and the next distinct keys
+    long long nmin = 0, nmax = 0;
+    uint64_t kmin2 = ~uint64_t(0), kmax2 = 0;
+    for (long long i = i0; i < i1; ++i) {
+      const uint64_t key = order_key(x[i]);
+      const uint64_t emin = key == kmin, emax = key == kmax;
+      nmin += static_cast<long long>(emin);
+      nmax += static_cast<long long>(emax);
+      // every key is >= kmin and <= kmax: the extremes masked out (as masks, which vectorise)
+      const uint64_t above = key | (0 - emin), below = key & (emax - 1);
+      kmin2 = above < kmin2 ? above : kmin2;
+      kmax2 = below > kmax2 ? below : kmax2;
+    }
+    BlockMoments m;
+    m.sum = sum;
+    m.ss = 0.0;
+    m.c0 = c0, m.c1 = c1, m.nmin = nmin, m.nmax = nmax;
+    m.kmin = kmin, m.kmin2 = kmin2, m.kmax = kmax, m.kmax2 = kmax2;
     G.bm[k * G.nblk + b] = m;
   }
 }
@@ -312,9 +317,9 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   }
 }
 
-// ---- phase 4 (cells): sd and sem; the wanted ranks, those at the extremes found ----
-CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
-  CellQuant& q = G.q[k];
+// ---- phase 4 (cells): sd and sem (stats_sd_cell); the wanted ranks, those
+// at the extremes found (stats_ranks_cell) ----
+CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
   const long long n = G.n;
   const double dn = static_cast<double>(n);
   double ss = 0.0;
@@ -323,6 +328,10 @@ CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
   double* out = G.out + k * G.width;
   out[1] = sd;
   out[2] = sd / fm::sqrt(dn);
+}
+CORRIDOR_INLINE void stats_ranks_cell(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  const long long n = G.n;
   q.nr = 0;
   q.active = 0;
   q.level = 0;
@@ -344,6 +353,10 @@ CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
       q.rbelow[i] = q.m.nmin;
     }
   }
+}
+CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
+  stats_sd_cell(G, k);
+  stats_ranks_cell(G, k);
 }
 
 // ---- level phase a (cells): the next open interval, its bins cleared ----
@@ -405,6 +418,45 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
     shared_inc(hist + j);
     shared_min(bmin + j, key);
     shared_max(bmax + j, key);
+  }
+}
+
+// ---- phases 3 and b at once, with one item per cell (the CPU): the block
+// sums of squared deviations and the first level's histogram, in one pass
+// over the cell's values; the same sums and counts as the two passes ----
+CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
+  const CellQuant& q = G.q[k];
+  const double* x = G.x + k * G.n;
+  const double mean = q.mean;
+  const bool hist = q.active && q.level == 0;
+  const uint64_t lo = q.lo, hi = q.hi;
+  const int shift = q.shift;
+  uint32_t* h = G.hist + k * kBins;
+  const uint64_t span = hi - lo;
+  for (long long b = 0; b < G.nblk; ++b) {
+    double part = 0.0;
+    const long long i0 = b * kSumBlock, i1 = G.path_end(b);
+    if (hist) {
+      // the bins of the block's values in the interval, gathered without
+      // branches (values outside it, such as the zeros of unserved demand,
+      // come in no predictable order), then counted
+      uint32_t bins[kSumBlock];
+      int nin = 0;
+      for (long long i = i0; i < i1; ++i) {
+        const double d = x[i] - mean;
+        part += d * d;
+        const uint64_t off = order_key(x[i]) - lo; // wraps below lo
+        bins[nin] = static_cast<uint32_t>(off >> shift);
+        nin += off <= span;
+      }
+      for (int j = 0; j < nin; ++j) ++h[bins[j]];
+    } else {
+      for (long long i = i0; i < i1; ++i) {
+        const double d = x[i] - mean;
+        part += d * d;
+      }
+    }
+    G.bm[k * G.nblk + b].ss = part;
   }
 }
 
@@ -470,6 +522,25 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
   uint32_t* hist = G.hist + k * kBins;
   const int32_t* mark = G.mark + k * kBins;
   uint64_t* cand = G.cand + k * kCand;
+#if !defined(__CUDA_ARCH__)
+  if (G.T == 1) { // one item per cell (the CPU): the keys in the interval first, gathered without branches
+    const uint64_t span = hi - lo;
+    uint64_t off[kSumBlock];
+    for (long long i0 = 0; i0 < G.n; i0 += kSumBlock) {
+      const long long i1 = i0 + kSumBlock < G.n ? i0 + kSumBlock : G.n;
+      int nin = 0;
+      for (long long i = i0; i < i1; ++i) {
+        off[nin] = order_key(x[i]) - lo; // wraps below lo
+        nin += off[nin] <= span;
+      }
+      for (int j = 0; j < nin; ++j) {
+        const long long b = static_cast<long long>(off[j] >> shift);
+        if (mark[b] >= 0) cand[hist[b]++] = off[j] + lo;
+      }
+    }
+    return;
+  }
+#endif
   for (long long i = t; i < G.n; i += G.T) {
     const uint64_t key = order_key(x[i]);
     if (key < lo || key > hi) continue;
@@ -516,12 +587,20 @@ CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
 // Every phase in order, one item after another: the reference the engine's
 // parallel schedule must reproduce (tests run it with any T and bper).
 // Returns the number of levels the quantile search took.
+// With one item per cell (T = 1 and all blocks in one item: the CPU's
+// schedule), the squared deviations and the first level's histogram share
+// one pass (stats_ss_hist_cell), which gives the same bytes.
 CORRIDOR_INLINE int stats_serial(const StatsGroup& G) {
   const long long K = G.ncells;
+  const bool fused = G.T == 1 && G.block_items() == 1;
   for (long long i = 0; i < K * G.block_items(); ++i) stats_moments_item(G, i);
   for (long long k = 0; k < K; ++k) stats_moments_cell(G, k);
-  for (long long i = 0; i < K * G.block_items(); ++i) stats_ss_item(G, i);
-  for (long long k = 0; k < K; ++k) stats_spread_cell(G, k);
+  if (!fused) {
+    for (long long i = 0; i < K * G.block_items(); ++i) stats_ss_item(G, i);
+    for (long long k = 0; k < K; ++k) stats_spread_cell(G, k);
+  } else {
+    for (long long k = 0; k < K; ++k) stats_ranks_cell(G, k);
+  }
   int levels = 0;
   for (;;) {
     int active = 0;
@@ -529,9 +608,14 @@ CORRIDOR_INLINE int stats_serial(const StatsGroup& G) {
       stats_level_plan(G, k);
       active += G.q[k].active;
     }
+    if (fused && levels == 0) {
+      for (long long k = 0; k < K; ++k) stats_ss_hist_cell(G, k);
+      for (long long k = 0; k < K; ++k) stats_sd_cell(G, k);
+    }
     if (!active) break;
     ++levels;
-    for (long long i = 0; i < K * G.T; ++i) stats_level_hist(G, i);
+    if (!fused || levels > 1)
+      for (long long i = 0; i < K * G.T; ++i) stats_level_hist(G, i);
     for (long long k = 0; k < K; ++k) stats_level_resolve(G, k);
     for (long long i = 0; i < K * G.T; ++i) stats_level_collect(G, i);
     for (long long k = 0; k < K; ++k) stats_level_sort(G, k);
