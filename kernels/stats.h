@@ -523,20 +523,13 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
   const int32_t* mark = G.mark + k * kBins;
   uint64_t* cand = G.cand + k * kCand;
 #if !defined(__CUDA_ARCH__)
-  if (G.T == 1) { // one item per cell (the CPU): the keys in the interval first, gathered without branches
+  if (G.T == 1) { // one item per cell (the CPU): one rarely taken branch per value
     const uint64_t span = hi - lo;
-    uint64_t off[kSumBlock];
-    for (long long i0 = 0; i0 < G.n; i0 += kSumBlock) {
-      const long long i1 = i0 + kSumBlock < G.n ? i0 + kSumBlock : G.n;
-      int nin = 0;
-      for (long long i = i0; i < i1; ++i) {
-        off[nin] = order_key(x[i]) - lo; // wraps below lo
-        nin += off[nin] <= span;
-      }
-      for (int j = 0; j < nin; ++j) {
-        const long long b = static_cast<long long>(off[j] >> shift);
-        if (mark[b] >= 0) cand[hist[b]++] = off[j] + lo;
-      }
+    const uint64_t last = static_cast<uint64_t>(q.nb - 1);
+    for (long long i = 0; i < G.n; ++i) {
+      const uint64_t key = order_key(x[i]), off = key - lo; // wraps below lo
+      const uint64_t b = (off >> shift) < last ? (off >> shift) : last;
+      if ((mark[b] >= 0) & (off <= span)) cand[hist[b]++] = key;
     }
     return;
   }
