@@ -110,12 +110,14 @@ struct SimulateBatch {
 };
 
 // CPU: a tile of kTile consecutive paths runs year by year (PathStep), its
-// draws and exponentials in array passes over all its paths
+// draws, exponentials and totals in array passes over all its paths
 // (year_draws_lanes, year_exps_lanes, year_totals_lanes, in `work`:
-// lanes_buffer_size(m, kTile) doubles per tile). At the end of each year it copies the year's stored
-// cells of its paths into the per-cell columns, kTile adjacent values (one
-// cache line) per column. (The GPU's lane-major stores are already adjacent
-// across a warp.)
+// lanes_buffer_size(m, kTile) doubles per tile). The tile's kTile scratch
+// lanes are interleaved (element e of lane j at e * kTile + j, in the
+// batch scratch's space for those lanes), so that one cache line holds an
+// element of every path of the tile: at the end of each year the tile copies
+// each stored cell's line into its column (kTile adjacent values). (The
+// GPU's lane-major stores are already adjacent across a warp.)
 constexpr int kTile = kLanesMax;
 struct SimulateTile {
   ModelView m;
@@ -135,16 +137,18 @@ struct SimulateTile {
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
     double* buf = work + t * lanes_buffer_size(m, kTile);
     const uint32_t path0 = static_cast<uint32_t>(p0 + l0);
-    for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, scr, l0 + j).path_begin();
+    const Scratch ts{scr.p + l0 * scr.lane_stride, 1, kTile}; // the batch scratch is path-major
+    for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, ts, j).path_begin();
     for (int y = 0; y < m.Y; ++y) {
-      if (y > 0) year_draws_lanes(m, seed, path0, w, scr, l0, y, buf);
-      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, scr, l0 + j).year_growth(y);
-      year_exps_lanes(m, w, scr, l0, buf);
-      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, scr, l0 + j).year_flows(y);
-      year_totals_lanes(m, w, scr, l0, buf);
+      if (y > 0) year_draws_lanes(m, seed, path0, w, ts, 0, y, buf);
+      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, ts, j).year_growth(y);
+      year_exps_lanes(m, w, ts, 0, buf);
+      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, ts, j).year_flows(y);
+      year_totals_lanes(m, w, ts, 0, buf);
       for (int c = ybeg[y]; c < ybeg[y + 1]; ++c) {
         double* col = values + static_cast<long long>(dst[c]) * n + p0 + l0;
-        for (int j = 0; j < w; ++j) col[j] = scr(l0 + j, elem[c]);
+        const double* line = ts.p + elem[c] * kTile;
+        for (int j = 0; j < w; ++j) col[j] = line[j];
       }
     }
 #endif
@@ -379,10 +383,8 @@ template <template <class> class Vec> struct Uploaded {
 };
 
 // lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
-// otherwise at l * size + e (CPU, one path's state in one cache region).
-// Host code reads scratch as path-major with a unit element stride (Scratch in
-// model.h), which saves the multiply on every access of the CPU backend; every
-// launch builds its scratch here, which enforces that.
+// otherwise at l * size + e (CPU: one path's state in one cache region; a
+// tile of kTile lanes interleaves its share, see SimulateTile).
 template <class DoubleVec>
 Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long lanes) {
 #if !defined(__CUDACC__)
@@ -416,7 +418,9 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   }
   Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
   Vec<double> scratch;
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(mp.batch));
+  // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
+  const long long lanes = static_cast<long long>(lane_major ? mp.batch : (mp.batch + kTile - 1) / kTile * kTile);
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, lanes);
 #if !defined(__CUDACC__)
   Vec<double> work(static_cast<size_t>((mp.batch + kTile - 1) / kTile) * static_cast<size_t>(lanes_buffer_size(v, kTile)));
 #endif

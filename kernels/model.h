@@ -144,25 +144,14 @@ template <class F> CORRIDOR_HD void for_each_cell_of_year(const ModelView& v, co
 }
 
 // Per-path scratch: element e of lane l is p[l * lane_stride + e * elem_stride],
-// so a backend lays lanes out as it reads best (CPU: path-major; GPU: lane-major).
+// so a backend lays lanes out as it reads best (GPU: lane-major; CPU: a
+// tile's lanes interleaved, see SimulateTile in engine.inl; path-major elsewhere).
 struct Scratch {
   double* p;
   long long lane_stride, elem_stride;
-  CORRIDOR_INLINE double& operator()(long long lane, long long e) const {
-#if defined(__CUDA_ARCH__)
-    return p[lane * lane_stride + e * elem_stride];
-#else
-    return p[lane * lane_stride + e]; // CPU scratch is path-major: elem_stride is 1 (engine.inl)
-#endif
-  }
+  CORRIDOR_INLINE double& operator()(long long lane, long long e) const { return p[lane * lane_stride + e * elem_stride]; }
   // distance between consecutive elements of a lane
-  CORRIDOR_INLINE long long stride() const {
-#if defined(__CUDA_ARCH__)
-    return elem_stride;
-#else
-    return 1;
-#endif
-  }
+  CORRIDOR_INLINE long long stride() const { return elem_stride; }
 };
 
 // Trace hook called at the end of every year with an accessor X(e) into the
