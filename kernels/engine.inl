@@ -188,7 +188,16 @@ struct QuantActive {
 template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn) {
   const thrust::counting_iterator<long long> i0(0);
   if (G.T == 1 && G.block_items() == 1) {
+#if defined(_OPENMP) && !defined(__CUDACC__)
+    // cells differ in cost (a level more, or fewer candidates): handed out
+    // one at a time rather than in equal shares
+    (void)pol;
+    const Via<StatsCellSerial> f{StatsCellSerial{G}, stats_fn};
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long long k = 0; k < G.ncells; ++k) f(k);
+#else
     thrust::for_each(pol, i0, i0 + G.ncells, Via<StatsCellSerial>{StatsCellSerial{G}, stats_fn});
+#endif
     return;
   }
 #if !defined(__CUDACC__)
