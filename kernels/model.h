@@ -1,6 +1,7 @@
 // One Monte Carlo path of the connectivity model (MODEL.md sections 3 and 4),
-// written once as host+device code. Both backends call simulate_path(); only
-// the launching and the memory differ. Equations are cited by section.
+// written once as host+device code: the steps of a year (PathStep), which the
+// GPU runs path by path (simulate_path) and the CPU year by year for a tile
+// of paths. Equations are cited by section.
 #pragma once
 #include "fmath.h"
 #include "philox.h"
