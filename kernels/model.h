@@ -178,6 +178,11 @@ struct NullTrace {
 // (year_draws_lanes, year_exps_lanes, year_totals_lanes), bit for bit the
 // same numbers in the same regions.
 constexpr int kLanesMax = 8; // paths the CPU runs together (the lanes of year_totals_lanes)
+CORRIDOR_INLINE bool has_derived(const ModelView& m) {
+  for (int s = 0; s < m.S; ++s)
+    if (m.kind[s] == kDerived) return true;
+  return false;
+}
 struct PathStep {
   const ModelView& m;
   Rng rng;
@@ -190,11 +195,6 @@ struct PathStep {
                            long long lane_)
       : m(m_), rng(seed), sc(sc_), path(path_), scr(scr_), lane(lane_), L(m_) {}
   CORRIDOR_INLINE double& X(long long e) const { return scr(lane, e); }
-  CORRIDOR_INLINE bool derived() const {
-    for (int s = 0; s < m.S; ++s)
-      if (m.kind[s] == kDerived) return true;
-    return false;
-  }
 
   CORRIDOR_HD void path_begin() const {
     const int S = m.S, P = m.P, Q = m.Q;
@@ -243,7 +243,7 @@ struct PathStep {
     uniforms_n(rng, path, ys, kIdiosyncratic, m.S, &X(L.tmp), st);
     fm::inv_normal_n(&X(L.tmp), &X(L.e), m.S, st);
     if (m.G > 0) uniforms_n(rng, path, ys, kClosure, 2 * m.Q, &X(L.ucl), st);
-    if (derived()) {
+    if (has_derived(m)) {
       uniforms_n(rng, path, ys, kIntensity, m.S, &X(L.tmp), st);
       fm::inv_normal_n(&X(L.tmp), &X(L.zin), m.S, st);
     }
@@ -460,10 +460,11 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
 }
 
 #if !defined(__CUDA_ARCH__)
-// The CPU's array forms of year_draws and year_exps for the w lanes lane0 ..
-// lane0 + w - 1 (paths path0 ..): each array pass runs once over all lanes,
-// in `buf` (lanes_buffer_size doubles), and its results are copied into the
-// lanes' regions. CpuBackend tests hold them to the path-by-path steps.
+// The CPU's array forms of year_draws, year_exps and year_totals for the
+// w <= kLanesMax lanes lane0 .. lane0 + w - 1 (paths path0 ..): each array
+// pass runs once over all lanes, in `buf` (lanes_buffer_size doubles), and
+// its results are copied into the lanes' regions.
+// Model.LaneFormsEqualPathSteps holds them to the path-by-path steps.
 CORRIDOR_INLINE long long lanes_buffer_size(const ModelView& v, int w) {
   return 2LL * w * (Layout::tmp_size(v) + 1) + 4LL * w * v.S;
 }
@@ -492,7 +493,7 @@ CORRIDOR_INLINE void year_draws_lanes(const ModelView& m, uint64_t seed, uint32_
   pass(kPartnerEvent, 2 * m.P, false, L.upe);
   pass(kIdiosyncratic, m.S, true, L.e);
   if (m.G > 0) pass(kClosure, 2 * m.Q, false, L.ucl);
-  if (PathStep(m, seed, 0, path0, scr, lane0).derived()) pass(kIntensity, m.S, true, L.zin);
+  if (has_derived(m)) pass(kIntensity, m.S, true, L.zin);
 }
 CORRIDOR_INLINE void year_totals_lanes(const ModelView& m, int w, const Scratch& scr, long long lane0, double* buf) {
   const Layout L(m);
