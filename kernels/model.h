@@ -183,6 +183,21 @@ CORRIDOR_INLINE bool has_derived(const ModelView& m) {
     if (m.kind[s] == kDerived) return true;
   return false;
 }
+// The draws of a year y > 0, each as f(purpose, n, normal, region): n
+// uniforms of Philox blocks 0, 1, ... of `purpose` (their inverse normals
+// when `normal`) into the scratch region starting at element `region`.
+// Factor normals (fac), partner-event uniforms (upe, block p: occurrence,
+// severity), idiosyncratic normals (e; derived series' unused), closure
+// uniforms (ucl, block q: occurrence, fraction lost) and, with derived
+// series, intensity normals (zin; load series' unused). Uniforms alone come
+// in pairs (n even), a whole number of blocks.
+template <class F> CORRIDOR_HD void for_each_year_draw(const ModelView& m, const Layout& L, F&& f) {
+  f(kFactor, 1 + m.P + m.Q, true, L.fac);
+  f(kPartnerEvent, 2 * m.P, false, L.upe);
+  f(kIdiosyncratic, m.S, true, L.e);
+  if (m.G > 0) f(kClosure, 2 * m.Q, false, L.ucl);
+  if (has_derived(m)) f(kIntensity, m.S, true, L.zin);
+}
 struct PathStep {
   const ModelView& m;
   Rng rng;
@@ -229,24 +244,18 @@ struct PathStep {
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
   }
 
-  // Year y > 0: factor normals (fac), partner-event uniforms (upe, block p:
-  // occurrence, severity), idiosyncratic normals (e; derived series' unused),
-  // closure uniforms (ucl, block q: occurrence, fraction lost) and, with
-  // derived series, intensity normals (zin; load series' unused).
+  // Year y > 0: for_each_year_draw's draws, normals through tmp.
   CORRIDOR_HD void year_draws(int y) const {
     const uint32_t ys = static_cast<uint32_t>(y);
     const long long st = scr.stride();
-    const int NF = 1 + m.P + m.Q;
-    uniforms_n(rng, path, ys, kFactor, NF, &X(L.tmp), st);
-    fm::inv_normal_n(&X(L.tmp), &X(L.fac), NF, st);
-    uniforms_n(rng, path, ys, kPartnerEvent, 2 * m.P, &X(L.upe), st);
-    uniforms_n(rng, path, ys, kIdiosyncratic, m.S, &X(L.tmp), st);
-    fm::inv_normal_n(&X(L.tmp), &X(L.e), m.S, st);
-    if (m.G > 0) uniforms_n(rng, path, ys, kClosure, 2 * m.Q, &X(L.ucl), st);
-    if (has_derived(m)) {
-      uniforms_n(rng, path, ys, kIntensity, m.S, &X(L.tmp), st);
-      fm::inv_normal_n(&X(L.tmp), &X(L.zin), m.S, st);
-    }
+    for_each_year_draw(m, L, [&](uint32_t purpose, int n, bool normal, long long region) {
+      if (!normal) {
+        uniforms_n(rng, path, ys, purpose, n, &X(region), st);
+        return;
+      }
+      uniforms_n(rng, path, ys, purpose, n, &X(L.tmp), st);
+      fm::inv_normal_n(&X(L.tmp), &X(region), n, st);
+    });
   }
 
   // Shocks and growth (section 3): xe[i] is load series i's log demand,
@@ -476,9 +485,7 @@ CORRIDOR_INLINE void year_draws_lanes(const ModelView& m, uint64_t seed, uint32_
   const long long half = static_cast<long long>(w) * (Layout::tmp_size(m) + 1);
   double* u = buf;
   double* z = buf + half;
-  // n values of each lane from Philox blocks of `purpose` (normals when
-  // `normal`) into the lane's region at element `dst`
-  auto pass = [&](uint32_t purpose, int n, bool normal, long long dst) {
+  for_each_year_draw(m, L, [&](uint32_t purpose, int n, bool normal, long long region) {
     const int n2 = 2 * ((n + 1) / 2);
     uniforms_lanes(rng, path0, w, ys, purpose, n, u);
     const double* r = u;
@@ -487,13 +494,8 @@ CORRIDOR_INLINE void year_draws_lanes(const ModelView& m, uint64_t seed, uint32_
       r = z;
     }
     for (int j = 0; j < w; ++j)
-      for (int i = 0; i < n; ++i) scr(lane0 + j, dst + i) = r[static_cast<long long>(j) * n2 + i];
-  };
-  pass(kFactor, 1 + m.P + m.Q, true, L.fac);
-  pass(kPartnerEvent, 2 * m.P, false, L.upe);
-  pass(kIdiosyncratic, m.S, true, L.e);
-  if (m.G > 0) pass(kClosure, 2 * m.Q, false, L.ucl);
-  if (has_derived(m)) pass(kIntensity, m.S, true, L.zin);
+      for (int i = 0; i < n; ++i) scr(lane0 + j, region + i) = r[static_cast<long long>(j) * n2 + i];
+  });
 }
 CORRIDOR_INLINE void year_totals_lanes(const ModelView& m, int w, const Scratch& scr, long long lane0, double* buf) {
   const Layout L(m);
