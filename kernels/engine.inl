@@ -428,10 +428,10 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
   Vec<double> scratch;
   // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
-  const long long lanes = static_cast<long long>(lane_major ? mp.batch : (mp.batch + kTile - 1) / kTile * kTile);
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, lanes);
+  const long long tiles = static_cast<long long>((mp.batch + kTile - 1) / kTile);
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? static_cast<long long>(mp.batch) : tiles * kTile);
 #if !defined(__CUDACC__)
-  Vec<double> work(static_cast<size_t>((mp.batch + kTile - 1) / kTile) * static_cast<size_t>(lanes_buffer_size(v, kTile)));
+  Vec<double> work(static_cast<size_t>(tiles * lanes_buffer_size(v, kTile)));
 #endif
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
   // statistics buffers of one group of cells; the GPU splits each cell's

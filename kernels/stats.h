@@ -426,9 +426,12 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
 // over the cell's values; the same sums and counts as the two passes ----
 CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   const CellQuant& q = G.q[k];
+  if (!(q.active && q.level == 0)) { // nothing to count: the squared deviations alone
+    stats_ss_item(G, k);
+    return;
+  }
   const double* x = G.x + k * G.n;
   const double mean = q.mean;
-  const bool hist = q.active && q.level == 0;
   const uint64_t lo = q.lo, hi = q.hi;
   const int shift = q.shift;
   uint32_t* h = G.hist + k * kBins;
@@ -436,26 +439,19 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   for (long long b = 0; b < G.nblk; ++b) {
     double part = 0.0;
     const long long i0 = b * kSumBlock, i1 = G.path_end(b);
-    if (hist) {
-      // the bins of the block's values in the interval, gathered without
-      // branches (values outside it, such as the zeros of unserved demand,
-      // come in no predictable order), then counted
-      uint32_t bins[kSumBlock];
-      int nin = 0;
-      for (long long i = i0; i < i1; ++i) {
-        const double d = x[i] - mean;
-        part += d * d;
-        const uint64_t off = order_key(x[i]) - lo; // wraps below lo
-        bins[nin] = static_cast<uint32_t>(off >> shift);
-        nin += off <= span;
-      }
-      for (int j = 0; j < nin; ++j) ++h[bins[j]];
-    } else {
-      for (long long i = i0; i < i1; ++i) {
-        const double d = x[i] - mean;
-        part += d * d;
-      }
+    // the bins of the block's values in the interval, gathered without
+    // branches (values outside it, such as the zeros of unserved demand,
+    // come in no predictable order), then counted
+    uint32_t bins[kSumBlock];
+    int nin = 0;
+    for (long long i = i0; i < i1; ++i) {
+      const double d = x[i] - mean;
+      part += d * d;
+      const uint64_t off = order_key(x[i]) - lo; // wraps below lo
+      bins[nin] = static_cast<uint32_t>(off >> shift);
+      nin += off <= span;
     }
+    for (int j = 0; j < nin; ++j) ++h[bins[j]];
     G.bm[k * G.nblk + b].ss = part;
   }
 }
