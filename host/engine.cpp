@@ -129,8 +129,7 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // shrinks the statistics group, then the batch, before it fails
   const uint64_t base = nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
                         (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8;
-  const uint64_t per_lane =
-      (static_cast<uint64_t>(L.size) + (tiled ? static_cast<uint64_t>(lanes_buffer_size(v, kLanesMax) / kLanesMax + 1) : 0)) * 8;
+  const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
   const uint64_t per_cell = n * 8;
   MemoryPlan mp;
@@ -141,7 +140,9 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // most an eighth of the budget
   mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, budget / 8 / per_lane));
   mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, budget / 8 / per_stats));
-  auto fixed = [&] { return base + mp.batch * per_lane + mp.stats_group * per_stats; };
+  // tiled (the CPU): the scratch holds whole tiles of kLanesMax lanes
+  auto lanes = [&] { return tiled ? (mp.batch + kLanesMax - 1) / kLanesMax * kLanesMax : mp.batch; };
+  auto fixed = [&] { return base + lanes() * per_lane + mp.stats_group * per_stats; };
   auto cells_fit = [&] { return budget > fixed() ? (budget - fixed()) / per_cell : 0; };
   while (cells_fit() == 0 && (mp.stats_group > 1 || mp.batch > 1)) {
     if (mp.stats_group > 1)

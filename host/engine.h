@@ -120,8 +120,8 @@ bool cuda_built();
 bool cuda_usable(std::string* why);
 
 // Memory plan shared by the backends: how a run spends its memory budget.
-// Paths per batch (each with its scratch and, when tiled, its share of a
-// CPU tile's work buffer), cells per statistics group, stored cells per pass
+// Paths per batch (each with its scratch; tiled, the CPU's, in whole tiles
+// of kLanesMax paths), cells per statistics group, stored cells per pass
 // over the paths.
 struct MemoryPlan {
   uint64_t batch = 0, stats_group = 0, cells_per_pass = 0, passes = 0, bytes = 0;

@@ -109,15 +109,16 @@ struct SimulateBatch {
   }
 };
 
-// CPU: a tile of kTile consecutive paths runs year by year (PathStep), its
-// draws, exponentials and totals in array passes over all its paths
-// (year_draws_lanes, year_exps_lanes, year_totals_lanes, in `work`:
-// lanes_buffer_size(m, kTile) doubles per tile). The tile's kTile scratch
-// lanes are interleaved (element e of lane j at e * kTile + j, in the
-// batch scratch's space for those lanes), so that one cache line holds an
-// element of every path of the tile: at the end of each year the tile copies
-// each stored cell's line into its column (kTile adjacent values). (The
-// GPU's lane-major stores are already adjacent across a warp.)
+// CPU: a tile of kTile consecutive paths runs year by year side by side
+// (PathStep<kTile>). Its kTile scratch lanes are interleaved (element e of
+// lane j at e * kTile + j, in the batch scratch's space for those lanes), so
+// that one row of kTile adjacent values holds an element of every path of
+// the tile: the steps' loops vectorise across paths, the draws and
+// exponentials are array passes over whole rows, and at the end of each year
+// each stored cell's row goes into its column as one cache line. A tile at
+// the end of a batch runs all kTile lanes (the scratch holds whole tiles)
+// and stores only its w paths. (The GPU's lane-major stores are already
+// adjacent across a warp.)
 constexpr int kTile = kLanesMax;
 struct SimulateTile {
   ModelView m;
@@ -128,23 +129,22 @@ struct SimulateTile {
   const int* ybeg;
   const int* dst;
   const long long* elem;
-  double* work; // [tile][lanes_buffer_size(m, kTile)]
   double* values;
   long long n, nb;
   void operator()(long long t) const {
 #if !defined(__CUDA_ARCH__)
     const long long l0 = t * kTile;
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
-    double* buf = work + t * lanes_buffer_size(m, kTile);
     const uint32_t path0 = static_cast<uint32_t>(p0 + l0);
     const Scratch ts{scr.p + l0 * scr.lane_stride, 1, kTile}; // the batch scratch is path-major
-    for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, ts, j).path_begin();
+    for (int j = 0; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin();
+    const PathStep<kTile> tile(m, seed, sc, path0, ts, 0);
     for (int y = 0; y < m.Y; ++y) {
-      if (y > 0) year_draws_lanes(m, seed, path0, w, ts, 0, y, buf);
-      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, ts, j).year_growth(y);
-      year_exps_lanes(m, w, ts, 0, buf);
-      for (int j = 0; j < w; ++j) PathStep(m, seed, sc, path0 + j, ts, j).year_flows(y);
-      year_totals_lanes(m, w, ts, 0, buf);
+      if (y > 0) tile.year_draws(y);
+      tile.year_growth(y);
+      tile.year_exps();
+      tile.year_flows(y);
+      tile.year_totals();
       for (int c = ybeg[y]; c < ybeg[y + 1]; ++c) {
         double* col = values + static_cast<long long>(dst[c]) * n + p0 + l0;
         const double* line = ts.p + elem[c] * kTile;
@@ -430,9 +430,6 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
   const long long tiles = static_cast<long long>((mp.batch + kTile - 1) / kTile);
   const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? static_cast<long long>(mp.batch) : tiles * kTile);
-#if !defined(__CUDACC__)
-  Vec<double> work(static_cast<size_t>(tiles * lanes_buffer_size(v, kTile)));
-#endif
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
   // statistics buffers of one group of cells; the GPU splits each cell's
   // passes into one item per block of paths, the CPU gives a cell one item
@@ -477,8 +474,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
           thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
         } else {
 #if !defined(__CUDACC__)
-          SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, thrust::raw_pointer_cast(work.data()),
-                         thrust::raw_pointer_cast(values.data()), n, nb};
+          SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, thrust::raw_pointer_cast(values.data()), n, nb};
           thrust::for_each(pol, thrust::counting_iterator<long long>(0),
                            thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), Via<SimulateTile>{f, tile_fn});
 #endif

@@ -97,26 +97,24 @@ struct ModelView {
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
 struct Layout {
   long long lnT, g, m, z, dem, srv, exc, in, out, flow, uns;        // per series
-  long long e, zin, upe, ucl, xe, ex, tmp; // a year's draws, exponents and exps (PathStep); temporaries
+  long long e, uin, upe, ucl, xe, ex, tmp; // a year's draws, exponents and exps (PathStep); temporaries
   long long load, keff, lost, lim, used, req, acc, cap, util, over; // per group
   long long agg, open, fac, pdrop;                                  // aggregates, expansions, factors
   long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
     lnT = 0; g = S; m = 2 * S; z = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S; in = 7 * S; out = 8 * S;
-    flow = 9 * S; uns = 10 * S; e = 11 * S; zin = e + S + 1; upe = zin + S + 1; ucl = upe + 2 * v.P;
-    xe = ucl + 2 * v.Q; ex = xe + 2 * S; tmp = ex + 2 * S;
+    flow = 9 * S; uns = 10 * S; e = 11 * S; uin = e + S + 1; upe = uin + S + 1; ucl = upe + 2 * v.P;
+    xe = ucl + 2 * v.Q; ex = xe + S; tmp = ex + S;
     load = tmp + tmp_size(v); keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
     acc = req + G; cap = acc + G; util = cap + G; over = util + G;
     agg = over + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
     cnt = pdrop + v.P; pyear = cnt + 1 + v.P + v.Q; size = pyear + v.Q;
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
-  // block, so one more when odd), also the most a year's array pass draws
+  // block, so one more when odd)
   CORRIDOR_INLINE static long long tmp_size(const ModelView& v) {
-    long long n = v.S > 1 + v.P + v.Q ? v.S : 1 + v.P + v.Q;
-    if (2 * v.P > n) n = 2 * v.P;
-    if (2 * v.Q > n) n = 2 * v.Q;
+    const long long n = v.S > 1 + v.P + v.Q ? v.S : 1 + v.P + v.Q;
     return n + 1;
   }
   // The element that holds cell `cell` (ModelView::series_cell, group_cell,
@@ -172,46 +170,67 @@ struct NullTrace {
 //   year_totals   the aggregates;
 //   year_end      out.year(y, X) and trace.year(y, X), where X(e) reads
 //                 scratch element e (Layout::cell_elem names the cells).
-// simulate_path() runs them path by path (the GPU: one path per thread). The
-// CPU backend runs a tile of paths year by year and does the draws, the
-// exponentials and the totals of all its paths in single array passes
-// (year_draws_lanes, year_exps_lanes, year_totals_lanes), bit for bit the
-// same numbers in the same regions.
-constexpr int kLanesMax = 8; // paths the CPU runs together (the lanes of year_totals_lanes)
+// PathStep<W> runs W paths side by side: paths path .. path + W - 1 in lanes
+// lane .. lane + W - 1, each step's arithmetic written once as a loop over
+// the W lanes (CORRIDOR_LANES) with selects where the paths may differ and
+// branches only where the model's data decides (a series' kind, a group).
+// simulate_path() runs one path (W = 1: the GPU, one path per thread). The
+// CPU runs a tile of kLanesMax paths with W = kLanesMax over interleaved
+// scratch (lane_stride 1, elem_stride W), so that element e of all W paths
+// is one row R(e) that the loops vectorise across; its draws and
+// exponentials are array passes over whole rows. Every lane computes the
+// same numbers in the same order as a path run alone, bit for bit
+// (Model.LaneFormsEqualPathSteps).
+constexpr int kLanesMax = 8; // paths a CPU tile runs side by side
 CORRIDOR_INLINE bool has_derived(const ModelView& m) {
   for (int s = 0; s < m.S; ++s)
     if (m.kind[s] == kDerived) return true;
   return false;
 }
-// The draws of a year y > 0, each as f(purpose, n, normal, region): n
-// uniforms of Philox blocks 0, 1, ... of `purpose` (their inverse normals
-// when `normal`) into the scratch region starting at element `region`.
-// Factor normals (fac), partner-event uniforms (upe, block p: occurrence,
-// severity), idiosyncratic normals (e; derived series' unused), closure
-// uniforms (ucl, block q: occurrence, fraction lost) and, with derived
-// series, intensity normals (zin; load series' unused). Uniforms alone come
-// in pairs (n even), a whole number of blocks.
-template <class F> CORRIDOR_HD void for_each_year_draw(const ModelView& m, const Layout& L, F&& f) {
-  f(kFactor, 1 + m.P + m.Q, true, L.fac);
-  f(kPartnerEvent, 2 * m.P, false, L.upe);
-  f(kIdiosyncratic, m.S, true, L.e);
-  if (m.G > 0) f(kClosure, 2 * m.Q, false, L.ucl);
-  if (has_derived(m)) f(kIntensity, m.S, true, L.zin);
+// The draws of a year y > 0 (MODEL.md section 3), through three callbacks:
+// uni(purpose, n, region) writes n uniforms of Philox blocks 0, 1, ... of
+// `purpose` from scratch element `region` on (two per block: 2 ceil(n / 2)
+// elements), nrm(from, to, n) the inverse normals of n of them, and
+// copy(from, to) one element. Factor normals go to fac, partner-event
+// uniforms to upe (block p: occurrence, severity), closure uniforms to ucl
+// (block q: occurrence, fraction lost), and one normal per series to e: the
+// idiosyncratic draw of a load series, the intensity drift of a derived one
+// (their uniforms gathered in tmp first, the intensities' through uin), so
+// no normal is computed that the year does not use.
+template <class U, class N, class C>
+CORRIDOR_HD void year_draw_plan(const ModelView& m, const Layout& L, U&& uni, N&& nrm, C&& copy) {
+  uni(kFactor, 1 + m.P + m.Q, L.tmp);
+  nrm(L.tmp, L.fac, 1 + m.P + m.Q);
+  uni(kPartnerEvent, 2 * m.P, L.upe);
+  if (m.G > 0) uni(kClosure, 2 * m.Q, L.ucl);
+  uni(kIdiosyncratic, m.S, L.tmp);
+  if (has_derived(m)) {
+    uni(kIntensity, m.S, L.uin);
+    for (int i = 0; i < m.S; ++i)
+      if (m.kind[i] == kDerived) copy(L.uin + i, L.tmp + i);
+  }
+  nrm(L.tmp, L.e, m.S);
 }
-struct PathStep {
+template <int W = 1> struct PathStep {
+  static_assert(W >= 1 && W <= kLanesMax, "lanes of a step");
   const ModelView& m;
   Rng rng;
   int sc;
-  uint32_t path;
+  uint32_t path; // of lane 0; lane j runs path + j
   const Scratch& scr;
   long long lane;
   Layout L;
   CORRIDOR_INLINE PathStep(const ModelView& m_, uint64_t seed, int sc_, uint32_t path_, const Scratch& scr_,
                            long long lane_)
       : m(m_), rng(seed), sc(sc_), path(path_), scr(scr_), lane(lane_), L(m_) {}
+  // element e of lane 0 (W = 1: the path's X(e)); with W > 1 the W lanes'
+  // elements e are adjacent, R(e)[j] (scr.lane_stride == 1)
+  CORRIDOR_INLINE double* R(long long e) const { return &scr(lane, e); }
   CORRIDOR_INLINE double& X(long long e) const { return scr(lane, e); }
+  CORRIDOR_INLINE uint32_t path_of(int j) const { return path + static_cast<uint32_t>(j); }
 
   CORRIDOR_HD void path_begin() const {
+    static_assert(W == 1, "one path at a time");
     const int S = m.S, P = m.P, Q = m.Q;
     const long long st = scr.stride();
     // trend uncertainty m_s(w) (section 3) and expansion opening years (section 4)
@@ -244,130 +263,232 @@ struct PathStep {
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
   }
 
-  // Year y > 0: for_each_year_draw's draws, normals through tmp.
+  // Year y > 0: year_draw_plan's draws. W > 1 (the CPU): each is one pass
+  // over the blocks of all lanes, into rows.
   CORRIDOR_HD void year_draws(int y) const {
     const uint32_t ys = static_cast<uint32_t>(y);
-    const long long st = scr.stride();
-    for_each_year_draw(m, L, [&](uint32_t purpose, int n, bool normal, long long region) {
-      if (!normal) {
-        uniforms_n(rng, path, ys, purpose, n, &X(region), st);
-        return;
-      }
-      uniforms_n(rng, path, ys, purpose, n, &X(L.tmp), st);
-      fm::inv_normal_n(&X(L.tmp), &X(region), n, st);
-    });
+    if constexpr (W == 1) {
+      const long long st = scr.stride();
+      year_draw_plan(
+          m, L, [&](uint32_t purpose, int n, long long region) { uniforms_n(rng, path, ys, purpose, n, &X(region), st); },
+          [&](long long from, long long to, int n) { fm::inv_normal_n(&X(from), &X(to), n, st); },
+          [&](long long from, long long to) { X(to) = X(from); });
+    } else {
+#if !defined(__CUDA_ARCH__)
+      year_draw_plan(
+          m, L, [&](uint32_t purpose, int n, long long region) { uniforms_rows<W>(rng, path, ys, purpose, n, R(region)); },
+          [&](long long from, long long to, int n) { fm::inv_normal_n(R(from), R(to), n * W, 1); },
+          [&](long long from, long long to) {
+            for (int j = 0; j < W; ++j) R(to)[j] = R(from)[j];
+          });
+#endif
+    }
   }
 
-  // Shocks and growth (section 3): xe[i] is load series i's log demand,
-  // xe[S + i] derived series i's log intensity; 1.0 where unused.
+  // Shocks and growth (section 3): xe[i] is load series i's log demand or
+  // derived series i's log intensity (1.0 for load series in the base year,
+  // which is observed).
   CORRIDOR_HD void year_growth(int y) const {
     const int S = m.S, P = m.P;
     if (y > 0) {
       const uint32_t ys = static_cast<uint32_t>(y);
-      // shock events: regional, then one per partner; log drops >= 0
-      double jr = 0.0;
-      {
+      // shock events (rare: branches per lane): regional, then one per
+      // partner; log drops >= 0
+      double ur[2 * W]; // the regional block's two uniforms: occurrence, severity
+      if constexpr (W == 1) {
         const U32x4 b = rng.block(path, ys, kRegionEvent, 0);
-        if (u01_open(b.v[0], b.v[1]) < m.sc_region_prob[sc]) {
-          const double sev = m.sc_region_mean[sc] + m.sc_region_sd[sc] * fm::inv_normal(u01_open(b.v[2], b.v[3]));
-          jr = sev > 0 ? sev : 0.0;
-          X(L.cnt) += 1.0;
+        ur[0] = u01_open(b.v[0], b.v[1]);
+        ur[1] = u01_open(b.v[2], b.v[3]);
+      } else {
+#if !defined(__CUDA_ARCH__)
+        uniforms_rows<W>(rng, path, ys, kRegionEvent, 2, ur);
+#endif
+      }
+      double jr[W];
+      double* cr = R(L.cnt);
+      for (int j = 0; j < W; ++j) {
+        jr[j] = 0.0;
+        if (ur[j] < m.sc_region_prob[sc]) {
+          const double sev = m.sc_region_mean[sc] + m.sc_region_sd[sc] * fm::inv_normal(ur[W + j]);
+          jr[j] = sev > 0 ? sev : 0.0;
+          cr[j] += 1.0;
         }
       }
       for (int p = 0; p < P; ++p) {
-        double jp = 0.0;
-        if (X(L.upe + 2 * p) < m.sc_partner_prob[sc]) {
-          const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(X(L.upe + 2 * p + 1));
-          jp = sev > 0 ? sev : 0.0;
-          X(L.cnt + 1 + p) += 1.0;
+        const double* u = R(L.upe + 2 * p);
+        const double* us = R(L.upe + 2 * p + 1);
+        double* cp = R(L.cnt + 1 + p);
+        double* drop = R(L.pdrop + p);
+        for (int j = 0; j < W; ++j) {
+          double jp = 0.0;
+          if (u[j] < m.sc_partner_prob[sc]) {
+            const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(us[j]);
+            jp = sev > 0 ? sev : 0.0;
+            cp[j] += 1.0;
+          }
+          drop[j] = jp;
         }
-        X(L.pdrop + p) = jp;
       }
       // common factors F^R, F^C (partners), F^P (ports) and e_s(t) in the growth step
       const double rho = m.sc_rho[sc];
       const double* adj = m.adjust + (static_cast<long long>(sc) * S) * m.Y;
+      const double* fr = R(L.fac);
       for (int i = 0; i < S; ++i) {
-        double x = 1.0;
-        if (m.kind[i] == kLoad) {
-          const double mi = X(L.m + i);
-          const double g = mi + adj[static_cast<long long>(i) * m.Y + y] + m.phi[i] * (X(L.g + i) - mi) +
-                           m.b_region[i] * X(L.fac) + m.b_partner[i] * X(L.fac + 1 + m.partner[i]) +
-                           m.b_port[i] * X(L.fac + 1 + P + m.port[i]) + m.sigma[i] * X(L.e + i);
-          X(L.g + i) = g;
-          X(L.lnT + i) += g;
-          X(L.z + i) = rho * X(L.z + i) - m.exposure[i] * (jr + X(L.pdrop + m.partner[i]));
-          x = X(L.lnT + i) + X(L.z + i);
+        if (m.kind[i] != kLoad) continue;
+        const double a = adj[static_cast<long long>(i) * m.Y + y], phi = m.phi[i], br = m.b_region[i],
+                     bp = m.b_partner[i], bq = m.b_port[i], sg = m.sigma[i], ex = m.exposure[i];
+        const double* fp = R(L.fac + 1 + m.partner[i]);
+        const double* fq = R(L.fac + 1 + P + m.port[i]);
+        const double* drop = R(L.pdrop + m.partner[i]);
+        const double* mm = R(L.m + i);
+        const double* e = R(L.e + i);
+        double* gr = R(L.g + i);
+        double* lnT = R(L.lnT + i);
+        double* z = R(L.z + i);
+        double* xe = R(L.xe + i);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double mi = mm[j];
+          const double g = mi + a + phi * (gr[j] - mi) + br * fr[j] + bp * fp[j] + bq * fq[j] + sg * e[j];
+          gr[j] = g;
+          lnT[j] += g;
+          z[j] = rho * z[j] - ex * (jr[j] + drop[j]);
+          xe[j] = lnT[j] + z[j];
         }
-        X(L.xe + i) = x;
       }
-    } else {
-      for (int i = 0; i < S; ++i) X(L.xe + i) = 1.0; // the base year is observed
     }
     for (int i = 0; i < S; ++i) {
-      double x = 1.0;
-      if (m.kind[i] == kDerived) {
-        if (y > 0) X(L.lnT + i) += m.mu[i] + m.sigma[i] * X(L.zin + i);
-        x = X(L.lnT + i);
+      double* xe = R(L.xe + i);
+      double* lnT = R(L.lnT + i);
+      if (m.kind[i] == kLoad) {
+        if (y == 0)
+          for (int j = 0; j < W; ++j) xe[j] = 1.0; // the base year is observed
+        continue;
       }
-      X(L.xe + S + i) = x;
+      const double mu = m.mu[i], sg = m.sigma[i];
+      const double* zd = R(L.e + i); // the intensity's normal
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        if (y > 0) lnT[j] += mu + sg * zd[j];
+        xe[j] = lnT[j];
+      }
     }
   }
 
-  CORRIDOR_HD void year_exps() const { fm::exp_n(&X(L.xe), &X(L.ex), 2 * m.S, scr.stride()); }
+  CORRIDOR_HD void year_exps() const {
+    fm::exp_n(R(L.xe), R(L.ex), m.S * W, W == 1 ? scr.stride() : 1); // W > 1: whole rows
+  }
 
   CORRIDOR_HD void year_flows(int y) const {
     const int S = m.S, G = m.G, P = m.P;
+    const double yd = y;
     // ---- demand of load series (section 3); the base year is observed ----
-    for (int s = 0; s < S; ++s)
-      if (m.kind[s] == kLoad) X(L.dem + s) = y == 0 ? m.base[s] : X(L.ex + s);
+    for (int s = 0; s < S; ++s) {
+      if (m.kind[s] != kLoad) continue;
+      double* dem = R(L.dem + s);
+      const double* ex = R(L.ex + s);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) dem[j] = y == 0 ? m.base[s] : ex[j];
+    }
 
     // ---- capacity this year: expansions and closures (section 4) ----
     for (int g = 0; g < G; ++g) {
-      X(L.load + g) = 0.0;
-      X(L.used + g) = 0.0;
-      X(L.req + g) = 0.0;
+      double* load = R(L.load + g);
+      double* used = R(L.used + g);
+      double* req = R(L.req + g);
+      for (int j = 0; j < W; ++j) load[j] = used[j] = req[j] = 0.0;
     }
-    for (int e = 0; e < m.E; ++e)
-      if (X(L.open + e) == y) X(L.cap + m.exp_group[e]) += m.exp_add[e];
+    for (int e = 0; e < m.E; ++e) {
+      const double add = m.exp_add[e];
+      const double* open = R(L.open + e);
+      double* cap = R(L.cap + m.exp_group[e]);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add : cap[j];
+    }
     for (int g = 0; g < G; ++g) {
-      double lost = 0.0;
-      if (y > 0) {
-        const int q = m.group_port[g];
-        double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
-        if (X(L.ucl + 2 * q) < pc) {
-          lost = m.closure_lo[q] + (m.closure_hi[q] - m.closure_lo[q]) * X(L.ucl + 2 * q + 1);
-          if (X(L.pyear + q) != y) { // one closure per port and year, whatever its groups
-            X(L.pyear + q) = y;
-            X(L.cnt + 1 + P + q) += 1.0;
-          }
+      const double over = m.group_overload[g];
+      const double* cap = R(L.cap + g);
+      double* keff = R(L.keff + g);
+      double* lost = R(L.lost + g);
+      double* lim = R(L.lim + g);
+      if (y == 0) {
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          keff[j] = cap[j] * (1.0 - 0.0);
+          lost[j] = 0.0;
+          lim[j] = keff[j] * over;
         }
+        continue;
       }
-      X(L.keff + g) = X(L.cap + g) * (1.0 - lost);
-      X(L.lost + g) = lost;
-      X(L.lim + g) = X(L.keff + g) * m.group_overload[g];
+      const int q = m.group_port[g];
+      const double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
+      const double lo = m.closure_lo[q], span = m.closure_hi[q] - m.closure_lo[q];
+      const double* u = R(L.ucl + 2 * q);
+      const double* uf = R(L.ucl + 2 * q + 1);
+      double* pyear = R(L.pyear + q);
+      double* cnt = R(L.cnt + 1 + P + q);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        const bool closed = u[j] < pc;
+        const double l = closed ? lo + span * uf[j] : 0.0;
+        const bool first = closed & (pyear[j] != yd); // one closure per port and year, whatever its groups
+        pyear[j] = first ? yd : pyear[j];
+        cnt[j] = first ? cnt[j] + 1.0 : cnt[j];
+        keff[j] = cap[j] * (1.0 - l);
+        lost[j] = l;
+        lim[j] = keff[j] * over;
+      }
     }
-    for (int s = 0; s < S; ++s)
-      if (m.kind[s] == kLoad && m.group[s] >= 0) X(L.load + m.group[s]) += X(L.dem + s);
+    for (int s = 0; s < S; ++s) {
+      if (m.kind[s] != kLoad || m.group[s] < 0) continue;
+      double* load = R(L.load + m.group[s]);
+      const double* dem = R(L.dem + s);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) load[j] += dem[j];
+    }
 
     // ---- pro-rata service where load exceeds the soft limit ----
-    bool any_excess = false;
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] != kLoad) continue;
       const int g = m.group[s];
-      double served = X(L.dem + s);
+      const double* dem = R(L.dem + s);
+      double* srv = R(L.srv + s);
+      double* exc = R(L.exc + s);
+      double* in = R(L.in + s);
+      double* out = R(L.out + s);
       if (g >= 0) {
-        const double load = X(L.load + g), lim = X(L.lim + g);
-        if (load > lim) served = load > 0 ? X(L.dem + s) * (lim / load) : 0.0;
-        X(L.used + g) += served;
+        const double* load = R(L.load + g);
+        const double* lim = R(L.lim + g);
+        double* used = R(L.used + g);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double cut = load[j] > 0 ? dem[j] * (lim[j] / load[j]) : 0.0;
+          const double served = load[j] > lim[j] ? cut : dem[j];
+          used[j] += served;
+          srv[j] = served;
+          exc[j] = dem[j] - served;
+          in[j] = 0.0;
+          out[j] = 0.0;
+        }
+      } else {
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          srv[j] = dem[j];
+          exc[j] = dem[j] - dem[j];
+          in[j] = 0.0;
+          out[j] = 0.0;
+        }
       }
-      X(L.srv + s) = served;
-      X(L.exc + s) = X(L.dem + s) - served;
-      any_excess = any_excess || X(L.exc + s) > 0;
-      X(L.in + s) = 0.0;
-      X(L.out + s) = 0.0;
+    }
+    bool any_excess = false;
+    for (int s = 0; s < S; ++s) {
+      if (m.kind[s] != kLoad) continue;
+      const double* exc = R(L.exc + s);
+      for (int j = 0; j < W; ++j) any_excess |= exc[j] > 0;
     }
 
-    // ---- diversion: same partner/mode/metric elsewhere, then road to rail ----
+    // ---- diversion: same partner/mode/metric elsewhere, then road to rail;
+    // a lane diverts from series s where its excess is positive ----
     const double friction = m.sc_friction[sc];
     for (int round = 0; round < 2 && any_excess; ++round) { // nothing to divert: skip
       const int* begin = round == 0 ? m.alt_begin : m.xalt_begin;
@@ -375,77 +496,148 @@ struct PathStep {
       const double* wts = round == 0 ? m.alt_weight : m.xalt_weight;
       const double share = round == 0 ? 1.0 : m.sc_cross_mode[sc];
       if (share <= 0.0) continue;
-      for (int g = 0; g < G; ++g) X(L.req + g) = 0.0;
+      for (int g = 0; g < G; ++g) {
+        double* req = R(L.req + g);
+        for (int j = 0; j < W; ++j) req[j] = 0.0;
+      }
       for (int s = 0; s < S; ++s) {
-        const double ex = X(L.exc + s);
-        if (m.kind[s] != kLoad || !(ex > 0)) continue;
+        if (m.kind[s] != kLoad) continue;
+        const double* exc = R(L.exc + s);
         for (int k = begin[s]; k < begin[s + 1]; ++k) {
           const int ga = m.group[alts[k]];
-          if (ga >= 0) X(L.req + ga) += ex * share * wts[k] * (1.0 - friction);
+          if (ga < 0) continue;
+          const double wk = wts[k];
+          double* req = R(L.req + ga);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            const double ex = exc[j];
+            req[j] = ex > 0 ? req[j] + ex * share * wk * (1.0 - friction) : req[j];
+          }
         }
       }
       for (int g = 0; g < G; ++g) {
-        const double spare = X(L.lim + g) - X(L.used + g);
-        const double req = X(L.req + g);
-        X(L.acc + g) = req > 0 && req > spare ? (spare > 0 ? spare / req : 0.0) : 1.0;
+        const double* lim = R(L.lim + g);
+        const double* used = R(L.used + g);
+        const double* req = R(L.req + g);
+        double* acc = R(L.acc + g);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double spare = lim[j] - used[j];
+          const double r = req[j];
+          const double part = spare > 0 ? spare / r : 0.0;
+          acc[j] = (r > 0) & (r > spare) ? part : 1.0;
+        }
       }
       for (int s = 0; s < S; ++s) {
-        const double ex = X(L.exc + s);
-        if (m.kind[s] != kLoad || !(ex > 0)) continue;
-        double out_s = 0.0;
+        if (m.kind[s] != kLoad) continue;
+        double* exc = R(L.exc + s);
+        double* out = R(L.out + s);
+        double out_s[W];
+        for (int j = 0; j < W; ++j) out_s[j] = 0.0;
         for (int k = begin[s]; k < begin[s + 1]; ++k) {
           const int a = alts[k];
           const int ga = m.group[a];
-          const double take = ex * share * wts[k] * (ga >= 0 ? X(L.acc + ga) : 1.0);
-          const double arrive = take * (1.0 - friction);
-          out_s += take;
-          X(L.in + a) += arrive;
-          if (ga >= 0) X(L.used + ga) += arrive;
+          const double wk = wts[k];
+          double* in = R(L.in + a);
+          const double* acc = ga >= 0 ? R(L.acc + ga) : nullptr;
+          double* used = ga >= 0 ? R(L.used + ga) : nullptr;
+          if (ga >= 0) {
+            CORRIDOR_LANES
+            for (int j = 0; j < W; ++j) {
+              const double ex = exc[j];
+              const double take = ex * share * wk * acc[j];
+              const double arrive = take * (1.0 - friction);
+              const bool on = ex > 0;
+              out_s[j] = on ? out_s[j] + take : out_s[j];
+              in[j] = on ? in[j] + arrive : in[j];
+              used[j] = on ? used[j] + arrive : used[j];
+            }
+          } else {
+            CORRIDOR_LANES
+            for (int j = 0; j < W; ++j) {
+              const double ex = exc[j];
+              const double take = ex * share * wk * 1.0;
+              const double arrive = take * (1.0 - friction);
+              const bool on = ex > 0;
+              out_s[j] = on ? out_s[j] + take : out_s[j];
+              in[j] = on ? in[j] + arrive : in[j];
+            }
+          }
         }
         // weights sum to 1 only up to rounding: never divert more than the
         // excess, and leave no rounding residue when all of it goes
-        if (out_s > ex || ex - out_s <= 1e-12 * ex) out_s = ex;
-        X(L.out + s) += out_s;
-        X(L.exc + s) = ex - out_s;
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double ex = exc[j];
+          const double o = (out_s[j] > ex) | (ex - out_s[j] <= 1e-12 * ex) ? ex : out_s[j];
+          const bool on = ex > 0;
+          out[j] = on ? out[j] + o : out[j];
+          exc[j] = on ? ex - o : ex;
+        }
       }
     }
 
     // ---- load series results; derived series follow the served load ----
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] != kLoad) continue;
-      X(L.flow + s) = X(L.srv + s) + X(L.in + s);
-      X(L.uns + s) = X(L.exc + s);
+      const double* srv = R(L.srv + s);
+      const double* in = R(L.in + s);
+      const double* exc = R(L.exc + s);
+      double* flow = R(L.flow + s);
+      double* uns = R(L.uns + s);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        flow[j] = srv[j] + in[j];
+        uns[j] = exc[j];
+      }
     }
     for (int i = 0; i < S; ++i) {
       if (m.kind[i] != kDerived) continue;
-      const double inten = X(L.ex + S + i);
+      const double* inten = R(L.ex + i);
       const int l = m.source[i];
-      X(L.dem + i) = X(L.dem + l) * inten;
-      X(L.flow + i) = X(L.flow + l) * inten;
-      X(L.uns + i) = X(L.uns + l) * inten;
-      X(L.srv + i) = X(L.srv + l) * inten;
-      X(L.in + i) = X(L.in + l) * inten;
-      X(L.out + i) = X(L.out + l) * inten;
+      const long long vars[6] = {L.dem, L.flow, L.uns, L.srv, L.in, L.out};
+      for (long long v : vars) {
+        const double* src = R(v + l);
+        double* dst = R(v + i);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) dst[j] = src[j] * inten[j];
+      }
     }
 
     for (int g = 0; g < G; ++g) {
-      const double keff = X(L.keff + g);
-      X(L.util + g) = keff > 0 ? X(L.used + g) / keff : 0.0;
-      X(L.over + g) = X(L.load + g) > keff ? 1.0 : 0.0;
+      const double* keff = R(L.keff + g);
+      const double* used = R(L.used + g);
+      const double* load = R(L.load + g);
+      double* util = R(L.util + g);
+      double* over = R(L.over + g);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        const double k = keff[j];
+        const double u = used[j] / k;
+        util[j] = k > 0 ? u : 0.0;
+        over[j] = load[j] > k ? 1.0 : 0.0;
+      }
     }
   }
 
   // ---- totals: running sums of flows in series order ----
   CORRIDOR_HD void year_totals() const {
     for (int a = 0; a < m.A; ++a) {
-      double total = 0.0;
-      for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) total += X(L.flow + m.agg_series[k]);
-      X(L.agg + a) = total;
+      double total[W];
+      for (int j = 0; j < W; ++j) total[j] = 0.0;
+      for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) {
+        const double* flow = R(L.flow + m.agg_series[k]);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) total[j] += flow[j];
+      }
+      double* agg = R(L.agg + a);
+      for (int j = 0; j < W; ++j) agg[j] = total[j];
     }
   }
 
   // ---- this year's cells (Layout::cell_elem), handed to the sink ----
   template <class Out, class Trace> CORRIDOR_HD void year_end(int y, Out& out, const Trace& trace) const {
+    static_assert(W == 1, "one path at a time");
     auto Xf = [this](long long e) -> double& { return X(e); };
     out.year(y, Xf);
     trace.year(y, Xf);
@@ -456,7 +648,7 @@ struct PathStep {
 template <class Out, class Trace = NullTrace>
 CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32_t path, const Scratch& scr,
                                long long lane, Out& out, const Trace& trace = Trace()) {
-  const PathStep p(m, seed, sc, path, scr, lane);
+  const PathStep<1> p(m, seed, sc, path, scr, lane);
   p.path_begin();
   for (int y = 0; y < m.Y; ++y) {
     if (y > 0) p.year_draws(y);
@@ -467,61 +659,5 @@ CORRIDOR_HD void simulate_path(const ModelView& m, uint64_t seed, int sc, uint32
     p.year_end(y, out, trace);
   }
 }
-
-#if !defined(__CUDA_ARCH__)
-// The CPU's array forms of year_draws, year_exps and year_totals for the
-// w <= kLanesMax lanes lane0 .. lane0 + w - 1 (paths path0 ..): each array
-// pass runs once over all lanes, in `buf` (lanes_buffer_size doubles), and
-// its results are copied into the lanes' regions.
-// Model.LaneFormsEqualPathSteps holds them to the path-by-path steps.
-CORRIDOR_INLINE long long lanes_buffer_size(const ModelView& v, int w) {
-  return 2LL * w * (Layout::tmp_size(v) + 1) + 4LL * w * v.S;
-}
-CORRIDOR_INLINE void year_draws_lanes(const ModelView& m, uint64_t seed, uint32_t path0, int w, const Scratch& scr,
-                                      long long lane0, int y, double* buf) {
-  const Rng rng(seed);
-  const Layout L(m);
-  const uint32_t ys = static_cast<uint32_t>(y);
-  const long long half = static_cast<long long>(w) * (Layout::tmp_size(m) + 1);
-  double* u = buf;
-  double* z = buf + half;
-  for_each_year_draw(m, L, [&](uint32_t purpose, int n, bool normal, long long region) {
-    const int n2 = 2 * ((n + 1) / 2);
-    uniforms_lanes(rng, path0, w, ys, purpose, n, u);
-    const double* r = u;
-    if (normal) {
-      fm::inv_normal_n(u, z, w * n2, 1);
-      r = z;
-    }
-    for (int j = 0; j < w; ++j)
-      for (int i = 0; i < n; ++i) scr(lane0 + j, region + i) = r[static_cast<long long>(j) * n2 + i];
-  });
-}
-CORRIDOR_INLINE void year_totals_lanes(const ModelView& m, int w, const Scratch& scr, long long lane0, double* buf) {
-  const Layout L(m);
-  double* f = buf; // flows, [series][lane]
-  for (int s = 0; s < m.S; ++s)
-    for (int j = 0; j < w; ++j) f[s * w + j] = scr(lane0 + j, L.flow + s);
-  for (int a = 0; a < m.A; ++a) {
-    double total[kLanesMax] = {};
-    for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) {
-      const double* fs = f + m.agg_series[k] * w;
-      for (int j = 0; j < kLanesMax; ++j) total[j] += j < w ? fs[j] : 0.0;
-    }
-    for (int j = 0; j < w; ++j) scr(lane0 + j, L.agg + a) = total[j];
-  }
-}
-CORRIDOR_INLINE void year_exps_lanes(const ModelView& m, int w, const Scratch& scr, long long lane0, double* buf) {
-  const Layout L(m);
-  const long long n = 2LL * m.S;
-  double* x = buf;
-  double* e = buf + w * n;
-  for (int j = 0; j < w; ++j)
-    for (long long i = 0; i < n; ++i) x[j * n + i] = scr(lane0 + j, L.xe + i);
-  fm::exp_n(x, e, static_cast<int>(w * n), 1);
-  for (int j = 0; j < w; ++j)
-    for (long long i = 0; i < n; ++i) scr(lane0 + j, L.ex + i) = e[j * n + i];
-}
-#endif
 
 CORRIDOR_KERNELS_END

@@ -109,27 +109,20 @@ CORRIDOR_INLINE void uniforms_n(const Rng& rng, uint32_t path, uint32_t year, ui
 }
 
 #if !defined(__CUDA_ARCH__)
-// uniforms_n() of paths path0 .. path0 + w - 1 in one pass over all their
-// blocks: path path0 + j's 2 * ceil(n / 2) uniforms at u + j * 2 * ceil(n / 2).
-CORRIDOR_INLINE void uniforms_lanes(const Rng& rng, uint32_t path0, int w, uint32_t year, uint32_t purpose, int n,
-                                    double* u) {
-  const int nb = (n + 1) / 2, total = w * nb;
-  constexpr int kChunk = 128;
-  uint64_t cb[kChunk], cp[kChunk];
-  for (int k0 = 0; k0 < total; k0 += kChunk) {
-    const int m = total - k0 < kChunk ? total - k0 : kChunk;
-    for (int k = 0, b = k0 % nb, j = k0 / nb; k < m; ++k) { // block and path of each flat index
-      cb[k] = static_cast<uint32_t>(b);
-      cp[k] = path0 + static_cast<uint32_t>(j);
-      if (++b == nb) b = 0, ++j;
-    }
-    for (int k = 0; k < m; ++k) {
-      uint64_t c0 = cb[k], c1 = year, c2 = purpose, c3 = cp[k];
+// uniforms_n() of the W paths path0 .. path0 + W - 1 side by side, in rows:
+// path path0 + j's uniform i at u[i * W + j], 2 * ceil(n / 2) rows. One pass
+// over the blocks, each block of all W paths at once (W 64-bit lanes: one
+// vector multiply per product).
+template <int W>
+CORRIDOR_INLINE void uniforms_rows(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {
+  const int nb = (n + 1) / 2;
+  for (int b = 0; b < nb; ++b)
+    for (int j = 0; j < W; ++j) {
+      uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose, c3 = static_cast<uint32_t>(path0 + static_cast<uint32_t>(j));
       philox_rounds64(c0, c1, c2, c3, rng.k0, rng.k1);
-      u[2 * (k0 + k)] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
-      u[2 * (k0 + k) + 1] = u01_open(static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));
+      u[2 * b * W + j] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
+      u[(2 * b + 1) * W + j] = u01_open(static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));
     }
-  }
 }
 #endif
 

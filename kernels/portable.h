@@ -18,3 +18,12 @@
 #define CORRIDOR_KERNELS_BEGIN namespace corridor { inline namespace kernels_host {
 #endif
 #define CORRIDOR_KERNELS_END } }
+
+// A loop over the lanes of PathStep<W> (model.h): W paths side by side, each
+// iteration independent of the others, so the host compiler may vectorise
+// it without proving that the lanes' rows do not overlap (they do not).
+#if defined(_OPENMP) && !defined(__CUDACC__)
+#define CORRIDOR_LANES _Pragma("omp simd")
+#else
+#define CORRIDOR_LANES
+#endif

@@ -11,9 +11,8 @@ namespace {
   ATTR void uni_##SUFFIX(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u) {     \
     uniforms_n(rng, path, year, purpose, n, u, 1);                                                                 \
   }                                                                                                                \
-  ATTR void lanes_##SUFFIX(const Rng& rng, uint32_t path0, int w, uint32_t year, uint32_t purpose, int n,          \
-                           double* u) {                                                                            \
-    uniforms_lanes(rng, path0, w, year, purpose, n, u);                                                            \
+  ATTR void rows_##SUFFIX(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {     \
+    uniforms_rows<kRowLanes>(rng, path0, year, purpose, n, u);                                                     \
   }
 CORRIDOR_FORMS(base, __attribute__((noinline, flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -26,10 +25,10 @@ CORRIDOR_FORMS(v4, __attribute__((noinline, flatten, target("arch=x86-64-v4"))))
 std::vector<ArrayForms> array_forms() {
   std::vector<ArrayForms> out;
   for (const std::string& isa : cpu_instruction_sets()) {
-    if (isa == "x86-64") out.push_back({isa, exp_base, inv_base, uni_base, lanes_base});
+    if (isa == "x86-64") out.push_back({isa, exp_base, inv_base, uni_base, rows_base});
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    if (isa == "x86-64-v3") out.push_back({isa, exp_v3, inv_v3, uni_v3, lanes_v3});
-    if (isa == "x86-64-v4") out.push_back({isa, exp_v4, inv_v4, uni_v4, lanes_v4});
+    if (isa == "x86-64-v3") out.push_back({isa, exp_v3, inv_v3, uni_v3, rows_v3});
+    if (isa == "x86-64-v4") out.push_back({isa, exp_v4, inv_v4, uni_v4, rows_v4});
 #endif
   }
   return out;

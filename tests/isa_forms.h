@@ -7,16 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "kernels/philox.h"
+#include "kernels/model.h"
 
 namespace corridor::test {
+
+constexpr int kRowLanes = kLanesMax; // as a CPU tile
 
 struct ArrayForms {
   std::string isa;
   void (*exp_n)(const double* in, double* out, int n);
   void (*inv_normal_n)(const double* in, double* out, int n);
   void (*uniforms_n)(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u);
-  void (*uniforms_lanes)(const Rng& rng, uint32_t path0, int w, uint32_t year, uint32_t purpose, int n, double* u);
+  // uniforms_rows<kRowLanes>: kRowLanes paths' uniforms in rows
+  void (*uniforms_rows)(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u);
 };
 // The forms this CPU runs, baseline first.
 std::vector<ArrayForms> array_forms();

@@ -230,50 +230,68 @@ TEST(Model, AggregatesArePerPathSums) {
 }
 
 TEST(Model, LaneFormsEqualPathSteps) {
-  // The CPU runs a tile of paths year by year, with the draws, exponentials
-  // and totals of all its paths in array passes; every scratch element must
-  // equal that of the same paths run one by one (simulate_path's steps).
-  // Five lanes: a tile shorter than kLanesMax, as at the end of a batch.
+  // The CPU runs a tile of kLanesMax paths side by side (PathStep<kLanesMax>
+  // over interleaved scratch: element e of lane j at e * kLanesMax + j), with
+  // the draws and exponentials as array passes over whole rows; every scratch
+  // element of every lane must equal that of the same path run alone
+  // (PathStep<1>, simulate_path's steps), after every year.
+  int mixed_diversion = 0, mixed_closure = 0;
   for (int sc : {0, 1}) {
     const HostModel hm = build(rich_input());
     const ModelView v = hm.view();
     const Layout L(v);
-    const int w = 5;
+    constexpr int W = kLanesMax;
     const uint64_t seed = 42;
     const uint32_t path0 = 1000;
-    std::vector<double> a(static_cast<size_t>(w) * L.size, 0.0), b = a;
-    std::vector<double> buf(static_cast<size_t>(lanes_buffer_size(v, kLanesMax)));
-    const Scratch sa{a.data(), L.size, 1}, sb{b.data(), L.size, 1};
-    auto step = [&](const Scratch& s, int j) { return PathStep(v, seed, sc, path0 + j, s, j); };
-    for (int j = 0; j < w; ++j) {
-      step(sa, j).path_begin();
-      step(sb, j).path_begin();
+    std::vector<double> a(static_cast<size_t>(W) * L.size, 0.0), b = a;
+    const Scratch sa{a.data(), L.size, 1}, sb{b.data(), 1, W};
+    auto one = [&](const Scratch& s, int j) { return PathStep<1>(v, seed, sc, path0 + j, s, j); };
+    const PathStep<W> tile(v, seed, sc, path0, sb, 0);
+    for (int j = 0; j < W; ++j) {
+      one(sa, j).path_begin();
+      one(sb, j).path_begin();
     }
     for (int y = 0; y < v.Y; ++y) {
-      for (int j = 0; j < w; ++j) {
-        if (y > 0) step(sa, j).year_draws(y);
-        step(sa, j).year_growth(y);
-        step(sa, j).year_exps();
-        step(sa, j).year_flows(y);
-        step(sa, j).year_totals();
+      for (int j = 0; j < W; ++j) {
+        const PathStep<1> p = one(sa, j);
+        if (y > 0) p.year_draws(y);
+        p.year_growth(y);
+        p.year_exps();
+        p.year_flows(y);
+        p.year_totals();
       }
-      if (y > 0) year_draws_lanes(v, seed, path0, w, sb, 0, y, buf.data());
-      for (int j = 0; j < w; ++j) step(sb, j).year_growth(y);
-      year_exps_lanes(v, w, sb, 0, buf.data());
-      for (int j = 0; j < w; ++j) step(sb, j).year_flows(y);
-      year_totals_lanes(v, w, sb, 0, buf.data());
-      for (size_t i = 0; i < a.size(); ++i) {
-        const long long e = static_cast<long long>(i % L.size);
-        if (e >= L.tmp && e < L.tmp + Layout::tmp_size(v)) continue; // the path-by-path draws' temporaries
-        ASSERT_EQ(fm::bits(a[i]), fm::bits(b[i])) << "scenario " << sc << " year " << y << " lane " << i / L.size
-                                                  << " element " << e;
+      if (y > 0) tile.year_draws(y);
+      tile.year_growth(y);
+      tile.year_exps();
+      tile.year_flows(y);
+      tile.year_totals();
+      for (int j = 0; j < W; ++j)
+        for (long long e = 0; e < L.size; ++e) {
+          // the diversion's working values: a step writes them when any of
+          // its lanes has an excess to divert, a path only when it has one
+          if (e >= L.req && e < L.req + 2 * v.G) continue;
+          ASSERT_EQ(fm::bits(sa(j, e)), fm::bits(sb(j, e)))
+              << "scenario " << sc << " year " << y << " lane " << j << " element " << e;
+        }
+      // the lanes part ways: some divert (or lose capacity) where others do not
+      for (int s = 0; s < v.S; ++s) {
+        int n = 0;
+        for (int j = 0; j < W; ++j) n += sb(j, L.out + s) > 0;
+        mixed_diversion += n > 0 && n < W;
+      }
+      for (int g = 0; g < v.G; ++g) {
+        int n = 0;
+        for (int j = 0; j < W; ++j) n += sb(j, L.lost + g) > 0;
+        mixed_closure += n > 0 && n < W;
       }
     }
     // and the steps are simulate_path's: its last year's cells
-    for (int j = 0; j < w; ++j) {
+    for (int j = 0; j < W; ++j) {
       const PathRun r = simulate(hm, sc, path0 + j, seed);
-      EXPECT_EQ(r.cells[v.series_cell(0, kFlow, v.Y - 1)], b[static_cast<size_t>(j) * L.size + L.flow + 0]);
-      EXPECT_EQ(r.cells[v.agg_cell(v.A - 1, v.Y - 1)], b[static_cast<size_t>(j) * L.size + L.agg + v.A - 1]);
+      EXPECT_EQ(r.cells[v.series_cell(0, kFlow, v.Y - 1)], sb(j, L.flow + 0));
+      EXPECT_EQ(r.cells[v.agg_cell(v.A - 1, v.Y - 1)], sb(j, L.agg + v.A - 1));
     }
   }
+  EXPECT_GT(mixed_diversion, 0);
+  EXPECT_GT(mixed_closure, 0);
 }

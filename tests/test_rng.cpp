@@ -83,19 +83,20 @@ TEST(Philox, ArrayFormEqualsBlocksBitForBit) {
   }
 }
 
-TEST(Philox, LanesFormEqualsOnePathAtATime) {
-  // several paths' uniforms in one pass, across the pass's internal chunks
-  // (11 paths x 17 blocks > 128) and with an odd count per path
+TEST(Philox, RowsFormEqualsOnePathAtATime) {
+  // several paths' uniforms side by side in rows (a CPU tile's draws), for
+  // even and odd counts, across the wrap of the 32-bit path number
   const Rng rng(77);
   for (const auto& f : test::array_forms()) {
     for (int n : {1, 6, 33}) {
-      const int w = 11, n2 = 2 * ((n + 1) / 2);
-      std::vector<double> all(static_cast<size_t>(w) * n2, -1.0), one(static_cast<size_t>(n2), -2.0);
-      f.uniforms_lanes(rng, 4000000000u, w, 9, kClosure, n, all.data());
-      for (int j = 0; j < w; ++j) {
-        f.uniforms_n(rng, 4000000000u + j, 9, kClosure, n, one.data());
+      const int W = test::kRowLanes, n2 = 2 * ((n + 1) / 2);
+      std::vector<double> rows(static_cast<size_t>(W) * n2, -1.0), one(static_cast<size_t>(n2), -2.0);
+      const uint32_t path0 = 0xFFFFFFFDu;
+      f.uniforms_rows(rng, path0, 9, kClosure, n, rows.data());
+      for (int j = 0; j < W; ++j) {
+        f.uniforms_n(rng, path0 + static_cast<uint32_t>(j), 9, kClosure, n, one.data());
         for (int i = 0; i < n2; ++i)
-          ASSERT_EQ(all[static_cast<size_t>(j) * n2 + i], one[i]) << f.isa << " n " << n << " path " << j << " " << i;
+          ASSERT_EQ(rows[static_cast<size_t>(i) * W + j], one[i]) << f.isa << " n " << n << " path " << j << " " << i;
       }
     }
   }
