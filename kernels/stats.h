@@ -1,8 +1,10 @@
 // Statistics of cells (one scenario, quantity and year over all paths),
 // host+device. Every result is a pure function of the cell's values in path
 // order, so it does not depend on threads, batches, passes or the backend:
-// - sums run over fixed blocks of kSumBlock paths, block sums added in block
-//   order (the same order whichever worker produced a block);
+// - sums run over fixed blocks of kSumBlock paths, each block's as
+//   kSumLanes interleaved partial sums added pairwise (block_sum), block
+//   sums added in block order (the same order whichever worker produced a
+//   block);
 // - quantiles are exact order statistics (numpy's 'linear', Hyndman-Fan 7),
 //   found by radix bracketing on order-preserving 64-bit keys: a histogram
 //   pass, then exact sorting of only the few values in the bins that hold the
@@ -22,6 +24,7 @@
 CORRIDOR_KERNELS_BEGIN
 
 constexpr int kSumBlock = 1024;
+constexpr int kSumLanes = 8;     // interleaved partial sums of a block (block_sum)
 constexpr int kBins = 4096;      // histogram bins per pass
 constexpr int kCand = 16384;     // candidate keys sorted exactly per cell and level
 constexpr int kMaxQuantiles = 32;
@@ -115,6 +118,21 @@ CORRIDOR_INLINE void shared_max(uint64_t* p, uint64_t v) {
 #else
   if (v > *p) *p = v;
 #endif
+}
+
+// The sum of f(x[i]) over the paths i0 <= i < i1 of one block: partial sum l
+// takes the paths i0 + l, i0 + l + kSumLanes, ..., in order, and the partial
+// sums are added pairwise. A fixed order, like the path order, but kSumLanes
+// chains instead of one, which the host compiler vectorises.
+template <class F> CORRIDOR_INLINE double block_sum(const double* x, long long i0, long long i1, F f) {
+  double part[kSumLanes];
+  for (int l = 0; l < kSumLanes; ++l) part[l] = 0.0;
+  long long i = i0;
+  for (; i + kSumLanes <= i1; i += kSumLanes)
+    for (int l = 0; l < kSumLanes; ++l) part[l] += f(x[i + l]);
+  for (int l = 0; i + l < i1; ++l) part[l] += f(x[i + l]);
+  static_assert(kSumLanes == 8, "the pairwise order below");
+  return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
 // Sums, exceedance counts and extremes of one block of paths. The extremes
@@ -246,10 +264,8 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
   for (long long b = t * G.bper; b < b1; ++b) {
     const long long i0 = b * kSumBlock, i1 = G.path_end(b);
     // without branches: ties at the extremes (zeros of unserved demand, 0/1
-    // indicators) come in no predictable order. The sum in path order is one
-    // dependent chain, in a loop of its own so that the others vectorise.
-    double sum = 0.0;
-    for (long long i = i0; i < i1; ++i) sum += x[i];
+    // indicators) come in no predictable order
+    const double sum = block_sum(x, i0, i1, [](double v) { return v; });
     long long c0 = 0, c1 = 0;
     uint64_t kmin = ~uint64_t(0), kmax = 0;
     for (long long i = i0; i < i1; ++i) {
@@ -307,13 +323,10 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   const double mean = G.q[k].mean;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    double part = 0.0;
-    const long long i1 = G.path_end(b);
-    for (long long i = b * kSumBlock; i < i1; ++i) {
-      const double d = x[i] - mean;
-      part += d * d;
-    }
-    G.bm[k * G.nblk + b].ss = part;
+    G.bm[k * G.nblk + b].ss = block_sum(x, b * kSumBlock, G.path_end(b), [mean](double v) {
+      const double d = v - mean;
+      return d * d;
+    });
   }
 }
 
@@ -437,22 +450,22 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   uint32_t* h = G.hist + k * kBins;
   const uint64_t span = hi - lo;
   for (long long b = 0; b < G.nblk; ++b) {
-    double part = 0.0;
     const long long i0 = b * kSumBlock, i1 = G.path_end(b);
+    G.bm[k * G.nblk + b].ss = block_sum(x, i0, i1, [mean](double v) {
+      const double d = v - mean;
+      return d * d;
+    });
     // the bins of the block's values in the interval, gathered without
     // branches (values outside it, such as the zeros of unserved demand,
     // come in no predictable order), then counted
     uint32_t bins[kSumBlock];
     int nin = 0;
     for (long long i = i0; i < i1; ++i) {
-      const double d = x[i] - mean;
-      part += d * d;
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo
       bins[nin] = static_cast<uint32_t>(off >> shift);
       nin += off <= span;
     }
     for (int j = 0; j < nin; ++j) ++h[bins[j]];
-    G.bm[k * G.nblk + b].ss = part;
   }
 }
 
