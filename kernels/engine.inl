@@ -115,7 +115,7 @@ struct SimulateBatch {
 // that one row of kTile adjacent values holds an element of every path of
 // the tile: the steps' loops vectorise across paths, the draws and
 // exponentials are array passes over whole rows, and at the end of each year
-// each stored cell's row goes into its column as one cache line. A tile at
+// each stored cell's row goes into its column as kTile adjacent values. A tile at
 // the end of a batch runs all kTile lanes (the scratch holds whole tiles)
 // and stores only its w paths. (The GPU's lane-major stores are already
 // adjacent across a warp.)
