@@ -449,24 +449,26 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   const int shift = q.shift;
   uint32_t* h = G.hist + k * kBins;
   const uint64_t span = hi - lo;
+  // counts in a local histogram whose 8 extra slots take the values outside
+  // the interval (such as the zeros of unserved demand, in no predictable
+  // order), path i in slot i mod 8 so that they make no chain of increments
+  constexpr int kOut = 8;
+  uint32_t hl[kBins + kOut];
+  for (int j = 0; j < kBins + kOut; ++j) hl[j] = 0;
   for (long long b = 0; b < G.nblk; ++b) {
     const long long i0 = b * kSumBlock, i1 = G.path_end(b);
     G.bm[k * G.nblk + b].ss = block_sum(x, i0, i1, [mean](double v) {
       const double d = v - mean;
       return d * d;
     });
-    // the bins of the block's values in the interval, gathered without
-    // branches (values outside it, such as the zeros of unserved demand,
-    // come in no predictable order), then counted
-    uint32_t bins[kSumBlock];
-    int nin = 0;
+    uint32_t bins[kSumBlock]; // computed without branches (vectorised), then counted
     for (long long i = i0; i < i1; ++i) {
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo
-      bins[nin] = static_cast<uint32_t>(off >> shift);
-      nin += off <= span;
+      bins[i - i0] = off <= span ? static_cast<uint32_t>(off >> shift) : static_cast<uint32_t>(kBins + (i & (kOut - 1)));
     }
-    for (int j = 0; j < nin; ++j) ++h[bins[j]];
+    for (long long j = 0; j < i1 - i0; ++j) ++hl[bins[j]];
   }
+  for (long long j = 0; j < q.nb; ++j) h[j] += hl[j];
 }
 
 // ---- level phase c (cells): each rank's bin; keys of single-valued bins;
@@ -532,8 +534,39 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
   const int32_t* mark = G.mark + k * kBins;
   uint64_t* cand = G.cand + k * kCand;
 #if !defined(__CUDA_ARCH__)
-  if (G.T == 1) { // one item per cell (the CPU): one rarely taken branch per value
+  if (G.T == 1) { // one item per cell (the CPU)
     const uint64_t span = hi - lo;
+    // the bins being collected: those of this level's ranks
+    uint32_t mb[kMaxRanks];
+    int nmb = 0;
+    for (int r = 0; r < q.nr; ++r)
+      if (q.bin[r] >= 0 && (nmb == 0 || mb[nmb - 1] != static_cast<uint32_t>(q.bin[r])))
+        mb[nmb++] = static_cast<uint32_t>(q.bin[r]); // ranks ascend, so a bin's ranks are adjacent
+    if (nmb <= 16) {
+      // a chunk's bins compared with each collected bin without branches
+      // (vectorised), then its few candidates taken
+      constexpr int kChunk = 64;
+      for (long long i0 = 0; i0 < G.n; i0 += kChunk) {
+        const int m = G.n - i0 < kChunk ? static_cast<int>(G.n - i0) : kChunk;
+        uint32_t b[kChunk], f[kChunk];
+        for (int l = 0; l < kChunk; ++l) {
+          const uint64_t off = order_key(x[i0 + (l < m ? l : 0)]) - lo; // wraps below lo
+          b[l] = off <= span ? static_cast<uint32_t>(off >> shift) : ~0u;
+          f[l] = 0;
+        }
+        for (int j = 0; j < nmb; ++j) {
+          const uint32_t t = mb[j];
+          for (int l = 0; l < kChunk; ++l) f[l] |= b[l] == t;
+        }
+        uint32_t any = 0;
+        for (int l = 0; l < m; ++l) any |= f[l];
+        if (any)
+          for (int l = 0; l < m; ++l)
+            if (f[l]) cand[hist[b[l]]++] = order_key(x[i0 + l]);
+      }
+      return;
+    }
+    // many bins: one rarely taken branch per value
     const uint64_t last = static_cast<uint64_t>(q.nb - 1);
     for (long long i = 0; i < G.n; ++i) {
       const uint64_t key = order_key(x[i]), off = key - lo; // wraps below lo
