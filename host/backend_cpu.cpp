@@ -24,7 +24,6 @@ namespace corridor {
 namespace engine {
 #define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                          \
   ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f(t); }                                              \
-  ATTR void sens_##SUFFIX(const SensitivityPath& f, long long l) { f(l); }                                          \
   ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f(k); }
 CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -51,7 +50,6 @@ namespace {
 struct CpuKernels {
   std::string isa;
   engine::KernelFn<engine::SimulateTile> tile;
-  engine::KernelFn<engine::SensitivityPath> sensitivity;
   engine::KernelFn<engine::StatsCellSerial> stats;
 };
 CpuKernels choose_kernels() {
@@ -66,10 +64,10 @@ CpuKernels choose_kernels() {
     }
   }
 #if defined(CORRIDOR_CPU_VARIANTS)
-  if (want == "x86-64-v4") return {want, engine::tile_x86_64_v4, engine::sens_x86_64_v4, engine::stats_x86_64_v4};
-  if (want == "x86-64-v3") return {want, engine::tile_x86_64_v3, engine::sens_x86_64_v3, engine::stats_x86_64_v3};
+  if (want == "x86-64-v4") return {want, engine::tile_x86_64_v4, engine::stats_x86_64_v4};
+  if (want == "x86-64-v3") return {want, engine::tile_x86_64_v3, engine::stats_x86_64_v3};
 #endif
-  return {want, engine::tile_x86_64, engine::sens_x86_64, engine::stats_x86_64};
+  return {want, engine::tile_x86_64, engine::stats_x86_64};
 }
 
 // Buffers of the CPU backend: std::vector memory that is not value-initialised
@@ -128,7 +126,7 @@ public:
                    std::vector<double>& rho) override {
     omp_set_num_threads(threads_);
     engine::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho,
-                                                               k_.sensitivity);
+                                                               k_.tile);
   }
   void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                  std::vector<double>& out) override {

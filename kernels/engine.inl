@@ -535,10 +535,24 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   }
 }
 
+// The columns of a sensitivity run as one list of cells by year, for the
+// CPU's tiles: the K responses in columns D.., and the D drivers, read at the
+// end of the last year, in columns 0..D-1.
+inline YearCells sensitivity_cells(const ModelView& v, const SensitivitySpec& spec) {
+  YearCells yc(v, spec.response_cell.data(), spec.K());
+  for (int& d : yc.dst) d += spec.D();
+  for (int d = 0; d < spec.D(); ++d) { // appended to the last year's range
+    yc.dst.push_back(d);
+    yc.elem.push_back(spec.driver_elem[d]);
+  }
+  yc.ybeg[v.Y] += spec.D();
+  return yc;
+}
+
 template <class Policy, template <class> class Vec>
 void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
-                 const RunConfig& cfg, std::vector<double>& rho, KernelFn<SensitivityPath> sens_fn = nullptr) {
-  if (!lane_major && !sens_fn) throw std::logic_error("corridor: the CPU backend runs sensitivity paths through a kernel");
+                 const RunConfig& cfg, std::vector<double>& rho, KernelFn<SimulateTile> tile_fn = nullptr) {
+  if (!lane_major && !tile_fn) throw std::logic_error("corridor: the CPU backend runs sensitivity paths in tiles");
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
   Uploaded<Vec> up(h);
@@ -549,8 +563,11 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   const YearCellsOn<Vec> resp(YearCells(v, spec.response_cell.data(), K));
   Vec<long long> elem(spec.driver_elem.begin(), spec.driver_elem.end());
   const long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
+  // CPU: tiles (SimulateTile) storing responses and drivers from one list
+  const YearCellsOn<Vec> all(lane_major ? YearCells(v, nullptr, 0) : sensitivity_cells(v, spec));
+  const long long tiles = (batch + kTile - 1) / kTile;
   Vec<double> scratch;
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, batch);
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? batch : tiles * kTile);
   Vec<double> cols(static_cast<size_t>(D + K) * n);
   Vec<double> key(static_cast<size_t>(n));
   Vec<long long> idx(static_cast<size_t>(n)), first(static_cast<size_t>(n)), last(static_cast<size_t>(n));
@@ -562,10 +579,16 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
       SensitivityPath f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(resp.ybeg.data()),
                         thrust::raw_pointer_cast(resp.dst.data()), thrust::raw_pointer_cast(resp.elem.data()),
                         thrust::raw_pointer_cast(elem.data()), D, colp, n};
-      if (lane_major)
+      if (lane_major) {
         thrust::for_each(pol, i0, i0 + nb, f);
-      else
-        thrust::for_each(pol, i0, i0 + nb, Via<SensitivityPath>{f, sens_fn});
+      } else {
+#if !defined(__CUDACC__)
+        const SimulateTile t{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(all.ybeg.data()),
+                             thrust::raw_pointer_cast(all.dst.data()), thrust::raw_pointer_cast(all.elem.data()), colp,
+                             n, nb};
+        thrust::for_each(pol, i0, i0 + (nb + kTile - 1) / kTile, Via<SimulateTile>{t, tile_fn});
+#endif
+      }
     }
     for (int c = 0; c < D + K; ++c) {
       double* col = colp + static_cast<long long>(c) * n;
