@@ -36,6 +36,22 @@ ModelView HostModel::view() const {
   return v;
 }
 
+bool base_year_fixed(const HostModel& m) {
+  for (int sc = 0; sc < m.NS; ++sc)
+    for (int e = 0; e < m.E; ++e) {
+      // an opening year of the base year on some paths, another (or none) on others
+      bool base = false, other = false;
+      double prev = 0.0;
+      for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
+        if (m.exp_dist_cum[d] > prev) (m.exp_dist_step[d] == 0 ? base : other) = true;
+        prev = m.exp_dist_cum[d];
+      }
+      if (prev < 1.0) other = true; // never, on the remaining paths
+      if (base && other) return false;
+    }
+  return true;
+}
+
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   const ModelView v = m.view();
   const int C = v.cells();
@@ -103,6 +119,12 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
     }
     if (nmem[a] > 1 && it == first.end()) first.emplace(key, a);
   }
+  // The base year is observed (MODEL.md section 3): no draw reaches it but an
+  // expansion's opening year. Unless some expansion may open in it on some
+  // paths and not on others, its stored cells are the same on every path.
+  if (base_year_fixed(m))
+    for (int c = 0; c < C; ++c)
+      if (p.kind[c] == CellPlan::kStored && c % v.Y == 0) p.kind[c] = CellPlan::kConstant;
   for (int c = 0; c < C; ++c)
     if (p.kind[c] == CellPlan::kStored) p.stored.push_back(c);
   return p;

@@ -32,15 +32,19 @@ struct HostModel {
 // Which cells of a scenario are computed from stored path values, and which
 // are known without storing: the flow of an uncapacitated series is its
 // demand, its unserved demand is zero, a total of one series is that series'
-// flow, and totals of the same series with the same threshold are one column.
+// flow, totals of the same series with the same threshold are one column,
+// and the base year is the same on every path unless an expansion may open
+// in it on some paths only (then one path gives it).
 struct CellPlan {
-  enum Kind : int { kStored = 0, kAlias = 1, kZero = 2 };
+  enum Kind : int { kStored = 0, kAlias = 1, kZero = 2, kConstant = 3 };
   std::vector<int> kind;       // per cell
   std::vector<int> alias_of;   // per cell (kAlias)
   std::vector<int> stored;     // stored cell ids, ascending
   std::vector<double> thr0, thr1; // per cell exceedance thresholds
 };
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);
+// Whether the base year is the same on every path (see CellPlan).
+bool base_year_fixed(const HostModel& m);
 
 struct RunConfig {
   uint64_t seed = 1;

@@ -458,6 +458,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   for (int c0 = 0; c0 < nstored; c0 += cpp)
     pass_cells.emplace_back(YearCells(v, plan.stored.data() + c0, std::min(cpp, nstored - c0)));
 
+  std::vector<double> one; // one path's cells (CellPlan::kConstant)
   for (int sc = 0; sc < v.NS; ++sc) {
     for (int c0 = 0; c0 < nstored; c0 += cpp) {
       const int nc = std::min(cpp, nstored - c0);
@@ -518,13 +519,23 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
       std::copy(host_stats.begin() + static_cast<long long>(k) * width,
                 host_stats.begin() + static_cast<long long>(k + 1) * width,
                 dst + static_cast<long long>(plan.stored[k]) * width);
-    // cells known without storing
+    // cells known without storing: zeros, and the cells that are the same on
+    // every path, from one path simulated here
+    if (one.empty() && std::count(plan.kind.begin(), plan.kind.end(), CellPlan::kConstant) > 0) one.resize(C);
+    if (!one.empty()) {
+      const ModelView hv = h.view();
+      std::vector<double> s1(static_cast<size_t>(L.size));
+      ReplaySink sink{hv, one.data()};
+      simulate_path(hv, cfg.seed, sc, 0, Scratch{s1.data(), L.size, 1}, 0, sink);
+    }
     for (int c = 0; c < C; ++c) {
       double* o = dst + static_cast<long long>(c) * width;
-      if (plan.kind[c] == CellPlan::kZero) {
-        std::fill(o, o + width, 0.0);
-        o[3 + nq] = 0.0 >= plan.thr0[c] ? 1.0 : 0.0;
-        o[4 + nq] = 0.0 >= plan.thr1[c] ? 1.0 : 0.0;
+      if (plan.kind[c] == CellPlan::kZero || plan.kind[c] == CellPlan::kConstant) {
+        const double x = plan.kind[c] == CellPlan::kZero ? 0.0 : one[c];
+        std::fill(o, o + width, x);
+        o[1] = o[2] = 0.0; // sd, sem
+        o[3 + nq] = x >= plan.thr0[c] ? 1.0 : 0.0;
+        o[4 + nq] = x >= plan.thr1[c] ? 1.0 : 0.0;
       }
     }
     for (int c = 0; c < C; ++c)
