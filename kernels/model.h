@@ -543,29 +543,18 @@ template <int W = 1> struct PathStep {
           const int ga = m.group[a];
           const double wk = wts[k];
           double* in = R(L.in + a);
+          // an alternative without a capacity group takes all it is offered
           const double* acc = ga >= 0 ? R(L.acc + ga) : nullptr;
           double* used = ga >= 0 ? R(L.used + ga) : nullptr;
-          if (ga >= 0) {
-            CORRIDOR_LANES
-            for (int j = 0; j < W; ++j) {
-              const double ex = exc[j];
-              const double take = ex * share * wk * acc[j];
-              const double arrive = take * (1.0 - friction);
-              const bool on = ex > 0;
-              out_s[j] = on ? out_s[j] + take : out_s[j];
-              in[j] = on ? in[j] + arrive : in[j];
-              used[j] = on ? used[j] + arrive : used[j];
-            }
-          } else {
-            CORRIDOR_LANES
-            for (int j = 0; j < W; ++j) {
-              const double ex = exc[j];
-              const double take = ex * share * wk * 1.0;
-              const double arrive = take * (1.0 - friction);
-              const bool on = ex > 0;
-              out_s[j] = on ? out_s[j] + take : out_s[j];
-              in[j] = on ? in[j] + arrive : in[j];
-            }
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            const double ex = exc[j];
+            const double take = ex * share * wk * (acc ? acc[j] : 1.0);
+            const double arrive = take * (1.0 - friction);
+            const bool on = ex > 0;
+            out_s[j] = on ? out_s[j] + take : out_s[j];
+            in[j] = on ? in[j] + arrive : in[j];
+            if (used) used[j] = on ? used[j] + arrive : used[j];
           }
         }
         // weights sum to 1 only up to rounding: never divert more than the
