@@ -163,7 +163,7 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, budget / 8 / per_lane));
   mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, budget / 8 / per_stats));
   // tiled (the CPU): the scratch holds whole tiles of kLanesMax lanes
-  auto lanes = [&] { return tiled ? (mp.batch + kLanesMax - 1) / kLanesMax * kLanesMax : mp.batch; };
+  auto lanes = [&] { return tiled ? static_cast<uint64_t>(tile_lanes(static_cast<long long>(mp.batch))) : mp.batch; };
   auto fixed = [&] { return base + lanes() * per_lane + mp.stats_group * per_stats; };
   auto cells_fit = [&] { return budget > fixed() ? (budget - fixed()) / per_cell : 0; };
   while (cells_fit() == 0 && (mp.stats_group > 1 || mp.batch > 1)) {

@@ -279,35 +279,6 @@ struct ReplayOne {
 };
 
 // ---- sensitivity: driver and response columns, ranks, rank correlations ----
-struct SensitivityPath {
-  ModelView m;
-  uint64_t seed;
-  int sc;
-  long long p0;
-  Scratch scr;
-  const int* rbeg; // responses by year (YearCells): column D + rdst[j] reads relem[j]
-  const int* rdst;
-  const long long* relem;
-  const long long* elem; // drivers' scratch elements
-  int D;
-  double* cols; // column c of n values at c * n
-  long long n;
-  struct Drivers {
-    const long long* elem;
-    int D, ylast;
-    double* cols;
-    long long n, path;
-    template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
-      if (y == ylast)
-        for (int d = 0; d < D; ++d) cols[static_cast<long long>(d) * n + path] = X(elem[d]);
-    }
-  };
-  CORRIDOR_HD void operator()(long long lane) const {
-    const long long path = p0 + lane;
-    ChunkSink sink{rbeg, rdst, relem, cols + static_cast<long long>(D) * n, n, path};
-    simulate_path(m, seed, sc, static_cast<uint32_t>(path), scr, lane, sink, Drivers{elem, D, m.Y - 1, cols, n, path});
-  }
-};
 struct TieStart {
   const double* key;
   CORRIDOR_HD long long operator()(long long i) const { return i == 0 || key[i] != key[i - 1] ? i : 0; }
@@ -447,8 +418,8 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
   Vec<double> scratch;
   // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
-  const long long tiles = static_cast<long long>((mp.batch + kTile - 1) / kTile);
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? static_cast<long long>(mp.batch) : tiles * kTile);
+  const long long batch = static_cast<long long>(mp.batch);
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? batch : tile_lanes(batch));
   Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
   // statistics buffers of one group of cells; the GPU splits each cell's
   // passes into one item per block of paths, the CPU gives a cell one item
@@ -477,7 +448,9 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   for (int c0 = 0; c0 < nstored; c0 += cpp)
     pass_cells.emplace_back(YearCells(v, plan.stored.data() + c0, std::min(cpp, nstored - c0)));
 
-  std::vector<double> one; // one path's cells (CellPlan::kConstant)
+  // cells the same on every path (CellPlan::kConstant): one path's values
+  const bool constant = std::count(plan.kind.begin(), plan.kind.end(), CellPlan::kConstant) > 0;
+  std::vector<double> one(constant ? static_cast<size_t>(C) : 0);
   for (int sc = 0; sc < v.NS; ++sc) {
     for (int c0 = 0; c0 < nstored; c0 += cpp) {
       const int nc = std::min(cpp, nstored - c0);
@@ -540,8 +513,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
                 dst + static_cast<long long>(plan.stored[k]) * width);
     // cells known without storing: zeros, and the cells that are the same on
     // every path, from one path simulated here
-    if (one.empty() && std::count(plan.kind.begin(), plan.kind.end(), CellPlan::kConstant) > 0) one.resize(C);
-    if (!one.empty()) {
+    if (constant) {
       const ModelView hv = h.view();
       std::vector<double> s1(static_cast<size_t>(L.size));
       ReplaySink sink{hv, one.data()};
@@ -565,9 +537,10 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   }
 }
 
-// The columns of a sensitivity run as one list of cells by year, for the
-// CPU's tiles: the K responses in columns D.., and the D drivers, read at the
-// end of the last year, in columns 0..D-1.
+// The columns of a sensitivity run as one list of cells by year, which a
+// run's simulation stores (SimulateBatch, SimulateTile): the K responses in
+// columns D.., and the D drivers, read at the end of the last year, in
+// columns 0..D-1.
 inline YearCells sensitivity_cells(const ModelView& v, const SensitivitySpec& spec) {
   YearCells yc(v, spec.response_cell.data(), spec.K());
   for (int& d : yc.dst) d += spec.D();
@@ -590,14 +563,13 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   const Layout L(v);
   rho.assign(static_cast<size_t>(v.NS) * D * K, 0.0);
   if (n < 2 || D == 0 || K == 0) return;
-  const YearCellsOn<Vec> resp(YearCells(v, spec.response_cell.data(), K));
-  Vec<long long> elem(spec.driver_elem.begin(), spec.driver_elem.end());
+  const YearCellsOn<Vec> cells(sensitivity_cells(v, spec));
+  const int* ybeg = thrust::raw_pointer_cast(cells.ybeg.data());
+  const int* dst = thrust::raw_pointer_cast(cells.dst.data());
+  const long long* elem = thrust::raw_pointer_cast(cells.elem.data());
   const long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
-  // CPU: tiles (SimulateTile) storing responses and drivers from one list
-  const YearCellsOn<Vec> all(lane_major ? YearCells(v, nullptr, 0) : sensitivity_cells(v, spec));
-  const long long tiles = (batch + kTile - 1) / kTile;
   Vec<double> scratch;
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? batch : tiles * kTile);
+  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? batch : tile_lanes(batch));
   Vec<double> cols(static_cast<size_t>(D + K) * n);
   Vec<double> key(static_cast<size_t>(n));
   Vec<long long> idx(static_cast<size_t>(n)), first(static_cast<size_t>(n)), last(static_cast<size_t>(n));
@@ -606,16 +578,11 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   for (int sc = 0; sc < v.NS; ++sc) {
     for (long long p0 = 0; p0 < n; p0 += batch) {
       const long long nb = std::min<long long>(batch, n - p0);
-      SensitivityPath f{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(resp.ybeg.data()),
-                        thrust::raw_pointer_cast(resp.dst.data()), thrust::raw_pointer_cast(resp.elem.data()),
-                        thrust::raw_pointer_cast(elem.data()), D, colp, n};
       if (lane_major) {
-        thrust::for_each(pol, i0, i0 + nb, f);
+        thrust::for_each(pol, i0, i0 + nb, SimulateBatch{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, colp, n});
       } else {
 #if !defined(__CUDACC__)
-        const SimulateTile t{v, cfg.seed, sc, p0, scr, thrust::raw_pointer_cast(all.ybeg.data()),
-                             thrust::raw_pointer_cast(all.dst.data()), thrust::raw_pointer_cast(all.elem.data()), colp,
-                             n, nb};
+        const SimulateTile t{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, colp, n, nb};
         thrust::for_each(pol, i0, i0 + (nb + kTile - 1) / kTile, Via<SimulateTile>{t, tile_fn});
 #endif
       }

@@ -186,6 +186,8 @@ struct NullTrace {
 // against 8, 16 and 64 on the default input: simulation 1.33 s against
 // 1.98, 1.46 and 1.50 s, 100,000 paths, 2 threads.)
 constexpr int kLanesMax = 32;
+// Scratch lanes of the whole CPU tiles that hold n paths.
+CORRIDOR_INLINE long long tile_lanes(long long n) { return (n + kLanesMax - 1) / kLanesMax * kLanesMax; }
 CORRIDOR_INLINE bool has_derived(const ModelView& m) {
   for (int s = 0; s < m.S; ++s)
     if (m.kind[s] == kDerived) return true;

@@ -135,6 +135,14 @@ template <class F> CORRIDOR_INLINE double block_sum(const double* x, long long i
   return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
+// The sum of squared deviations from `mean` of one block's paths.
+CORRIDOR_INLINE double block_ss(const double* x, long long i0, long long i1, double mean) {
+  return block_sum(x, i0, i1, [mean](double v) {
+    const double d = v - mean;
+    return d * d;
+  });
+}
+
 // Sums, exceedance counts and extremes of one block of paths. The extremes
 // are the smallest and largest key with their counts and the next distinct
 // ones: ties at the extremes (zeros of unserved demand, 0/1 indicators,
@@ -323,10 +331,7 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   const double mean = G.q[k].mean;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    G.bm[k * G.nblk + b].ss = block_sum(x, b * kSumBlock, G.path_end(b), [mean](double v) {
-      const double d = v - mean;
-      return d * d;
-    });
+    G.bm[k * G.nblk + b].ss = block_ss(x, b * kSumBlock, G.path_end(b), mean);
   }
 }
 
@@ -457,10 +462,7 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   for (int j = 0; j < kBins + kOut; ++j) hl[j] = 0;
   for (long long b = 0; b < G.nblk; ++b) {
     const long long i0 = b * kSumBlock, i1 = G.path_end(b);
-    G.bm[k * G.nblk + b].ss = block_sum(x, i0, i1, [mean](double v) {
-      const double d = v - mean;
-      return d * d;
-    });
+    G.bm[k * G.nblk + b].ss = block_ss(x, i0, i1, mean);
     uint32_t bins[kSumBlock]; // computed without branches (vectorised), then counted
     for (long long i = i0; i < i1; ++i) {
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo
