@@ -27,7 +27,7 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
 } // namespace
 
 int cmd_backtest(const BacktestOptions& o) {
-  if (!o.output.empty()) check_overwrite(o.output, o.force);
+  if (!o.output.empty()) check_output(o.output, o.force, o.input);
   const Input in = load_input(o.input, "backtest");
   validate_input(in);
   auto be = choose_backend(o.backend, o.threads, true);

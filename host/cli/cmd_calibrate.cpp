@@ -46,7 +46,7 @@ void print_calibration(const std::string& input, const Calibration& c) {
 } // namespace
 
 int cmd_calibrate(const CalibrateOptions& o) {
-  check_overwrite(o.output, o.force);
+  check_output(o.output, o.force, o.input);
   const Input in = load_input(o.input, "calibrate");
   validate_input(in);
   const Calibration c = calibrate(in);

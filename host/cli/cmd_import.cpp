@@ -9,7 +9,7 @@
 namespace corridor {
 
 int cmd_import(const ImportOptions& o) {
-  check_overwrite(o.output, o.force);
+  check_output(o.output, o.force, o.dir);
   const FileKind k = file_kind(o.dir);
   if (k != FileKind::folder)
     throw InputError({o.dir + ": " + describe(k) + "; corridor import reads a folder of CSV tables"});

@@ -58,6 +58,7 @@ void write_expansions(std::ostream& os, const HostModel& m, const ModelInfo& inf
 } // namespace
 
 int cmd_replay(const ReplayOptions& o) {
+  if (!o.csv.empty()) check_output(o.csv, true, o.input); // replay replaces its CSV, never the input
   const Input in = load_input(o.input, "replay");
   ModelInfo info;
   const HostModel m = build_model(in, info);

@@ -76,7 +76,7 @@ int cmd_run(const RunOptions& o) {
   cfg.threads = o.threads;
   cfg.max_memory = o.max_memory;
   cfg.probs = o.quantiles;
-  check_overwrite(o.output, o.force);
+  check_output(o.output, o.force, o.input);
   const Input in = load_input(o.input, "run");
   ModelInfo info;
   const HostModel m = build_model(in, info);

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "../h5.h"
+#include "command.h"
 
 namespace fs = std::filesystem;
 
@@ -85,6 +86,16 @@ void require_hdf5(const std::string& path, const std::string& command) {
   const FileKind k = file_kind(path);
   if (k == FileKind::missing || k == FileKind::not_hdf5) throw InputError({path + ": " + describe(k)});
   if (k == FileKind::folder) wrong_kind(path, k, command, "an HDF5 file");
+}
+
+void check_output(const std::string& output, bool force, const std::string& input) {
+  std::error_code ec;
+  if (!input.empty() && fs::exists(output, ec) && fs::equivalent(output, input, ec))
+    throw UsageError("--output: " + output + " is the input; write the output to another file");
+  if (!force && fs::exists(output, ec)) throw UsageError(output + ": exists; use --force to replace it");
+  const fs::path target(output);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) throw UsageError("--output: " + output + ": no such folder " + dir.string());
 }
 
 std::unique_ptr<Backend> choose_backend(const std::string& which, int threads, bool quiet) {

@@ -66,6 +66,22 @@ int threads_within_cap(const std::string& text, unsigned cores, std::vector<std:
   return static_cast<int>(cap);
 }
 
+// years given as one or more comma-separated lists; an empty item is an error
+std::vector<int> parse_years(const std::string& option, const std::vector<std::string>& lists) {
+  std::vector<int> years;
+  for (const std::string& list : lists) {
+    size_t start = 0;
+    while (true) {
+      const size_t comma = list.find(',', start);
+      const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      years.push_back(static_cast<int>(parse_signed(option, item, kYearMin, kYearMax)));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return years;
+}
+
 // ---- one function per subcommand: its options, then its conversions --------
 
 struct Binder {
@@ -160,12 +176,11 @@ CLI::App* add_summary(Binder b) {
       ->check(CLI::IsMember({"text", "csv", "markdown", "json"}));
   auto years = std::make_shared<std::vector<std::string>>();
   auto* yo = c->add_option("--years", *years, "years to show, comma-separated (default: base year, 2030, horizon)")
-                 ->delimiter(',')
                  ->type_name("YEARS");
   Text& top = b.texts.add(c, "--top", "rows of the ranked tables, 1 to 100000", "UINT");
   b.after.push_back([&o, years, yo, &top] {
     if (yo->count() > 0)
-      for (const std::string& y : *years) o.years.push_back(static_cast<int>(parse_signed("--years", y, kYearMin, kYearMax)));
+      o.years = parse_years("--years", *years);
     if (top.given()) o.top = static_cast<int>(parse_unsigned("--top", top.value, 1, 100000));
   });
   return c;
@@ -186,10 +201,7 @@ CLI::App* add_backtest(Binder b) {
   auto* c = b.app.add_subcommand("backtest", "project from past years and score the intervals against the history");
   c->add_option("input", o.input, "HDF5 input or folder of CSV tables, with a history table")->required();
   auto origins = std::make_shared<std::vector<std::string>>();
-  c->add_option("--origin", *origins, "origin years (several allowed, comma-separated)")
-      ->required()
-      ->delimiter(',')
-      ->type_name("YEARS");
+  c->add_option("--origin", *origins, "origin years (several allowed, comma-separated)")->required()->type_name("YEARS");
   Text& paths = b.texts.add(c, "-n,--paths", "paths per projection, 2 to 100000000", "UINT");
   Text& seed = b.texts.add(c, "-s,--seed", "seed, 0 to 2^64-1", "UINT");
   add_backend(c, o.backend);
@@ -197,7 +209,7 @@ CLI::App* add_backtest(Binder b) {
   c->add_option("-o,--output", o.output, "also write the scores and every case to this HDF5 file");
   c->add_flag("-f,--force", o.force, "replace an existing file");
   b.after.push_back([&o, origins, &paths, &seed, &threads, b] {
-    for (const std::string& y : *origins) o.origins.push_back(static_cast<int>(parse_signed("--origin", y, kYearMin, kYearMax)));
+    o.origins = parse_years("--origin", *origins);
     if (paths.given()) o.paths = static_cast<uint32_t>(parse_unsigned("--paths", paths.value, 2, 100000000));
     if (seed.given()) o.seed = parse_unsigned("--seed", seed.value, 0, UINT64_MAX);
     if (threads.given()) o.threads = threads_within_cap(threads.value, b.cores, b.pc.notes);
