@@ -342,6 +342,12 @@ expect 2 "error: --output: $in is the input; write the output to another file" "
   "$corridor" calibrate "$in" -o "$in" --force
 expect 2 "error: --output: $work/nodir/x.h5: no such folder $work/nodir" "an output in a missing folder is refused first" -- \
   "$corridor" run "$in" -o "$work/nodir/x.h5"
+expect 2 "error: $work/exported: holds meta.csv already; use --force to replace the tables there" \
+  "export refuses to replace a folder's tables without --force" -- "$corridor" export "$in" "$work/exported"
+expect 2 "error: $out: exists and is not a folder; corridor export writes a folder of CSV tables" \
+  "export onto a file is refused" -- "$corridor" export "$in" "$out" --force
+"$corridor" export "$in" "$work/exported" --force >/dev/null
+check "export --force replaces the tables" "[ $? -eq 0 ] && [ -s '$work/exported/series.csv' ]"
 
 # write errors on standard output: exit 1 and one line, for every command that prints
 for c in "summary $out" "summary $out --format json" "inspect $out" "schema" "validate $in" "replay $in --path 2" \

@@ -47,6 +47,7 @@ struct ImportOptions {
 
 struct ExportOptions {
   std::string input, dir;
+  bool force = false;
 };
 
 struct ValidateOptions {

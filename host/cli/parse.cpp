@@ -158,6 +158,7 @@ CLI::App* add_export(Binder b) {
   auto* c = b.app.add_subcommand("export", "write the tables of an HDF5 input as CSV files");
   c->add_option("input", o.input, "HDF5 input")->required();
   c->add_option("dir", o.dir, "folder to write")->required();
+  c->add_flag("-f,--force", o.force, "replace the tables of a folder that holds some already");
   return c;
 }
 
