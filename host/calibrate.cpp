@@ -111,49 +111,46 @@ std::vector<std::vector<Observation>> series_history(const Input& in) {
   return out;
 }
 
-Calibration calibrate(const Input& in) {
-  const Table& s = in.tables.at("series");
-  const auto hist = series_history(in);
-  Calibration c;
-  // annual standardised increments per series, for the regional factor
-  std::map<int, std::map<size_t, double>> zy; // year -> series -> z
-  for (size_t r = 0; r < s.rows; ++r) {
-    SeriesEstimate e;
-    e.series = s.str.at("id")[r];
-    const auto& o = hist[r];
-    e.n = static_cast<int>(o.size());
-    for (const auto& x : o) e.partial += x.partial;
-    e.first = o.empty() ? 0 : o.front().year;
-    e.last = o.empty() ? 0 : o.back().year;
-    if (s.str.at("kind")[r] == "load" && e.n >= 3 && e.last - e.first >= 3) {
-      const double T = e.last - e.first;
-      e.mu = (std::log(o.back().value) - std::log(o.front().value)) / T;
-      double ss = 0;
-      for (size_t i = 1; i < o.size(); ++i) {
-        const double d = std::log(o[i].value) - std::log(o[i - 1].value), dt = o[i].year - o[i - 1].year;
-        ss += (d - e.mu * dt) * (d - e.mu * dt) / dt;
-      }
-      const double m = static_cast<double>(o.size() - 1);
-      e.sigma = std::sqrt(ss / (m - 1));
-      e.mu_se = e.sigma / std::sqrt(T);
-      e.sigma_se = e.sigma / std::sqrt(2 * (m - 1));
-      e.estimated = e.sigma > 0;
-      if (e.estimated)
-        for (size_t i = 1; i < o.size(); ++i)
-          if (o[i].year - o[i - 1].year == 1)
-            zy[o[i].year][r] = (std::log(o[i].value) - std::log(o[i - 1].value) - e.mu) / e.sigma;
-    }
-    c.series.push_back(e);
+namespace {
+
+using StandardisedIncrements = std::map<int, std::map<size_t, double>>; // year -> series row -> z
+
+// drift and volatility of one series from its history; its annual standardised increments into zy
+SeriesEstimate estimate_series(const Table& s, size_t r, const std::vector<Observation>& o,
+                               StandardisedIncrements& zy) {
+  SeriesEstimate e;
+  e.series = s.str.at("id")[r];
+  e.n = static_cast<int>(o.size());
+  for (const auto& x : o) e.partial += x.partial;
+  e.first = o.empty() ? 0 : o.front().year;
+  e.last = o.empty() ? 0 : o.back().year;
+  if (s.str.at("kind")[r] != "load" || e.n < 3 || e.last - e.first < 3) return e;
+  const double T = e.last - e.first;
+  e.mu = (std::log(o.back().value) - std::log(o.front().value)) / T;
+  double ss = 0;
+  for (size_t i = 1; i < o.size(); ++i) {
+    const double d = std::log(o[i].value) - std::log(o[i - 1].value), dt = o[i].year - o[i - 1].year;
+    ss += (d - e.mu * dt) * (d - e.mu * dt) / dt;
   }
-  // series with at least 5 annual increments; years where at least 3 of them are observed
+  const double m = static_cast<double>(o.size() - 1);
+  e.sigma = std::sqrt(ss / (m - 1));
+  e.mu_se = e.sigma / std::sqrt(T);
+  e.sigma_se = e.sigma / std::sqrt(2 * (m - 1));
+  e.estimated = e.sigma > 0;
+  if (e.estimated)
+    for (size_t i = 1; i < o.size(); ++i)
+      if (o[i].year - o[i - 1].year == 1)
+        zy[o[i].year][r] = (std::log(o[i].value) - std::log(o[i - 1].value) - e.mu) / e.sigma;
+  return e;
+}
+
+// the series with at least 5 annual increments (cols) and the years where at least 3 of them are observed (z)
+void factor_matrix(const StandardisedIncrements& zy, std::vector<size_t>& cols, std::vector<std::vector<double>>& z) {
   std::map<size_t, int> count;
   for (const auto& y : zy)
     for (const auto& kv : y.second) ++count[kv.first];
-  std::vector<size_t> cols;
   for (const auto& kv : count)
     if (kv.second >= 5) cols.push_back(kv.first);
-  std::vector<int> years;
-  std::vector<std::vector<double>> z;
   for (const auto& y : zy) {
     std::vector<double> row;
     int n = 0;
@@ -162,41 +159,56 @@ Calibration calibrate(const Input& in) {
       row.push_back(f == y.second.end() ? std::nan("") : f->second);
       n += f != y.second.end();
     }
-    if (n >= 3) years.push_back(y.first), z.push_back(row);
+    if (n >= 3) z.push_back(row);
   }
-  if (cols.size() >= 3 && years.size() >= 5) {
-    c.factor_years = static_cast<int>(years.size());
-    c.factor_series = static_cast<int>(cols.size());
-    const std::vector<double> l = loadings(z);
-    // jackknife over years
-    std::vector<double> sum(cols.size(), 0.0), sum2(cols.size(), 0.0);
-    const size_t n = z.size();
-    for (size_t k = 0; k < n; ++k) {
-      std::vector<std::vector<double>> zk;
-      for (size_t i = 0; i < n; ++i)
-        if (i != k) zk.push_back(z[i]);
-      const std::vector<double> lk = loadings(zk);
-      for (size_t j = 0; j < cols.size(); ++j) sum[j] += lk[j], sum2[j] += lk[j] * lk[j];
-    }
-    for (size_t j = 0; j < cols.size(); ++j) {
-      SeriesEstimate& e = c.series[cols[j]];
-      const double mean = sum[j] / n, var = (n - 1.0) / n * std::max(0.0, sum2[j] - n * mean * mean);
-      e.has_loading = true;
-      e.b_region = l[j] * e.sigma;
-      e.b_region_se = std::sqrt(var) * e.sigma;
-    }
-    int drops = 0;
-    for (const auto& row : z) {
-      double m = 0;
-      int k = 0;
-      for (double x : row)
-        if (!std::isnan(x)) m += x, ++k;
-      drops += m / k < -2.0;
-    }
-    c.has_shocks = true;
-    c.shock_freq = static_cast<double>(drops) / n;
-    c.shock_freq_se = std::sqrt(c.shock_freq * (1 - c.shock_freq) / n);
+}
+
+// regional loadings (jackknife standard errors over years) and the frequency of regional drops
+void estimate_factor(const std::vector<size_t>& cols, const std::vector<std::vector<double>>& z, Calibration& c) {
+  c.factor_years = static_cast<int>(z.size());
+  c.factor_series = static_cast<int>(cols.size());
+  const std::vector<double> l = loadings(z);
+  std::vector<double> sum(cols.size(), 0.0), sum2(cols.size(), 0.0);
+  const size_t n = z.size();
+  for (size_t k = 0; k < n; ++k) {
+    std::vector<std::vector<double>> zk;
+    for (size_t i = 0; i < n; ++i)
+      if (i != k) zk.push_back(z[i]);
+    const std::vector<double> lk = loadings(zk);
+    for (size_t j = 0; j < cols.size(); ++j) sum[j] += lk[j], sum2[j] += lk[j] * lk[j];
   }
+  for (size_t j = 0; j < cols.size(); ++j) {
+    SeriesEstimate& e = c.series[cols[j]];
+    const double mean = sum[j] / n, var = (n - 1.0) / n * std::max(0.0, sum2[j] - n * mean * mean);
+    e.has_loading = true;
+    e.b_region = l[j] * e.sigma;
+    e.b_region_se = std::sqrt(var) * e.sigma;
+  }
+  int drops = 0;
+  for (const auto& row : z) {
+    double m = 0;
+    int k = 0;
+    for (double x : row)
+      if (!std::isnan(x)) m += x, ++k;
+    drops += m / k < -2.0;
+  }
+  c.has_shocks = true;
+  c.shock_freq = static_cast<double>(drops) / n;
+  c.shock_freq_se = std::sqrt(c.shock_freq * (1 - c.shock_freq) / n);
+}
+
+} // namespace
+
+Calibration calibrate(const Input& in) {
+  const Table& s = in.tables.at("series");
+  const auto hist = series_history(in);
+  Calibration c;
+  StandardisedIncrements zy;
+  for (size_t r = 0; r < s.rows; ++r) c.series.push_back(estimate_series(s, r, hist[r], zy));
+  std::vector<size_t> cols;
+  std::vector<std::vector<double>> z;
+  factor_matrix(zy, cols, z);
+  if (cols.size() >= 3 && z.size() >= 5) estimate_factor(cols, z, c);
   return c;
 }
 
@@ -226,58 +238,45 @@ Input apply_calibration(const Input& in, const Calibration& c) {
   return out;
 }
 
-BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
-                        Backend& be) {
-  BacktestResult res;
-  const Table& s = in.tables.at("series");
-  const auto hist = series_history(in);
-  for (int origin : origins) {
-    std::vector<size_t> rows;
-    std::vector<double> base;
-    int last = origin;
-    for (size_t r = 0; r < s.rows; ++r) {
-      if (s.str.at("kind")[r] != "load") continue;
-      const auto& o = hist[r];
-      const auto at = std::find_if(o.begin(), o.end(), [&](const Observation& x) { return x.year == origin; });
-      if (at == o.end() || at + 1 == o.end()) continue;
-      rows.push_back(r);
-      base.push_back(at->value);
-      last = std::max(last, o.back().year);
-    }
-    if (rows.empty()) continue;
-    // the demand model from the origin: first scenario's shocks, no capacity, no adjustments
-    Input sub = in;
-    sub.meta["base_year"] = std::to_string(origin);
-    sub.meta["horizon_year"] = std::to_string(last);
-    sub.tables["series"] = subset(s, rows);
-    sub.tables["series"].num.at("base_value") = base;
-    for (const char* t : {"groups", "expansions", "expansion_years", "targets", "adjustments", "history"})
-      if (sub.tables.count(t)) sub.tables[t] = subset(sub.tables[t], {});
-    sub.tables["scenarios"] = subset(in.tables.at("scenarios"), {0});
-    ModelInfo info;
-    const HostModel m = build_model(sub, info);
-    const CellPlan plan = make_cell_plan(m, 0.9);
-    RunConfig cfg;
-    cfg.paths = paths;
-    cfg.seed = seed;
-    cfg.probs = res.probs;
-    RunResult rr;
-    be.run(m, plan, cfg, rr);
-    const ModelView v = m.view();
-    for (size_t i = 0; i < rows.size(); ++i)
-      for (const Observation& ob : hist[rows[i]]) {
-        if (ob.year <= origin) continue;
-        BacktestCase bc;
-        bc.series = s.str.at("id")[rows[i]];
-        bc.origin = origin;
-        bc.year = ob.year;
-        bc.actual = ob.value;
-        const int cell = v.series_cell(static_cast<int>(i), kDemand, ob.year - origin);
-        for (size_t k = 0; k < res.probs.size(); ++k)
-          bc.q.push_back(rr.stats[static_cast<size_t>(cell) * rr.width + 3 + k]); // scenario 0
-        res.cases.push_back(bc);
-      }
+namespace {
+
+// the load series observed at the origin and later (rows), their values there (base) and the last year observed
+struct OriginSeries {
+  std::vector<size_t> rows;
+  std::vector<double> base;
+  int last = 0;
+};
+
+OriginSeries origin_series(const Table& s, const std::vector<std::vector<Observation>>& hist, int origin) {
+  OriginSeries os;
+  os.last = origin;
+  for (size_t r = 0; r < s.rows; ++r) {
+    if (s.str.at("kind")[r] != "load") continue;
+    const auto& o = hist[r];
+    const auto at = std::find_if(o.begin(), o.end(), [&](const Observation& x) { return x.year == origin; });
+    if (at == o.end() || at + 1 == o.end()) continue;
+    os.rows.push_back(r);
+    os.base.push_back(at->value);
+    os.last = std::max(os.last, o.back().year);
   }
+  return os;
+}
+
+// the demand model from the origin: first scenario's shocks, no capacity, no adjustments
+Input origin_input(const Input& in, int origin, const OriginSeries& os) {
+  Input sub = in;
+  sub.meta["base_year"] = std::to_string(origin);
+  sub.meta["horizon_year"] = std::to_string(os.last);
+  sub.tables["series"] = subset(in.tables.at("series"), os.rows);
+  sub.tables["series"].num.at("base_value") = os.base;
+  for (const char* t : {"groups", "expansions", "expansion_years", "targets", "adjustments", "history"})
+    if (sub.tables.count(t)) sub.tables[t] = subset(sub.tables[t], {});
+  sub.tables["scenarios"] = subset(in.tables.at("scenarios"), {0});
+  return sub;
+}
+
+// coverage of the central intervals and the median absolute percentage error, per horizon
+void score(BacktestResult& res) {
   std::map<int, std::vector<const BacktestCase*>> byh;
   for (const auto& bc : res.cases) byh[bc.year - bc.origin].push_back(&bc);
   for (const auto& kv : byh) {
@@ -298,6 +297,43 @@ BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32
     res.cover90.push_back(c90 / n);
     res.mdape.push_back(median(ape));
   }
+}
+
+} // namespace
+
+BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
+                        Backend& be) {
+  BacktestResult res;
+  const Table& s = in.tables.at("series");
+  const auto hist = series_history(in);
+  for (int origin : origins) {
+    const OriginSeries os = origin_series(s, hist, origin);
+    if (os.rows.empty()) continue;
+    ModelInfo info;
+    const HostModel m = build_model(origin_input(in, origin, os), info);
+    const CellPlan plan = make_cell_plan(m, 0.9);
+    RunConfig cfg;
+    cfg.paths = paths;
+    cfg.seed = seed;
+    cfg.probs = res.probs;
+    RunResult rr;
+    be.run(m, plan, cfg, rr);
+    const ModelView v = m.view();
+    for (size_t i = 0; i < os.rows.size(); ++i)
+      for (const Observation& ob : hist[os.rows[i]]) {
+        if (ob.year <= origin) continue;
+        BacktestCase bc;
+        bc.series = s.str.at("id")[os.rows[i]];
+        bc.origin = origin;
+        bc.year = ob.year;
+        bc.actual = ob.value;
+        const int cell = v.series_cell(static_cast<int>(i), kDemand, ob.year - origin);
+        for (size_t k = 0; k < res.probs.size(); ++k)
+          bc.q.push_back(rr.stats[static_cast<size_t>(cell) * rr.width + 3 + k]); // scenario 0
+        res.cases.push_back(bc);
+      }
+  }
+  score(res);
   return res;
 }
 

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "cli/command.h"
 #include "h5.h"
 
 namespace corridor {
@@ -103,20 +104,77 @@ std::string pct(double p) {
   return b;
 }
 
-std::vector<Section> build(const std::string& path, const SummaryOptions& opt) {
+// Everything a summary shows, read from a run output once.
+struct RunData {
+  std::vector<std::string> scen, scen_name, metrics, units, groups, series, series_unit, series_kind, tnames, drivers,
+      responses;
+  std::vector<int> years;
+  std::vector<double> probs, tq, pover, uq, dout, din, uns, dem, ptarget, tvalue, rho;
+  bool has_div = false;
+  int NS = 0, Y = 0, nq = 0, K = 0, G = 0, S = 0, T = 0, D = 0, R = 0;
+};
+
+void read_capacity_and_flows(const File& F, RunData& d) {
+  const hid_t f = F.f;
+  if (F.has("group")) {
+    d.groups = h5::read_strings(f, "group");
+    if (!d.groups.empty()) {
+      d.pover = h5::read_doubles(f, "p_over_capacity");      // NS G Y
+      d.uq = h5::read_doubles(f, "utilization_quantile"); // NS G Y nq
+    }
+  }
+  d.series = h5::read_strings(f, "series");
+  d.has_div = F.has("diverted_out_mean");
+  if (d.has_div) {
+    d.dout = h5::read_doubles(f, "diverted_out_mean");
+    d.din = h5::read_doubles(f, "diverted_in_mean");
+  }
+  d.uns = h5::read_doubles(f, "unserved_mean");
+  d.dem = h5::read_doubles(f, "demand_mean");
+  d.series_unit = h5::read_strings(f, "series_unit");
+  d.series_kind = h5::read_strings(f, "series_kind");
+}
+
+void read_targets_and_sensitivity(const File& F, RunData& d) {
+  const hid_t f = F.f;
+  if (F.has("target_name")) {
+    d.tnames = h5::read_strings(f, "target_name");
+    if (!d.tnames.empty()) {
+      d.ptarget = h5::read_doubles(f, "p_target");
+      d.tvalue = h5::read_doubles(f, "target_value");
+    }
+  }
+  if (F.has("sensitivity")) {
+    d.drivers = h5::read_strings(f, "driver");
+    d.responses = h5::read_strings(f, "response");
+    d.rho = h5::read_doubles(f, "sensitivity");
+  }
+}
+
+RunData read_run_data(const std::string& path) {
   File F(path);
   const hid_t f = F.f;
-  const auto scen = h5::read_strings(f, "scenario");
-  const auto scen_name = F.has("scenario_name") ? h5::read_strings(f, "scenario_name") : scen;
+  RunData d;
+  d.scen = h5::read_strings(f, "scenario");
+  d.scen_name = F.has("scenario_name") ? h5::read_strings(f, "scenario_name") : d.scen;
   const auto yd = h5::read_doubles(f, "year");
-  std::vector<int> years(yd.begin(), yd.end());
-  const auto probs = h5::read_doubles(f, "quantile");
-  const auto metrics = h5::read_strings(f, "metric");
-  const auto units = h5::read_strings(f, "metric_unit");
-  const int NS = static_cast<int>(scen.size()), Y = static_cast<int>(years.size()), nq = static_cast<int>(probs.size());
-  const int K = static_cast<int>(metrics.size());
-  const int iq50 = nearest(probs, 0.5), iqlo = nearest(probs, 0.05), iqhi = nearest(probs, 0.95);
+  d.years.assign(yd.begin(), yd.end());
+  d.probs = h5::read_doubles(f, "quantile");
+  d.metrics = h5::read_strings(f, "metric");
+  d.units = h5::read_strings(f, "metric_unit");
+  d.tq = h5::read_doubles(f, "total_quantile"); // NS K Y nq
+  read_capacity_and_flows(F, d);
+  read_targets_and_sensitivity(F, d);
+  d.NS = static_cast<int>(d.scen.size()), d.Y = static_cast<int>(d.years.size());
+  d.nq = static_cast<int>(d.probs.size()), d.K = static_cast<int>(d.metrics.size());
+  d.G = static_cast<int>(d.groups.size()), d.S = static_cast<int>(d.series.size());
+  d.T = static_cast<int>(d.tnames.size());
+  d.D = static_cast<int>(d.drivers.size()), d.R = static_cast<int>(d.responses.size());
+  return d;
+}
 
+// indices of the years to show: --years, or the base year, 2030 when projected, and the horizon
+std::vector<int> shown_years(const std::string& path, const std::vector<int>& years, const SummaryOptions& opt) {
   std::vector<int> show = opt.years;
   if (show.empty()) {
     show.push_back(years.front());
@@ -127,147 +185,135 @@ std::vector<Section> build(const std::string& path, const SummaryOptions& opt) {
   for (int y : show) {
     const auto it = std::find(years.begin(), years.end(), y);
     if (it == years.end())
-      throw std::runtime_error("--years: " + std::to_string(y) + " is not in the file (" + std::to_string(years.front()) +
-                               "-" + std::to_string(years.back()) + ")");
+      throw UsageError("--years: " + std::to_string(y) + " is not a year of " + path + " (" +
+                       std::to_string(years.front()) + "-" + std::to_string(years.back()) + ")");
     yi.push_back(static_cast<int>(it - years.begin()));
   }
-  const int ylast = yi.back();
+  return yi;
+}
 
-  const auto tq = h5::read_doubles(f, "total_quantile"); // NS K Y nq
-  std::vector<std::string> groups;
-  std::vector<double> pover, uq;
-  if (F.has("group")) {
-    groups = h5::read_strings(f, "group");
-    if (!groups.empty()) {
-      pover = h5::read_doubles(f, "p_over_capacity"); // NS G Y
-      uq = h5::read_doubles(f, "utilization_quantile"); // NS G Y nq
-    }
-  }
-  const int G = static_cast<int>(groups.size());
-  const auto series = h5::read_strings(f, "series");
-  const int S = static_cast<int>(series.size());
-  const bool has_div = F.has("diverted_out_mean");
-  std::vector<double> dout, din, uns, dem;
-  if (has_div) {
-    dout = h5::read_doubles(f, "diverted_out_mean");
-    din = h5::read_doubles(f, "diverted_in_mean");
-  }
-  uns = h5::read_doubles(f, "unserved_mean");
-  dem = h5::read_doubles(f, "demand_mean");
-  const auto series_unit = h5::read_strings(f, "series_unit");
-  const auto series_kind = h5::read_strings(f, "series_kind");
-  std::vector<std::string> tnames;
-  std::vector<double> ptarget, tvalue;
-  if (F.has("target_name")) {
-    tnames = h5::read_strings(f, "target_name");
-    if (!tnames.empty()) {
-      ptarget = h5::read_doubles(f, "p_target");
-      tvalue = h5::read_doubles(f, "target_value");
-    }
-  }
-  const int T = static_cast<int>(tnames.size());
-  std::vector<std::string> drivers, responses;
-  std::vector<double> rho;
-  if (F.has("sensitivity")) {
-    drivers = h5::read_strings(f, "driver");
-    responses = h5::read_strings(f, "response");
-    rho = h5::read_doubles(f, "sensitivity");
-  }
-  const int D = static_cast<int>(drivers.size()), R = static_cast<int>(responses.size());
+// what one scenario's tables need besides the data
+struct View {
+  const RunData& d;
+  int sc;
+  const std::vector<int>& yi;
+  int ylast;
+  int top;
+};
 
+Table totals_table(const View& v) {
+  const RunData& d = v.d;
+  const int iq50 = nearest(d.probs, 0.5), iqlo = nearest(d.probs, 0.05), iqhi = nearest(d.probs, 0.95);
+  Table t{"Xinjiang totals by metric: median and " + pct(d.probs[iqlo]) + "-" + pct(d.probs[iqhi]) + " interval",
+          {"metric", "unit", "year", "median", pct(d.probs[iqlo]), pct(d.probs[iqhi])},
+          {}};
+  for (int k = 0; k < d.K; ++k)
+    for (int y : v.yi) {
+      const size_t i = ((static_cast<size_t>(v.sc) * d.K + k) * d.Y + y) * d.nq;
+      if (d.tq[i + iq50] == 0 && d.tq[i + iqhi] == 0) continue; // metric without series
+      t.rows.push_back({d.metrics[k], d.units[k], Cell(d.years[y]), Cell(d.tq[i + iq50]), Cell(d.tq[i + iqlo]),
+                        Cell(d.tq[i + iqhi])});
+    }
+  return t;
+}
+
+Table binding_table(const View& v) {
+  const RunData& d = v.d;
+  const int G = d.G, Y = d.Y, sc = v.sc, ylast = v.ylast, iq50 = nearest(d.probs, 0.5);
+  Table t{"Capacity groups most likely to bind (P(demand > capacity))",
+          {"group", "max P(over)", "in year", "first year P>=0.5", "P(over) " + std::to_string(d.years[ylast]),
+           "median utilization " + std::to_string(d.years[ylast])},
+          {}};
+  std::vector<int> order(G);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<double> mx(G, 0);
+  std::vector<int> at(G, 0), first(G, -1);
+  for (int g = 0; g < G; ++g)
+    for (int y = 0; y < Y; ++y) {
+      const double p = d.pover[(static_cast<size_t>(sc) * G + g) * Y + y];
+      if (p > mx[g]) mx[g] = p, at[g] = y;
+      if (first[g] < 0 && p >= 0.5) first[g] = y;
+    }
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mx[a] > mx[b]; });
+  for (int r = 0; r < std::min(G, v.top); ++r) {
+    const int g = order[r];
+    t.rows.push_back({d.groups[g], Cell(mx[g]), Cell(d.years[at[g]]), first[g] >= 0 ? Cell(d.years[first[g]]) : Cell("-"),
+                      Cell(d.pover[(static_cast<size_t>(sc) * G + g) * Y + ylast]),
+                      Cell(d.uq[((static_cast<size_t>(sc) * G + g) * Y + ylast) * d.nq + iq50])});
+  }
+  return t;
+}
+
+Table diversions_table(const View& v) {
+  const RunData& d = v.d;
+  Table t{"Largest diversions in " + std::to_string(d.years[v.ylast]) +
+              " (load series; means over paths; shares of mean demand)",
+          {"series", "unit", "demand", "diverted out", "share out", "diverted in", "unserved", "share unserved"},
+          {}};
+  auto at = [&](const std::vector<double>& x, int s) { return x[(static_cast<size_t>(v.sc) * d.S + s) * d.Y + v.ylast]; };
+  std::vector<int> order;
+  for (int s = 0; s < d.S; ++s)
+    if (d.series_kind[s] == "load" && at(d.dem, s) > 0 && (at(d.dout, s) > 0 || at(d.din, s) > 0 || at(d.uns, s) > 0))
+      order.push_back(s);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return (at(d.dout, a) + at(d.uns, a)) / at(d.dem, a) > (at(d.dout, b) + at(d.uns, b)) / at(d.dem, b);
+  });
+  for (int r = 0; r < std::min<int>(static_cast<int>(order.size()), v.top); ++r) {
+    const int s = order[r];
+    t.rows.push_back({d.series[s], d.series_unit[s], Cell(at(d.dem, s)), Cell(at(d.dout, s)),
+                      Cell(at(d.dout, s) / at(d.dem, s)), Cell(at(d.din, s)), Cell(at(d.uns, s)),
+                      Cell(at(d.uns, s) / at(d.dem, s))});
+  }
+  return t;
+}
+
+Table targets_table(const View& v) {
+  const RunData& d = v.d;
+  Table t{"Targets: probability that the value reaches the target", {"target", "target value"}, {}};
+  for (int y : v.yi) t.columns.push_back("P " + std::to_string(d.years[y]));
+  for (int k = 0; k < d.T; ++k) {
+    std::vector<Cell> row{d.tnames[k], Cell(d.tvalue[k])};
+    for (int y : v.yi) row.push_back(Cell(d.ptarget[(static_cast<size_t>(v.sc) * d.T + k) * d.Y + y]));
+    t.rows.push_back(row);
+  }
+  return t;
+}
+
+Table sensitivity_table(const View& v) {
+  const RunData& d = v.d;
+  Table t{"Sensitivity: strongest drivers (Spearman rank correlation)", {"response", "driver", "rho"}, {}};
+  auto rho = [&](int drv, int k) { return d.rho[(static_cast<size_t>(v.sc) * d.D + drv) * d.R + k]; };
+  for (int k = 0; k < d.R; ++k) {
+    if (d.responses[k].rfind("total ", 0) != 0) continue;
+    std::vector<int> order;
+    for (int drv = 0; drv < d.D; ++drv)
+      if (!std::isnan(rho(drv, k))) order.push_back(drv);
+    if (order.empty()) continue;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int x, int y) { return std::fabs(rho(x, k)) > std::fabs(rho(y, k)); });
+    for (int r = 0; r < std::min<int>(3, static_cast<int>(order.size())); ++r)
+      t.rows.push_back({d.responses[k], d.drivers[order[r]], Cell(rho(order[r], k))});
+  }
+  return t;
+}
+
+// the tables of every scenario, in the order they print
+std::vector<Section> summary_sections(const std::string& path, const SummaryOptions& opt) {
+  const RunData d = read_run_data(path);
+  const std::vector<int> yi = shown_years(path, d.years, opt);
   std::vector<Section> out;
-  for (int sc = 0; sc < NS; ++sc) {
-    Section sec{scen[sc], scen_name[sc], {}};
-    {
-      Table t{"Xinjiang totals by metric: median and " + pct(probs[iqlo]) + "-" + pct(probs[iqhi]) + " interval",
-              {"metric", "unit", "year", "median", pct(probs[iqlo]), pct(probs[iqhi])},
-              {}};
-      for (int k = 0; k < K; ++k)
-        for (int y : yi) {
-          const size_t i = ((static_cast<size_t>(sc) * K + k) * Y + y) * nq;
-          if (tq[i + iq50] == 0 && tq[i + iqhi] == 0) continue; // metric without series
-          t.rows.push_back({metrics[k], units[k], Cell(years[y]), Cell(tq[i + iq50]), Cell(tq[i + iqlo]),
-                            Cell(tq[i + iqhi])});
-        }
-      sec.tables.push_back(t);
-    }
-    if (G > 0) {
-      Table t{"Capacity groups most likely to bind (P(demand > capacity))",
-              {"group", "max P(over)", "in year", "first year P>=0.5", "P(over) " + std::to_string(years[ylast]),
-               "median utilization " + std::to_string(years[ylast])},
-              {}};
-      std::vector<int> order(G);
-      std::iota(order.begin(), order.end(), 0);
-      std::vector<double> mx(G, 0);
-      std::vector<int> at(G, 0), first(G, -1);
-      for (int g = 0; g < G; ++g)
-        for (int y = 0; y < Y; ++y) {
-          const double p = pover[(static_cast<size_t>(sc) * G + g) * Y + y];
-          if (p > mx[g]) mx[g] = p, at[g] = y;
-          if (first[g] < 0 && p >= 0.5) first[g] = y;
-        }
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mx[a] > mx[b]; });
-      for (int r = 0; r < std::min(G, opt.top); ++r) {
-        const int g = order[r];
-        t.rows.push_back({groups[g], Cell(mx[g]), Cell(years[at[g]]),
-                          first[g] >= 0 ? Cell(years[first[g]]) : Cell("-"),
-                          Cell(pover[(static_cast<size_t>(sc) * G + g) * Y + ylast]),
-                          Cell(uq[((static_cast<size_t>(sc) * G + g) * Y + ylast) * nq + iq50])});
-      }
-      sec.tables.push_back(t);
-    }
-    if (has_div) {
-      Table t{"Largest diversions in " + std::to_string(years[ylast]) +
-                  " (load series; means over paths; shares of mean demand)",
-              {"series", "unit", "demand", "diverted out", "share out", "diverted in", "unserved", "share unserved"},
-              {}};
-      std::vector<int> order;
-      for (int s = 0; s < S; ++s) {
-        const size_t i = (static_cast<size_t>(sc) * S + s) * Y + ylast;
-        if (series_kind[s] == "load" && dem[i] > 0 && (dout[i] > 0 || din[i] > 0 || uns[i] > 0)) order.push_back(s);
-      }
-      auto at = [&](const std::vector<double>& x, int s) { return x[(static_cast<size_t>(sc) * S + s) * Y + ylast]; };
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-        return (at(dout, a) + at(uns, a)) / at(dem, a) > (at(dout, b) + at(uns, b)) / at(dem, b);
-      });
-      for (int r = 0; r < std::min<int>(static_cast<int>(order.size()), opt.top); ++r) {
-        const int s = order[r];
-        t.rows.push_back({series[s], series_unit[s], Cell(at(dem, s)), Cell(at(dout, s)),
-                          Cell(at(dout, s) / at(dem, s)), Cell(at(din, s)), Cell(at(uns, s)),
-                          Cell(at(uns, s) / at(dem, s))});
-      }
-      sec.tables.push_back(t);
-    }
-    if (T > 0) {
-      Table t{"Targets: probability that the value reaches the target", {"target", "target value"}, {}};
-      for (int y : yi) t.columns.push_back("P " + std::to_string(years[y]));
-      for (int k = 0; k < T; ++k) {
-        std::vector<Cell> row{tnames[k], Cell(tvalue[k])};
-        for (int y : yi) row.push_back(Cell(ptarget[(static_cast<size_t>(sc) * T + k) * Y + y]));
-        t.rows.push_back(row);
-      }
-      sec.tables.push_back(t);
-    }
-    if (D > 0 && R > 0) {
-      Table t{"Sensitivity: strongest drivers (Spearman rank correlation)", {"response", "driver", "rho"}, {}};
-      for (int k = 0; k < R; ++k) {
-        if (responses[k].rfind("total ", 0) != 0) continue;
-        std::vector<int> order;
-        for (int d = 0; d < D; ++d)
-          if (!std::isnan(rho[(static_cast<size_t>(sc) * D + d) * R + k])) order.push_back(d);
-        if (order.empty()) continue;
-        auto a = [&](int d) { return std::fabs(rho[(static_cast<size_t>(sc) * D + d) * R + k]); };
-        std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return a(x) > a(y); });
-        for (int r = 0; r < std::min<int>(3, static_cast<int>(order.size())); ++r)
-          t.rows.push_back({responses[k], drivers[order[r]], Cell(rho[(static_cast<size_t>(sc) * D + order[r]) * R + k])});
-      }
-      sec.tables.push_back(t);
-    }
+  for (int sc = 0; sc < d.NS; ++sc) {
+    const View v{d, sc, yi, yi.back(), opt.top};
+    Section sec{d.scen[sc], d.scen_name[sc], {}};
+    sec.tables.push_back(totals_table(v));
+    if (d.G > 0) sec.tables.push_back(binding_table(v));
+    if (d.has_div) sec.tables.push_back(diversions_table(v));
+    if (d.T > 0) sec.tables.push_back(targets_table(v));
+    if (d.D > 0 && d.R > 0) sec.tables.push_back(sensitivity_table(v));
     out.push_back(sec);
   }
   return out;
 }
-
 void render_text(const std::vector<Section>& secs, bool markdown, std::ostream& os) {
   for (const Section& sec : secs) {
     os << (markdown ? "## Scenario " : "== scenario ") << sec.id << ": " << sec.name << (markdown ? "\n\n" : "\n");
@@ -419,7 +465,7 @@ herr_t attr_list(hid_t loc, const char* name, const H5A_info_t*, void* data) {
 void print_summary(const std::string& path, const SummaryOptions& opt, std::ostream& os) {
   if (opt.format != "text" && opt.format != "csv" && opt.format != "markdown" && opt.format != "json")
     throw std::runtime_error("--format: '" + opt.format + "' is not text, csv, markdown or json");
-  const std::vector<Section> secs = build(path, opt);
+  const std::vector<Section> secs = summary_sections(path, opt);
   if (opt.format == "csv") render_csv(secs, os);
   else if (opt.format == "json") render_json(path, secs, os);
   else render_text(secs, opt.format == "markdown", os);

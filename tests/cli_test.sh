@@ -5,9 +5,30 @@ set -u
 corridor=$1
 root=$2
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 fail=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+meta=$(mktemp -d) # stdout and stderr of the commands under test, outside the user's folder
+trap 'rm -rf "$work" "$meta"' EXIT
+# every file of the user's folder with its sha256: compared before and after a refused command
+snapshot() { (cd "$work" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
+# expect STATUS MESSAGE NAME -- CMD...: CMD exits STATUS, prints exactly MESSAGE (one line) on stderr and
+# nothing on stdout, and no file of the user's folder is created, changed or removed
+expect() {
+  local want_rc=$1 want_msg=$2 name=$3 before after rc msg
+  shift 4
+  before=$(snapshot)
+  "$@" >"$meta/out" 2>"$meta/err"
+  rc=$?
+  after=$(snapshot)
+  msg=$(cat "$meta/err")
+  if [ "$rc" -eq "$want_rc" ] && [ "$msg" = "$want_msg" ] && [ ! -s "$meta/out" ] && [ "$before" = "$after" ]; then
+    echo "ok: $name"
+  else
+    echo "FAIL: $name (exit $rc, stderr: $msg)"
+    [ "$before" = "$after" ] || echo "  files of the user's folder changed"
+    fail=1
+  fi
+}
 
 "$corridor" import "$root/inputs/xinjiang" -o "$work/in.h5" >/dev/null
 check "import writes the HDF5 input" "[ -s '$work/in.h5' ]"
@@ -20,7 +41,7 @@ sum=$(sha256sum "$work/out.h5" | cut -d' ' -f1)
 
 "$corridor" run "$work/in.h5" -o "$work/out.h5" -n 2000 -q 2>"$work/err"
 rc=$?
-check "an existing output is refused without --force" "[ $rc -ne 0 ] && grep -q -- '--force' '$work/err'"
+check "an existing output is refused without --force" "[ $rc -eq 2 ] && grep -q -- '--force' '$work/err'"
 check "the refused output is untouched" "[ \"$(sha256sum "$work/out.h5" | cut -d' ' -f1)\" = $sum ]"
 
 # interrupt a long run that would replace the output: old file intact, no temp left
@@ -211,4 +232,130 @@ check "backtest without observations says so" "grep -q 'nothing to compare' '$wo
 "$corridor" schema > "$work/schema.md"
 check "inputs/README.md holds the schema that corridor schema prints" \
   "/usr/bin/python3 -c \"import sys; sys.exit(open(sys.argv[1]).read() not in open(sys.argv[2]).read())\" '$work/schema.md' '$root/inputs/README.md'"
+# ---- the contract of the command line: usage and input errors exit 2 with one line naming the option,
+# value or file; run-time failures exit 1; nothing of the user's is changed by a refused command
+in="$work/in.h5"
+out="$work/out.h5"
+cmds="run, replay, import, export, validate, summary, calibrate, backtest, schema, inspect"
+expect 2 "error: unknown command 'frobnicate'; the commands are $cmds" "an unknown command is named" -- \
+  "$corridor" frobnicate "$in"
+expect 2 "error: no command given; the commands are $cmds (see corridor --help)" "no command: exit 2" -- "$corridor"
+expect 2 "error: The following argument was not expected: --bogus (see corridor run --help)" \
+  "an unknown option: one line, exit 2" -- "$corridor" run "$in" -o "$work/new.h5" --bogus
+expect 2 "error: --output is required (see corridor run --help)" "a missing option: one line, exit 2" -- \
+  "$corridor" run "$in"
+expect 2 "error: --backend: gpu not in {auto,cpu,cuda} (see corridor run --help)" "a value outside a set: exit 2" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --backend gpu
+"$corridor" run --help >"$meta/out" 2>"$meta/err"
+check "--help prints the command's options on stdout and exits 0" \
+  "[ $? -eq 0 ] && grep -q -- '--utilization-threshold' '$meta/out' && [ ! -s '$meta/err' ]"
+
+# numbers: strict decimal, range checked before conversion, NaN and infinities refused
+u64="an integer in [0, 18446744073709551615]"
+expect 2 "error: --seed: '-1' is not $u64" "--seed -1 is refused, not wrapped" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --seed -1
+expect 2 "error: --seed: '18446744073709551616' is not $u64" "--seed 2^64 is refused, not saturated" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --seed 18446744073709551616
+expect 2 "error: --seed: '99999999999999999999999' is not $u64" "a huge --seed is refused" -- \
+  "$corridor" replay "$in" --path 1 --seed 99999999999999999999999
+expect 2 "error: --seed: '0x10' is not $u64" "hexadecimal is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --seed 0x10
+expect 2 "error: --seed: '+7' is not $u64" "a sign where none belongs is refused" -- \
+  "$corridor" backtest "$in" --origin 2019 --seed +7
+expect 2 "error: --utilization-threshold: 'nan' is not a number in [0, 10]" "--utilization-threshold nan is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --utilization-threshold nan
+expect 2 "error: --utilization-threshold: 'inf' is not a number in [0, 10]" "--utilization-threshold inf is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --utilization-threshold inf
+expect 2 "error: --utilization-threshold: '1e400' is not a number in [0, 10]" "an overflowing real is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --utilization-threshold 1e400
+expect 2 "error: --quantiles: 'NaN' is not a number in [0, 1]" "--quantiles NaN is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --quantiles 0.1,NaN
+expect 2 "error: --quantiles: '0.4' does not increase on the probability before it" "--quantiles must increase" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --quantiles 0.5,0.4
+expect 2 "error: --paths: '0' is not an integer in [1, 4000000000]" "--paths 0 is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" -n 0
+expect 2 "error: --paths: '4294967296' is not an integer in [1, 4000000000]" "--paths 2^32 is refused, not wrapped" -- \
+  "$corridor" run "$in" -o "$work/new.h5" -n 4294967296
+expect 2 "error: --paths: '1e3' is not an integer in [2, 100000000]" "an exponent is no integer" -- \
+  "$corridor" backtest "$in" --origin 2019 -n 1e3
+expect 2 "error: --threads: '-1' is not an integer in [0, 2147483647]" "--threads -1 is refused" -- \
+  "$corridor" run "$in" -o "$work/new.h5" -t -1
+expect 2 "error: --max-memory: '0' is not a size like 2G, 512M or auto (K, M, G, T: powers of 1024; below 2^64 bytes)" \
+  "--max-memory 0 is refused" -- "$corridor" run "$in" -o "$work/new.h5" --max-memory 0
+expect 2 "error: --max-memory: '99999999T' is not a size like 2G, 512M or auto (K, M, G, T: powers of 1024; below 2^64 bytes)" \
+  "--max-memory beyond 2^64 bytes is refused" -- "$corridor" run "$in" -o "$work/new.h5" --max-memory 99999999T
+expect 2 "error: --sensitivity-paths: '1000001' is not an integer in [0, 1000000]" "--sensitivity-paths range" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --sensitivity-paths 1000001
+expect 2 "error: --sensitivity-year: '20x5' is not an integer in [1000, 9999]" "--sensitivity-year must be a year" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --sensitivity-year 20x5
+expect 2 "error: --sensitivity-year: 2050 is not a projected year of $in (2025-2040)" \
+  "--sensitivity-year outside the projection is refused before any work" -- \
+  "$corridor" run "$in" -o "$work/new.h5" --sensitivity-year 2050
+expect 2 "error: --path: '-3' is not an integer in [0, 4294967295]" "replay --path -3 is refused" -- \
+  "$corridor" replay "$in" --path -3
+expect 2 "error: --years: '20.30' is not an integer in [1000, 9999]" "summary --years must be years" -- \
+  "$corridor" summary "$out" --years 2030,20.30
+expect 2 "error: --top: '0' is not an integer in [1, 100000]" "summary --top 0 is refused" -- \
+  "$corridor" summary "$out" --top 0
+expect 2 "error: --origin: '1099511627776' is not an integer in [1000, 9999]" "backtest --origin 2^40 is refused" -- \
+  "$corridor" backtest "$in" --origin 2019,1099511627776
+expect 2 "error: --years: 1999 is not a year of $out (2024-2040)" "summary --years outside the file: exit 2" -- \
+  "$corridor" summary "$out" --years 1999
+expect 2 "error: --scenario: 'nope' is not a scenario of $in (baseline, high_connectivity, disruption)" \
+  "replay of an unknown scenario: exit 2" -- "$corridor" replay "$in" --path 1 --scenario nope
+
+# threads: more than 2 per logical CPU are lowered, with a note; the output is the same
+cores=$(nproc)
+"$corridor" run "$in" -o "$work/t4096.h5" -n 300 -t 4096 --sensitivity-paths 0 -q 2>"$meta/err"
+rc=$?
+check "--threads 4096 is lowered to 2 per logical CPU with a note" \
+  "[ $rc -eq 0 ] && grep -qx 'note: --threads 4096 is more than 2 per logical CPU ($cores here); using $((2 * cores)) (more threads only add overhead; the results do not depend on the thread count)' '$meta/err'"
+"$corridor" run "$in" -o "$work/t1.300.h5" -n 300 -t 1 --sensitivity-paths 0 -q
+check "the lowered thread count gives the same statistics" \
+  "h5diff '$work/t4096.h5' '$work/t1.300.h5' /flow_quantile && h5diff '$work/t4096.h5' '$work/t1.300.h5' /total_quantile"
+
+# a file of the wrong kind: one line naming the file, what it is and what was expected
+want_in="reads an input (an HDF5 input from corridor import, or a folder of CSV tables)"
+expect 2 "error: $out: a corridor run output; corridor run $want_in" "run of a run output: one line" -- \
+  "$corridor" run "$out" -o "$work/new.h5"
+expect 2 "error: $out: a corridor run output; corridor validate $want_in" "validate of a run output: one line" -- \
+  "$corridor" validate "$out"
+expect 2 "error: $out: a corridor run output; corridor replay $want_in" "replay of a run output: one line" -- \
+  "$corridor" replay "$out" --path 1
+expect 2 "error: $out: a corridor run output; corridor calibrate $want_in" "calibrate of a run output: one line" -- \
+  "$corridor" calibrate "$out" -o "$work/new.h5"
+expect 2 "error: $out: a corridor run output; corridor backtest $want_in" "backtest of a run output: one line" -- \
+  "$corridor" backtest "$out" --origin 2019
+expect 2 "error: $out: a corridor run output; corridor export reads an HDF5 input (from corridor import)" \
+  "export of a run output: one line" -- "$corridor" export "$out" "$work/never"
+expect 2 "error: $in: a corridor input; corridor summary reads the output of corridor run" \
+  "summary of an input names the file and what it is" -- "$corridor" summary "$in"
+expect 2 "error: $work/bt.h5: a corridor backtest output; corridor summary reads the output of corridor run" \
+  "summary of a backtest output: one line" -- "$corridor" summary "$work/bt.h5"
+expect 2 "error: $in: a corridor input; corridor import reads a folder of CSV tables" \
+  "import of an HDF5 file: one line" -- "$corridor" import "$in" -o "$work/new.h5"
+expect 2 "error: $work/nothere.h5: no such file or folder" "a missing file: one line, exit 2" -- \
+  "$corridor" summary "$work/nothere.h5"
+expect 2 "error: $work/fake.h5: not an HDF5 file (or truncated)" "inspect of a file that is not HDF5: exit 2" -- \
+  "$corridor" inspect "$work/fake.h5"
+expect 2 "error: --output: $in is the input; write the output to another file" "an output onto its own input is refused" -- \
+  "$corridor" calibrate "$in" -o "$in" --force
+expect 2 "error: --output: $work/nodir/x.h5: no such folder $work/nodir" "an output in a missing folder is refused first" -- \
+  "$corridor" run "$in" -o "$work/nodir/x.h5"
+expect 2 "error: $work/exported: holds meta.csv already; use --force to replace the tables there" \
+  "export refuses to replace a folder's tables without --force" -- "$corridor" export "$in" "$work/exported"
+expect 2 "error: $out: exists and is not a folder; corridor export writes a folder of CSV tables" \
+  "export onto a file is refused" -- "$corridor" export "$in" "$out" --force
+"$corridor" export "$in" "$work/exported" --force >/dev/null
+check "export --force replaces the tables" "[ $? -eq 0 ] && [ -s '$work/exported/series.csv' ]"
+
+# write errors on standard output: exit 1 and one line, for every command that prints
+for c in "summary $out" "summary $out --format json" "inspect $out" "schema" "validate $in" "replay $in --path 2" \
+  "--help" "--version"; do
+  # shellcheck disable=SC2086
+  "$corridor" $c >/dev/full 2>"$meta/err"
+  rc=$?
+  check "corridor $c > /dev/full exits 1 with one line" \
+    "[ $rc -eq 1 ] && [ \"\$(cat '$meta/err')\" = 'error: cannot write to standard output' ]"
+done
 exit $fail

@@ -1,0 +1,61 @@
+// corridor calibrate: estimates from the input's history, written as a new input.
+#include <cstdio>
+
+#include "../calibrate.h"
+#include "../model_build.h"
+#include "../output.h"
+#include "commands.h"
+#include "common.h"
+
+namespace corridor {
+namespace {
+
+void print_estimate(const SeriesEstimate& e) {
+  char yrs[32], mu[40], sg[40], br[40];
+  std::snprintf(yrs, sizeof yrs, "%d-%d", e.first, e.last);
+  std::snprintf(mu, sizeof mu, "%.4f +- %.4f", e.mu, e.mu_se);
+  std::snprintf(sg, sizeof sg, "%.4f +- %.4f", e.sigma, e.sigma_se);
+  if (e.has_loading)
+    std::snprintf(br, sizeof br, "%.4f +- %.4f", e.b_region, e.b_region_se);
+  else
+    std::snprintf(br, sizeof br, "-");
+  std::printf("  %-28s %4d %9s %18s %18s %18s%s\n", e.series.c_str(), e.n, yrs, mu, sg, br,
+              e.partial ? " (partial years annualised)" : "");
+}
+
+void print_calibration(const std::string& input, const Calibration& c) {
+  std::printf("corridor calibrate: %s\n", input.c_str());
+  std::printf("  random walk with drift on log values; partial years annualised; +- one standard error\n\n");
+  std::printf("  %-28s %4s %9s %18s %18s %18s\n", "series", "obs", "years", "mu (1/year)", "sigma (1/year)",
+              "b_region");
+  int est = 0;
+  for (const SeriesEstimate& e : c.series)
+    if (e.estimated) ++est, print_estimate(e);
+  if (c.has_shocks)
+    std::printf("\n  regional factor from %d series over %d years; regional drops (mean standardised increment < -2):"
+                " %.3f +- %.3f per year\n",
+                c.factor_series, c.factor_years, c.shock_freq, c.shock_freq_se);
+  else
+    std::printf("\n  regional factor and shock frequency: not estimated (need 3 series with 5 annual increments)\n");
+  const int skipped = static_cast<int>(c.series.size()) - est;
+  std::printf("  %d series estimated; %d kept their input parameters (fewer than 3 observations over 3 years, or "
+              "derived)\n",
+              est, skipped);
+}
+
+} // namespace
+
+int cmd_calibrate(const CalibrateOptions& o) {
+  check_output(o.output, o.force, o.input);
+  const Input in = load_input(o.input, "calibrate");
+  validate_input(in);
+  const Calibration c = calibrate(in);
+  print_calibration(o.input, c);
+  const Input out = apply_calibration(in, c);
+  validate_input(out);
+  write_atomically(o.output, o.force, [&](const std::string& tmp) { write_h5_input(out, tmp); });
+  std::printf("  wrote %s\n", o.output.c_str());
+  return 0;
+}
+
+} // namespace corridor

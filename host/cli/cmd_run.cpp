@@ -1,0 +1,106 @@
+// corridor run: project every scenario of an input and write the statistics.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "../../kernels/stats.h"
+#include "../model_build.h"
+#include "../output.h"
+#include "commands.h"
+#include "common.h"
+
+namespace fs = std::filesystem;
+
+namespace corridor {
+
+static_assert(kCliMaxSensitivityPaths == kMaxSensitivityPaths, "the command line states the engine's limit");
+static_assert(kCliMaxQuantiles == kMaxQuantiles, "the command line states the engine's limit");
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// the year of the sensitivity responses, checked against the input's projected years
+int sensitivity_year(const RunOptions& o, const ModelInfo& info) {
+  const int y = o.sensitivity_year == 0 ? info.horizon_year : o.sensitivity_year;
+  if (y <= info.base_year || y > info.horizon_year)
+    throw UsageError("--sensitivity-year: " + std::to_string(y) + " is not a projected year of " + o.input + " (" +
+                     std::to_string(info.base_year + 1) + "-" + std::to_string(info.horizon_year) + ")");
+  return y;
+}
+
+struct Timings {
+  double sim = 0, sens = 0, total = 0;
+};
+
+void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, const CellPlan& plan, const Backend& be,
+            const RunResult& res, const SensitivitySpec& sens, const Timings& t) {
+  const double cell_years = static_cast<double>(o.paths) * m.S * (m.Y - 1) * m.NS;
+  std::printf("corridor run: %s\n", info.title.c_str());
+  std::printf("  scenarios %d, series %d, years %d-%d, paths %u, seed %llu\n", m.NS, m.S, info.base_year,
+              info.horizon_year, o.paths, static_cast<unsigned long long>(o.seed));
+  std::printf("  backend %s, %d pass%s over the paths (%llu of %zu stored cells per pass)\n", be.description().c_str(),
+              res.passes, res.passes == 1 ? "" : "es", static_cast<unsigned long long>(res.cells_per_pass),
+              plan.stored.size());
+  std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", t.sim,
+              cell_years / t.sim, t.total);
+  std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s; sensitivity (%u paths) %.2f s\n",
+              res.simulate_seconds, res.stats_seconds, t.sim - res.simulate_seconds - res.stats_seconds, sens.paths,
+              t.sens);
+  std::printf("  wrote %s\n", o.output.c_str());
+}
+
+Provenance provenance(const RunOptions& o, const Backend& be) {
+  Provenance prov;
+  prov.backend = be.name();
+  prov.input = fs::path(o.input).filename().string();
+  prov.input_sha256 = sha256_file(o.input);
+  prov.created = now_iso8601();
+  prov.seed = o.seed;
+  prov.paths = o.paths;
+  prov.utilization_threshold = o.utilization_threshold;
+  return prov;
+}
+
+} // namespace
+
+int cmd_run(const RunOptions& o) {
+  RunConfig cfg;
+  cfg.paths = o.paths;
+  cfg.seed = o.seed;
+  cfg.threads = o.threads;
+  cfg.max_memory = o.max_memory;
+  cfg.probs = o.quantiles;
+  check_output(o.output, o.force, o.input);
+  const Input in = load_input(o.input, "run");
+  ModelInfo info;
+  const HostModel m = build_model(in, info);
+  const int sens_year = sensitivity_year(o, info);
+  const CellPlan plan = make_cell_plan(m, o.utilization_threshold);
+  auto be = choose_backend(o.backend, o.threads, o.quiet);
+  Progress prog(!o.quiet && isatty(2));
+  cfg.progress = [&](double f) { prog(f); };
+  RunResult res;
+  Timings t;
+  const auto t0 = std::chrono::steady_clock::now();
+  be->run(m, plan, cfg, res);
+  t.sim = seconds_since(t0);
+  Provenance prov = provenance(o, *be);
+  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
+  const auto ts = std::chrono::steady_clock::now();
+  if (sens.paths > 0) be->sensitivity(m, sens, cfg, prov.sensitivity_rho);
+  t.sens = seconds_since(ts);
+  prov.sensitivity = &sens;
+  if (o.save_paths) prov.raw_paths = be.get();
+  write_output(o.output, o.force, info, m, cfg, res, prov);
+  t.total = seconds_since(t0);
+  if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);
+  return 0;
+}
+
+} // namespace corridor

@@ -1,0 +1,17 @@
+// corridor validate: every problem of an input, one line each (exit 2), or "valid".
+#include <cstdio>
+
+#include "../model_build.h"
+#include "commands.h"
+#include "common.h"
+
+namespace corridor {
+
+int cmd_validate(const ValidateOptions& o) {
+  const Input in = load_input(o.input, "validate");
+  validate_input(in);
+  std::printf("%s: valid\n", o.input.c_str());
+  return 0;
+}
+
+} // namespace corridor
