@@ -109,7 +109,7 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
   cfg.threads = threads;
   cfg.max_memory = parse_size(maxmem);
   cfg.probs = parse_quantiles(quantiles);
-  check_overwrite(output, force);
+  OutputTarget out = prepare_output(output, force, {input});
   const Input in = load_input(input);
   ModelInfo info;
   const HostModel m = build_model(in, info);
@@ -128,10 +128,9 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
                              std::to_string(info.base_year + 1) + "-" + std::to_string(info.horizon_year) + ")");
   const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(sens_paths, paths));
   const auto ts = std::chrono::steady_clock::now();
-  if (sens.paths > 0) be->sensitivity(m, sens, cfg, prov.sensitivity_rho);
+  std::vector<double> rho;
+  if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
   const double sens_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
-  prov.sensitivity = &sens;
-  if (save_paths) prov.raw_paths = be.get();
   prov.backend = be->name();
   prov.input = fs::path(input).filename().string();
   prov.input_sha256 = sha256_file(input);
@@ -139,7 +138,7 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
   prov.seed = seed;
   prov.paths = paths;
   prov.utilization_threshold = util_threshold;
-  write_output(output, force, info, m, cfg, res, prov);
+  write_output(out, info, m, cfg, res, prov, &sens, rho, save_paths ? be.get() : nullptr);
   const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cell_years = static_cast<double>(paths) * m.S * (m.Y - 1) * m.NS;
   if (!quiet) {
@@ -160,7 +159,9 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
 }
 
 int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std::string& scenario,
-               const std::string& backend, const std::string& csv) {
+               const std::string& backend, const std::string& csv, bool force) {
+  OutputTarget out;
+  if (!csv.empty()) out = prepare_output(csv, force, {input});
   const Input in = load_input(input);
   ModelInfo info;
   const HostModel m = build_model(in, info);
@@ -197,9 +198,7 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
        << (off < m.Y ? std::to_string(info.years[0] + static_cast<int>(off)) : std::string("after horizon")) << "\n";
   }
   if (!csv.empty()) {
-    std::ofstream f(csv);
-    f << os.str();
-    if (!f) throw std::runtime_error(csv + ": cannot write");
+    out.commit_bytes(os.str());
   } else {
     std::cout << "# replay of path " << path << ", seed " << seed << ", scenario " << info.scenarios[sc] << ", backend "
               << be->name() << "\n"
@@ -209,7 +208,7 @@ int cmd_replay(const std::string& input, uint64_t seed, uint32_t path, const std
 }
 
 int cmd_calibrate(const std::string& input, const std::string& output, bool force) {
-  check_overwrite(output, force);
+  OutputTarget target = prepare_output(output, force, {input});
   const Input in = load_input(input);
   validate_input(in);
   const Calibration c = calibrate(in);
@@ -245,14 +244,15 @@ int cmd_calibrate(const std::string& input, const std::string& output, bool forc
               est, skipped);
   const Input out = apply_calibration(in, c);
   validate_input(out);
-  write_atomically(output, force, [&](const std::string& tmp) { write_h5_input(out, tmp); });
+  target.commit([&](const std::string& tmp) { write_h5_input(out, tmp); });
   std::printf("  wrote %s\n", output.c_str());
   return 0;
 }
 
 int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
                  const std::string& backend, int threads, const std::string& output, bool force) {
-  if (!output.empty()) check_overwrite(output, force);
+  OutputTarget out;
+  if (!output.empty()) out = prepare_output(output, force, {input});
   const Input in = load_input(input);
   validate_input(in);
   auto be = choose_backend(backend, threads, true);
@@ -269,7 +269,7 @@ int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint
                   r.cover90[i], 100 * r.mdape[i]);
   }
   if (!output.empty()) {
-    write_atomically(output, force, [&](const std::string& tmp) {
+    out.commit([&](const std::string& tmp) {
       h5::Quiet q;
       h5::Id f = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), tmp + ": cannot create");
       const hsize_t H = r.horizons.size(), N = r.cases.size(), Q = r.probs.size();
@@ -300,6 +300,7 @@ int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint
       h5::write_attr_int(f, "paths", paths);
       h5::write_attr_string(f, "input_sha256", sha256_file(input));
       h5::write_attr_string(f, "created", now_iso8601());
+      h5::check(H5Fclose(f), tmp + ": cannot write (disk full?)");
     });
     std::printf("  wrote %s\n", output.c_str());
   }
@@ -373,6 +374,7 @@ int main(int argc, char** argv) {
   rep->add_option("--scenario", scenario, "scenario id (default: the first)");
   rep->add_option("-b,--backend", backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   rep->add_option("-o,--output", csv, "write CSV here instead of printing");
+  rep->add_flag("-f,--force", force, "replace an existing CSV file");
 
   std::string dir;
   auto* imp = app.add_subcommand("import", "turn a folder of CSV tables into an HDF5 input");
@@ -383,6 +385,7 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "write the tables of an HDF5 input as CSV files");
   exp->add_option("input", input, "HDF5 input")->required();
   exp->add_option("dir", dir, "folder to write")->required();
+  exp->add_flag("-f,--force", force, "replace an existing folder of CSV tables");
 
   auto* val = app.add_subcommand("validate", "check an input and list every problem");
   val->add_option("input", input, "HDF5 input or folder of CSV tables")->required();
@@ -429,7 +432,7 @@ int main(int argc, char** argv) {
     if (*run)
       return cmd_run(input, output, paths, seed, backend, threads, maxmem, quantiles, util_threshold, force, quiet,
                      sens_paths, sens_year, save_paths);
-    if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv);
+    if (*rep) return cmd_replay(input, seed, path, scenario, backend, csv, force);
     if (*sum) {
       print_summary(input, sopt, std::cout);
       return 0;
@@ -445,16 +448,17 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*imp) {
-      check_overwrite(output, force);
+      OutputTarget out = prepare_output(output, force, {dir});
       const Input in = read_csv_dir(dir);
       validate_input(in);
-      write_atomically(output, force, [&](const std::string& tmp) { write_h5_input(in, tmp); });
+      out.commit([&](const std::string& tmp) { write_h5_input(in, tmp); });
       std::printf("imported %s -> %s\n", dir.c_str(), output.c_str());
       return 0;
     }
     if (*exp) {
+      OutputTarget out = prepare_output_folder(dir, force, {input});
       const Input in = read_h5_input(input);
-      write_csv_dir(in, dir);
+      out.commit([&](const std::string& tmp) { write_csv_dir(in, tmp); });
       std::printf("exported %s -> %s\n", input.c_str(), dir.c_str());
       return 0;
     }
