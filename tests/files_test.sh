@@ -162,7 +162,31 @@ check "replay past a file size limit: exit 1, no truncated CSV" \
 rc=$?
 cat err >>all_err
 check "import past a file size limit: exit 1, nothing left" "[ $rc -eq 1 ] && [ ! -e full/i.h5 ] && no_temp full"
-check "no message names a temporary file" "[ -s all_err ] && ! grep -q 'tmp-\|/proc/self' all_err"
+
+# ---- scripts/report: the same rules for the report folder ----------------
+if /usr/bin/python3 -c 'import matplotlib, h5py, xarray' 2>/dev/null; then
+  report=(/usr/bin/python3 "$root/scripts/report" out.h5 --corridor "$corridor")
+  mkdir rep && echo "mine" >rep/index.html
+  run_rc "${report[@]}" -o rep
+  check "report onto an existing folder without --force: exit 2, untouched" \
+    "[ $rc -eq 2 ] && grep -qx 'report: rep: exists; use --force to replace it' err && grep -qx mine rep/index.html"
+  touch rep/notes.txt
+  run_rc "${report[@]}" -o rep --force
+  check "report --force onto a folder holding more than a report is refused" \
+    "[ $rc -eq 2 ] && grep -q 'rep: holds more than a report' err && grep -qx mine rep/index.html"
+  rm rep/notes.txt
+  run_rc "${report[@]}" -o rep --force
+  check "report --force replaces a previous report" "[ $rc -eq 0 ] && grep -q '<html' rep/index.html && no_temp ."
+  run_rc "${report[@]}" -o nodir/rep
+  check "report to a missing folder: exit 2" "[ $rc -eq 2 ] && grep -qx 'report: nodir: no such folder for the output nodir/rep' err"
+  ( ulimit -f 30; exec "${report[@]}" -o full/rep ) >out 2>err
+  rc=$?
+  cat err >>all_err
+  check "report past a file size limit: exit 1, nothing left" \
+    "[ $rc -eq 1 ] && grep -qx 'report: full/rep: cannot write (disk full?): File too large' err && [ ! -e full/rep ] && no_temp full"
+else
+  echo "skipped: scripts/report (no matplotlib, h5py or xarray)"
+fi
 
 # ---- signals still remove the temporary file -------------------------------
 "$corridor" run in.h5 -o sig.h5 -n 5000 -q --sensitivity-paths 0 --save-paths &
@@ -173,5 +197,6 @@ wait $pid
 rc=$?
 check "SIGTERM while writing: exit 143, no output and no temp left" "[ $rc -eq 143 ] && [ ! -e sig.h5 ] && no_temp ."
 
+check "no message names a temporary file" "[ -s all_err ] && ! grep -q 'tmp-\|/proc/self' all_err"
 check "the input was never changed" "[ \$(sum in.h5) = $in_sum ]"
 exit $fail
