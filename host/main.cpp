@@ -269,9 +269,7 @@ int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint
                   r.cover90[i], 100 * r.mdape[i]);
   }
   if (!output.empty()) {
-    out.commit([&](const std::string& tmp) {
-      h5::Quiet q;
-      h5::Id f = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), tmp + ": cannot create");
+    commit_h5_in_memory(out, [&](hid_t f) {
       const hsize_t H = r.horizons.size(), N = r.cases.size(), Q = r.probs.size();
       std::vector<long long> hz(r.horizons.begin(), r.horizons.end()), nn(r.n.begin(), r.n.end());
       h5::write_ints(f, "horizon", {H}, hz.data(), false);
@@ -300,7 +298,6 @@ int cmd_backtest(const std::string& input, const std::vector<int>& origins, uint
       h5::write_attr_int(f, "paths", paths);
       h5::write_attr_string(f, "input_sha256", sha256_file(input));
       h5::write_attr_string(f, "created", now_iso8601());
-      h5::check(H5Fclose(f), tmp + ": cannot write (disk full?)");
     });
     std::printf("  wrote %s\n", output.c_str());
   }

@@ -131,6 +131,25 @@ void write_atomically(const std::string& path, bool force, const std::function<v
   prepare_output(path, force, {}).commit(write);
 }
 
+void commit_h5_in_memory(OutputTarget& out, const std::function<void(hid_t)>& write) {
+  std::string image;
+  {
+    h5::Quiet quiet;
+    h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+    h5::check(H5Pset_fapl_core(fapl, 1 << 16, 0), "H5Pset_fapl_core");
+    h5::Id f = h5::check(H5Fcreate(out.path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
+                         out.path() + ": cannot create in memory");
+    write(f);
+    h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), out.path() + ": cannot flush in memory");
+    const ssize_t n = H5Fget_file_image(f, nullptr, 0);
+    if (n <= 0) throw std::runtime_error(out.path() + ": cannot build the file in memory");
+    image.resize(static_cast<size_t>(n));
+    if (H5Fget_file_image(f, image.data(), image.size()) != n)
+      throw std::runtime_error(out.path() + ": cannot build the file in memory");
+  }
+  out.commit_bytes(image);
+}
+
 // ------------------------------------------------------- the run output ----
 namespace {
 

@@ -3,6 +3,8 @@
 // OutputTarget (safe_file.h): a temporary file in the target folder, claimed
 // under the user's name only when complete.
 #pragma once
+#include <hdf5.h>
+
 #include <functional>
 #include <string>
 
@@ -27,6 +29,11 @@ struct Provenance {
 void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, const RunConfig& cfg,
                   const RunResult& res, const Provenance& prov, const SensitivitySpec* sens,
                   const std::vector<double>& sens_rho, Backend* raw_paths);
+
+// Builds an HDF5 file in memory with write(file) and commits its bytes: for
+// small outputs, so that a failing disk meets a plain write, never the HDF5
+// library (which can crash closing a file after a failed write).
+void commit_h5_in_memory(OutputTarget& out, const std::function<void(hid_t file)>& write);
 
 // Older forms of prepare_output/commit, without inputs to protect; new code
 // calls prepare_output first and commits through the target.

@@ -162,6 +162,11 @@ check "replay past a file size limit: exit 1, no truncated CSV" \
 rc=$?
 cat err >>all_err
 check "import past a file size limit: exit 1, nothing left" "[ $rc -eq 1 ] && [ ! -e full/i.h5 ] && no_temp full"
+( ulimit -f 2; exec "$corridor" backtest in.h5 --origin 2018 -n 20 -o full/b.h5 ) >out 2>err
+rc=$?
+cat err >>all_err
+check "backtest past a file size limit: exit 1 (no crash), nothing left" \
+  "[ $rc -eq 1 ] && grep -qx 'error: full/b.h5: cannot write (disk full?): File too large' err && [ ! -e full/b.h5 ] && no_temp full"
 
 # ---- scripts/report: the same rules for the report folder ----------------
 if /usr/bin/python3 -c 'import matplotlib, h5py, xarray' 2>/dev/null; then
