@@ -171,12 +171,12 @@ OutputTarget prepare_output(const std::string& path, bool force, const std::vect
         t.inputs_.push_back({fst.st_dev, fst.st_ino, e.path().string()});
     }
   }
-  t.check_target();
+  t.check_target(false);
   return t;
 }
 
 // What is at the output's name now: nothing, or something we may replace.
-void OutputTarget::check_target() const {
+void OutputTarget::check_target(bool meanwhile) const {
   struct stat st{};
   if (fstatat(dirfd_, name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno == ENOENT) return;
@@ -192,14 +192,16 @@ void OutputTarget::check_target() const {
     throw InputError({path_ + ": is not a regular file; refusing to replace it"});
   if (kind_ == Kind::Folder && !S_ISDIR(st.st_mode))
     throw InputError({path_ + ": exists and is not a folder; refusing to replace it"});
-  if (!force_) throw InputError({path_ + ": exists; use --force to replace it"});
+  if (!force_)
+    throw InputError({path_ + (meanwhile ? ": exists (written meanwhile by another command)" : ": exists") +
+                      "; use --force to replace it"});
   if (kind_ == Kind::Folder && !only_csv_files(dirfd_, name_))
     throw InputError({path_ + ": holds more than CSV tables; refusing to replace it"});
 }
 
 void OutputTarget::commit(const std::function<void(const std::string& tmp)>& write) {
   if (dirfd_ < 0 || committed_) throw std::logic_error("OutputTarget::commit without prepare_output");
-  check_target(); // again: the work may have taken long
+  check_target(true); // again: the work may have taken long
   if (kind_ == Kind::File) commit_file(write);
   else commit_folder(write);
   committed_ = true;
@@ -250,7 +252,7 @@ void OutputTarget::claim(const std::string& tmpname) {
     }
     throw std::runtime_error(path_ + ": cannot move the finished output into place: " + errstr(errno));
   }
-  check_target(); // the last look before replacing
+  check_target(true); // the last look before replacing
   if (kind_ == Kind::File) {
     if (renameat(dirfd_, tn, dirfd_, on) == 0) return;
   } else {

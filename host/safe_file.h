@@ -65,7 +65,7 @@ private:
   std::vector<InputId> inputs_; // the inputs, and the files directly inside input folders
   bool committed_ = false;
 
-  void check_target() const;
+  void check_target(bool meanwhile) const; // meanwhile: the work is done, someone else wrote
   void claim(const std::string& tmpname);
   void commit_file(const std::function<void(const std::string&)>& write);
   void commit_folder(const std::function<void(const std::string&)>& write);

@@ -80,7 +80,7 @@ wait $p2
 r2=$?
 check "two writers of one new output: one exits 0, the other 2 (got $r1 $r2)" \
   "[ \$((r1 + r2)) -eq 2 ] && [ \$((r1 * r2)) -eq 0 ]"
-check "the refused writer says so" "cat race1 race2 | grep -qx 'error: race.h5: exists.*; use --force to replace it'"
+check "the refused writer says so" "cat race1 race2 | grep -qx 'error: race.h5: exists (written meanwhile by another command); use --force to replace it'"
 check "the winner's output is whole" "\"$corridor\" summary race.h5 >/dev/null && no_temp ."
 
 # ---- not a regular file ---------------------------------------------------

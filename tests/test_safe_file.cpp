@@ -119,6 +119,14 @@ TEST_F(SafeFile, OfTwoWritersOfANewFileExactlyOneWins) {
             at("o.h5") + ": exists (written meanwhile by another command); use --force to replace it");
   EXPECT_EQ(read(at("o.h5")), "A");
   EXPECT_EQ(names(), std::vector<std::string>{"o.h5"});
+  // a third, prepared before the name was taken, refuses before writing at all
+  OutputTarget c = prepare_output(at("p.h5"), false, {});
+  prepare_output(at("p.h5"), false, {}).commit_bytes("first");
+  bool wrote = false;
+  EXPECT_EQ(refusal([&] { c.commit([&](const std::string&) { wrote = true; }); }),
+            at("p.h5") + ": exists (written meanwhile by another command); use --force to replace it");
+  EXPECT_FALSE(wrote);
+  EXPECT_EQ(read(at("p.h5")), "first");
 }
 
 TEST_F(SafeFile, ForceReplacesARegularFileWhole) {
