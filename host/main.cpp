@@ -13,7 +13,7 @@
 #include "../kernels/stats.h"
 #include "calibrate.h"
 #include "h5.h"
-#include "engine.h"
+#include "backend.h"
 #include "input.h"
 #include "model_build.h"
 #include "output.h"

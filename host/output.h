@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "engine.h"
+#include "backend.h"
 #include "model_build.h"
 
 namespace corridor {

@@ -4,6 +4,7 @@
 // of paths. Equations are cited by section.
 #pragma once
 #include "fmath.h"
+#include "model_arrays.h"
 #include "philox.h"
 
 CORRIDOR_KERNELS_BEGIN
@@ -17,74 +18,15 @@ constexpr int kSeriesVars = 5;
 constexpr int kGroupVars = 2; // utilisation, demand-over-capacity indicator
 
 // Flat, pointer-only view of a model, valid on the device that owns the
-// arrays. No Thrust or STL types: both backends and the host share it.
+// arrays (their list and meaning: model_arrays.h). No Thrust or STL types:
+// both backends and the host share it.
 struct ModelView {
-  int S = 0;  // series (load and derived), in input order
-  int Y = 0;  // years, base year included
-  int P = 0;  // partners
-  int Q = 0;  // ports
-  int G = 0;  // capacity groups
-  int E = 0;  // expansions
-  int A = 0;  // aggregates (totals and targets)
-  int NS = 0; // scenarios
-
-  // series
-  const int* kind = nullptr;
-  const int* partner = nullptr;
-  const int* port = nullptr;
-  const int* mode = nullptr;
-  const int* group = nullptr;  // -1: no capacity group
-  const int* source = nullptr; // derived: its load series; load: -1
-  const double* base = nullptr;
-  const double* mu = nullptr; // load: trend mean; derived: mean drift of log intensity
-  const double* tau = nullptr;
-  const double* sigma = nullptr; // load: idiosyncratic sd; derived: intensity volatility
-  const double* phi = nullptr;
-  const double* b_region = nullptr;
-  const double* b_partner = nullptr;
-  const double* b_port = nullptr;
-  const double* exposure = nullptr;
-
-  // diversion alternatives (CSR by series): same partner, mode and metric at
-  // other ports (alt_*), and the cross-mode ones, road to rail (xalt_*)
-  const int* alt_begin = nullptr;
-  const int* alt_series = nullptr;
-  const double* alt_weight = nullptr;
-  const int* xalt_begin = nullptr;
-  const int* xalt_series = nullptr;
-  const double* xalt_weight = nullptr;
-
-  // capacity groups and expansions
-  const int* group_port = nullptr;
-  const double* group_capacity = nullptr;
-  const double* group_overload = nullptr;
-  const int* exp_group = nullptr;
-  const double* exp_add = nullptr;
-  const int* exp_dist_begin = nullptr; // CSR over (scenario * E + e)
-  const int* exp_dist_step = nullptr;  // opening year minus base year
-  const double* exp_dist_cum = nullptr; // cumulative probability
-
-  // ports
-  const double* closure_prob = nullptr;
-  const double* closure_lo = nullptr;
-  const double* closure_hi = nullptr;
-
-  // scenarios
-  const double* sc_region_prob = nullptr;
-  const double* sc_region_mean = nullptr;
-  const double* sc_region_sd = nullptr;
-  const double* sc_partner_prob = nullptr;
-  const double* sc_partner_mean = nullptr;
-  const double* sc_partner_sd = nullptr;
-  const double* sc_rho = nullptr;
-  const double* sc_closure_scale = nullptr;
-  const double* sc_friction = nullptr;
-  const double* sc_cross_mode = nullptr;
-  const double* adjust = nullptr; // [scenario][series][year]
-
-  // aggregate membership (CSR by aggregate, series in order)
-  const int* agg_begin = nullptr;
-  const int* agg_series = nullptr;
+#define CORRIDOR_VIEW_DIM(name) int name = 0;
+  CORRIDOR_MODEL_DIMS(CORRIDOR_VIEW_DIM)
+#undef CORRIDOR_VIEW_DIM
+#define CORRIDOR_VIEW_ARRAY(type, name, length) const type* name = nullptr;
+  CORRIDOR_MODEL_ARRAYS(CORRIDOR_VIEW_ARRAY)
+#undef CORRIDOR_VIEW_ARRAY
 
   CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
   // Cell ids of one scenario: series-major, then groups, then aggregates.
@@ -144,7 +86,7 @@ template <class F> CORRIDOR_HD void for_each_cell_of_year(const ModelView& v, co
 
 // Per-path scratch: element e of lane l is p[l * lane_stride + e * elem_stride],
 // so a backend lays lanes out as it reads best (GPU: lane-major; CPU: a
-// tile's lanes interleaved, see SimulateTile in engine.inl; path-major elsewhere).
+// tile's lanes interleaved, see SimulateTile in launch.inl; path-major elsewhere).
 struct Scratch {
   double* p;
   long long lane_stride, elem_stride;

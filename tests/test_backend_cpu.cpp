@@ -1,4 +1,4 @@
-#include "host/engine.h"
+#include "host/backend.h"
 namespace {
 std::unique_ptr<corridor::Backend> make_backend(int threads) { return corridor::make_cpu_backend(threads); }
 } // namespace

@@ -1,5 +1,5 @@
 // The backend tests on the GPU, plus a bitwise comparison with the CPU.
-#include "host/engine.h"
+#include "host/backend.h"
 namespace {
 std::unique_ptr<corridor::Backend> make_backend(int) { return corridor::make_cuda_backend(); }
 } // namespace

@@ -22,11 +22,13 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "../host/engine.h"
+#include "host_model.h"
+#include "plans.h"
+#include "run_types.h"
 #include "stats.h"
 
 CORRIDOR_KERNELS_BEGIN
-namespace engine {
+namespace launch {
 
 // The CPU backend runs its hot functors (tiles, sensitivity paths, statistics
 // tasks) through kernels compiled for the widest instruction set the CPU has
@@ -322,63 +324,28 @@ struct RankProduct {
   }
 };
 
-template <template <class> class Vec> struct Uploaded {
-  Vec<int> i[16];
-  Vec<double> d[40];
+// A model's arrays in a backend's memory (Vec: its vector type), one vector
+// per array of model_arrays.h, and the view of them the kernels read. Throws
+// std::logic_error for a model whose arrays do not have their lengths.
+template <template <class> class Vec> struct DeviceModel {
+#define CORRIDOR_DEVICE_ARRAY(type, name, length) Vec<type> name;
+  CORRIDOR_MODEL_ARRAYS(CORRIDOR_DEVICE_ARRAY)
+#undef CORRIDOR_DEVICE_ARRAY
   ModelView v;
-  template <class T> static const T* up(Vec<T>& dst, const std::vector<T>& src) {
-    dst.assign(src.begin(), src.end());
-    return thrust::raw_pointer_cast(dst.data());
+  explicit DeviceModel(const HostModel& h) {
+    const std::string why = h.size_problem();
+    if (!why.empty()) throw std::logic_error("corridor: model arrays: " + why);
+#define CORRIDOR_VIEW_DIM(name) v.name = h.name;
+    CORRIDOR_MODEL_DIMS(CORRIDOR_VIEW_DIM)
+#undef CORRIDOR_VIEW_DIM
+#define CORRIDOR_UPLOAD_ARRAY(type, name, length)                                                                      \
+  name.assign(h.name.begin(), h.name.end());                                                                           \
+  v.name = thrust::raw_pointer_cast(name.data());
+    CORRIDOR_MODEL_ARRAYS(CORRIDOR_UPLOAD_ARRAY)
+#undef CORRIDOR_UPLOAD_ARRAY
   }
-  explicit Uploaded(const HostModel& h) {
-    v.S = h.S, v.Y = h.Y, v.P = h.P, v.Q = h.Q, v.G = h.G, v.E = h.E, v.A = h.A, v.NS = h.NS;
-    int a = 0, b = 0;
-    v.kind = up(i[a++], h.kind);
-    v.partner = up(i[a++], h.partner);
-    v.port = up(i[a++], h.port);
-    v.mode = up(i[a++], h.mode);
-    v.group = up(i[a++], h.group);
-    v.source = up(i[a++], h.source);
-    v.alt_begin = up(i[a++], h.alt_begin);
-    v.alt_series = up(i[a++], h.alt_series);
-    v.xalt_begin = up(i[a++], h.xalt_begin);
-    v.xalt_series = up(i[a++], h.xalt_series);
-    v.group_port = up(i[a++], h.group_port);
-    v.exp_group = up(i[a++], h.exp_group);
-    v.exp_dist_begin = up(i[a++], h.exp_dist_begin);
-    v.exp_dist_step = up(i[a++], h.exp_dist_step);
-    v.agg_begin = up(i[a++], h.agg_begin);
-    v.agg_series = up(i[a++], h.agg_series);
-    v.base = up(d[b++], h.base);
-    v.mu = up(d[b++], h.mu);
-    v.tau = up(d[b++], h.tau);
-    v.sigma = up(d[b++], h.sigma);
-    v.phi = up(d[b++], h.phi);
-    v.b_region = up(d[b++], h.b_region);
-    v.b_partner = up(d[b++], h.b_partner);
-    v.b_port = up(d[b++], h.b_port);
-    v.exposure = up(d[b++], h.exposure);
-    v.alt_weight = up(d[b++], h.alt_weight);
-    v.xalt_weight = up(d[b++], h.xalt_weight);
-    v.group_capacity = up(d[b++], h.group_capacity);
-    v.group_overload = up(d[b++], h.group_overload);
-    v.exp_add = up(d[b++], h.exp_add);
-    v.exp_dist_cum = up(d[b++], h.exp_dist_cum);
-    v.closure_prob = up(d[b++], h.closure_prob);
-    v.closure_lo = up(d[b++], h.closure_lo);
-    v.closure_hi = up(d[b++], h.closure_hi);
-    v.sc_region_prob = up(d[b++], h.sc_region_prob);
-    v.sc_region_mean = up(d[b++], h.sc_region_mean);
-    v.sc_region_sd = up(d[b++], h.sc_region_sd);
-    v.sc_partner_prob = up(d[b++], h.sc_partner_prob);
-    v.sc_partner_mean = up(d[b++], h.sc_partner_mean);
-    v.sc_partner_sd = up(d[b++], h.sc_partner_sd);
-    v.sc_rho = up(d[b++], h.sc_rho);
-    v.sc_closure_scale = up(d[b++], h.sc_closure_scale);
-    v.sc_friction = up(d[b++], h.sc_friction);
-    v.sc_cross_mode = up(d[b++], h.sc_cross_mode);
-    v.adjust = up(d[b++], h.adjust);
-  }
+  DeviceModel(const DeviceModel&) = delete; // v points into this object
+  DeviceModel& operator=(const DeviceModel&) = delete;
 };
 
 // lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
@@ -403,7 +370,7 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   if (!lane_major && !(tile_fn && stats_fn))
     throw std::logic_error("corridor: the CPU backend runs tiles and statistics through its kernels");
   const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const ModelView& v = up.v;
   const Layout L(v);
   const int C = v.cells();
@@ -558,7 +525,7 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   if (!lane_major && !tile_fn) throw std::logic_error("corridor: the CPU backend runs sensitivity paths in tiles");
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const ModelView& v = up.v;
   const Layout L(v);
   rho.assign(static_cast<size_t>(v.NS) * D * K, 0.0);
@@ -648,7 +615,7 @@ struct FlowBatch {
 template <class Policy, template <class> class Vec>
 void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                std::vector<double>& out) {
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const Layout L(up.v);
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(count));
@@ -661,7 +628,7 @@ void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, i
 
 template <class Policy, template <class> class Vec>
 void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) {
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const Layout L(up.v);
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, false, L.size, 1); // one lane: both layouts coincide
@@ -672,5 +639,5 @@ void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path
   thrust::copy(out.begin(), out.end(), cells.begin());
 }
 
-} // namespace engine
+} // namespace launch
 CORRIDOR_KERNELS_END

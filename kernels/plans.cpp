@@ -1,40 +1,17 @@
-#include "engine.h"
+#include "plans.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <map>
-#include <utility>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
-#include "../kernels/stats.h"
+#include "stats.h"
 
 namespace corridor {
-
-ModelView HostModel::view() const {
-  ModelView v;
-  v.S = S, v.Y = Y, v.P = P, v.Q = Q, v.G = G, v.E = E, v.A = A, v.NS = NS;
-  v.kind = kind.data(), v.partner = partner.data(), v.port = port.data(), v.mode = mode.data();
-  v.group = group.data(), v.source = source.data();
-  v.base = base.data(), v.mu = mu.data(), v.tau = tau.data(), v.sigma = sigma.data(), v.phi = phi.data();
-  v.b_region = b_region.data(), v.b_partner = b_partner.data(), v.b_port = b_port.data();
-  v.exposure = exposure.data();
-  v.alt_begin = alt_begin.data(), v.alt_series = alt_series.data(), v.alt_weight = alt_weight.data();
-  v.xalt_begin = xalt_begin.data(), v.xalt_series = xalt_series.data(), v.xalt_weight = xalt_weight.data();
-  v.group_port = group_port.data(), v.group_capacity = group_capacity.data();
-  v.group_overload = group_overload.data();
-  v.exp_group = exp_group.data(), v.exp_add = exp_add.data();
-  v.exp_dist_begin = exp_dist_begin.data(), v.exp_dist_step = exp_dist_step.data();
-  v.exp_dist_cum = exp_dist_cum.data();
-  v.closure_prob = closure_prob.data(), v.closure_lo = closure_lo.data(), v.closure_hi = closure_hi.data();
-  v.sc_region_prob = sc_region_prob.data(), v.sc_region_mean = sc_region_mean.data();
-  v.sc_region_sd = sc_region_sd.data(), v.sc_partner_prob = sc_partner_prob.data();
-  v.sc_partner_mean = sc_partner_mean.data(), v.sc_partner_sd = sc_partner_sd.data();
-  v.sc_rho = sc_rho.data(), v.sc_closure_scale = sc_closure_scale.data(), v.sc_friction = sc_friction.data();
-  v.sc_cross_mode = sc_cross_mode.data(), v.adjust = adjust.data();
-  v.agg_begin = agg_begin.data(), v.agg_series = agg_series.data();
-  return v;
-}
 
 bool base_year_fixed(const HostModel& m) {
   for (int sc = 0; sc < m.NS; ++sc)
