@@ -511,7 +511,7 @@ SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info,
     sp.driver_kind.push_back(kind);
   };
   for (int s = 0; s < m.S; ++s)
-    if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.m + s, "trend growth " + info.series[s], "growth_draw");
+    if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.trend_draw + s, "trend growth " + info.series[s], "growth_draw");
   for (int e = 0; e < m.E; ++e) add(L.open + e, "opening year " + info.expansions[e], "opening_year");
   auto any_positive = [](const std::vector<double>& x) {
     for (double a : x)
