@@ -2,6 +2,7 @@
 #include "host/backend.h"
 namespace {
 std::unique_ptr<corridor::Backend> make_backend(int) { return corridor::make_cuda_backend(); }
+constexpr bool kBackendHasThreads = false;
 } // namespace
 #define BACKEND_TEST CudaBackend
 #include "backend_test.inc"
