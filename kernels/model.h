@@ -122,9 +122,12 @@ struct NullTrace {
 //   path_begin    per-path draws and the state of the base year;
 //   year_draws    the random numbers of year y > 0 into their regions;
 //   year_growth   shocks and the growth step: the exponents of demand and of
-//                 derived series' intensities;
+//                 derived series' intensities (regional_shock, partner_shocks,
+//                 load_growth, derived_intensity);
 //   year_exps     their exponentials;
-//   year_flows    capacity, service, diversion, derived series, utilisation;
+//   year_flows    demand, capacity, service, diversion, derived series,
+//                 utilisation (load_demand, year_capacity, serve_pro_rata,
+//                 divert, load_results, derived_series, utilisation);
 //   year_totals   the aggregates;
 //   year_end      out.year(y, X) and trace.year(y, X), where X(e) reads
 //                 scratch element e (Layout::cell_elem names the cells).
