@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "engine.h"
+#include "backend.h"
 #include "model_build.h"
 #include "safe_file.h"
 

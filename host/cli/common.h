@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "../engine.h"
+#include "../backend.h"
 #include "../input.h"
 
 namespace corridor {
