@@ -27,10 +27,12 @@ Id create_file_props() {
 
 Id file_access_props() {
   Id p = check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
-  // 1.8 is the oldest format with checksummed metadata; "latest" adds the
-  // checksummed chunk indexes of 1.10 (readable by netCDF-C, h5py, xarray
-  // built on HDF5 1.10 or newer).
-  check(H5Pset_libver_bounds(p, H5F_LIBVER_V18, H5F_LIBVER_LATEST), "H5Pset_libver_bounds");
+  // 1.8 is the oldest format with checksummed metadata (superblock, object
+  // headers, heaps and B-trees of groups), but with 1.8 as the low bound
+  // chunked datasets keep the old, unchecksummed v1 B-tree index; 1.10 as the
+  // low bound gives every chunk index a checksum (and smaller files). Readers
+  // need HDF5 1.10 or newer (2016): netCDF-C, h5py and xarray on Debian 12 do.
+  check(H5Pset_libver_bounds(p, H5F_LIBVER_V110, H5F_LIBVER_LATEST), "H5Pset_libver_bounds");
   return p;
 }
 

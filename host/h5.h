@@ -70,14 +70,14 @@ inline Id vlen_string_type() {
 
 // ---- file format and safe reading (inputs and outputs alike) ----
 //
-// Every file Corridor writes uses the HDF5 1.8+ file format (superblock v2,
-// object headers, B-trees and heaps with Jenkins checksums): a damaged
-// metadata block is refused by libhdf5 instead of being parsed.
+// Every file Corridor writes uses the HDF5 1.10 file format (superblock v3,
+// object headers, B-trees, heaps and chunk indexes with Jenkins checksums): a
+// damaged metadata block is refused by libhdf5 instead of being parsed.
 // File-creation properties: link and attribute creation order tracked and
 // indexed (netCDF-4 readers expect it).
 Id create_file_props();
-// File-access properties: library version bounds 1.8 .. latest, i.e. the
-// checksummed metadata formats.
+// File-access properties: library version bounds 1.10 .. latest, i.e. the
+// checksummed metadata formats including chunk indexes.
 Id file_access_props();
 // H5Fcreate(path, H5F_ACC_TRUNC) with both of the above.
 Id create_file(const std::string& path);

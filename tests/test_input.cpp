@@ -361,7 +361,7 @@ TEST(Input, Hdf5FilesUseChecksummedFormat) {
   ASSERT_TRUE(f.valid());
   H5F_info2_t info;
   ASSERT_GE(H5Fget_info2(f, &info), 0);
-  EXPECT_GE(info.super.version, 2u); // superblock v2+: checksummed metadata
+  EXPECT_GE(info.super.version, 3u); // superblock v3 (format 1.10): checksummed metadata
   h5::Id ds(H5Dopen2(f, "/ports/name", H5P_DEFAULT));
   h5::Id t(H5Dget_type(ds));
   EXPECT_EQ(H5Tis_variable_str(t), 0); // fixed-length strings: no global heap
@@ -373,6 +373,9 @@ TEST(Input, Hdf5FilesUseChecksummedFormat) {
     unsigned flags = 0, cd[4];
     size_t ncd = 4;
     EXPECT_EQ(H5Pget_filter2(pl, 0, &flags, &ncd, cd, 0, nullptr, nullptr), H5Z_FILTER_FLETCHER32) << name;
+    H5D_chunk_index_t idx;
+    EXPECT_GE(H5Dget_chunk_index_type(dd, &idx), 0);
+    EXPECT_NE(idx, H5D_CHUNK_IDX_BTREE) << name; // the v1 B-tree index has no checksum
   }
   fs::remove_all(d);
 }
