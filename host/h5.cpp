@@ -183,8 +183,11 @@ std::string probe_readable(const std::string& path, double timeout_s, const Prob
     return path + ": cannot check the file: " + std::strerror(errno);
   }
   if (pid == 0) {
-    // the child: silent, reports "K" (read cleanly) or "E" and a message
+    // the child: silent, reports "K" (read cleanly) or "E" and a message;
+    // a crash ends it by its signal (also under sanitizers, which would
+    // otherwise turn it into a report and an exit status)
     close(fds[0]);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) signal(sig, SIG_DFL);
     const int dn = open("/dev/null", O_WRONLY);
     if (dn >= 0) {
       dup2(dn, 1);
@@ -302,6 +305,10 @@ bool read_attr_string(hid_t obj, const std::string& name, std::string& out) {
   if (!a.valid()) return false;
   Id ft(H5Aget_type(a));
   if (H5Tget_class(ft) != H5T_STRING) return false;
+  {
+    Id sp(H5Aget_space(a)); // one string, of a sane size: the reads below hold one value
+    if (H5Sget_simple_extent_npoints(sp) != 1) return false;
+  }
   if (H5Tis_variable_str(ft) > 0) {
     Id mt(H5Tcopy(ft)); // same character set as the file, so no conversion
     char* p = nullptr;
@@ -312,10 +319,16 @@ bool read_attr_string(hid_t obj, const std::string& name, std::string& out) {
     return true;
   }
   const size_t n = H5Tget_size(ft);
+  if (n == 0 || n > (size_t(16) << 20)) return false;
   std::string buf(n + 1, '\0');
   Id mt(H5Tcopy(ft));
   if (H5Aread(a, mt, buf.data()) < 0) return false;
-  out = buf.substr(0, buf.find('\0'));
+  buf.resize(n);
+  const H5T_str_t pad = H5Tget_strpad(ft);
+  if (pad == H5T_STR_NULLTERM) buf.resize(std::min(n, buf.find('\0'))); // bytes after the terminator are not text
+  else if (pad == H5T_STR_SPACEPAD) buf.erase(buf.find_last_not_of(' ') + 1);
+  else buf.erase(buf.find_last_not_of('\0') + 1); // a NUL inside stays for the caller to refuse
+  out = std::move(buf);
   return true;
 }
 
