@@ -629,13 +629,15 @@ bool has_hdf5_signature(const std::string& image) {
 
 // Opens a file image read-only with the core driver (libhdf5 keeps its own
 // copy; H5LTopen_file_image without copies leaks its callback data).
-h5::Id open_image(const std::string& image, const std::string& name) {
+h5::Id open_image(const std::string& image) {
   if (image.empty()) return h5::Id();
   h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS));
   if (!fapl.valid() || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 ||
       H5Pset_file_image(fapl, const_cast<char*>(image.data()), image.size()) < 0)
     return h5::Id();
-  return h5::Id(H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl));
+  // the core driver refuses a name that exists on disk when given an image:
+  // a path that cannot exist (messages name the file themselves)
+  return h5::Id(H5Fopen("/dev/null/corridor-file-image", H5F_ACC_RDONLY, fapl));
 }
 
 Input read_h5_open(hid_t f, const std::string& path) {
@@ -783,7 +785,7 @@ Input read_h5_open(hid_t f, const std::string& path) {
 Input read_h5_input_image(const std::string& name, const std::string& image) {
   h5::Quiet quiet;
   if (!has_hdf5_signature(image)) throw InputError({name + ": not an HDF5 file (or truncated)"});
-  h5::Id f = open_image(image, name);
+  h5::Id f = open_image(image);
   if (!f.valid()) throw InputError({name + ": cannot open as HDF5 (truncated or damaged?)"});
   return read_h5_open(f, name);
 }
@@ -791,7 +793,7 @@ Input read_h5_input_image(const std::string& name, const std::string& image) {
 std::string probe_h5_input_image(const std::string& name, const std::string& image, double timeout_s, bool parse) {
   return h5::probe_readable(name, timeout_s, [&](const std::string&) {
     h5::Quiet quiet;
-    h5::Id f = open_image(image, name);
+    h5::Id f = open_image(image);
     if (!f.valid()) throw std::runtime_error("cannot open as HDF5 (truncated or damaged?)");
     h5::walk_open_file(f);
     if (parse) {
