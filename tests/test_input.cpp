@@ -586,3 +586,24 @@ TEST(Input, DamagedHdf5FilesAreRefused) {
   }
   fs::remove_all(d);
 }
+
+// The HDF5 fuzz corpus, including each file that crashed libhdf5 when a
+// campaign ran it in-process (crash-*): read as the program reads it, each is
+// valid or refused with one line; the crashes are refused as such.
+TEST(Input, FuzzCorpusFilesAreValidOrRefused) {
+  size_t n = 0, crashes = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(CORRIDOR_FUZZ_CORPUS) / "h5")) {
+    const std::string p = e.path().string();
+    const bool crash = e.path().filename().string().rfind("crash-", 0) == 0;
+    ++n;
+    const auto lines = refusal([&] { validate_input(read_h5_input(p)); });
+    if (!crash && lines.empty()) continue;
+    ASSERT_EQ(lines.size(), 1u) << p << "\n" << joined(lines);
+    if (crash) {
+      ++crashes;
+      EXPECT_EQ(lines[0], p + ": the HDF5 library crashed reading it (signal 11); refused as a damaged or hostile HDF5 file");
+    }
+  }
+  EXPECT_GE(n, 3u);
+  EXPECT_GE(crashes, 1u);
+}
