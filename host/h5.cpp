@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,6 +189,21 @@ std::string probe_readable(const std::string& path, double timeout_s, const Prob
     // otherwise turn it into a report and an exit status)
     close(fds[0]);
     for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) signal(sig, SIG_DFL);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(CORRIDOR_NO_PROBE_RLIMIT)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CORRIDOR_NO_PROBE_RLIMIT
+#endif
+#endif
+#endif
+#ifndef CORRIDOR_NO_PROBE_RLIMIT
+    // a damaged size field can make libhdf5 allocate and touch many GiB:
+    // the child may use 16 GiB of address space, then its allocations fail
+    // (AddressSanitizer reserves far more up front, so not under it)
+    const rlim_t cap = rlim_t(16) << 30;
+    rlimit rl{cap, cap};
+    setrlimit(RLIMIT_AS, &rl);
+#endif
     const int dn = open("/dev/null", O_WRONLY);
     if (dn >= 0) {
       dup2(dn, 1);
