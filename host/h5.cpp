@@ -1,8 +1,273 @@
 #include "h5.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace corridor::h5 {
+
+// ---- file format ------------------------------------------------------------
+
+Id create_file_props() {
+  Id p = check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
+  check(H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
+  check(H5Pset_attr_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
+  return p;
+}
+
+Id file_access_props() {
+  Id p = check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+  // 1.8 is the oldest format with checksummed metadata (superblock, object
+  // headers, heaps and B-trees of groups), but with 1.8 as the low bound
+  // chunked datasets keep the old, unchecksummed v1 B-tree index; 1.10 as the
+  // low bound gives every chunk index a checksum (and smaller files). Readers
+  // need HDF5 1.10 or newer (2016): netCDF-C, h5py and xarray on Debian 12 do.
+  check(H5Pset_libver_bounds(p, H5F_LIBVER_V110, H5F_LIBVER_LATEST), "H5Pset_libver_bounds");
+  return p;
+}
+
+Id create_file(const std::string& path) {
+  Id fcpl = create_file_props(), fapl = file_access_props();
+  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), path + ": cannot create");
+}
+
+// ---- reading a file without trusting it -------------------------------------
+
+double default_probe_timeout() {
+  if (const char* e = std::getenv("CORRIDOR_H5_TIMEOUT")) {
+    char* end = nullptr;
+    const double v = std::strtod(e, &end);
+    if (end != e && *end == '\0' && std::isfinite(v) && v > 0 && v <= 86400) return v;
+  }
+  return 60;
+}
+
+namespace {
+
+constexpr size_t kSlabBytes = size_t(64) << 20; // the walk reads at most this much at once
+
+bool has_vlen(hid_t t) { return H5Tdetect_class(t, H5T_VLEN) > 0 || H5Tis_variable_str(t) > 0; }
+
+// Reads `n` elements of type `ft` through `read(mem_type, mem_space, buffer)`.
+template <class Read> void read_elements(hid_t ft, hssize_t n, hid_t file_space_for_reclaim, Read read,
+                                         const std::string& what) {
+  if (n <= 0) return;
+  Id mt(H5Tget_class(ft) == H5T_STRING ? H5Tcopy(ft) : H5Tget_native_type(ft, H5T_DIR_DEFAULT));
+  if (!mt.valid()) throw std::runtime_error(what + ": unsupported type");
+  const size_t sz = H5Tget_size(mt);
+  if (sz == 0 || sz > kSlabBytes) throw std::runtime_error(what + ": element size out of range");
+  if (static_cast<unsigned long long>(n) > kSlabBytes / sz) throw std::runtime_error(what + ": too large to check");
+  std::vector<unsigned char> buf(static_cast<size_t>(n) * sz);
+  if (read(mt.get(), buf.data()) < 0) throw std::runtime_error(what + ": cannot read (damaged?)");
+  if (has_vlen(mt)) H5Dvlen_reclaim(mt, file_space_for_reclaim, H5P_DEFAULT, buf.data());
+}
+
+// Callbacks never let an exception cross libhdf5's C frames: they keep the
+// message and stop the iteration.
+struct WalkCtx {
+  std::string what, error;
+};
+
+herr_t walk_attr(hid_t obj, const char* name, const H5A_info_t*, void* p) {
+  auto* ctx = static_cast<WalkCtx*>(p);
+  const std::string what = ctx->what + " attribute " + name;
+  try {
+    Id a(H5Aopen(obj, name, H5P_DEFAULT));
+    if (!a.valid()) throw std::runtime_error(what + ": cannot open (damaged?)");
+    Id ft(H5Aget_type(a)), sp(H5Aget_space(a));
+    if (!ft.valid() || !sp.valid()) throw std::runtime_error(what + ": cannot read its type or shape");
+    read_elements(ft, H5Sget_simple_extent_npoints(sp), sp,
+                  [&](hid_t mt, void* b) { return H5Aread(a, mt, b); }, what);
+  } catch (const std::exception& e) {
+    ctx->error = e.what();
+    return -1;
+  }
+  return 0;
+}
+
+void walk_attrs(hid_t obj, const std::string& what) {
+  hsize_t idx = 0;
+  WalkCtx ctx{what, {}};
+  if (H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, walk_attr, &ctx) < 0)
+    throw std::runtime_error(ctx.error.empty() ? what + ": cannot list attributes (damaged?)" : ctx.error);
+}
+
+void walk_dataset(hid_t d, const std::string& what) {
+  Id ft(H5Dget_type(d)), sp(H5Dget_space(d));
+  if (!ft.valid() || !sp.valid()) throw std::runtime_error(what + ": cannot read its type or shape");
+  const int rank = H5Sget_simple_extent_ndims(sp);
+  if (rank < 0 || rank > H5S_MAX_RANK) throw std::runtime_error(what + ": bad rank");
+  const hssize_t n = H5Sget_simple_extent_npoints(sp);
+  if (n <= 0) return;
+  Id mt0(H5Tget_class(ft) == H5T_STRING ? H5Tcopy(ft) : H5Tget_native_type(ft, H5T_DIR_DEFAULT));
+  if (!mt0.valid()) throw std::runtime_error(what + ": unsupported type");
+  const size_t sz = H5Tget_size(mt0);
+  if (sz == 0 || sz > kSlabBytes) throw std::runtime_error(what + ": element size out of range");
+  if (rank == 0) {
+    read_elements(ft, 1, sp, [&](hid_t mt, void* b) { return H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, b); },
+                  what);
+    return;
+  }
+  // slabs along the first dimension
+  std::vector<hsize_t> dims(rank), start(rank, 0), count(rank);
+  H5Sget_simple_extent_dims(sp, dims.data(), nullptr);
+  unsigned long long row = 1;
+  for (int i = 1; i < rank; ++i) row *= dims[i];
+  if (row == 0) return;
+  if (row > kSlabBytes / sz) throw std::runtime_error(what + ": too large to check");
+  const hsize_t step = std::max<hsize_t>(1, kSlabBytes / sz / row);
+  for (hsize_t r0 = 0; r0 < dims[0]; r0 += step) {
+    count = dims;
+    start[0] = r0;
+    count[0] = std::min<hsize_t>(step, dims[0] - r0);
+    Id fs(H5Scopy(sp));
+    if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
+      throw std::runtime_error(what + ": bad selection");
+    Id ms(H5Screate_simple(rank, count.data(), nullptr));
+    read_elements(ft, static_cast<hssize_t>(count[0] * row), ms,
+                  [&](hid_t mt, void* b) { return H5Dread(d, mt, ms, fs, H5P_DEFAULT, b); }, what);
+  }
+}
+
+herr_t walk_link(hid_t group, const char* name, const H5L_info_t* info, void* p) {
+  if (info->type != H5L_TYPE_HARD) return 0; // soft and external links are not followed
+  auto* ctx = static_cast<WalkCtx*>(p);
+  const std::string what = std::string("/") + name;
+  try {
+    Id o(H5Oopen(group, name, H5P_DEFAULT));
+    if (!o.valid()) throw std::runtime_error(what + ": cannot open (damaged?)");
+    walk_attrs(o, what);
+    if (H5Iget_type(o) == H5I_DATASET) walk_dataset(o, what);
+  } catch (const std::exception& e) {
+    ctx->error = e.what();
+    return -1;
+  }
+  return 0;
+}
+
+} // namespace
+
+void walk_open_file(hid_t f) {
+  Quiet q;
+  walk_attrs(f, "/");
+  WalkCtx ctx{"/", {}};
+  if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, walk_link, &ctx) < 0)
+    throw std::runtime_error(ctx.error.empty() ? "cannot list the file's groups and datasets" : ctx.error);
+}
+
+void walk_file(const std::string& path) {
+  Quiet q;
+  Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.valid()) throw std::runtime_error("cannot open as HDF5 (not HDF5, truncated or damaged)");
+  walk_open_file(f);
+}
+
+std::string probe_readable(const std::string& path, double timeout_s, const ProbeBody& body) {
+  int fds[2];
+  if (pipe(fds) != 0) return path + ": cannot check the file: " + std::strerror(errno);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return path + ": cannot check the file: " + std::strerror(errno);
+  }
+  if (pid == 0) {
+    // the child: silent, reports "K" (read cleanly) or "E" and a message;
+    // a crash ends it by its signal (also under sanitizers, which would
+    // otherwise turn it into a report and an exit status)
+    close(fds[0]);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) signal(sig, SIG_DFL);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(CORRIDOR_NO_PROBE_RLIMIT)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CORRIDOR_NO_PROBE_RLIMIT
+#endif
+#endif
+#endif
+#ifndef CORRIDOR_NO_PROBE_RLIMIT
+    // a damaged size field can make libhdf5 allocate and touch many GiB:
+    // the child may use 16 GiB of address space, then its allocations fail
+    // (AddressSanitizer reserves far more up front, so not under it)
+    const rlim_t cap = rlim_t(16) << 30;
+    rlimit rl{cap, cap};
+    setrlimit(RLIMIT_AS, &rl);
+#endif
+    const int dn = open("/dev/null", O_WRONLY);
+    if (dn >= 0) {
+      dup2(dn, 1);
+      dup2(dn, 2);
+    }
+    std::string msg = "K";
+    try {
+      if (body) body(path);
+      else walk_file(path);
+    } catch (const std::exception& e) {
+      msg = std::string("E") + e.what();
+    } catch (...) {
+      msg = "Eunknown error";
+    }
+    size_t off = 0;
+    while (off < msg.size()) {
+      const ssize_t w = write(fds[1], msg.data() + off, msg.size() - off);
+      if (w <= 0) break;
+      off += static_cast<size_t>(w);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string msg;
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int r = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) continue;
+    char buf[4096];
+    const ssize_t k = read(fds[0], buf, sizeof buf);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break; // end of file: the child is gone
+    if (msg.size() < 65536) msg.append(buf, static_cast<size_t>(k));
+  }
+  close(fds[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%g", timeout_s);
+  if (timed_out)
+    return path + ": reading it took longer than " + secs + " s; refused as a damaged or hostile HDF5 file";
+  if (WIFSIGNALED(st))
+    return path + ": the HDF5 library crashed reading it (signal " + std::to_string(WTERMSIG(st)) +
+           "); refused as a damaged or hostile HDF5 file";
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || msg.empty())
+    return path + ": the HDF5 library failed reading it (exit status " +
+           std::to_string(WIFEXITED(st) ? WEXITSTATUS(st) : -1) + "); refused as a damaged or hostile HDF5 file";
+  if (msg[0] == 'K') return "";
+  std::string m = msg.substr(1);
+  std::replace(m.begin(), m.end(), '\n', ' ');
+  return path + ": " + m;
+}
+
+// ---- writing ----------------------------------------------------------------
 
 bool link_exists(hid_t loc, const std::string& path) {
   Quiet q;
@@ -56,6 +321,10 @@ bool read_attr_string(hid_t obj, const std::string& name, std::string& out) {
   if (!a.valid()) return false;
   Id ft(H5Aget_type(a));
   if (H5Tget_class(ft) != H5T_STRING) return false;
+  {
+    Id sp(H5Aget_space(a)); // one string, of a sane size: the reads below hold one value
+    if (H5Sget_simple_extent_npoints(sp) != 1) return false;
+  }
   if (H5Tis_variable_str(ft) > 0) {
     Id mt(H5Tcopy(ft)); // same character set as the file, so no conversion
     char* p = nullptr;
@@ -66,10 +335,16 @@ bool read_attr_string(hid_t obj, const std::string& name, std::string& out) {
     return true;
   }
   const size_t n = H5Tget_size(ft);
+  if (n == 0 || n > (size_t(16) << 20)) return false;
   std::string buf(n + 1, '\0');
   Id mt(H5Tcopy(ft));
   if (H5Aread(a, mt, buf.data()) < 0) return false;
-  out = buf.substr(0, buf.find('\0'));
+  buf.resize(n);
+  const H5T_str_t pad = H5Tget_strpad(ft);
+  if (pad == H5T_STR_NULLTERM) buf.resize(std::min(n, buf.find('\0'))); // bytes after the terminator are not text
+  else if (pad == H5T_STR_SPACEPAD) buf.erase(buf.find_last_not_of(' ') + 1);
+  else buf.erase(buf.find_last_not_of('\0') + 1); // a NUL inside stays for the caller to refuse
+  out = std::move(buf);
   return true;
 }
 
@@ -104,7 +379,51 @@ static Id dcpl_for(const std::vector<hsize_t>& dims, size_t elem, bool compress)
   check(H5Pset_chunk(p, static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
   check(H5Pset_shuffle(p), "H5Pset_shuffle");
   check(H5Pset_deflate(p, 4), "H5Pset_deflate");
+  check(H5Pset_fletcher32(p), "H5Pset_fletcher32"); // damaged chunks fail to read
   return p;
+}
+
+// one dimension, checksummed chunks of at most about 64 KiB
+static Id dcpl_checked(hsize_t n, size_t elem) {
+  Id p = check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
+  if (n == 0) return p; // nothing stored
+  const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, (64 * 1024) / std::max<size_t>(1, elem)));
+  check(H5Pset_chunk(p, 1, &chunk), "H5Pset_chunk");
+  check(H5Pset_fletcher32(p), "H5Pset_fletcher32");
+  return p;
+}
+
+void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v) {
+  size_t w = 1;
+  for (const auto& x : v) w = std::max(w, x.size());
+  Id t = check(H5Tcopy(H5T_C_S1), "H5Tcopy");
+  check(H5Tset_size(t, w), "H5Tset_size");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset");
+  check(H5Tset_strpad(t, H5T_STR_NULLPAD), "H5Tset_strpad");
+  hsize_t n = v.size();
+  Id s = check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple");
+  Id p = dcpl_checked(n, w);
+  Id d = check(H5Dcreate2(loc, name.c_str(), t, s, H5P_DEFAULT, p, H5P_DEFAULT), "cannot create dataset " + name);
+  std::vector<char> buf(v.size() * w, '\0');
+  for (size_t i = 0; i < v.size(); ++i) std::memcpy(buf.data() + i * w, v[i].data(), v[i].size());
+  if (n) check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "cannot write dataset " + name);
+}
+
+template <class T>
+static void write_checked(hid_t loc, const std::string& name, const std::vector<T>& v, hid_t file_type,
+                          hid_t mem_type) {
+  hsize_t n = v.size();
+  Id s = check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple");
+  Id p = dcpl_checked(n, sizeof(T));
+  Id d = check(H5Dcreate2(loc, name.c_str(), file_type, s, H5P_DEFAULT, p, H5P_DEFAULT),
+               "cannot create dataset " + name);
+  if (n) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "cannot write dataset " + name);
+}
+void write_doubles_checked(hid_t loc, const std::string& name, const std::vector<double>& v) {
+  write_checked(loc, name, v, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+}
+void write_ints_checked(hid_t loc, const std::string& name, const std::vector<long long>& v) {
+  write_checked(loc, name, v, H5T_STD_I64LE, H5T_NATIVE_LLONG);
 }
 
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, bool compress) {
@@ -172,11 +491,16 @@ bool read_string_values(hid_t d, std::vector<std::string>& v) {
     if (n) H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, p.data());
   } else {
     const size_t sz = H5Tget_size(ft);
+    if (sz == 0 || (sz > 0 && v.size() > (size_t(1) << 30) / sz)) return false; // over 1 GiB: refused
+    const H5T_str_t pad = H5Tget_strpad(ft);
     std::vector<char> buf(v.size() * sz + 1, '\0');
     if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return false;
     for (size_t i = 0; i < v.size(); ++i) {
       std::string s(buf.data() + i * sz, sz);
-      v[i] = s.substr(0, s.find('\0'));
+      if (pad == H5T_STR_NULLTERM) s = s.substr(0, s.find('\0')); // bytes after the terminator are not text
+      else if (pad == H5T_STR_SPACEPAD) s.erase(s.find_last_not_of(' ') + 1);
+      else s.erase(s.find_last_not_of('\0') + 1); // null padding; a NUL inside stays for the caller to refuse
+      v[i] = std::move(s);
     }
   }
   return true;

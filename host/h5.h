@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -67,6 +68,37 @@ inline Id vlen_string_type() {
   return t;
 }
 
+// ---- file format and safe reading (inputs and outputs alike) ----
+//
+// Every file Corridor writes uses the HDF5 1.10 file format (superblock v3,
+// object headers, B-trees, heaps and chunk indexes with Jenkins checksums): a
+// damaged metadata block is refused by libhdf5 instead of being parsed.
+// File-creation properties: link and attribute creation order tracked and
+// indexed (netCDF-4 readers expect it).
+Id create_file_props();
+// File-access properties: library version bounds 1.10 .. latest, i.e. the
+// checksummed metadata formats including chunk indexes.
+Id file_access_props();
+// H5Fcreate(path, H5F_ACC_TRUNC) with both of the above.
+Id create_file(const std::string& path);
+
+// Reads a file written by someone else without trusting libhdf5 with it: `body`
+// (default: walk_file, which opens every object and reads every attribute and
+// dataset) runs first in a forked child process limited to `timeout_s`
+// seconds. Returns "" when the child finished cleanly, else one line saying
+// why the file is refused ("... crashed the HDF5 library", "... took longer
+// than N s"). The caller's process never touches a file the child could not
+// read. CORRIDOR_H5_TIMEOUT (seconds) overrides the default time limit.
+using ProbeBody = std::function<void(const std::string& path)>;
+double default_probe_timeout(); // 60 s, or CORRIDOR_H5_TIMEOUT
+std::string probe_readable(const std::string& path, double timeout_s = default_probe_timeout(),
+                           const ProbeBody& body = {});
+// Opens `path` read-only and reads every group, attribute and dataset with
+// libhdf5 alone (no Corridor logic); throws std::runtime_error on a read error.
+void walk_file(const std::string& path);
+// The same walk over an open file (the fuzz targets use it on file images).
+void walk_open_file(hid_t file);
+
 bool link_exists(hid_t loc, const std::string& path);
 void write_attr_string(hid_t obj, const std::string& name, const std::string& value);
 void write_attr_double(hid_t obj, const std::string& name, double value);
@@ -77,11 +109,19 @@ bool read_attr_double(hid_t obj, const std::string& name, double& out);
 
 // 1-D string dataset (variable-length UTF-8).
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, bool compress = false);
+// 1-D string dataset of fixed-length UTF-8 strings, null-padded to the longest
+// value, stored in chunks checksummed with Fletcher32 (when not empty): unlike
+// variable-length strings, whose bytes live in an unchecksummed global heap,
+// damage to them is detected on reading.
+void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v);
 // N-D numeric dataset, chunked and deflated when `compress`.
 void write_doubles(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
                    bool compress);
 void write_ints(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const long long* data,
                 bool compress);
+// 1-D numeric datasets in Fletcher32-checksummed chunks (inputs).
+void write_doubles_checked(hid_t loc, const std::string& name, const std::vector<double>& v);
+void write_ints_checked(hid_t loc, const std::string& name, const std::vector<long long>& v);
 
 } // namespace corridor::h5
 
@@ -91,7 +131,8 @@ namespace corridor::h5 {
 std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);
 std::vector<std::string> read_strings(hid_t loc, const std::string& name);
 // The values of an open string dataset (fixed or variable length); false when
-// the read fails.
+// the read fails. Fixed-length values keep any NUL byte that is followed by
+// other bytes (only the padding is removed), so callers can refuse them.
 bool read_string_values(hid_t dataset, std::vector<std::string>& out);
 
 } // namespace corridor::h5

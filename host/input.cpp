@@ -1,6 +1,8 @@
 #include "input.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -267,15 +269,80 @@ static std::string trim(const std::string& s) {
   return s.substr(a, b - a + 1);
 }
 
-static bool parse_number(const std::string& s0, char type, double& v) {
+std::string text_problem(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    if (c == 0) return "NUL byte at byte " + std::to_string(i + 1);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned cp = 0, min = 0;
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07, min = 0x10000;
+    bool ok = len != 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k) {
+      ok = (p[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return "invalid UTF-8 at byte " + std::to_string(i + 1);
+    i += len;
+  }
+  return "";
+}
+
+// Strict decimal syntax: [+-]digits[.digits][e[+-]digits] (integers: [+-]digits).
+static bool decimal_syntax(const std::string& s, bool integer) {
+  size_t i = 0, n = s.size();
+  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t d = 0;
+  while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++d;
+  if (integer) return d > 0 && i == n;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++d;
+  }
+  if (d == 0) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t e = 0;
+    while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++e;
+    if (e == 0) return false;
+  }
+  return i == n;
+}
+
+std::string parse_value(const std::string& s0, char type, bool nan_ok, double& v) {
   const std::string s = trim(s0);
-  if (s.empty()) return false;
-  const char* b = s.c_str();
+  if (s.empty()) return "missing value";
+  const std::string q = "'" + s + "'";
+  if (nan_ok && (s == "nan" || s == "NaN" || s == "NAN")) {
+    v = std::nan("");
+    return "";
+  }
+  if (type == 'i') {
+    if (!decimal_syntax(s, true)) return q + " is not an integer";
+    errno = 0;
+    char* e = nullptr;
+    const long long x = std::strtoll(s.c_str(), &e, 10);
+    if (errno == ERANGE || x < INT_MIN || x > INT_MAX)
+      return q + " is out of range for an integer (" + std::to_string(INT_MIN) + " to " + std::to_string(INT_MAX) + ")";
+    v = static_cast<double>(x);
+    return "";
+  }
+  if (!decimal_syntax(s, false)) return q + " is not a number";
+  errno = 0;
   char* e = nullptr;
-  v = std::strtod(b, &e);
-  if (e == b || *e != '\0') return false;
-  if (type == 'i' && (std::isfinite(v) && v != std::floor(v))) return false;
-  return true;
+  v = std::strtod(s.c_str(), &e);
+  if (errno == ERANGE && std::isinf(v)) return q + " is out of range for a number";
+  if (errno == ERANGE && v == 0) return q + " is too small for a number (underflows to 0)";
+  return "";
 }
 
 // Fill one table from header + rows of strings, checking columns and types.
@@ -289,6 +356,11 @@ static Table table_from_strings(const TableDef& def, const std::string& where, c
   std::map<std::string, int> pos;
   for (size_t c = 0; c < header.size(); ++c) {
     const std::string h = trim(header[c]);
+    const std::string bad = text_problem(h);
+    if (!bad.empty()) {
+      err.push_back(where + ": header: column " + std::to_string(c + 1) + ": " + bad);
+      continue;
+    }
     const bool known = std::any_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == h; });
     if (!known) err.push_back(where + ": header: unknown column '" + h + "'");
     else if (pos.count(h)) err.push_back(where + ": header: duplicate column '" + h + "'");
@@ -298,6 +370,19 @@ static Table table_from_strings(const TableDef& def, const std::string& where, c
     if (rows[r].size() != header.size())
       err.push_back(where + ": " + t.row_ref(r) + ": " + std::to_string(rows[r].size()) + " fields, header has " +
                     std::to_string(header.size()));
+  // every cell is UTF-8 text without NUL bytes (also in unknown columns)
+  std::vector<std::vector<bool>> bad_cell(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    bad_cell[r].assign(rows[r].size(), false);
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      const std::string bad = text_problem(rows[r][c]);
+      if (bad.empty()) continue;
+      bad_cell[r][c] = true;
+      std::string col = "column " + std::to_string(c + 1);
+      if (c < header.size() && text_problem(header[c]).empty()) col = "column '" + trim(header[c]) + "'";
+      err.push_back(where + ": " + t.row_ref(r) + ": " + col + ": " + bad);
+    }
+  }
   for (const auto& cd : def.cols) {
     const auto it = pos.find(cd.name);
     if (it == pos.end() && cd.required) {
@@ -314,11 +399,13 @@ static Table table_from_strings(const TableDef& def, const std::string& where, c
       t.str[cd.name] = std::move(col);
     } else {
       std::vector<double> v(rows.size());
-      for (size_t r = 0; r < rows.size(); ++r)
-        if (!parse_number(col[r], cd.type, v[r]))
-          err.push_back(where + ": " + t.row_ref(r) + ": column '" + cd.name + "': " +
-                        (col[r].empty() ? std::string("missing value")
-                                        : "'" + col[r] + "' is not " + (cd.type == 'i' ? "an integer" : "a number")));
+      const bool nan_ok = cd.def == "nan";
+      for (size_t r = 0; r < rows.size(); ++r) {
+        if (it != pos.end() && static_cast<size_t>(it->second) < bad_cell[r].size() && bad_cell[r][it->second])
+          continue; // already reported
+        const std::string bad = parse_value(col[r], cd.type, nan_ok, v[r]);
+        if (!bad.empty()) err.push_back(where + ": " + t.row_ref(r) + ": column '" + cd.name + "': " + bad);
+      }
       t.num[cd.name] = std::move(v);
     }
   }
@@ -332,23 +419,34 @@ static std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-Input read_csv_dir(const std::string& dir) {
+// A meta value: UTF-8 text without NUL bytes; integers strictly in int range.
+static void check_meta_value(const std::string& where, const std::string& key, const std::string& value,
+                             std::vector<std::string>& err) {
+  std::string bad = text_problem(key);
+  if (!bad.empty()) return err.push_back(where + ": key: " + bad);
+  bad = text_problem(value);
+  if (!bad.empty()) return err.push_back(where + ": '" + key + "': " + bad);
+  for (const auto& md : meta_schema())
+    if (md.key == key && md.type == 'i') {
+      double v = 0;
+      bad = parse_value(value, 'i', false, v);
+      if (!bad.empty()) err.push_back(where + ": '" + key + "': " + bad);
+    }
+}
+
+Input read_csv_texts(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::string> err;
   Input in;
   in.origin = dir;
-  if (!fs::is_directory(dir)) throw InputError({dir + ": not a folder of CSV tables"});
   std::set<std::string> seen;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".csv") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& p : files) {
+  for (const auto& file : files) {
+    const fs::path p(file.first);
     const std::string name = p.stem().string();
     const std::string where = (fs::path(dir) / p.filename()).string();
     std::vector<long> lines;
     std::vector<std::vector<std::string>> rows;
     try {
-      rows = parse_csv(slurp(p), where, &lines);
+      rows = parse_csv(file.second, where, &lines);
     } catch (const InputError& e) {
       err.insert(err.end(), e.lines.begin(), e.lines.end());
       continue;
@@ -357,12 +455,19 @@ Input read_csv_dir(const std::string& dir) {
       seen.insert(name);
       for (size_t r = 0; r < rows.size(); ++r) {
         if (r == 0 && rows[r].size() >= 2 && trim(rows[r][0]) == "key") continue;
+        const std::string wl = where + ": line " + std::to_string(lines[r]);
         if (rows[r].size() != 2) {
-          err.push_back(where + ": line " + std::to_string(lines[r]) + ": expected key,value");
+          err.push_back(wl + ": expected key,value");
           continue;
         }
-        in.meta[trim(rows[r][0])] = rows[r][1];
+        const size_t before = err.size();
+        check_meta_value(wl, trim(rows[r][0]), rows[r][1], err);
+        if (err.size() == before) in.meta[trim(rows[r][0])] = rows[r][1];
       }
+      continue;
+    }
+    if (!text_problem(name).empty()) {
+      err.push_back(dir + ": a file name that is not UTF-8 text: " + text_problem(name));
       continue;
     }
     const TableDef* def = find_table(name);
@@ -392,6 +497,17 @@ Input read_csv_dir(const std::string& dir) {
     }
   if (!err.empty()) throw InputError(err);
   return in;
+}
+
+Input read_csv_dir(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw InputError({dir + ": not a folder of CSV tables"});
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".csv") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& p : paths) files.emplace_back(p.filename().string(), slurp(p));
+  return read_csv_texts(dir, files);
 }
 
 void write_csv_dir(const Input& in, const std::string& dir) {
@@ -431,8 +547,9 @@ void write_csv_dir(const Input& in, const std::string& dir) {
 
 void write_h5_input(const Input& in, const std::string& path) {
   h5::Quiet quiet;
-  h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
-  h5::Id f = h5::check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), path + ": cannot create file");
+  // checksummed metadata (h5::file_access_props), fixed-length strings and
+  // Fletcher32 chunks: damage anywhere is detected on reading
+  h5::Id f = h5::create_file(path);
   for (const auto& md : meta_schema()) {
     const auto it = in.meta.find(md.key);
     if (it == in.meta.end()) continue;
@@ -448,13 +565,13 @@ void write_h5_input(const Input& in, const std::string& path) {
     h5::write_attr_string(g, "description", def.doc);
     for (const auto& cd : def.cols) {
       if (cd.type == 's') {
-        h5::write_strings(g, cd.name, t.str.at(cd.name));
+        h5::write_fixed_strings(g, cd.name, t.str.at(cd.name));
       } else if (cd.type == 'r') {
-        h5::write_doubles(g, cd.name, {static_cast<hsize_t>(t.rows)}, t.num.at(cd.name).data(), false);
+        h5::write_doubles_checked(g, cd.name, t.num.at(cd.name));
       } else {
         std::vector<long long> v(t.rows);
         for (size_t r = 0; r < t.rows; ++r) v[r] = static_cast<long long>(t.num.at(cd.name)[r]);
-        h5::write_ints(g, cd.name, {static_cast<hsize_t>(t.rows)}, v.data(), false);
+        h5::write_ints_checked(g, cd.name, v);
       }
       h5::Id d = h5::check(H5Dopen2(g, cd.name.c_str(), H5P_DEFAULT), "H5Dopen2");
       if (!cd.unit.empty()) h5::write_attr_string(d, "units", cd.unit);
@@ -465,36 +582,88 @@ void write_h5_input(const Input& in, const std::string& path) {
   h5::check(H5Fclose(f), path + ": cannot write (disk full?)");
 }
 
-Input read_h5_input(const std::string& path) {
-  h5::Quiet quiet;
+namespace {
+
+constexpr hsize_t kMaxRows = 10'000'000;  // per table
+constexpr hsize_t kMaxMembers = 10'000;   // links in the root group or a table's group
+constexpr size_t kMaxInputBytes = size_t(1) << 30;
+
+// The names of the links of a group, by name; false (and a message) when the
+// group cannot be listed or a name is not UTF-8 text.
+bool member_names(hid_t g, const std::string& where, std::set<std::string>& out, std::vector<std::string>& err) {
+  H5G_info_t info;
+  if (H5Gget_info(g, &info) < 0) {
+    err.push_back(where + ": cannot list members (truncated or damaged?)");
+    return false;
+  }
+  if (info.nlinks > kMaxMembers) {
+    err.push_back(where + ": " + std::to_string(info.nlinks) + " members, more than an input has (at most " +
+                  std::to_string(kMaxMembers) + ")");
+    return false;
+  }
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    char name[512];
+    const ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    if (len < 0) {
+      err.push_back(where + ": cannot read the name of member " + std::to_string(i + 1) + " (damaged?)");
+      return false;
+    }
+    if (static_cast<size_t>(len) >= sizeof name) {
+      err.push_back(where + ": member " + std::to_string(i + 1) + ": name longer than " +
+                    std::to_string(sizeof name - 1) + " bytes");
+      continue;
+    }
+    const std::string nm(name, static_cast<size_t>(len));
+    const std::string bad = text_problem(nm);
+    if (!bad.empty()) {
+      err.push_back(where + ": member " + std::to_string(i + 1) + ": name: " + bad);
+      continue;
+    }
+    out.insert(nm);
+  }
+  return true;
+}
+
+bool has_hdf5_signature(const std::string& image) {
+  static const char sig[] = "\x89HDF\r\n\x1a\n";
+  for (size_t off = 0; off + 8 <= image.size(); off = off ? off * 2 : 512)
+    if (image.compare(off, 8, sig, 8) == 0) return true;
+  return false;
+}
+
+// Opens a file image read-only with the core driver (libhdf5 keeps its own
+// copy; H5LTopen_file_image without copies leaks its callback data).
+h5::Id open_image(const std::string& image) {
+  if (image.empty()) return h5::Id();
+  h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS));
+  if (!fapl.valid() || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 ||
+      H5Pset_file_image(fapl, const_cast<char*>(image.data()), image.size()) < 0)
+    return h5::Id();
+  // the core driver refuses a name that exists on disk when given an image:
+  // a path that cannot exist (messages name the file themselves)
+  return h5::Id(H5Fopen("/dev/null/corridor-file-image", H5F_ACC_RDONLY, fapl));
+}
+
+Input read_h5_open(hid_t f, const std::string& path) {
   std::vector<std::string> err;
   Input in;
   in.origin = path;
-  if (!fs::exists(path)) throw InputError({path + ": no such file"});
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError({path + ": not an HDF5 file (or truncated)"});
-  h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  if (!f.valid()) throw InputError({path + ": cannot open as HDF5 (truncated or damaged?)"});
   for (const auto& md : meta_schema()) {
     std::string s;
     double d;
+    const std::string wm = path + ": meta";
     if (md.type == 'i') {
-      if (h5::read_attr_double(f, md.key, d)) in.meta[md.key] = format_number(d);
-      else if (h5::read_attr_string(f, md.key, s)) in.meta[md.key] = s;
-    } else if (h5::read_attr_string(f, md.key, s)) {
-      in.meta[md.key] = s;
+      if (h5::read_attr_double(f, md.key, d)) s = format_number(d);
+      else if (!h5::read_attr_string(f, md.key, s)) continue;
+    } else if (!h5::read_attr_string(f, md.key, s)) {
+      continue;
     }
+    const size_t before = err.size();
+    check_meta_value(wm, md.key, s, err);
+    if (err.size() == before) in.meta[md.key] = s;
   }
-  // groups present
   std::set<std::string> present;
-  {
-    H5G_info_t info;
-    if (H5Gget_info(f, &info) < 0) throw InputError({path + ": cannot list groups (truncated or damaged?)"});
-    for (hsize_t i = 0; i < info.nlinks; ++i) {
-      char name[512];
-      if (H5Lget_name_by_idx(f, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
-      present.insert(name);
-    }
-  }
+  if (!member_names(f, path + ":/", present, err)) throw InputError(err);
   for (const auto& p : present)
     if (!find_table(p)) err.push_back(path + ":/" + p + ": unknown table");
   for (const auto& def : input_schema()) {
@@ -512,15 +681,8 @@ Input read_h5_input(const std::string& path) {
       err.push_back(gw + ": not a group");
       continue;
     }
-    // columns present
     std::set<std::string> cols;
-    H5G_info_t info;
-    H5Gget_info(g, &info);
-    for (hsize_t i = 0; i < info.nlinks; ++i) {
-      char name[512];
-      if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) >= 0)
-        cols.insert(name);
-    }
+    if (!member_names(g, gw, cols, err)) continue;
     for (const auto& c : cols)
       if (std::none_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == c; }))
         err.push_back(gw + "/" + c + ": unknown column");
@@ -537,13 +699,18 @@ Input read_h5_input(const std::string& path) {
         continue;
       }
       h5::Id sp(H5Dget_space(d));
-      const int nd = H5Sget_simple_extent_ndims(sp);
+      const int nd = sp.valid() ? H5Sget_simple_extent_ndims(sp) : -1;
       if (nd != 1) {
         err.push_back(dw + ": expected a 1-D dataset, found " + std::to_string(nd) + " dimensions");
         continue;
       }
       hsize_t n = 0;
       H5Sget_simple_extent_dims(sp, &n, nullptr);
+      if (n > kMaxRows) {
+        err.push_back(dw + ": " + std::to_string(n) + " rows, more than an input table may have (" +
+                      std::to_string(kMaxRows) + ")");
+        continue;
+      }
       if (rows < 0) rows = static_cast<long>(n);
       else if (static_cast<long>(n) != rows) {
         err.push_back(dw + ": " + std::to_string(n) + " rows, other columns have " + std::to_string(rows));
@@ -557,9 +724,13 @@ Input read_h5_input(const std::string& path) {
           continue;
         }
         std::vector<std::string> v;
-        if (!h5::read_string_values(d, v)) {
+        if (!h5::read_string_values(d, v) || v.size() != n) {
           err.push_back(dw + ": cannot read (truncated or damaged?)");
           continue;
+        }
+        for (size_t r = 0; r < v.size(); ++r) {
+          const std::string bad = text_problem(v[r]);
+          if (!bad.empty()) err.push_back(dw + ": " + t.row_ref(r) + ": " + bad);
         }
         t.str[cd.name] = std::move(v);
       } else {
@@ -567,14 +738,36 @@ Input read_h5_input(const std::string& path) {
           err.push_back(dw + ": expected numbers");
           continue;
         }
-        if (cd.type == 'i' && cls != H5T_INTEGER) {
-          err.push_back(dw + ": expected integers");
-          continue;
-        }
         std::vector<double> v(n);
-        if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
-          err.push_back(dw + ": cannot read (truncated or damaged?)");
-          continue;
+        if (cd.type == 'i') {
+          if (cls != H5T_INTEGER) {
+            err.push_back(dw + ": expected integers");
+            continue;
+          }
+          // as 64-bit integers (a larger or unsigned type clips to the
+          // int64 range, which the check below refuses), then within int
+          std::vector<long long> x(n);
+          if (n && H5Dread(d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, x.data()) < 0) {
+            err.push_back(dw + ": cannot read (truncated or damaged?)");
+            continue;
+          }
+          for (size_t r = 0; r < n; ++r) {
+            if (x[r] < INT_MIN || x[r] > INT_MAX)
+              err.push_back(dw + ": " + t.row_ref(r) + ": " + std::to_string(x[r]) +
+                            " is out of range for an integer (" + std::to_string(INT_MIN) + " to " +
+                            std::to_string(INT_MAX) + ")");
+            v[r] = static_cast<double>(x[r]);
+          }
+        } else {
+          if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+            err.push_back(dw + ": cannot read (truncated or damaged?)");
+            continue;
+          }
+          const bool nan_ok = cd.def == "nan";
+          for (size_t r = 0; r < n; ++r) {
+            if (std::isnan(v[r]) && !nan_ok) err.push_back(dw + ": " + t.row_ref(r) + ": NaN is not a value here");
+            else if (std::isinf(v[r])) err.push_back(dw + ": " + t.row_ref(r) + ": infinite value");
+          }
         }
         t.num[cd.name] = std::move(v);
       }
@@ -589,6 +782,47 @@ Input read_h5_input(const std::string& path) {
   }
   if (!err.empty()) throw InputError(err);
   return in;
+}
+
+} // namespace
+
+Input read_h5_input_image(const std::string& name, const std::string& image) {
+  h5::Quiet quiet;
+  if (!has_hdf5_signature(image)) throw InputError({name + ": not an HDF5 file (or truncated)"});
+  h5::Id f = open_image(image);
+  if (!f.valid()) throw InputError({name + ": cannot open as HDF5 (truncated or damaged?)"});
+  return read_h5_open(f, name);
+}
+
+std::string probe_h5_input_image(const std::string& name, const std::string& image, double timeout_s, bool parse) {
+  return h5::probe_readable(name, timeout_s, [&](const std::string&) {
+    h5::Quiet quiet;
+    h5::Id f = open_image(image);
+    if (!f.valid()) throw std::runtime_error("cannot open as HDF5 (truncated or damaged?)");
+    h5::walk_open_file(f);
+    if (parse) {
+      try {
+        read_h5_open(f, name);
+      } catch (const InputError&) {
+        // the parent reports these itself
+      }
+    }
+  });
+}
+
+Input read_h5_input(const std::string& path) {
+  if (!fs::exists(path)) throw InputError({path + ": no such file"});
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) throw InputError({path + ": cannot read: " + ec.message()});
+  if (size > kMaxInputBytes)
+    throw InputError({path + ": " + std::to_string(size) + " bytes, larger than an input may be (1 GiB)"});
+  const std::string image = slurp(path);
+  if (image.size() != size) throw InputError({path + ": cannot read (changed while reading?)"});
+  if (!has_hdf5_signature(image)) throw InputError({path + ": not an HDF5 file (or truncated)"});
+  const std::string refused = probe_h5_input_image(path, image, h5::default_probe_timeout(), true);
+  if (!refused.empty()) throw InputError({refused});
+  return read_h5_input_image(path, image);
 }
 
 } // namespace corridor

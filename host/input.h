@@ -60,8 +60,20 @@ struct Input {
 };
 
 Input read_csv_dir(const std::string& dir);
+// The same from (file name, contents) pairs, e.g. {"ports.csv", "..."}: what
+// read_csv_dir does after reading the folder (the CSV fuzz target uses it).
+Input read_csv_texts(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
 void write_csv_dir(const Input& in, const std::string& dir);
+// Reads an HDF5 input. The file is read into memory, checked first in a
+// forked child with a time limit (h5::probe_readable: a file that crashes or
+// hangs libhdf5 is refused with one line), then parsed from that image.
 Input read_h5_input(const std::string& path);
+// The parse alone, from a file image, without the child process (fuzzing;
+// `name` appears in messages).
+Input read_h5_input_image(const std::string& name, const std::string& image);
+// The child-process check of read_h5_input: "" or the line refusing the file.
+// With `parse` false, the child runs only libhdf5's walk of every object.
+std::string probe_h5_input_image(const std::string& name, const std::string& image, double timeout_s, bool parse);
 void write_h5_input(const Input& in, const std::string& path);
 
 // Split one CSV record stream into rows of fields (RFC 4180 quotes, '#'
@@ -69,6 +81,13 @@ void write_h5_input(const Input& in, const std::string& path);
 std::vector<std::vector<std::string>> parse_csv(const std::string& text, const std::string& where,
                                                 std::vector<long>* lines = nullptr);
 std::string csv_escape(const std::string& s);
+// "" for UTF-8 text without NUL bytes, else the problem ("invalid UTF-8 at
+// byte 3", "NUL byte at byte 1").
+std::string text_problem(const std::string& s);
+// Strict number of a column of type 'r' or 'i': decimal only (no hex, inf),
+// NaN only when `nan_ok`, integers within int, no overflow to infinity. ""
+// when valid (v set), else the problem, quoting the value.
+std::string parse_value(const std::string& s, char type, bool nan_ok, double& v);
 std::string format_number(double v);
 
 } // namespace corridor

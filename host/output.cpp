@@ -129,6 +129,11 @@ void commit_h5_in_memory(OutputTarget& out, const std::function<void(hid_t)>& wr
   std::string image;
   {
     h5::Quiet quiet;
+    // The earliest file format: libhdf5 1.10 hands back the image of a
+    // superblock with a checksum (format 1.8 and later) with its status flags
+    // cleared but the checksum not, so the image would not open. What such a
+    // file lacks in checksums, reading it makes up for: every command probes
+    // a file in a child process first (h5::probe_readable).
     h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
     h5::check(H5Pset_fapl_core(fapl, 1 << 16, 0), "H5Pset_fapl_core");
     h5::Id f = h5::check(H5Fcreate(out.path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
@@ -400,11 +405,8 @@ void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, 
                   const std::vector<double>& sens_rho, Backend* raw_paths) {
   out.commit([&](const std::string& tmp) {
     h5::Quiet quiet;
-    h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
-    // netCDF-4 readers expect creation order to be tracked
-    h5::check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
-    h5::check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
-    h5::Id file = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), tmp + ": cannot create");
+    // creation order tracked (netCDF-4 readers expect it), checksummed metadata
+    h5::Id file = h5::create_file(tmp);
     Writer w{file.get(), {}, {}};
     try {
       const RunOut o(w, info, m, cfg, res);

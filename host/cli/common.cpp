@@ -39,6 +39,9 @@ FileKind file_kind(const std::string& path) {
   if (fs::is_directory(path, ec)) return FileKind::folder;
   h5::Quiet q;
   if (H5Fis_hdf5(path.c_str()) <= 0) return FileKind::not_hdf5;
+  // a file from elsewhere is read first in a child process with a time limit,
+  // so that a damaged one that would crash or hang libhdf5 is one line
+  if (const std::string why = h5::probe_readable(path); !why.empty()) throw InputError({why});
   h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!f.valid()) return FileKind::not_hdf5;
   if (has_attr(f, "rng") || h5::link_exists(f, "total_quantile")) return FileKind::run_output;
