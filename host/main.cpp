@@ -118,15 +118,16 @@ int cmd_run(const std::string& input, const std::string& output, uint32_t paths,
   Progress prog(!quiet && isatty(2));
   cfg.progress = [&](double f) { prog(f); };
   RunResult res;
-  const auto t0 = std::chrono::steady_clock::now();
-  be->run(m, plan, cfg, res);
-  const double sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  Provenance prov;
   if (sens_year == 0) sens_year = info.horizon_year;
   if (sens_year <= info.base_year || sens_year > info.horizon_year)
     throw std::runtime_error("--sensitivity-year: " + std::to_string(sens_year) + " is not a projected year (" +
                              std::to_string(info.base_year + 1) + "-" + std::to_string(info.horizon_year) + ")");
   const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(sens_paths, paths));
+  cfg.sensitivity = &sens; // planned with the run's memory
+  const auto t0 = std::chrono::steady_clock::now();
+  be->run(m, plan, cfg, res);
+  const double sim_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Provenance prov;
   const auto ts = std::chrono::steady_clock::now();
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, prov.sensitivity_rho);
   const double sens_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
