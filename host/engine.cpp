@@ -157,13 +157,11 @@ uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run) {
   const uint64_t width = static_cast<uint64_t>(stats_width(static_cast<int>(cfg.probs.size())));
   // the statistics of every cell and scenario; the model (and its copy for
   // the kernels), its cell plan; the input's tables and labels (an allowance
-  // per row)
+  // per row); the program, its libraries and threads (24 MiB: a run of the
+  // default input at 10 paths takes 23 MiB)
   uint64_t b = static_cast<uint64_t>(m.NS) * C * width * 8 + model_bytes(m) * (host_run ? 2 : 1) + C * 28 +
-               512ull * (m.S + m.P + m.Q + m.G + m.E + m.A + 64);
-  // a run's per-stored-cell buffers beside them: statistics (two copies),
-  // thresholds, the cells of each pass, one path's cells
-  if (host_run) b += C * (width * 16 + 32 + 32 + 8);
-  return b;
+               512ull * (m.S + m.P + m.Q + m.G + m.E + m.A + 64) + (24ull << 20);
+  return b; // (plan_memory counts the run's per-cell buffers)
 }
 
 uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool gpu_sort) {
@@ -209,8 +207,10 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // every pass re-simulates all paths, so the stored cells come first: the
   // scratch of a batch and the buffers of a statistics group each take at
   // most an eighth of the budget
-  mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, budget / 8 / per_lane));
-  mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, budget / 8 / per_stats));
+  // most of the budget of what is left beside what does not scale with paths
+  const uint64_t avail = budget > base ? budget - base : 0;
+  mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, avail / 8 / per_lane));
+  mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, avail / 8 / per_stats));
   // tiled (the CPU): the scratch holds whole tiles of kLanesMax lanes
   auto lanes = [&] { return tiled ? static_cast<uint64_t>(tile_lanes(static_cast<long long>(mp.batch))) : mp.batch; };
   auto fixed = [&] { return base + lanes() * per_lane + mp.stats_group * per_stats; };
