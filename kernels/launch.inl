@@ -315,14 +315,6 @@ struct ScatterRank {
     col[idx[i]] = static_cast<double>(first[i] + last[i] - (n - 1));
   }
 };
-// integer products: sums are exact, so the result does not depend on the reduction order
-struct RankProduct {
-  const double* a;
-  const double* b;
-  CORRIDOR_HD long long operator()(long long i) const {
-    return static_cast<long long>(a[i]) * static_cast<long long>(b[i]);
-  }
-};
 
 // A model's arrays in a backend's memory (Vec: its vector type), one vector
 // per array of model_arrays.h, and the view of them the kernels read. Throws
@@ -585,6 +577,89 @@ void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint
   for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
 }
 
+// Sensitivity on the CPU: the ranks of one column, computed by one task
+// (ScatterRank's values: twice the 0-based mid-rank of each value's tie group, centred).
+struct RankColumn {
+  double* cols;
+  long long n;
+  void operator()(long long c) const {
+#if !defined(__CUDA_ARCH__)
+    double* col = cols + c * n;
+    std::vector<long long> idx(static_cast<size_t>(n));
+    for (long long i = 0; i < n; ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [col](long long a, long long b) { return col[a] < col[b] || (!(col[b] < col[a]) && a < b); });
+    std::vector<double> rank(static_cast<size_t>(n));
+    for (long long i = 0; i < n;) {
+      long long j = i;
+      while (j + 1 < n && col[idx[j + 1]] == col[idx[i]]) ++j;
+      for (long long t = i; t <= j; ++t) rank[idx[t]] = static_cast<double>(i + j - (n - 1));
+      i = j + 1;
+    }
+    std::copy(rank.begin(), rank.end(), col);
+#endif
+  }
+};
+// Sums of products of rank columns, exact in integers, so that no order of
+// summation changes them: with `norms`, column c with itself into out[c];
+// otherwise tile t of the D x K products of columns a (D of them) and b (K),
+// kDotTile x kDotTile pairs per tile, into out[d * K + k]. Below 2^53 the
+// products and their sums are exact in doubles, which vectorise; a larger n
+// sums in 64-bit integers.
+constexpr int kDotTile = 4;
+struct RankDots {
+  const double* a;
+  const double* b;
+  long long n;
+  long long D, K, td, tk;
+  long long* out;
+  bool norms;
+  CORRIDOR_HD void operator()(long long t) const {
+    if (norms) {
+      const double* x = a + t * n;
+      long long s = 0;
+      for (long long i = 0; i < n; ++i) s += static_cast<long long>(x[i]) * static_cast<long long>(x[i]);
+      out[t] = s;
+      return;
+    }
+    const long long d0 = t / tk * kDotTile, k0 = t % tk * kDotTile;
+    const int nd = static_cast<int>(D - d0 < kDotTile ? D - d0 : kDotTile);
+    const int nk = static_cast<int>(K - k0 < kDotTile ? K - k0 : kDotTile);
+    // |rank| <= n - 1: every partial sum of n products stays below n^3
+    const bool exact_double = static_cast<double>(n) * n * n < 9.0e15;
+    if (exact_double && nd == kDotTile && nk == kDotTile) {
+      constexpr int L = 8;
+      double acc[kDotTile][kDotTile][L];
+      for (int i = 0; i < kDotTile; ++i)
+        for (int j = 0; j < kDotTile; ++j)
+          for (int l = 0; l < L; ++l) acc[i][j][l] = 0.0;
+      const double* x[kDotTile];
+      const double* y[kDotTile];
+      for (int i = 0; i < kDotTile; ++i) x[i] = a + (d0 + i) * n, y[i] = b + (k0 + i) * n;
+      long long p = 0;
+      for (; p + L <= n; p += L)
+        for (int i = 0; i < kDotTile; ++i)
+          for (int j = 0; j < kDotTile; ++j)
+            for (int l = 0; l < L; ++l) acc[i][j][l] += x[i][p + l] * y[j][p + l];
+      for (int i = 0; i < kDotTile; ++i)
+        for (int j = 0; j < kDotTile; ++j) {
+          double s = 0.0;
+          for (int l = 0; l < L; ++l) s += acc[i][j][l];
+          for (long long q = p; q < n; ++q) s += x[i][q] * y[j][q];
+          out[(d0 + i) * K + k0 + j] = static_cast<long long>(s);
+        }
+      return;
+    }
+    for (int i = 0; i < nd; ++i)
+      for (int j = 0; j < nk; ++j) {
+        const double* x = a + (d0 + i) * n;
+        const double* y = b + (k0 + j) * n;
+        long long s = 0;
+        for (long long q = 0; q < n; ++q) s += static_cast<long long>(x[q]) * static_cast<long long>(y[q]);
+        out[(d0 + i) * K + k0 + j] = s;
+      }
+  }
+};
+
 // The columns of a sensitivity run as one list of cells by year, which a
 // run's simulation stores (SimulateBatch, SimulateTile): the K responses in
 // columns D.., and the D drivers, read at the end of the last year, in
@@ -619,23 +694,42 @@ void rank_column(Policy pol, double* col, long long n, Vec<double>& key, Vec<lon
                                thrust::raw_pointer_cast(last.data()), col, n});
 }
 
+// Replaces each of the C columns of n values by their centred mid-ranks: on
+// the GPU with Thrust's sorts and scans per column, on the CPU one column per
+// task (RankColumn) rather than C parallel sorts.
+template <class Policy, template <class> class Vec>
+void rank_columns(Policy pol, double* colp, long long n, int C, Vec<double>& key, Vec<long long>& idx,
+                  Vec<long long>& first, Vec<long long>& last) {
+#if defined(__CUDACC__)
+  for (int c = 0; c < C; ++c) rank_column<Policy, Vec>(pol, colp + static_cast<long long>(c) * n, n, key, idx, first, last);
+#else
+  (void)key, (void)idx, (void)first, (void)last;
+  const thrust::counting_iterator<long long> i0(0);
+  thrust::for_each(pol, i0, i0 + C, RankColumn{colp, n});
+#endif
+}
+
 // Spearman's rho of each driver column d < D with each response column
 // D + k, from their ranks: rho[d * K + k] (NaN where either is constant).
-template <class Policy>
+// The sums of rank products are exact integers, so their order is free: the
+// D + K norms one task each, the D x K products in tiles of kDotTile x
+// kDotTile column pairs, each tile one task.
+template <class Policy, template <class> class Vec>
 void rank_correlations(Policy pol, const double* colp, long long n, int D, int K, double* rho) {
   const thrust::counting_iterator<long long> i0(0);
-  std::vector<long long> norm(static_cast<size_t>(D + K));
-  for (int c = 0; c < D + K; ++c) {
-    const double* a = colp + static_cast<long long>(c) * n;
-    norm[c] = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, a}, 0ll, thrust::plus<long long>());
-  }
+  Vec<long long> sums(static_cast<size_t>(D + K) + static_cast<size_t>(D) * K);
+  long long* sp = thrust::raw_pointer_cast(sums.data());
+  thrust::for_each(pol, i0, i0 + (D + K), RankDots{colp, colp, n, 1, 1, 0, 0, sp, true});
+  const long long td = (D + kDotTile - 1) / kDotTile, tk = (K + kDotTile - 1) / kDotTile;
+  thrust::for_each(pol, i0, i0 + td * tk,
+                   RankDots{colp, colp + static_cast<long long>(D) * n, n, D, K, td, tk, sp + D + K, false});
+  std::vector<long long> hs(sums.size());
+  thrust::copy(sums.begin(), sums.end(), hs.begin());
   for (int d = 0; d < D; ++d) {
-    const double* a = colp + static_cast<long long>(d) * n;
-    const long long saa = norm[d];
+    const long long saa = hs[d];
     for (int k = 0; k < K; ++k) {
-      const double* b = colp + static_cast<long long>(D + k) * n;
-      const long long sbb = norm[D + k];
-      const long long sab = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, b}, 0ll, thrust::plus<long long>());
+      const long long sbb = hs[D + k];
+      const long long sab = hs[D + K + static_cast<size_t>(d) * K + k];
       rho[static_cast<size_t>(d) * K + k] =
           saa > 0 && sbb > 0 ? static_cast<double>(sab) / fm::sqrt(static_cast<double>(saa) * static_cast<double>(sbb))
                              : fm::from_bits(0x7ff8000000000000ull);
@@ -658,20 +752,27 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   const int* ybeg = thrust::raw_pointer_cast(cells.ybeg.data());
   const int* dst = thrust::raw_pointer_cast(cells.dst.data());
   const long long* elem = thrust::raw_pointer_cast(cells.elem.data());
-  const long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
+  long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
+  if (cfg.max_memory > 0) { // what the run keeps and the columns come first; the scratch takes the rest
+    const uint64_t fixed = kept_bytes(h, cfg, !lane_major) + sensitivity_bytes(h, spec, lane_major);
+    const uint64_t lane = static_cast<uint64_t>(L.size) * 8;
+    const uint64_t room = cfg.max_memory > fixed ? (cfg.max_memory - fixed) / lane : 0;
+    const long long least = lane_major ? 1 : kTile;
+    batch = std::min<long long>(batch, std::max<long long>(least, static_cast<long long>(room) / least * least));
+  }
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? batch : tile_lanes(batch));
   Vec<double> cols(static_cast<size_t>(D + K) * n);
-  Vec<double> key(static_cast<size_t>(n));
-  Vec<long long> idx(static_cast<size_t>(n)), first(static_cast<size_t>(n)), last(static_cast<size_t>(n));
+  const size_t nk = lane_major ? static_cast<size_t>(n) : 0; // the GPU ranks with Thrust's sorts and scans
+  Vec<double> key(nk);
+  Vec<long long> idx(nk), first(nk), last(nk);
   double* colp = thrust::raw_pointer_cast(cols.data());
   for (int sc = 0; sc < v.NS; ++sc) {
     for (long long p0 = 0; p0 < n; p0 += batch)
       simulate_batch(pol, lane_major, v, cfg.seed, sc, p0, std::min<long long>(batch, n - p0), scr, ybeg, dst, elem,
                      colp, n, tile_fn);
-    for (int c = 0; c < D + K; ++c)
-      rank_column<Policy, Vec>(pol, colp + static_cast<long long>(c) * n, n, key, idx, first, last);
-    rank_correlations(pol, colp, n, D, K, rho.data() + static_cast<size_t>(sc) * D * K);
+    rank_columns<Policy, Vec>(pol, colp, n, D + K, key, idx, first, last);
+    rank_correlations<Policy, Vec>(pol, colp, n, D, K, rho.data() + static_cast<size_t>(sc) * D * K);
   }
 }
 

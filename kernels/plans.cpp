@@ -135,6 +135,50 @@ static std::string human_bytes(double b) {
   return buf;
 }
 
+static uint64_t model_bytes(const HostModel& m) {
+  uint64_t b = 0;
+  for (const auto* v : {&m.kind, &m.partner, &m.port, &m.mode, &m.group, &m.source, &m.alt_begin, &m.alt_series,
+                        &m.xalt_begin, &m.xalt_series, &m.group_port, &m.exp_group, &m.exp_dist_begin,
+                        &m.exp_dist_step, &m.agg_begin, &m.agg_series})
+    b += v->size() * sizeof(int);
+  for (const auto* v : {&m.base, &m.mu, &m.tau, &m.sigma, &m.phi, &m.b_region, &m.b_partner, &m.b_port, &m.exposure,
+                        &m.alt_weight, &m.xalt_weight, &m.group_capacity, &m.group_overload, &m.exp_add,
+                        &m.exp_dist_cum, &m.closure_prob, &m.closure_lo, &m.closure_hi, &m.adjust, &m.agg_threshold})
+    b += v->size() * sizeof(double);
+  return b;
+}
+
+uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run) {
+  const uint64_t C = static_cast<uint64_t>(m.view().cells());
+  const uint64_t width = static_cast<uint64_t>(stats_width(static_cast<int>(cfg.probs.size())));
+  // the statistics of every cell and scenario; the model (and its copy for
+  // the kernels), its cell plan; the input's tables and labels (an allowance
+  // per row); the program, its libraries and threads (24 MiB: a run of the
+  // default input at 10 paths takes 23 MiB)
+  uint64_t b = static_cast<uint64_t>(m.NS) * C * width * 8 + model_bytes(m) * (host_run ? 2 : 1) + C * 28 +
+               512ull * (m.S + m.P + m.Q + m.G + m.E + m.A + 64) + (24ull << 20);
+  return b; // (plan_memory counts the run's per-cell buffers)
+}
+
+uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool gpu_sort) {
+  const uint64_t n = spec.paths, D = static_cast<uint64_t>(spec.D()), K = static_cast<uint64_t>(spec.K());
+  if (n == 0 || D == 0 || K == 0) return 0;
+  // columns, the sums (device and host), the correlations of every scenario;
+  // the sorts (Thrust's buffers on the GPU, a few tasks' on the CPU)
+  return (D + K) * n * 8 + (D + K + D * K) * 16 + static_cast<uint64_t>(m.NS) * D * K * 8 +
+         (gpu_sort ? n * 64 : n * 16 * 8);
+}
+
+uint64_t output_bytes(const HostModel& m, const RunConfig& cfg) {
+  const uint64_t nq = cfg.probs.size(), NS = static_cast<uint64_t>(m.NS), Y = static_cast<uint64_t>(m.Y);
+  // the largest variable written at once: a series variable's mean, sd, sem
+  // and quantiles; the groups'; a kind of totals (at most every aggregate)
+  const uint64_t series = (3 + nq) * NS * static_cast<uint64_t>(m.S) * Y * 8;
+  const uint64_t groups = (3 + nq) * NS * static_cast<uint64_t>(m.G) * Y * 8;
+  const uint64_t totals = (1 + nq) * NS * static_cast<uint64_t>(m.A) * Y * 8;
+  return std::max({series, groups, totals}); // (the HDF5 library: in kept_bytes' 24 MiB)
+}
+
 MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
                        uint64_t batch, uint64_t stats_group, bool tiled) {
   const ModelView v = m.view();
@@ -145,8 +189,11 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // what does not scale with paths, then per scratch lane, per cell in a
   // statistics group and per stored cell of a pass; a short budget first
   // shrinks the statistics group, then the batch, before it fails
+  // (tiled, the CPU: the budget is host memory, which also holds what the
+  // run keeps for the output)
+  const uint64_t kept = tiled ? kept_bytes(m, cfg, true) : 0;
   const uint64_t base = nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
-                        (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8;
+                        (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8 + kept;
   const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
   const uint64_t per_cell = n * 8;
@@ -156,8 +203,10 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // every pass re-simulates all paths, so the stored cells come first: the
   // scratch of a batch and the buffers of a statistics group each take at
   // most an eighth of the budget
-  mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, budget / 8 / per_lane));
-  mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, budget / 8 / per_stats));
+  // most of the budget of what is left beside what does not scale with paths
+  const uint64_t avail = budget > base ? budget - base : 0;
+  mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(mp.batch, avail / 8 / per_lane));
+  mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(mp.stats_group, avail / 8 / per_stats));
   // tiled (the CPU): the scratch holds whole tiles of kLanesMax lanes
   auto lanes = [&] { return tiled ? static_cast<uint64_t>(tile_lanes(static_cast<long long>(mp.batch))) : mp.batch; };
   auto fixed = [&] { return base + lanes() * per_lane + mp.stats_group * per_stats; };
@@ -172,6 +221,27 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for " +
                              std::to_string(n) + " paths: at least " +
                              human_bytes(static_cast<double>(fixed() + per_cell)) + " is needed");
+  // the phases after the simulation, beside what the run keeps: the
+  // sensitivity (its columns and correlations, one tile of scratch) and the
+  // output (the correlations and the largest variable); refused up front
+  if (tiled) {
+    const SensitivitySpec* sp = cfg.sensitivity;
+    const uint64_t sens = sp ? sensitivity_bytes(m, *sp, false) : 0;
+    const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
+    const uint64_t kept_after = kept_bytes(m, cfg, false);
+    if (sens > 0 && kept_after + sens + kLanesMax * per_lane > budget)
+      throw std::runtime_error(
+          "--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for the sensitivity of " +
+          std::to_string(sp->D()) + " drivers and " + std::to_string(sp->K()) + " responses over " +
+          std::to_string(sp->paths) + " paths: at least " +
+          human_bytes(static_cast<double>(kept_after + sens + kLanesMax * per_lane)) +
+          " is needed (--sensitivity-paths 0: no sensitivity)");
+    if (kept_after + rho + output_bytes(m, cfg) > budget)
+      throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
+                               " is too small for the output of " + std::to_string(m.S) + " series: at least " +
+                               human_bytes(static_cast<double>(kept_after + rho + output_bytes(m, cfg))) +
+                               " is needed");
+  }
   mp.cells_per_pass = std::min<uint64_t>(std::max<uint64_t>(nstored, 1), cells_fit());
   mp.stats_group = std::min(mp.stats_group, mp.cells_per_pass); // a group never spans passes
   mp.passes = nstored == 0 ? 1 : (nstored + mp.cells_per_pass - 1) / mp.cells_per_pass;

@@ -11,6 +11,7 @@
 
 namespace corridor {
 
+struct SensitivitySpec;
 struct RunConfig {
   uint64_t seed = 1;
   uint32_t paths = 10000;
@@ -18,6 +19,8 @@ struct RunConfig {
   uint64_t max_memory = 0; // bytes; 0 = backend default
   int threads = 0;         // CPU backend; 0 = all cores
   std::function<void(double)> progress; // fraction done, called from the host thread
+  // the sensitivity that follows the run, if any: its memory is planned with the run's
+  const SensitivitySpec* sensitivity = nullptr;
 };
 
 struct RunResult {

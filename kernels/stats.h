@@ -377,6 +377,13 @@ CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
   stats_ranks_cell(G, k);
 }
 
+// Bits of a level's bin index for n values: log2 of kBins (12), fewer below
+// 2048 values (at least 16 bins).
+CORRIDOR_INLINE int stats_bin_bits(long long n) {
+  const int b = bit_length(static_cast<uint64_t>(n));
+  return b < 12 ? (b > 4 ? b : 4) : 12;
+}
+
 // ---- level phase a (cells): the next open interval, its bins cleared ----
 CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
   CellQuant& q = G.q[k];
@@ -389,7 +396,11 @@ CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
   q.hi = q.rb[first];
   q.below = q.rbelow[first];
   const int bl = bit_length(q.hi - q.lo);
-  q.shift = bl > 12 ? bl - 12 : 0;
+  // at most kBins bins, and about as many as values: a cell of few paths
+  // (many series, few paths) clears and scans few bins (whatever the bins,
+  // the order statistics found are the same)
+  const int nbits = stats_bin_bits(G.n);
+  q.shift = bl > nbits ? bl - nbits : 0;
   q.nb = static_cast<long long>((q.hi - q.lo) >> q.shift) + 1;
   for (int i = 0; i < q.nr; ++i)
     q.bin[i] = !q.done[i] && q.ra[i] == q.lo && q.rb[i] == q.hi && q.rbelow[i] == q.below ? 0 : -1;
@@ -459,14 +470,15 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   // order), path i in slot i mod 8 so that they make no chain of increments
   constexpr int kOut = 8;
   uint32_t hl[kBins + kOut];
-  for (int j = 0; j < kBins + kOut; ++j) hl[j] = 0;
+  const uint32_t nb = static_cast<uint32_t>(q.nb); // the bins of this level, then the kOut slots
+  for (uint32_t j = 0; j < nb + kOut; ++j) hl[j] = 0;
   for (long long b = 0; b < G.nblk; ++b) {
     const long long i0 = b * kSumBlock, i1 = G.path_end(b);
     G.bm[k * G.nblk + b].ss = block_ss(x, i0, i1, mean);
     uint32_t bins[kSumBlock]; // computed without branches (vectorised), then counted
     for (long long i = i0; i < i1; ++i) {
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo
-      bins[i - i0] = off <= span ? static_cast<uint32_t>(off >> shift) : static_cast<uint32_t>(kBins + (i & (kOut - 1)));
+      bins[i - i0] = off <= span ? static_cast<uint32_t>(off >> shift) : nb + static_cast<uint32_t>(i & (kOut - 1));
     }
     for (long long j = 0; j < i1 - i0; ++j) ++hl[bins[j]];
   }

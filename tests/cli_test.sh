@@ -89,7 +89,7 @@ rc=$?
 check "a full disk fails with a clear error and leaves no file" \
   "[ $rc -eq 1 ] && grep -q '^error: ' '$work/err' && [ -z \"$(ls -A "$work/full")\" ]"
 
-"$corridor" run "$work/in.h5" -o "$work/t1.h5" -n 500 -t 1 -q && "$corridor" run "$work/in.h5" -o "$work/t2.h5" -n 500 -t 2 --max-memory 12M -q
+"$corridor" run "$work/in.h5" -o "$work/t1.h5" -n 500 -t 1 -q && "$corridor" run "$work/in.h5" -o "$work/t2.h5" -n 500 -t 2 --max-memory 40M -q
 check "1 thread and 2 threads with a small budget give the same datasets" \
   "h5diff '$work/t1.h5' '$work/t2.h5' /flow_quantile && h5diff '$work/t1.h5' '$work/t2.h5' /total_quantile"
 

@@ -3,6 +3,7 @@
 namespace {
 std::unique_ptr<corridor::Backend> make_backend(int) { return corridor::make_cuda_backend(); }
 constexpr bool kBackendHasThreads = false;
+constexpr bool kBackendOnHost = false;
 } // namespace
 #define BACKEND_TEST CudaBackend
 #include "backend_test.inc"

@@ -81,6 +81,8 @@ int cmd_run(const RunOptions& o) {
   ModelInfo info;
   const HostModel m = build_model(in, info);
   const int sens_year = sensitivity_year(o, info);
+  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
+  cfg.sensitivity = &sens; // planned with the run's memory
   const CellPlan plan = make_cell_plan(m, o.utilization_threshold);
   auto be = choose_backend(o.backend, o.threads, o.quiet);
   Progress prog(!o.quiet && isatty(2));
@@ -91,7 +93,6 @@ int cmd_run(const RunOptions& o) {
   be->run(m, plan, cfg, res);
   t.sim = seconds_since(t0);
   Provenance prov = provenance(o, *be);
-  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   const auto ts = std::chrono::steady_clock::now();
   std::vector<double> rho;
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
