@@ -1,4 +1,4 @@
-// CPU backend: the engine compiled with Thrust's OpenMP system.
+// CPU backend: the model's launching (kernels/launch.inl) compiled with Thrust's OpenMP system.
 #include <omp.h>
 #include <thrust/system/omp/execution_policy.h>
 #include <sys/mman.h>
@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "../kernels/engine.inl"
+#include "../kernels/launch.inl"
+#include "backend.h"
 
 namespace corridor {
 
@@ -21,7 +22,7 @@ namespace corridor {
 // Each variant inlines the whole model (flatten) under its target; the
 // compiler keeps IEEE semantics and never contracts a multiply-add
 // (-ffp-contract=off), so every variant gives the same bits.
-namespace engine {
+namespace launch {
 #define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                          \
   ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f(t); }                                              \
   ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f(k); }
@@ -31,7 +32,7 @@ CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
 CORRIDOR_CPU_KERNELS(x86_64_v3, __attribute__((target("arch=x86-64-v3"), flatten)))
 CORRIDOR_CPU_KERNELS(x86_64_v4, __attribute__((target("arch=x86-64-v4"), flatten)))
 #endif
-} // namespace engine
+} // namespace launch
 
 std::vector<std::string> cpu_instruction_sets() {
   std::vector<std::string> isa{"x86-64"};
@@ -49,8 +50,8 @@ namespace {
 // cpu_instruction_sets()), else the widest this CPU runs.
 struct CpuKernels {
   std::string isa;
-  engine::KernelFn<engine::SimulateTile> tile;
-  engine::KernelFn<engine::StatsCellSerial> stats;
+  launch::KernelFn<launch::SimulateTile> tile;
+  launch::KernelFn<launch::StatsCellSerial> stats;
 };
 CpuKernels choose_kernels() {
   const std::vector<std::string> have = cpu_instruction_sets();
@@ -64,18 +65,18 @@ CpuKernels choose_kernels() {
     }
   }
 #if defined(CORRIDOR_CPU_VARIANTS)
-  if (want == "x86-64-v4") return {want, engine::tile_x86_64_v4, engine::stats_x86_64_v4};
-  if (want == "x86-64-v3") return {want, engine::tile_x86_64_v3, engine::stats_x86_64_v3};
+  if (want == "x86-64-v4") return {want, launch::tile_x86_64_v4, launch::stats_x86_64_v4};
+  if (want == "x86-64-v3") return {want, launch::tile_x86_64_v3, launch::stats_x86_64_v3};
 #endif
-  return {want, engine::tile_x86_64, engine::stats_x86_64};
+  return {want, launch::tile_x86_64, launch::stats_x86_64};
 }
 
 // Buffers of the CPU backend: std::vector memory that is not value-initialised
-// (the engine writes every element it reads) and sits on transparent huge pages
+// (the launching writes every element it reads) and sits on transparent huge pages
 // where the kernel allows it. The per-cell value arrays are written with a
 // stride of one array per cell, so 4 KiB pages would cost a TLB miss per store
 // and a page fault per first touch. The algorithms still run on Thrust's
-// OpenMP system: the engine passes thrust::omp::par explicitly.
+// OpenMP system: the launching passes thrust::omp::par explicitly.
 template <class T> struct BufferAllocator {
   using value_type = T;
   BufferAllocator() = default;
@@ -119,22 +120,22 @@ public:
     omp_set_num_threads(threads_);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : physical_memory() / 2;
     // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
-    engine::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out,
+    launch::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out,
                                                        k_.tile, k_.stats);
   }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {
     omp_set_num_threads(threads_);
-    engine::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho,
+    launch::sensitivity<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, 8192, m, spec, cfg, rho,
                                                                k_.tile);
   }
   void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                  std::vector<double>& out) override {
     omp_set_num_threads(threads_);
-    engine::raw_flows<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, m, seed, sc, p0, count, out);
+    launch::raw_flows<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, m, seed, sc, p0, count, out);
   }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
-    engine::replay<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, m, seed, sc, path, cells);
+    launch::replay<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, m, seed, sc, path, cells);
   }
 
 private:

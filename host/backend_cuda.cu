@@ -1,9 +1,10 @@
-// CUDA backend: the same engine compiled with Thrust's CUDA system.
+// CUDA backend: the model's launching (kernels/launch.inl) compiled with Thrust's CUDA system.
 #include <cuda_runtime.h>
 #include <thrust/system/cuda/execution_policy.h>
 #include <thrust/system/cuda/vector.h>
 
-#include "../kernels/engine.inl"
+#include "../kernels/launch.inl"
+#include "backend.h"
 
 namespace corridor {
 namespace {
@@ -23,19 +24,19 @@ public:
     size_t free_b = 0, total_b = 0;
     cudaMemGetInfo(&free_b, &total_b);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : static_cast<uint64_t>(free_b * 0.8);
-    engine::run<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, budget, 1u << 20, 8192, m, plan,
+    launch::run<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, budget, 1u << 20, 8192, m, plan,
                                                          cfg, out);
   }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {
-    engine::sensitivity<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, 1u << 18, m, spec, cfg, rho);
+    launch::sensitivity<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, 1u << 18, m, spec, cfg, rho);
   }
   void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                  std::vector<double>& out) override {
-    engine::raw_flows<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, m, seed, sc, p0, count, out);
+    launch::raw_flows<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, m, seed, sc, p0, count, out);
   }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
-    engine::replay<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, m, seed, sc, path, cells);
+    launch::replay<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, m, seed, sc, path, cells);
   }
 
 private:

@@ -2,7 +2,7 @@
 // backend fails with a clear message.
 #include <stdexcept>
 
-#include "engine.h"
+#include "backend.h"
 
 namespace corridor {
 bool cuda_built() { return false; }

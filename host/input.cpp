@@ -403,6 +403,8 @@ void write_csv_dir(const Input& in, const std::string& dir) {
       const auto it = in.meta.find(md.key);
       if (it != in.meta.end()) f << md.key << "," << csv_escape(it->second) << "\n";
     }
+    f.close();
+    if (!f) throw std::runtime_error((fs::path(dir) / "meta.csv").string() + ": cannot write (disk full?)");
   }
   for (const auto& def : input_schema()) {
     const auto it = in.tables.find(def.name);
@@ -420,7 +422,8 @@ void write_csv_dir(const Input& in, const std::string& dir) {
       }
       f << "\n";
     }
-    if (!f) throw std::runtime_error((fs::path(dir) / (def.name + ".csv")).string() + ": cannot write");
+    f.close();
+    if (!f) throw std::runtime_error((fs::path(dir) / (def.name + ".csv")).string() + ": cannot write (disk full?)");
   }
 }
 
@@ -459,6 +462,7 @@ void write_h5_input(const Input& in, const std::string& path) {
     }
   }
   h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), path + ": cannot flush");
+  h5::check(H5Fclose(f), path + ": cannot write (disk full?)");
 }
 
 Input read_h5_input(const std::string& path) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace corridor {
 
@@ -112,257 +113,351 @@ Meta check_meta(const Input& in, Checker& ck) {
   return mt;
 }
 
-} // namespace
+// The input's tables, by name.
+struct Tables {
+  const Table &ports, &partners, &metrics, &series, &groups, &exps, &eyears, &scen, &adj, &targets, &hist;
+  explicit Tables(const Input& in)
+      : ports(in.tables.at("ports")), partners(in.tables.at("partners")), metrics(in.tables.at("metrics")),
+        series(in.tables.at("series")), groups(in.tables.at("groups")), exps(in.tables.at("expansions")),
+        eyears(in.tables.at("expansion_years")), scen(in.tables.at("scenarios")), adj(in.tables.at("adjustments")),
+        targets(in.tables.at("targets")), hist(in.tables.at("history")) {}
+};
 
-static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
-  Checker ck;
-  const Meta mt = check_meta(in, ck);
-  const Table& ports = in.tables.at("ports");
-  const Table& partners = in.tables.at("partners");
-  const Table& metrics = in.tables.at("metrics");
-  const Table& series = in.tables.at("series");
-  const Table& groups = in.tables.at("groups");
-  const Table& exps = in.tables.at("expansions");
-  const Table& eyears = in.tables.at("expansion_years");
-  const Table& scen = in.tables.at("scenarios");
-  const Table& adj = in.tables.at("adjustments");
-  const Table& targets = in.tables.at("targets");
-  const Table& hist = in.tables.at("history");
+// A growth adjustment row, its references resolved (-2: '*', every one).
+struct Adjustment {
+  int sc, port, partner, mode, metric, y0, y1;
+  double g;
+};
 
-  auto port_id = index_ids(ports, "id", ck);
-  auto partner_id = index_ids(partners, "id", ck);
-  auto metric_id = index_ids(metrics, "id", ck);
-  auto series_id = index_ids(series, "id", ck);
-  auto group_id = index_ids(groups, "id", ck);
-  auto exp_id = index_ids(exps, "id", ck);
-  auto scen_id = index_ids(scen, "id", ck);
-  index_ids(targets, "id", ck);
-  if (ports.rows == 0) ck.err.push_back(ports.where + ": no ports");
-  if (partners.rows == 0) ck.err.push_back(partners.where + ": no partners");
-  if (series.rows == 0) ck.err.push_back(series.where + ": no series");
-  if (scen.rows == 0) ck.err.push_back(scen.where + ": no scenarios (the first one is the baseline)");
+// What validation resolves and assembly uses: the rows' references as
+// indices, the capacity group of each (port, mode, metric), the opening-year
+// distributions and the adjustments.
+struct Resolved {
+  Meta mt;
+  std::map<std::string, int> port_id, partner_id, metric_id, series_id, group_id, exp_id, scen_id;
+  std::vector<int> s_port, s_partner, s_mode, s_metric, s_kind, s_source; // per series
+  std::vector<int> g_port, g_mode, g_metric;                              // per group
+  std::map<std::tuple<int, int, int>, int> group_key;                     // (port, mode, metric) -> group
+  std::vector<int> e_group;                                               // per expansion
+  std::map<std::pair<int, int>, std::vector<std::pair<int, double>>> dist; // (exp, scen or -2) -> (year, p)
+  std::vector<Adjustment> adjs;
+};
 
-  auto ref = [&](const Table& t, size_t r, const std::string& col, const std::map<std::string, int>& ids,
-                 const std::string& what, bool star = false) -> int {
+// Checks every table of an input, one after another, collecting every
+// problem in ck and resolving references into r.
+class Validator {
+public:
+  Validator(const Input& in, const Tables& t, Checker& ck, Resolved& r) : in_(in), t_(t), ck_(ck), r_(r) {}
+  void run() {
+    r_.mt = check_meta(in_, ck_);
+    check_ids();
+    check_ports();
+    check_partners();
+    check_series();
+    check_series_sources();
+    check_groups();
+    check_expansions();
+    check_opening_years();
+    check_scenarios();
+    check_adjustments();
+    check_targets();
+    check_history();
+  }
+
+private:
+  // the row's reference in `col` to one of `ids` (star: '*' allowed, -2); -1 when unknown
+  int ref(const Table& t, size_t r, const std::string& col, const std::map<std::string, int>& ids,
+          const std::string& what, bool star = false) {
     const std::string& v = t.str.at(col)[r];
     if (star && v == "*") return -2;
     const auto it = ids.find(v);
     if (it == ids.end()) {
-      ck.add(t, r, col, "unknown " + what + " '" + v + "'");
+      ck_.add(t, r, col, "unknown " + what + " '" + v + "'");
       return -1;
     }
     return it->second;
-  };
-  auto mode_ref = [&](const Table& t, size_t r, const std::string& col, bool star = false) -> int {
+  }
+  int mode_ref(const Table& t, size_t r, const std::string& col, bool star = false) {
     const std::string& v = t.str.at(col)[r];
     if (star && v == "*") return -2;
     const int m = find_mode(v);
-    if (m < 0) ck.add(t, r, col, "unknown mode '" + v + "' (rail, road, air or pipeline)");
+    if (m < 0) ck_.add(t, r, col, "unknown mode '" + v + "' (rail, road, air or pipeline)");
     return m;
-  };
-
-  for (size_t r = 0; r < ports.rows; ++r) {
-    const std::string& k = ports.str.at("kind")[r];
-    if (k != "land" && k != "air" && k != "pipeline") ck.add(ports, r, "kind", "'" + k + "' is not land, air or pipeline");
-    ck.range(ports, r, "lat", -90, 90, "is not a latitude");
-    ck.range(ports, r, "lon", -180, 180, "is not a longitude");
-    ck.prob(ports, r, "closure_prob");
-    ck.prob(ports, r, "closure_loss_min");
-    ck.prob(ports, r, "closure_loss_max");
-    if (ports.num.at("closure_loss_min")[r] > ports.num.at("closure_loss_max")[r])
-      ck.add(ports, r, "closure_loss_min", "is larger than closure_loss_max");
   }
-  for (size_t r = 0; r < partners.rows; ++r) {
-    if (!std::isnan(partners.num.at("lat")[r]) || !std::isnan(partners.num.at("lon")[r])) {
-      ck.range(partners, r, "lat", -90, 90, "is not a latitude");
-      ck.range(partners, r, "lon", -180, 180, "is not a longitude");
+
+  void check_ids() {
+    r_.port_id = index_ids(t_.ports, "id", ck_);
+    r_.partner_id = index_ids(t_.partners, "id", ck_);
+    r_.metric_id = index_ids(t_.metrics, "id", ck_);
+    r_.series_id = index_ids(t_.series, "id", ck_);
+    r_.group_id = index_ids(t_.groups, "id", ck_);
+    r_.exp_id = index_ids(t_.exps, "id", ck_);
+    r_.scen_id = index_ids(t_.scen, "id", ck_);
+    index_ids(t_.targets, "id", ck_);
+    if (t_.ports.rows == 0) ck_.err.push_back(t_.ports.where + ": no ports");
+    if (t_.partners.rows == 0) ck_.err.push_back(t_.partners.where + ": no partners");
+    if (t_.series.rows == 0) ck_.err.push_back(t_.series.where + ": no series");
+    if (t_.scen.rows == 0) ck_.err.push_back(t_.scen.where + ": no scenarios (the first one is the baseline)");
+  }
+
+  void check_ports() {
+    const Table& ports = t_.ports;
+    for (size_t r = 0; r < ports.rows; ++r) {
+      const std::string& k = ports.str.at("kind")[r];
+      if (k != "land" && k != "air" && k != "pipeline")
+        ck_.add(ports, r, "kind", "'" + k + "' is not land, air or pipeline");
+      ck_.range(ports, r, "lat", -90, 90, "is not a latitude");
+      ck_.range(ports, r, "lon", -180, 180, "is not a longitude");
+      ck_.prob(ports, r, "closure_prob");
+      ck_.prob(ports, r, "closure_loss_min");
+      ck_.prob(ports, r, "closure_loss_max");
+      if (ports.num.at("closure_loss_min")[r] > ports.num.at("closure_loss_max")[r])
+        ck_.add(ports, r, "closure_loss_min", "is larger than closure_loss_max");
     }
-    const std::string& k = partners.str.at("kind")[r];
-    if (k != "partner" && k != "transit") ck.add(partners, r, "kind", "'" + k + "' is not partner or transit");
   }
-  // series
-  std::vector<int> s_port(series.rows), s_partner(series.rows), s_mode(series.rows), s_metric(series.rows),
-      s_kind(series.rows), s_source(series.rows, -1);
-  for (size_t r = 0; r < series.rows; ++r) {
-    s_port[r] = ref(series, r, "port", port_id, "port");
-    s_partner[r] = ref(series, r, "partner", partner_id, "partner");
-    s_mode[r] = mode_ref(series, r, "mode");
-    s_metric[r] = ref(series, r, "metric", metric_id, "metric");
-    const std::string& k = series.str.at("kind")[r];
-    s_kind[r] = k == "load" ? kLoad : k == "derived" ? kDerived : -1;
-    if (s_kind[r] < 0) ck.add(series, r, "kind", "'" + k + "' is not load or derived");
-    ck.positive(series, r, "base_value");
-    ck.range(series, r, "mu", -1, 1, "is outside [-1, 1] (log growth per year)");
-    ck.nonneg(series, r, "tau");
-    ck.nonneg(series, r, "sigma");
-    ck.range(series, r, "phi", -0.99, 0.99, "is outside [-0.99, 0.99]");
-    for (const char* c : {"b_region", "b_partner", "b_port"}) ck.range(series, r, c, -1, 1, "is outside [-1, 1]");
-    ck.nonneg(series, r, "shock_exposure");
-    ck.finite(series, r, "tau");
-    if (s_kind[r] == kLoad && !series.str.at("source_series")[r].empty())
-      ck.add(series, r, "source_series", "a load series has no source_series");
+
+  void check_partners() {
+    const Table& partners = t_.partners;
+    for (size_t r = 0; r < partners.rows; ++r) {
+      if (!std::isnan(partners.num.at("lat")[r]) || !std::isnan(partners.num.at("lon")[r])) {
+        ck_.range(partners, r, "lat", -90, 90, "is not a latitude");
+        ck_.range(partners, r, "lon", -180, 180, "is not a longitude");
+      }
+      const std::string& k = partners.str.at("kind")[r];
+      if (k != "partner" && k != "transit") ck_.add(partners, r, "kind", "'" + k + "' is not partner or transit");
+    }
   }
-  for (size_t r = 0; r < series.rows; ++r) {
-    if (s_kind[r] != kDerived) continue;
-    const int l = ref(series, r, "source_series", series_id, "series");
-    if (l < 0) continue;
-    if (s_kind[l] != kLoad) ck.add(series, r, "source_series", "'" + series.str.at("id")[l] + "' is not a load series");
-    else if (s_port[l] != s_port[r] || s_partner[l] != s_partner[r] || s_mode[l] != s_mode[r])
-      ck.add(series, r, "source_series", "'" + series.str.at("id")[l] + "' is not of the same port, partner and mode");
-    s_source[r] = l;
+
+  void check_series() {
+    const Table& series = t_.series;
+    const size_t n = series.rows;
+    r_.s_port.assign(n, 0), r_.s_partner.assign(n, 0), r_.s_mode.assign(n, 0), r_.s_metric.assign(n, 0);
+    r_.s_kind.assign(n, 0), r_.s_source.assign(n, -1);
+    for (size_t r = 0; r < n; ++r) {
+      r_.s_port[r] = ref(series, r, "port", r_.port_id, "port");
+      r_.s_partner[r] = ref(series, r, "partner", r_.partner_id, "partner");
+      r_.s_mode[r] = mode_ref(series, r, "mode");
+      r_.s_metric[r] = ref(series, r, "metric", r_.metric_id, "metric");
+      const std::string& k = series.str.at("kind")[r];
+      r_.s_kind[r] = k == "load" ? kLoad : k == "derived" ? kDerived : -1;
+      if (r_.s_kind[r] < 0) ck_.add(series, r, "kind", "'" + k + "' is not load or derived");
+      ck_.positive(series, r, "base_value");
+      ck_.range(series, r, "mu", -1, 1, "is outside [-1, 1] (log growth per year)");
+      ck_.nonneg(series, r, "tau");
+      ck_.nonneg(series, r, "sigma");
+      ck_.range(series, r, "phi", -0.99, 0.99, "is outside [-0.99, 0.99]");
+      for (const char* c : {"b_region", "b_partner", "b_port"}) ck_.range(series, r, c, -1, 1, "is outside [-1, 1]");
+      ck_.nonneg(series, r, "shock_exposure");
+      ck_.finite(series, r, "tau");
+      if (r_.s_kind[r] == kLoad && !series.str.at("source_series")[r].empty())
+        ck_.add(series, r, "source_series", "a load series has no source_series");
+    }
   }
-  // groups
-  std::vector<int> g_port(groups.rows), g_mode(groups.rows), g_metric(groups.rows);
-  std::map<std::tuple<int, int, int>, int> group_key;
-  for (size_t r = 0; r < groups.rows; ++r) {
-    g_port[r] = ref(groups, r, "port", port_id, "port");
-    g_mode[r] = mode_ref(groups, r, "mode");
-    g_metric[r] = ref(groups, r, "metric", metric_id, "metric");
-    ck.positive(groups, r, "capacity");
-    ck.range(groups, r, "overload", 1, 10, "is outside [1, 10]");
-    if (g_port[r] >= 0 && g_mode[r] >= 0 && g_metric[r] >= 0 &&
-        !group_key.emplace(std::make_tuple(g_port[r], g_mode[r], g_metric[r]), static_cast<int>(r)).second)
-      ck.add(groups, r, "id", "a second group for the same port, mode and metric");
+
+  // a derived series' source: a load series of the same port, partner and mode
+  void check_series_sources() {
+    const Table& series = t_.series;
+    for (size_t r = 0; r < series.rows; ++r) {
+      if (r_.s_kind[r] != kDerived) continue;
+      const int l = ref(series, r, "source_series", r_.series_id, "series");
+      if (l < 0) continue;
+      if (r_.s_kind[l] != kLoad)
+        ck_.add(series, r, "source_series", "'" + series.str.at("id")[l] + "' is not a load series");
+      else if (r_.s_port[l] != r_.s_port[r] || r_.s_partner[l] != r_.s_partner[r] || r_.s_mode[l] != r_.s_mode[r])
+        ck_.add(series, r, "source_series",
+                "'" + series.str.at("id")[l] + "' is not of the same port, partner and mode");
+      r_.s_source[r] = l;
+    }
   }
-  // expansions and their opening years
-  std::vector<int> e_group(exps.rows);
-  for (size_t r = 0; r < exps.rows; ++r) {
-    e_group[r] = ref(exps, r, "group", group_id, "group");
-    ck.positive(exps, r, "capacity_add");
+
+  void check_groups() {
+    const Table& groups = t_.groups;
+    r_.g_port.assign(groups.rows, 0), r_.g_mode.assign(groups.rows, 0), r_.g_metric.assign(groups.rows, 0);
+    for (size_t r = 0; r < groups.rows; ++r) {
+      r_.g_port[r] = ref(groups, r, "port", r_.port_id, "port");
+      r_.g_mode[r] = mode_ref(groups, r, "mode");
+      r_.g_metric[r] = ref(groups, r, "metric", r_.metric_id, "metric");
+      ck_.positive(groups, r, "capacity");
+      ck_.range(groups, r, "overload", 1, 10, "is outside [1, 10]");
+      if (r_.g_port[r] >= 0 && r_.g_mode[r] >= 0 && r_.g_metric[r] >= 0 &&
+          !r_.group_key.emplace(std::make_tuple(r_.g_port[r], r_.g_mode[r], r_.g_metric[r]), static_cast<int>(r))
+               .second)
+        ck_.add(groups, r, "id", "a second group for the same port, mode and metric");
+    }
   }
-  std::map<std::pair<int, int>, std::vector<std::pair<int, double>>> dist; // (exp, scen or -2) -> (year, p)
-  for (size_t r = 0; r < eyears.rows; ++r) {
-    const int e = ref(eyears, r, "expansion", exp_id, "expansion");
-    const int s = ref(eyears, r, "scenario", scen_id, "scenario", true);
-    ck.prob(eyears, r, "probability");
-    const double y = eyears.num.at("year")[r];
-    if (ck.finite(eyears, r, "year") && (y <= mt.base || y > mt.horizon + 1))
-      ck.add(eyears, r, "year",
-             format_number(y) + " is outside the horizon (" + std::to_string(mt.base + 1) + ".." +
-                 std::to_string(mt.horizon + 1) + ", the last meaning after the horizon)");
-    if (e >= 0 && s != -1) dist[{e, s}].push_back({static_cast<int>(y), eyears.num.at("probability")[r]});
+
+  void check_expansions() {
+    const Table& exps = t_.exps;
+    r_.e_group.assign(exps.rows, 0);
+    for (size_t r = 0; r < exps.rows; ++r) {
+      r_.e_group[r] = ref(exps, r, "group", r_.group_id, "group");
+      ck_.positive(exps, r, "capacity_add");
+    }
   }
-  for (const auto& kv : dist) {
-    double sum = 0;
-    for (const auto& yp : kv.second) sum += yp.second;
-    if (std::fabs(sum - 1.0) > 1e-9)
-      ck.err.push_back(eyears.where + ": expansion '" + exps.str.at("id")[kv.first.first] + "' scenario '" +
-                       (kv.first.second < 0 ? std::string("*") : scen.str.at("id")[kv.first.second]) +
-                       "': probabilities sum to " + format_number(sum) + ", not 1");
+
+  // expansion_years: years within the horizon, probabilities summing to 1
+  // per expansion and scenario, and every expansion's years for every scenario
+  void check_opening_years() {
+    const Table &eyears = t_.eyears, &exps = t_.exps, &scen = t_.scen;
+    const Meta& mt = r_.mt;
+    for (size_t r = 0; r < eyears.rows; ++r) {
+      const int e = ref(eyears, r, "expansion", r_.exp_id, "expansion");
+      const int s = ref(eyears, r, "scenario", r_.scen_id, "scenario", true);
+      ck_.prob(eyears, r, "probability");
+      const double y = eyears.num.at("year")[r];
+      if (ck_.finite(eyears, r, "year") && (y <= mt.base || y > mt.horizon + 1))
+        ck_.add(eyears, r, "year",
+                format_number(y) + " is outside the horizon (" + std::to_string(mt.base + 1) + ".." +
+                    std::to_string(mt.horizon + 1) + ", the last meaning after the horizon)");
+      if (e >= 0 && s != -1) r_.dist[{e, s}].push_back({static_cast<int>(y), eyears.num.at("probability")[r]});
+    }
+    for (const auto& kv : r_.dist) {
+      double sum = 0;
+      for (const auto& yp : kv.second) sum += yp.second;
+      if (std::fabs(sum - 1.0) > 1e-9)
+        ck_.err.push_back(eyears.where + ": expansion '" + exps.str.at("id")[kv.first.first] + "' scenario '" +
+                          (kv.first.second < 0 ? std::string("*") : scen.str.at("id")[kv.first.second]) +
+                          "': probabilities sum to " + format_number(sum) + ", not 1");
+    }
+    for (size_t e = 0; e < exps.rows; ++e)
+      if (!r_.dist.count({static_cast<int>(e), -2}))
+        for (size_t s = 0; s < scen.rows; ++s)
+          if (!r_.dist.count({static_cast<int>(e), static_cast<int>(s)})) {
+            ck_.err.push_back(eyears.where + ": expansion '" + exps.str.at("id")[e] +
+                              "' has no opening years for scenario '" + scen.str.at("id")[s] + "' (and no '*' rows)");
+            break;
+          }
   }
-  for (size_t e = 0; e < exps.rows; ++e)
-    if (!dist.count({static_cast<int>(e), -2}))
-      for (size_t s = 0; s < scen.rows; ++s)
-        if (!dist.count({static_cast<int>(e), static_cast<int>(s)})) {
-          ck.err.push_back(eyears.where + ": expansion '" + exps.str.at("id")[e] + "' has no opening years for scenario '" +
-                           scen.str.at("id")[s] + "' (and no '*' rows)");
-          break;
-        }
-  // scenarios
-  for (size_t r = 0; r < scen.rows; ++r) {
-    ck.prob(scen, r, "region_shock_prob");
-    ck.prob(scen, r, "partner_shock_prob");
-    for (const char* c : {"region_shock_mean", "region_shock_sd", "partner_shock_mean", "partner_shock_sd"})
-      ck.range(scen, r, c, 0, 5, "is outside [0, 5] (log drop)");
-    ck.range(scen, r, "shock_decay", 0, 0.999, "is outside [0, 1)");
-    ck.range(scen, r, "closure_scale", 0, 100, "is outside [0, 100]");
-    ck.prob(scen, r, "diversion_friction");
-    ck.prob(scen, r, "cross_mode_share");
+
+  void check_scenarios() {
+    const Table& scen = t_.scen;
+    for (size_t r = 0; r < scen.rows; ++r) {
+      ck_.prob(scen, r, "region_shock_prob");
+      ck_.prob(scen, r, "partner_shock_prob");
+      for (const char* c : {"region_shock_mean", "region_shock_sd", "partner_shock_mean", "partner_shock_sd"})
+        ck_.range(scen, r, c, 0, 5, "is outside [0, 5] (log drop)");
+      ck_.range(scen, r, "shock_decay", 0, 0.999, "is outside [0, 1)");
+      ck_.range(scen, r, "closure_scale", 0, 100, "is outside [0, 100]");
+      ck_.prob(scen, r, "diversion_friction");
+      ck_.prob(scen, r, "cross_mode_share");
+    }
   }
-  // adjustments
-  struct Adj {
-    int sc, port, partner, mode, metric, y0, y1;
-    double g;
-  };
-  std::vector<Adj> adjs;
-  for (size_t r = 0; r < adj.rows; ++r) {
-    Adj a{};
-    a.sc = ref(adj, r, "scenario", scen_id, "scenario", true);
-    a.port = ref(adj, r, "port", port_id, "port", true);
-    a.partner = ref(adj, r, "partner", partner_id, "partner", true);
-    a.mode = mode_ref(adj, r, "mode", true);
-    a.metric = ref(adj, r, "metric", metric_id, "metric", true);
-    ck.range(adj, r, "growth", -1, 1, "is outside [-1, 1]");
-    const double y0 = adj.num.at("year_from")[r], y1 = adj.num.at("year_to")[r];
-    if (y0 <= mt.base || y0 > mt.horizon)
-      ck.add(adj, r, "year_from", format_number(y0) + " is outside the horizon (" + std::to_string(mt.base + 1) + ".." +
-                                      std::to_string(mt.horizon) + ")");
-    if (y1 < y0 || y1 > mt.horizon)
-      ck.add(adj, r, "year_to", format_number(y1) + " is before year_from or after the horizon");
-    a.y0 = static_cast<int>(y0);
-    a.y1 = static_cast<int>(y1);
-    a.g = adj.num.at("growth")[r];
-    adjs.push_back(a);
+
+  void check_adjustments() {
+    const Table& adj = t_.adj;
+    const Meta& mt = r_.mt;
+    for (size_t r = 0; r < adj.rows; ++r) {
+      Adjustment a{};
+      a.sc = ref(adj, r, "scenario", r_.scen_id, "scenario", true);
+      a.port = ref(adj, r, "port", r_.port_id, "port", true);
+      a.partner = ref(adj, r, "partner", r_.partner_id, "partner", true);
+      a.mode = mode_ref(adj, r, "mode", true);
+      a.metric = ref(adj, r, "metric", r_.metric_id, "metric", true);
+      ck_.range(adj, r, "growth", -1, 1, "is outside [-1, 1]");
+      const double y0 = adj.num.at("year_from")[r], y1 = adj.num.at("year_to")[r];
+      if (y0 <= mt.base || y0 > mt.horizon)
+        ck_.add(adj, r, "year_from",
+                format_number(y0) + " is outside the horizon (" + std::to_string(mt.base + 1) + ".." +
+                    std::to_string(mt.horizon) + ")");
+      if (y1 < y0 || y1 > mt.horizon)
+        ck_.add(adj, r, "year_to", format_number(y1) + " is before year_from or after the horizon");
+      a.y0 = static_cast<int>(y0);
+      a.y1 = static_cast<int>(y1);
+      a.g = adj.num.at("growth")[r];
+      r_.adjs.push_back(a);
+    }
   }
-  // targets
-  for (size_t r = 0; r < targets.rows; ++r) {
-    ref(targets, r, "metric", metric_id, "metric");
-    ck.positive(targets, r, "value");
-    for (const auto& p : split_bar(targets.str.at("ports")[r]))
-      if (p != "*" && !port_id.count(p)) ck.add(targets, r, "ports", "unknown port '" + p + "'");
-    for (const auto& p : split_bar(targets.str.at("partners")[r]))
-      if (p != "*" && !partner_id.count(p)) ck.add(targets, r, "partners", "unknown partner '" + p + "'");
-    for (const auto& p : split_bar(targets.str.at("modes")[r]))
-      if (p != "*" && find_mode(p) < 0) ck.add(targets, r, "modes", "unknown mode '" + p + "'");
+
+  void check_targets() {
+    const Table& targets = t_.targets;
+    for (size_t r = 0; r < targets.rows; ++r) {
+      ref(targets, r, "metric", r_.metric_id, "metric");
+      ck_.positive(targets, r, "value");
+      for (const auto& p : split_bar(targets.str.at("ports")[r]))
+        if (p != "*" && !r_.port_id.count(p)) ck_.add(targets, r, "ports", "unknown port '" + p + "'");
+      for (const auto& p : split_bar(targets.str.at("partners")[r]))
+        if (p != "*" && !r_.partner_id.count(p)) ck_.add(targets, r, "partners", "unknown partner '" + p + "'");
+      for (const auto& p : split_bar(targets.str.at("modes")[r]))
+        if (p != "*" && find_mode(p) < 0) ck_.add(targets, r, "modes", "unknown mode '" + p + "'");
+    }
   }
-  // history
-  for (size_t r = 0; r < hist.rows; ++r) {
-    ref(hist, r, "series", series_id, "series");
-    ck.nonneg(hist, r, "value");
-    ck.range(hist, r, "coverage", 1e-6, 1, "is not a fraction of a year in (0, 1]");
-    const double y = hist.num.at("year")[r];
-    if (y > mt.base) ck.add(hist, r, "year", format_number(y) + " is after the base year " + std::to_string(mt.base));
+
+  void check_history() {
+    const Table& hist = t_.hist;
+    for (size_t r = 0; r < hist.rows; ++r) {
+      ref(hist, r, "series", r_.series_id, "series");
+      ck_.nonneg(hist, r, "value");
+      ck_.range(hist, r, "coverage", 1e-6, 1, "is not a fraction of a year in (0, 1]");
+      const double y = hist.num.at("year")[r];
+      if (y > r_.mt.base)
+        ck_.add(hist, r, "year", format_number(y) + " is after the base year " + std::to_string(r_.mt.base));
+    }
   }
+
+  const Input& in_;
+  const Tables& t_;
+  Checker& ck_;
+  Resolved& r_;
+};
+
+// Validates every table; throws InputError listing every problem.
+Resolved validate(const Input& in, const Tables& t) {
+  Checker ck;
+  Resolved r;
+  Validator(in, t, ck, r).run();
   if (!ck.err.empty()) throw InputError(ck.err);
-  HostModel m;
-  if (!build_it) return m;
+  return r;
+}
 
-  // ------------------------------------------------------------ build ----
-  const int S = static_cast<int>(series.rows), P = static_cast<int>(partners.rows), Q = static_cast<int>(ports.rows),
-            G = static_cast<int>(groups.rows), E = static_cast<int>(exps.rows), K = static_cast<int>(metrics.rows),
-            NS = static_cast<int>(scen.rows), M = static_cast<int>(kModes.size());
-  const int Y = mt.horizon - mt.base + 1;
-  m.S = S, m.Y = Y, m.P = P, m.Q = Q, m.G = G, m.E = E, m.NS = NS;
+// ---- assembly of a validated input ----
+
+// The labels the outputs need (aggregates come with assemble_aggregates).
+void describe(const Input& in, const Tables& t, const Resolved& r, ModelInfo& info) {
+  const int Y = r.mt.horizon - r.mt.base + 1;
   info.title = in.meta.at("title");
-  info.base_year = mt.base;
-  info.horizon_year = mt.horizon;
-  for (int y = 0; y < Y; ++y) info.years.push_back(mt.base + y);
-  info.series = series.str.at("id");
-  info.series_port = series.str.at("port");
-  info.series_partner = series.str.at("partner");
-  info.series_mode = series.str.at("mode");
-  info.series_metric = series.str.at("metric");
-  info.series_kind = series.str.at("kind");
-  for (int s = 0; s < S; ++s) info.series_unit.push_back(metrics.str.at("unit")[s_metric[s]]);
-  info.ports = ports.str.at("id");
-  info.port_names = ports.str.at("name");
-  info.port_kinds = ports.str.at("kind");
-  info.port_lat = ports.num.at("lat");
-  info.port_lon = ports.num.at("lon");
-  info.partners = partners.str.at("id");
-  info.partner_names = partners.str.at("name");
-  info.partner_lat = partners.num.at("lat");
-  info.partner_lon = partners.num.at("lon");
-  info.metrics = metrics.str.at("id");
-  info.metric_units = metrics.str.at("unit");
-  info.groups = groups.str.at("id");
-  info.group_port = groups.str.at("port");
-  info.group_mode = groups.str.at("mode");
-  info.group_metric = groups.str.at("metric");
-  info.scenarios = scen.str.at("id");
-  info.scenario_names = scen.str.at("name");
-  info.expansions = exps.str.at("id");
+  info.base_year = r.mt.base;
+  info.horizon_year = r.mt.horizon;
+  for (int y = 0; y < Y; ++y) info.years.push_back(r.mt.base + y);
+  info.series = t.series.str.at("id");
+  info.series_port = t.series.str.at("port");
+  info.series_partner = t.series.str.at("partner");
+  info.series_mode = t.series.str.at("mode");
+  info.series_metric = t.series.str.at("metric");
+  info.series_kind = t.series.str.at("kind");
+  for (size_t s = 0; s < t.series.rows; ++s) info.series_unit.push_back(t.metrics.str.at("unit")[r.s_metric[s]]);
+  info.ports = t.ports.str.at("id");
+  info.port_names = t.ports.str.at("name");
+  info.port_kinds = t.ports.str.at("kind");
+  info.port_lat = t.ports.num.at("lat");
+  info.port_lon = t.ports.num.at("lon");
+  info.partners = t.partners.str.at("id");
+  info.partner_names = t.partners.str.at("name");
+  info.partner_lat = t.partners.num.at("lat");
+  info.partner_lon = t.partners.num.at("lon");
+  info.metrics = t.metrics.str.at("id");
+  info.metric_units = t.metrics.str.at("unit");
+  info.groups = t.groups.str.at("id");
+  info.group_port = t.groups.str.at("port");
+  info.group_mode = t.groups.str.at("mode");
+  info.group_metric = t.groups.str.at("metric");
+  info.scenarios = t.scen.str.at("id");
+  info.scenario_names = t.scen.str.at("name");
+  info.expansions = t.exps.str.at("id");
+}
 
-  m.kind = s_kind;
-  m.partner = s_partner;
-  m.port = s_port;
-  m.mode = s_mode;
-  m.source = s_source;
-  m.group.assign(S, -1);
-  for (int s = 0; s < S; ++s)
-    if (s_kind[s] == kLoad) {
-      const auto it = group_key.find({s_port[s], s_mode[s], s_metric[s]});
-      if (it != group_key.end()) m.group[s] = it->second;
+// Per series: references, capacity group and growth parameters.
+void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
+  const Table& series = t.series;
+  m.kind = r.s_kind;
+  m.partner = r.s_partner;
+  m.port = r.s_port;
+  m.mode = r.s_mode;
+  m.source = r.s_source;
+  m.group.assign(m.S, -1);
+  for (int s = 0; s < m.S; ++s)
+    if (r.s_kind[s] == kLoad) {
+      const auto it = r.group_key.find({r.s_port[s], r.s_mode[s], r.s_metric[s]});
+      if (it != r.group_key.end()) m.group[s] = it->second;
     }
   m.base = series.num.at("base_value");
   m.mu = series.num.at("mu");
@@ -373,17 +468,23 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
   m.b_partner = series.num.at("b_partner");
   m.b_port = series.num.at("b_port");
   m.exposure = series.num.at("shock_exposure");
-  // diversion alternatives, weights proportional to base values
+}
+
+// Diversion alternatives of each capacitated load series (CSR): the same
+// partner, mode and metric at other ports, and road to rail; weights
+// proportional to base values.
+void assemble_alternatives(const Resolved& r, HostModel& m) {
   const int road = find_mode("road"), rail = find_mode("rail");
   m.alt_begin.push_back(0);
   m.xalt_begin.push_back(0);
-  for (int s = 0; s < S; ++s) {
+  for (int s = 0; s < m.S; ++s) {
     std::vector<int> alt, xalt;
-    if (s_kind[s] == kLoad && m.group[s] >= 0)
-      for (int a = 0; a < S; ++a) {
-        if (a == s || s_kind[a] != kLoad || s_partner[a] != s_partner[s] || s_metric[a] != s_metric[s]) continue;
-        if (s_mode[a] == s_mode[s] && s_port[a] != s_port[s]) alt.push_back(a);
-        if (s_mode[s] == road && s_mode[a] == rail) xalt.push_back(a);
+    if (r.s_kind[s] == kLoad && m.group[s] >= 0)
+      for (int a = 0; a < m.S; ++a) {
+        if (a == s || r.s_kind[a] != kLoad || r.s_partner[a] != r.s_partner[s] || r.s_metric[a] != r.s_metric[s])
+          continue;
+        if (r.s_mode[a] == r.s_mode[s] && r.s_port[a] != r.s_port[s]) alt.push_back(a);
+        if (r.s_mode[s] == road && r.s_mode[a] == rail) xalt.push_back(a);
       }
     for (auto* pr : {&alt, &xalt}) {
       double tot = 0;
@@ -396,29 +497,40 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
     m.alt_begin.push_back(static_cast<int>(m.alt_series.size()));
     m.xalt_begin.push_back(static_cast<int>(m.xalt_series.size()));
   }
-  m.group_port = g_port;
-  m.group_capacity = groups.num.at("capacity");
-  m.group_overload = groups.num.at("overload");
-  m.exp_group = e_group;
-  m.exp_add = exps.num.at("capacity_add");
+}
+
+// Capacity groups, expansions and their opening-year distributions per
+// scenario (CSR; a scenario without rows of its own takes the '*' rows).
+void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
+  m.group_port = r.g_port;
+  m.group_capacity = t.groups.num.at("capacity");
+  m.group_overload = t.groups.num.at("overload");
+  m.exp_group = r.e_group;
+  m.exp_add = t.exps.num.at("capacity_add");
   m.exp_dist_begin.push_back(0);
-  for (int s = 0; s < NS; ++s)
-    for (int e = 0; e < E; ++e) {
-      auto it = dist.find({e, s});
-      if (it == dist.end()) it = dist.find({e, -2});
+  for (int s = 0; s < m.NS; ++s)
+    for (int e = 0; e < m.E; ++e) {
+      auto it = r.dist.find({e, s});
+      if (it == r.dist.end()) it = r.dist.find({e, -2});
       auto v = it->second;
       std::sort(v.begin(), v.end());
       double cum = 0;
       for (size_t k = 0; k < v.size(); ++k) {
         cum += v[k].second;
-        m.exp_dist_step.push_back(v[k].first - mt.base);
+        m.exp_dist_step.push_back(v[k].first - r.mt.base);
         m.exp_dist_cum.push_back(k + 1 == v.size() ? 1.0 : cum);
       }
       m.exp_dist_begin.push_back(static_cast<int>(m.exp_dist_step.size()));
     }
-  m.closure_prob = ports.num.at("closure_prob");
-  m.closure_lo = ports.num.at("closure_loss_min");
-  m.closure_hi = ports.num.at("closure_loss_max");
+}
+
+// Port closures, scenario parameters and the growth adjustments per
+// scenario, series and year.
+void assemble_scenarios(const Tables& t, const Resolved& r, HostModel& m) {
+  m.closure_prob = t.ports.num.at("closure_prob");
+  m.closure_lo = t.ports.num.at("closure_loss_min");
+  m.closure_hi = t.ports.num.at("closure_loss_max");
+  const Table& scen = t.scen;
   m.sc_region_prob = scen.num.at("region_shock_prob");
   m.sc_region_mean = scen.num.at("region_shock_mean");
   m.sc_region_sd = scen.num.at("region_shock_sd");
@@ -429,52 +541,59 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
   m.sc_closure_scale = scen.num.at("closure_scale");
   m.sc_friction = scen.num.at("diversion_friction");
   m.sc_cross_mode = scen.num.at("cross_mode_share");
+  const int NS = m.NS, S = m.S, Y = m.Y;
   m.adjust.assign(static_cast<size_t>(NS) * S * Y, 0.0);
-  for (const auto& a : adjs)
+  for (const auto& a : r.adjs)
     for (int sc = 0; sc < NS; ++sc) {
       if (a.sc != -2 && a.sc != sc) continue;
       for (int s = 0; s < S; ++s) {
-        if ((a.port != -2 && a.port != s_port[s]) || (a.partner != -2 && a.partner != s_partner[s]) ||
-            (a.mode != -2 && a.mode != s_mode[s]) || (a.metric != -2 && a.metric != s_metric[s]))
+        if ((a.port != -2 && a.port != r.s_port[s]) || (a.partner != -2 && a.partner != r.s_partner[s]) ||
+            (a.mode != -2 && a.mode != r.s_mode[s]) || (a.metric != -2 && a.metric != r.s_metric[s]))
           continue;
-        for (int y = a.y0; y <= a.y1; ++y) m.adjust[(static_cast<size_t>(sc) * S + s) * Y + (y - mt.base)] += a.g;
+        for (int y = a.y0; y <= a.y1; ++y) m.adjust[(static_cast<size_t>(sc) * S + s) * Y + (y - r.mt.base)] += a.g;
       }
     }
-  // aggregates: totals by partner, port, mode and overall per metric, then targets
+}
+
+// Aggregates: totals by partner, port, mode and overall per metric, then
+// the targets; members in series order (CSR), exceedance thresholds.
+void assemble_aggregates(const Tables& t, const Resolved& r, HostModel& m, ModelInfo& info) {
+  const int K = static_cast<int>(t.metrics.rows), M = static_cast<int>(kModes.size());
   std::vector<std::vector<int>> members; // aggregate -> series
   auto new_agg = [&](std::vector<int>& idx) {
     idx.push_back(static_cast<int>(members.size()));
     members.emplace_back();
   };
-  for (int p = 0; p < P; ++p)
+  for (int p = 0; p < m.P; ++p)
     for (int k = 0; k < K; ++k) new_agg(info.agg_partner);
-  for (int q = 0; q < Q; ++q)
+  for (int q = 0; q < m.Q; ++q)
     for (int k = 0; k < K; ++k) new_agg(info.agg_port);
   for (int md = 0; md < M; ++md)
     for (int k = 0; k < K; ++k) new_agg(info.agg_mode);
   for (int k = 0; k < K; ++k) new_agg(info.agg_total);
-  for (int s = 0; s < S; ++s) {
-    const int k = s_metric[s];
-    members[info.agg_partner[s_partner[s] * K + k]].push_back(s);
-    members[info.agg_port[s_port[s] * K + k]].push_back(s);
-    members[info.agg_mode[s_mode[s] * K + k]].push_back(s);
+  for (int s = 0; s < m.S; ++s) {
+    const int k = r.s_metric[s];
+    members[info.agg_partner[r.s_partner[s] * K + k]].push_back(s);
+    members[info.agg_port[r.s_port[s] * K + k]].push_back(s);
+    members[info.agg_mode[r.s_mode[s] * K + k]].push_back(s);
     members[info.agg_total[k]].push_back(s);
   }
   m.agg_threshold.assign(members.size(), std::numeric_limits<double>::infinity());
-  for (size_t t = 0; t < targets.rows; ++t) {
+  const Table& targets = t.targets;
+  for (size_t tg = 0; tg < targets.rows; ++tg) {
     new_agg(info.target_agg);
-    m.agg_threshold.push_back(targets.num.at("value")[t]);
-    info.targets.push_back(targets.str.at("id")[t]);
-    info.target_names.push_back(targets.str.at("name")[t]);
-    info.target_metric.push_back(targets.str.at("metric")[t]);
-    info.target_value.push_back(targets.num.at("value")[t]);
-    const auto ps = split_bar(targets.str.at("ports")[t]), pp = split_bar(targets.str.at("partners")[t]),
-               pm = split_bar(targets.str.at("modes")[t]);
+    m.agg_threshold.push_back(targets.num.at("value")[tg]);
+    info.targets.push_back(targets.str.at("id")[tg]);
+    info.target_names.push_back(targets.str.at("name")[tg]);
+    info.target_metric.push_back(targets.str.at("metric")[tg]);
+    info.target_value.push_back(targets.num.at("value")[tg]);
+    const auto ps = split_bar(targets.str.at("ports")[tg]), pp = split_bar(targets.str.at("partners")[tg]),
+               pm = split_bar(targets.str.at("modes")[tg]);
     auto in_list = [](const std::vector<std::string>& l, const std::string& v) {
       return std::find(l.begin(), l.end(), "*") != l.end() || std::find(l.begin(), l.end(), v) != l.end();
     };
-    for (int s = 0; s < S; ++s)
-      if (info.series_metric[s] == targets.str.at("metric")[t] && in_list(ps, info.series_port[s]) &&
+    for (int s = 0; s < m.S; ++s)
+      if (info.series_metric[s] == targets.str.at("metric")[tg] && in_list(ps, info.series_port[s]) &&
           in_list(pp, info.series_partner[s]) && in_list(pm, info.series_mode[s]))
         members.back().push_back(s);
   }
@@ -486,18 +605,27 @@ static HostModel build(const Input& in, ModelInfo& info, bool build_it) {
     m.agg_series.insert(m.agg_series.end(), members[a].begin(), members[a].end());
     m.agg_begin.push_back(static_cast<int>(m.agg_series.size()));
   }
+}
+
+} // namespace
+
+void validate_input(const Input& in) { validate(in, Tables(in)); }
+
+HostModel build_model(const Input& in, ModelInfo& info) {
+  const Tables t(in);
+  const Resolved r = validate(in, t);
+  HostModel m;
+  m.S = static_cast<int>(t.series.rows), m.Y = r.mt.horizon - r.mt.base + 1, m.P = static_cast<int>(t.partners.rows);
+  m.Q = static_cast<int>(t.ports.rows), m.G = static_cast<int>(t.groups.rows), m.E = static_cast<int>(t.exps.rows);
+  m.NS = static_cast<int>(t.scen.rows);
+  describe(in, t, r, info);
+  assemble_series(t, r, m);
+  assemble_alternatives(r, m);
+  assemble_capacity(t, r, m);
+  assemble_scenarios(t, r, m);
+  assemble_aggregates(t, r, m, info);
   return m;
 }
-
-void validate_input(const Input& in) {
-  ModelInfo info;
-  build(in, info, false);
-}
-HostModel build_model(const Input& in, ModelInfo& info) { return build(in, info, true); }
-
-} // namespace corridor
-
-namespace corridor {
 
 SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info, int year, uint32_t paths) {
   const ModelView v = m.view();
@@ -511,7 +639,7 @@ SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info,
     sp.driver_kind.push_back(kind);
   };
   for (int s = 0; s < m.S; ++s)
-    if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.m + s, "trend growth " + info.series[s], "growth_draw");
+    if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.trend_draw + s, "trend growth " + info.series[s], "growth_draw");
   for (int e = 0; e < m.E; ++e) add(L.open + e, "opening year " + info.expansions[e], "opening_year");
   auto any_positive = [](const std::vector<double>& x) {
     for (double a : x)

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
+#include "backend.h"
 #include "input.h"
 
 namespace corridor {

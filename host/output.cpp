@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -72,26 +70,7 @@ std::string sha256_file(const std::string& path) {
   return s;
 }
 
-// ------------------------------------------------------------ temp files ----
-namespace {
-char g_temp[4096] = {0};
-std::atomic<bool> g_have_temp{false};
-
-extern "C" void on_signal(int sig) {
-  if (g_have_temp.load()) unlink(g_temp);
-  _exit(128 + sig);
-}
-} // namespace
-
-void install_signal_cleanup() {
-  struct sigaction sa{};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGHUP, &sa, nullptr);
-}
-
+// -------------------------------------------------------------- writer ----
 namespace {
 
 struct Writer {
@@ -146,267 +125,304 @@ struct Writer {
 
 } // namespace
 
-void check_overwrite(const std::string& path, bool force) {
-  if (!force && fs::exists(path)) throw std::runtime_error(path + ": exists; use --force to replace it");
+void commit_h5_in_memory(OutputTarget& out, const std::function<void(hid_t)>& write) {
+  std::string image;
+  {
+    h5::Quiet quiet;
+    h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+    h5::check(H5Pset_fapl_core(fapl, 1 << 16, 0), "H5Pset_fapl_core");
+    h5::Id f = h5::check(H5Fcreate(out.path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
+                         out.path() + ": cannot create in memory");
+    write(f);
+    h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), out.path() + ": cannot flush in memory");
+    const ssize_t n = H5Fget_file_image(f, nullptr, 0);
+    if (n <= 0) throw std::runtime_error(out.path() + ": cannot build the file in memory");
+    image.resize(static_cast<size_t>(n));
+    if (H5Fget_file_image(f, image.data(), image.size()) != n)
+      throw std::runtime_error(out.path() + ": cannot build the file in memory");
+  }
+  out.commit_bytes(image);
 }
 
-void write_atomically(const std::string& path, bool force, const std::function<void(const std::string&)>& write) {
-  const fs::path target(path);
-  check_overwrite(path, force);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw std::runtime_error(dir.string() + ": no such folder for the output");
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()))).string();
-  std::snprintf(g_temp, sizeof g_temp, "%s", tmp.c_str());
-  g_have_temp = true;
-  try {
-    write(tmp);
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) throw std::runtime_error(path + ": cannot move the finished file into place: " + ec.message());
-    g_have_temp = false;
-  } catch (...) {
-    g_have_temp = false;
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
+// ------------------------------------------------------- the run output ----
+namespace {
+
+// What every group of variables needs: the model, the results and their sizes.
+struct RunOut {
+  Writer& w;
+  const ModelInfo& info;
+  const HostModel& m;
+  const RunConfig& cfg;
+  const RunResult& res;
+  const ModelView v;
+  const int nq, W, NS, S, Y, G, K, P, Q, M, T, C;
+
+  RunOut(Writer& w_, const ModelInfo& i, const HostModel& m_, const RunConfig& c, const RunResult& r)
+      : w(w_), info(i), m(m_), cfg(c), res(r), v(m_.view()), nq(static_cast<int>(c.probs.size())), W(r.width),
+        NS(m_.NS), S(m_.S), Y(m_.Y), G(m_.G), K(static_cast<int>(i.metrics.size())), P(m_.P), Q(m_.Q),
+        M(static_cast<int>(kModes.size())), T(static_cast<int>(i.targets.size())), C(v.cells()) {}
+  // statistic k (0 mean, 1 sd, 2 sem, 3.. quantiles, 3 + nq probability) of a cell
+  double st(int sc, int cell, int k) const { return res.stats[(static_cast<size_t>(sc) * C + cell) * W + k]; }
+  std::vector<hsize_t> shape(std::initializer_list<int> d) const {
+    std::vector<hsize_t> s;
+    for (int x : d) s.push_back(static_cast<hsize_t>(x));
+    return s;
+  }
+};
+
+void write_global_attributes(hid_t file, const ModelInfo& info, const Provenance& prov) {
+  h5::write_attr_string(file, "Conventions", "CF-1.8");
+  h5::write_attr_string(file, "title", info.title);
+  h5::write_attr_string(file, "institution", "Corridor");
+  h5::write_attr_string(file, "source", "corridor " + corridor_version() + " Monte Carlo projection");
+  h5::write_attr_string(file, "corridor_version", corridor_version());
+  h5::write_attr_string(file, "git_sha", git_sha());
+  h5::write_attr_uint(file, "seed", prov.seed);
+  h5::write_attr_int(file, "paths", prov.paths);
+  h5::write_attr_string(file, "rng", "philox4x32-10");
+  h5::write_attr_string(file, "backend", prov.backend);
+  h5::write_attr_string(file, "input", prov.input);
+  h5::write_attr_string(file, "input_sha256", prov.input_sha256);
+  h5::write_attr_string(file, "created", prov.created);
+  h5::write_attr_int(file, "base_year", info.base_year);
+  h5::write_attr_int(file, "horizon_year", info.horizon_year);
+  h5::write_attr_double(file, "utilization_threshold", prov.utilization_threshold);
+  h5::write_attr_string(file, "quantile_method", "linear (numpy default, Hyndman-Fan type 7), exact order statistics");
+}
+
+void write_coordinates(Writer& w, const ModelInfo& info, const RunConfig& cfg) {
+  w.coord_strings("scenario", info.scenarios, "scenario");
+  w.coord_strings("series", info.series, "projected series (corridor and metric)");
+  w.coord_ints("year", info.years, "calendar year", "year");
+  w.coord_doubles("quantile", cfg.probs, "probability of the quantile", "1");
+  w.coord_strings("group", info.groups, "capacity group (port, mode, load metric)");
+  w.coord_strings("partner", info.partners, "partner country or transit destination");
+  w.coord_strings("port", info.ports, "Xinjiang border port");
+  w.coord_strings("mode", kModes, "transport mode");
+  w.coord_strings("metric", info.metrics, "metric");
+  w.coord_strings("target", info.targets, "policy target");
+}
+
+void write_labels(Writer& w, const ModelInfo& info) {
+  auto doubles = [&](const std::string& var, const std::vector<double>& x, const std::string& dim,
+                     const std::string& units, const std::string& long_name) {
+    h5::write_doubles(w.file, var, {static_cast<hsize_t>(x.size())}, x.data(), false);
+    w.attach(var, {dim}, units, long_name);
+  };
+  w.strings_var("scenario_name", info.scenario_names, "scenario", "scenario name");
+  w.strings_var("series_port", info.series_port, "series", "port of the series");
+  w.strings_var("series_partner", info.series_partner, "series", "partner of the series");
+  w.strings_var("series_mode", info.series_mode, "series", "mode of the series");
+  w.strings_var("series_metric", info.series_metric, "series", "metric of the series");
+  w.strings_var("series_unit", info.series_unit, "series", "unit of the series (per year)");
+  w.strings_var("series_kind", info.series_kind, "series", "load or derived");
+  w.strings_var("group_port", info.group_port, "group", "port of the capacity group");
+  w.strings_var("group_mode", info.group_mode, "group", "mode of the capacity group");
+  w.strings_var("group_metric", info.group_metric, "group", "load metric of the capacity group");
+  w.strings_var("port_name", info.port_names, "port", "port name");
+  w.strings_var("port_kind", info.port_kinds, "port", "land, air or pipeline");
+  doubles("port_lat", info.port_lat, "port", "degrees_north", "latitude");
+  doubles("port_lon", info.port_lon, "port", "degrees_east", "longitude");
+  w.strings_var("partner_name", info.partner_names, "partner", "partner name");
+  doubles("partner_lat", info.partner_lat, "partner", "degrees_north", "latitude where maps draw the partner (NaN: none)");
+  doubles("partner_lon", info.partner_lon, "partner", "degrees_east", "longitude where maps draw the partner (NaN: none)");
+  w.strings_var("metric_unit", info.metric_units, "metric", "unit of the metric (per year)");
+  w.strings_var("target_name", info.target_names, "target", "target name");
+  w.strings_var("target_metric", info.target_metric, "target", "metric of the target");
+  doubles("target_value", info.target_value, "target", "", "target value (unit of its metric)");
+}
+
+// demand, flow, unserved, diverted_out, diverted_in: mean, sd, sem, quantiles
+void write_series_statistics(const RunOut& o) {
+  const char* vname[kSeriesVars] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
+  const char* vlong[kSeriesVars] = {"demand", "served flow (own demand served here plus diverted in)",
+                                    "unserved demand", "demand diverted out to other ports or modes",
+                                    "flow arriving diverted from other ports or modes"};
+  const std::vector<std::string> d3{"scenario", "series", "year"};
+  const std::string units = "series_unit per year";
+  for (int var = 0; var < kSeriesVars; ++var) {
+    std::vector<double> mean(static_cast<size_t>(o.NS) * o.S * o.Y), sd(mean.size()), sem(mean.size()),
+        q(mean.size() * o.nq);
+    for (int sc = 0; sc < o.NS; ++sc)
+      for (int s = 0; s < o.S; ++s)
+        for (int y = 0; y < o.Y; ++y) {
+          const size_t i = (static_cast<size_t>(sc) * o.S + s) * o.Y + y;
+          const int cell = o.v.series_cell(s, var, y);
+          mean[i] = o.st(sc, cell, 0);
+          sd[i] = o.st(sc, cell, 1);
+          sem[i] = o.st(sc, cell, 2);
+          for (int k = 0; k < o.nq; ++k) q[i * o.nq + k] = o.st(sc, cell, 3 + k);
+        }
+    const std::string n = vname[var], l = vlong[var];
+    const auto sh3 = o.shape({o.NS, o.S, o.Y});
+    o.w.doubles_var(n + "_mean", d3, sh3, mean, units, "mean of " + l);
+    o.w.doubles_var(n + "_sd", d3, sh3, sd, units, "standard deviation over paths of " + l);
+    o.w.doubles_var(n + "_sem", d3, sh3, sem, units, "standard error of the mean of " + l);
+    o.w.doubles_var(n + "_quantile", {"scenario", "series", "year", "quantile"}, o.shape({o.NS, o.S, o.Y, o.nq}), q,
+                    units, "quantiles of " + l);
   }
 }
 
-void write_output(const std::string& path, bool force, const ModelInfo& info, const HostModel& m,
-                  const RunConfig& cfg, const RunResult& res, const Provenance& prov) {
-  write_atomically(path, force, [&](const std::string& tmp) {
-    h5::Quiet quiet;
-    {
-      h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
-      // netCDF-4 readers expect creation order to be tracked
-      h5::check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
-      h5::check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
-      h5::Id file = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), tmp + ": cannot create");
-      Writer w{file.get(), {}, {}};
-      const ModelView v = m.view();
-      const int nq = static_cast<int>(cfg.probs.size()), W = res.width, NS = m.NS, S = m.S, Y = m.Y, G = m.G;
-      const int K = static_cast<int>(info.metrics.size()), P = m.P, Q = m.Q, M = static_cast<int>(kModes.size());
-      const int T = static_cast<int>(info.targets.size());
-      const int C = v.cells();
-      auto st = [&](int sc, int cell, int k) { return res.stats[(static_cast<size_t>(sc) * C + cell) * W + k]; };
+// utilisation of the capacity groups and the probabilities of tight capacity
+void write_capacity(const RunOut& o) {
+  std::vector<double> uq(static_cast<size_t>(o.NS) * o.G * o.Y * o.nq), um(static_cast<size_t>(o.NS) * o.G * o.Y),
+      pover(um.size()), pthr(um.size());
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int g = 0; g < o.G; ++g)
+      for (int y = 0; y < o.Y; ++y) {
+        const size_t i = (static_cast<size_t>(sc) * o.G + g) * o.Y + y;
+        um[i] = o.st(sc, o.v.group_cell(g, 0, y), 0);
+        pthr[i] = o.st(sc, o.v.group_cell(g, 0, y), 3 + o.nq);
+        pover[i] = o.st(sc, o.v.group_cell(g, 1, y), 3 + o.nq);
+        for (int k = 0; k < o.nq; ++k) uq[i * o.nq + k] = o.st(sc, o.v.group_cell(g, 0, y), 3 + k);
+      }
+  const std::vector<std::string> d3{"scenario", "group", "year"};
+  const auto sh = o.shape({o.NS, o.G, o.Y});
+  o.w.doubles_var("utilization_quantile", {"scenario", "group", "year", "quantile"}, o.shape({o.NS, o.G, o.Y, o.nq}),
+                  uq, "1", "quantiles of utilisation: flow over the capacity left after closures");
+  o.w.doubles_var("utilization_mean", d3, sh, um, "1", "mean utilisation");
+  o.w.doubles_var("p_over_capacity", d3, sh, pover, "1", "probability that demand exceeds capacity");
+  o.w.doubles_var("p_utilization_above_threshold", d3, sh, pthr, "1",
+                  "probability that utilisation >= the utilization_threshold attribute of the file");
+}
 
-      // global attributes
-      h5::write_attr_string(file, "Conventions", "CF-1.8");
-      h5::write_attr_string(file, "title", info.title);
-      h5::write_attr_string(file, "institution", "Corridor");
-      h5::write_attr_string(file, "source", "corridor " + corridor_version() + " Monte Carlo projection");
-      h5::write_attr_string(file, "corridor_version", corridor_version());
-      h5::write_attr_string(file, "git_sha", git_sha());
-      h5::write_attr_uint(file, "seed", prov.seed);
-      h5::write_attr_int(file, "paths", prov.paths);
-      h5::write_attr_string(file, "rng", "philox4x32-10");
-      h5::write_attr_string(file, "backend", prov.backend);
-      h5::write_attr_string(file, "input", prov.input);
-      h5::write_attr_string(file, "input_sha256", prov.input_sha256);
-      h5::write_attr_string(file, "created", prov.created);
-      h5::write_attr_int(file, "base_year", info.base_year);
-      h5::write_attr_int(file, "horizon_year", info.horizon_year);
-      h5::write_attr_double(file, "utilization_threshold", prov.utilization_threshold);
-      h5::write_attr_string(file, "quantile_method", "linear (numpy default, Hyndman-Fan type 7), exact order statistics");
-
-      // coordinates
-      w.coord_strings("scenario", info.scenarios, "scenario");
-      w.coord_strings("series", info.series, "projected series (corridor and metric)");
-      w.coord_ints("year", info.years, "calendar year", "year");
-      w.coord_doubles("quantile", cfg.probs, "probability of the quantile", "1");
-      w.coord_strings("group", info.groups, "capacity group (port, mode, load metric)");
-      w.coord_strings("partner", info.partners, "partner country or transit destination");
-      w.coord_strings("port", info.ports, "Xinjiang border port");
-      w.coord_strings("mode", kModes, "transport mode");
-      w.coord_strings("metric", info.metrics, "metric");
-      w.coord_strings("target", info.targets, "policy target");
-      w.strings_var("scenario_name", info.scenario_names, "scenario", "scenario name");
-      w.strings_var("series_port", info.series_port, "series", "port of the series");
-      w.strings_var("series_partner", info.series_partner, "series", "partner of the series");
-      w.strings_var("series_mode", info.series_mode, "series", "mode of the series");
-      w.strings_var("series_metric", info.series_metric, "series", "metric of the series");
-      w.strings_var("series_unit", info.series_unit, "series", "unit of the series (per year)");
-      w.strings_var("series_kind", info.series_kind, "series", "load or derived");
-      w.strings_var("group_port", info.group_port, "group", "port of the capacity group");
-      w.strings_var("group_mode", info.group_mode, "group", "mode of the capacity group");
-      w.strings_var("group_metric", info.group_metric, "group", "load metric of the capacity group");
-      w.strings_var("port_name", info.port_names, "port", "port name");
-      w.strings_var("port_kind", info.port_kinds, "port", "land, air or pipeline");
-      h5::write_doubles(file, "port_lat", {static_cast<hsize_t>(Q)}, info.port_lat.data(), false);
-      w.attach("port_lat", {"port"}, "degrees_north", "latitude");
-      h5::write_doubles(file, "port_lon", {static_cast<hsize_t>(Q)}, info.port_lon.data(), false);
-      w.attach("port_lon", {"port"}, "degrees_east", "longitude");
-      w.strings_var("partner_name", info.partner_names, "partner", "partner name");
-      h5::write_doubles(file, "partner_lat", {static_cast<hsize_t>(P)}, info.partner_lat.data(), false);
-      w.attach("partner_lat", {"partner"}, "degrees_north", "latitude where maps draw the partner (NaN: none)");
-      h5::write_doubles(file, "partner_lon", {static_cast<hsize_t>(P)}, info.partner_lon.data(), false);
-      w.attach("partner_lon", {"partner"}, "degrees_east", "longitude where maps draw the partner (NaN: none)");
-      w.strings_var("metric_unit", info.metric_units, "metric", "unit of the metric (per year)");
-      w.strings_var("target_name", info.target_names, "target", "target name");
-      w.strings_var("target_metric", info.target_metric, "target", "metric of the target");
-      h5::write_doubles(file, "target_value", {static_cast<hsize_t>(T)}, info.target_value.data(), false);
-      w.attach("target_value", {"target"}, "", "target value (unit of its metric)");
-
-      // series statistics
-      const char* vname[kSeriesVars] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
-      const char* vlong[kSeriesVars] = {"demand", "served flow (own demand served here plus diverted in)",
-                                        "unserved demand", "demand diverted out to other ports or modes",
-                                        "flow arriving diverted from other ports or modes"};
-      for (int var = 0; var < kSeriesVars; ++var) {
-        std::vector<double> mean(static_cast<size_t>(NS) * S * Y), sd(mean.size()), sem(mean.size()),
-            q(mean.size() * nq);
-        for (int sc = 0; sc < NS; ++sc)
-          for (int s = 0; s < S; ++s)
-            for (int y = 0; y < Y; ++y) {
-              const size_t i = (static_cast<size_t>(sc) * S + s) * Y + y;
-              const int cell = v.series_cell(s, var, y);
-              mean[i] = st(sc, cell, 0);
-              sd[i] = st(sc, cell, 1);
-              sem[i] = st(sc, cell, 2);
-              for (int k = 0; k < nq; ++k) q[i * nq + k] = st(sc, cell, 3 + k);
-            }
-        const std::vector<hsize_t> sh3{(hsize_t)NS, (hsize_t)S, (hsize_t)Y};
-        const std::vector<std::string> d3{"scenario", "series", "year"};
-        const std::string units = "series_unit per year";
-        w.doubles_var(std::string(vname[var]) + "_mean", d3, sh3, mean, units, std::string("mean of ") + vlong[var]);
-        w.doubles_var(std::string(vname[var]) + "_sd", d3, sh3, sd, units,
-                      std::string("standard deviation over paths of ") + vlong[var]);
-        w.doubles_var(std::string(vname[var]) + "_sem", d3, sh3, sem, units,
-                      std::string("standard error of the mean of ") + vlong[var]);
-        w.doubles_var(std::string(vname[var]) + "_quantile", {"scenario", "series", "year", "quantile"},
-                      {(hsize_t)NS, (hsize_t)S, (hsize_t)Y, (hsize_t)nq}, q, units,
-                      std::string("quantiles of ") + vlong[var]);
-      }
-      // capacity groups
-      {
-        std::vector<double> uq(static_cast<size_t>(NS) * G * Y * nq), um(static_cast<size_t>(NS) * G * Y),
-            pover(um.size()), pthr(um.size());
-        for (int sc = 0; sc < NS; ++sc)
-          for (int g = 0; g < G; ++g)
-            for (int y = 0; y < Y; ++y) {
-              const size_t i = (static_cast<size_t>(sc) * G + g) * Y + y;
-              um[i] = st(sc, v.group_cell(g, 0, y), 0);
-              pthr[i] = st(sc, v.group_cell(g, 0, y), 3 + nq);
-              pover[i] = st(sc, v.group_cell(g, 1, y), 3 + nq);
-              for (int k = 0; k < nq; ++k) uq[i * nq + k] = st(sc, v.group_cell(g, 0, y), 3 + k);
-            }
-        const std::vector<hsize_t> sh{(hsize_t)NS, (hsize_t)G, (hsize_t)Y};
-        w.doubles_var("utilization_quantile", {"scenario", "group", "year", "quantile"},
-                      {(hsize_t)NS, (hsize_t)G, (hsize_t)Y, (hsize_t)nq}, uq, "1",
-                      "quantiles of utilisation: flow over the capacity left after closures");
-        w.doubles_var("utilization_mean", {"scenario", "group", "year"}, sh, um, "1", "mean utilisation");
-        w.doubles_var("p_over_capacity", {"scenario", "group", "year"}, sh, pover, "1",
-                      "probability that demand exceeds capacity");
-        w.doubles_var("p_utilization_above_threshold", {"scenario", "group", "year"}, sh, pthr, "1",
-                      "probability that utilisation >= the utilization_threshold attribute of the file");
-      }
-      // totals
-      auto totals = [&](const std::string& name, const std::string& dim, int n, const std::vector<int>& idx,
-                        const std::string& what) {
-        std::vector<double> q(static_cast<size_t>(NS) * n * K * Y * nq), mean(static_cast<size_t>(NS) * n * K * Y);
-        for (int sc = 0; sc < NS; ++sc)
-          for (int a = 0; a < n; ++a)
-            for (int k = 0; k < K; ++k)
-              for (int y = 0; y < Y; ++y) {
-                const size_t i = ((static_cast<size_t>(sc) * n + a) * K + k) * Y + y;
-                const int cell = v.agg_cell(idx[a * K + k], y);
-                mean[i] = st(sc, cell, 0);
-                for (int j = 0; j < nq; ++j) q[i * nq + j] = st(sc, cell, 3 + j);
-              }
-        w.doubles_var(name + "_quantile", {"scenario", dim, "metric", "year", "quantile"},
-                      {(hsize_t)NS, (hsize_t)n, (hsize_t)K, (hsize_t)Y, (hsize_t)nq}, q, "metric_unit per year",
-                      "quantiles of total served flow " + what + " (from per-path sums)");
-        w.doubles_var(name + "_mean", {"scenario", dim, "metric", "year"},
-                      {(hsize_t)NS, (hsize_t)n, (hsize_t)K, (hsize_t)Y}, mean, "metric_unit per year",
-                      "mean total served flow " + what);
-      };
-      totals("total_by_partner", "partner", P, info.agg_partner, "by partner");
-      totals("total_by_port", "port", Q, info.agg_port, "by port");
-      totals("total_by_mode", "mode", M, info.agg_mode, "by mode");
-      {
-        std::vector<double> q(static_cast<size_t>(NS) * K * Y * nq), mean(static_cast<size_t>(NS) * K * Y);
-        for (int sc = 0; sc < NS; ++sc)
-          for (int k = 0; k < K; ++k)
-            for (int y = 0; y < Y; ++y) {
-              const size_t i = (static_cast<size_t>(sc) * K + k) * Y + y;
-              const int cell = v.agg_cell(info.agg_total[k], y);
-              mean[i] = st(sc, cell, 0);
-              for (int j = 0; j < nq; ++j) q[i * nq + j] = st(sc, cell, 3 + j);
-            }
-        w.doubles_var("total_quantile", {"scenario", "metric", "year", "quantile"},
-                      {(hsize_t)NS, (hsize_t)K, (hsize_t)Y, (hsize_t)nq}, q, "metric_unit per year",
-                      "quantiles of the Xinjiang total served flow (from per-path sums)");
-        w.doubles_var("total_mean", {"scenario", "metric", "year"}, {(hsize_t)NS, (hsize_t)K, (hsize_t)Y}, mean,
-                      "metric_unit per year", "mean Xinjiang total served flow");
-      }
-      {
-        std::vector<double> p(static_cast<size_t>(NS) * T * Y), q(static_cast<size_t>(NS) * T * Y * nq);
-        for (int sc = 0; sc < NS; ++sc)
-          for (int t = 0; t < T; ++t)
-            for (int y = 0; y < Y; ++y) {
-              const size_t i = (static_cast<size_t>(sc) * T + t) * Y + y;
-              const int cell = v.agg_cell(info.target_agg[t], y);
-              p[i] = st(sc, cell, 3 + nq);
-              for (int j = 0; j < nq; ++j) q[i * nq + j] = st(sc, cell, 3 + j);
-            }
-        w.doubles_var("p_target", {"scenario", "target", "year"}, {(hsize_t)NS, (hsize_t)T, (hsize_t)Y}, p, "1",
-                      "probability that the target's total flow >= target_value");
-        w.doubles_var("target_total_quantile", {"scenario", "target", "year", "quantile"},
-                      {(hsize_t)NS, (hsize_t)T, (hsize_t)Y, (hsize_t)nq}, q, "target metric unit per year",
-                      "quantiles of the total flow the target measures");
-      }
-      if (prov.raw_paths) {
-        // paths_flow (scenario, path, series, year): the paths are simulated again in
-        // chunks (counter-based numbers make them the run's paths exactly) and written
-        // as chunked, compressed hyperslabs, so memory stays bounded
-        const hsize_t N = prov.paths;
-        std::vector<long long> ids(N);
-        for (hsize_t i = 0; i < N; ++i) ids[i] = static_cast<long long>(i);
-        h5::write_ints(file, "path", {N}, ids.data(), true);
-        w.finish_coord("path", "Monte Carlo path number (the same path in every scenario)", "");
-        const hsize_t dims[4] = {(hsize_t)NS, N, (hsize_t)S, (hsize_t)Y};
-        const hsize_t cpaths = std::min<hsize_t>(N, std::max<hsize_t>(1, (1u << 18) / (S * Y)));
-        const hsize_t chunk[4] = {1, cpaths, (hsize_t)S, (hsize_t)Y};
-        h5::Id space = h5::check(H5Screate_simple(4, dims, nullptr), "H5Screate_simple");
-        h5::Id dcpl = h5::check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
-        h5::check(H5Pset_chunk(dcpl, 4, chunk), "H5Pset_chunk");
-        h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
-        h5::check(H5Pset_deflate(dcpl, 1), "H5Pset_deflate");
-        {
-          h5::Id d = h5::check(H5Dcreate2(file, "paths_flow", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                               tmp + ": cannot create paths_flow");
-          const uint32_t step = static_cast<uint32_t>(std::max<hsize_t>(cpaths, 65536 / cpaths * cpaths));
-          std::vector<double> buf;
-          for (int sc = 0; sc < NS; ++sc)
-            for (hsize_t p0 = 0; p0 < N; p0 += step) {
-              const uint32_t cnt = static_cast<uint32_t>(std::min<hsize_t>(step, N - p0));
-              prov.raw_paths->raw_flows(m, prov.seed, sc, p0, cnt, buf);
-              const hsize_t start[4] = {(hsize_t)sc, p0, 0, 0}, count[4] = {1, cnt, (hsize_t)S, (hsize_t)Y};
-              h5::Id fs_ = h5::check(H5Dget_space(d), "H5Dget_space");
-              h5::check(H5Sselect_hyperslab(fs_, H5S_SELECT_SET, start, nullptr, count, nullptr), "hyperslab");
-              h5::Id ms = h5::check(H5Screate_simple(4, count, nullptr), "H5Screate_simple");
-              h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs_, H5P_DEFAULT, buf.data()),
-                        tmp + ": cannot write paths_flow (disk full?)");
-            }
+// NAME_quantile and NAME_mean of total served flow by one dimension
+void write_totals_by(const RunOut& o, const std::string& name, const std::string& dim, int n,
+                     const std::vector<int>& idx, const std::string& what) {
+  std::vector<double> q(static_cast<size_t>(o.NS) * n * o.K * o.Y * o.nq), mean(static_cast<size_t>(o.NS) * n * o.K * o.Y);
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int a = 0; a < n; ++a)
+      for (int k = 0; k < o.K; ++k)
+        for (int y = 0; y < o.Y; ++y) {
+          const size_t i = ((static_cast<size_t>(sc) * n + a) * o.K + k) * o.Y + y;
+          const int cell = o.v.agg_cell(idx[a * o.K + k], y);
+          mean[i] = o.st(sc, cell, 0);
+          for (int j = 0; j < o.nq; ++j) q[i * o.nq + j] = o.st(sc, cell, 3 + j);
         }
-        w.attach("paths_flow", {"scenario", "path", "series", "year"}, "series_unit per year",
-                 "served flow of every path (raw paths, asked for with --save-paths)");
+  o.w.doubles_var(name + "_quantile", {"scenario", dim, "metric", "year", "quantile"},
+                  o.shape({o.NS, n, o.K, o.Y, o.nq}), q, "metric_unit per year",
+                  "quantiles of total served flow " + what + " (from per-path sums)");
+  o.w.doubles_var(name + "_mean", {"scenario", dim, "metric", "year"}, o.shape({o.NS, n, o.K, o.Y}), mean,
+                  "metric_unit per year", "mean total served flow " + what);
+}
+
+// totals by partner, port and mode, and the Xinjiang total
+void write_totals(const RunOut& o) {
+  write_totals_by(o, "total_by_partner", "partner", o.P, o.info.agg_partner, "by partner");
+  write_totals_by(o, "total_by_port", "port", o.Q, o.info.agg_port, "by port");
+  write_totals_by(o, "total_by_mode", "mode", o.M, o.info.agg_mode, "by mode");
+  std::vector<double> q(static_cast<size_t>(o.NS) * o.K * o.Y * o.nq), mean(static_cast<size_t>(o.NS) * o.K * o.Y);
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int k = 0; k < o.K; ++k)
+      for (int y = 0; y < o.Y; ++y) {
+        const size_t i = (static_cast<size_t>(sc) * o.K + k) * o.Y + y;
+        const int cell = o.v.agg_cell(o.info.agg_total[k], y);
+        mean[i] = o.st(sc, cell, 0);
+        for (int j = 0; j < o.nq; ++j) q[i * o.nq + j] = o.st(sc, cell, 3 + j);
       }
-      if (prov.sensitivity && prov.sensitivity->paths > 0 && prov.sensitivity->D() > 0) {
-        const SensitivitySpec& sp = *prov.sensitivity;
-        h5::write_attr_int(file, "sensitivity_paths", static_cast<int>(sp.paths));
-        w.coord_strings("driver", sp.driver_name, "path-level driver of the sensitivity analysis");
-        w.strings_var("driver_kind", sp.driver_kind, "driver",
-                      "growth_draw (trend growth of a series), opening_year, shock_count or closure_count");
-        w.coord_strings("response", sp.response_name, "output whose sensitivity to the drivers is measured");
-        w.doubles_var("sensitivity", {"scenario", "driver", "response"},
-                      {(hsize_t)NS, (hsize_t)sp.D(), (hsize_t)sp.K()}, prov.sensitivity_rho, "1",
-                      "Spearman rank correlation of driver and response over the first sensitivity_paths paths "
-                      "(NaN where either is constant)");
+  o.w.doubles_var("total_quantile", {"scenario", "metric", "year", "quantile"}, o.shape({o.NS, o.K, o.Y, o.nq}), q,
+                  "metric_unit per year", "quantiles of the Xinjiang total served flow (from per-path sums)");
+  o.w.doubles_var("total_mean", {"scenario", "metric", "year"}, o.shape({o.NS, o.K, o.Y}), mean,
+                  "metric_unit per year", "mean Xinjiang total served flow");
+}
+
+// the probability of reaching each policy target, and its total's quantiles
+void write_targets(const RunOut& o) {
+  std::vector<double> p(static_cast<size_t>(o.NS) * o.T * o.Y), q(static_cast<size_t>(o.NS) * o.T * o.Y * o.nq);
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int t = 0; t < o.T; ++t)
+      for (int y = 0; y < o.Y; ++y) {
+        const size_t i = (static_cast<size_t>(sc) * o.T + t) * o.Y + y;
+        const int cell = o.v.agg_cell(o.info.target_agg[t], y);
+        p[i] = o.st(sc, cell, 3 + o.nq);
+        for (int j = 0; j < o.nq; ++j) q[i * o.nq + j] = o.st(sc, cell, 3 + j);
       }
-      w.keep.clear();
-      h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp + ": cannot flush (disk full?)");
+  o.w.doubles_var("p_target", {"scenario", "target", "year"}, o.shape({o.NS, o.T, o.Y}), p, "1",
+                  "probability that the target's total flow >= target_value");
+  o.w.doubles_var("target_total_quantile", {"scenario", "target", "year", "quantile"}, o.shape({o.NS, o.T, o.Y, o.nq}),
+                  q, "target metric unit per year", "quantiles of the total flow the target measures");
+}
+
+// paths_flow (scenario, path, series, year): the paths are simulated again in
+// chunks (counter-based numbers make them the run's paths exactly) and written
+// as chunked, compressed hyperslabs, so memory stays bounded
+void write_raw_paths(const RunOut& o, Backend& be, uint64_t seed, uint32_t paths) {
+  const hsize_t N = paths, S = o.S, Y = o.Y;
+  std::vector<long long> ids(N);
+  for (hsize_t i = 0; i < N; ++i) ids[i] = static_cast<long long>(i);
+  h5::write_ints(o.w.file, "path", {N}, ids.data(), true);
+  o.w.finish_coord("path", "Monte Carlo path number (the same path in every scenario)", "");
+  const hsize_t dims[4] = {(hsize_t)o.NS, N, S, Y};
+  const hsize_t cpaths = std::min<hsize_t>(N, std::max<hsize_t>(1, (1u << 18) / (S * Y)));
+  const hsize_t chunk[4] = {1, cpaths, S, Y};
+  h5::Id space = h5::check(H5Screate_simple(4, dims, nullptr), "H5Screate_simple");
+  h5::Id dcpl = h5::check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
+  h5::check(H5Pset_chunk(dcpl, 4, chunk), "H5Pset_chunk");
+  h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
+  h5::check(H5Pset_deflate(dcpl, 1), "H5Pset_deflate");
+  {
+    h5::Id d = h5::check(H5Dcreate2(o.w.file, "paths_flow", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                         "cannot create paths_flow");
+    const uint32_t step = static_cast<uint32_t>(std::max<hsize_t>(cpaths, 65536 / cpaths * cpaths));
+    std::vector<double> buf;
+    for (int sc = 0; sc < o.NS; ++sc)
+      for (hsize_t p0 = 0; p0 < N; p0 += step) {
+        const uint32_t cnt = static_cast<uint32_t>(std::min<hsize_t>(step, N - p0));
+        be.raw_flows(o.m, seed, sc, p0, cnt, buf);
+        const hsize_t start[4] = {(hsize_t)sc, p0, 0, 0}, count[4] = {1, cnt, S, Y};
+        h5::Id fs_ = h5::check(H5Dget_space(d), "H5Dget_space");
+        h5::check(H5Sselect_hyperslab(fs_, H5S_SELECT_SET, start, nullptr, count, nullptr), "hyperslab");
+        h5::Id ms = h5::check(H5Screate_simple(4, count, nullptr), "H5Screate_simple");
+        h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs_, H5P_DEFAULT, buf.data()),
+                  "cannot write paths_flow (disk full?)");
+      }
+  }
+  o.w.attach("paths_flow", {"scenario", "path", "series", "year"}, "series_unit per year",
+             "served flow of every path (raw paths, asked for with --save-paths)");
+}
+
+// Spearman rank correlations of the path-level drivers with the responses
+void write_sensitivity(const RunOut& o, const SensitivitySpec& sp, const std::vector<double>& rho) {
+  h5::write_attr_int(o.w.file, "sensitivity_paths", static_cast<int>(sp.paths));
+  o.w.coord_strings("driver", sp.driver_name, "path-level driver of the sensitivity analysis");
+  o.w.strings_var("driver_kind", sp.driver_kind, "driver",
+                  "growth_draw (trend growth of a series), opening_year, shock_count or closure_count");
+  o.w.coord_strings("response", sp.response_name, "output whose sensitivity to the drivers is measured");
+  o.w.doubles_var("sensitivity", {"scenario", "driver", "response"}, o.shape({o.NS, sp.D(), sp.K()}), rho, "1",
+                  "Spearman rank correlation of driver and response over the first sensitivity_paths paths "
+                  "(NaN where either is constant)");
+}
+
+} // namespace
+
+void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, const RunConfig& cfg,
+                  const RunResult& res, const Provenance& prov, const SensitivitySpec* sens,
+                  const std::vector<double>& sens_rho, Backend* raw_paths) {
+  out.commit([&](const std::string& tmp) {
+    h5::Quiet quiet;
+    h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
+    // netCDF-4 readers expect creation order to be tracked
+    h5::check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
+    h5::check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
+    h5::Id file = h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), tmp + ": cannot create");
+    Writer w{file.get(), {}, {}};
+    try {
+      const RunOut o(w, info, m, cfg, res);
+      write_global_attributes(file, info, prov);
+      write_coordinates(w, info, cfg);
+      write_labels(w, info);
+      write_series_statistics(o);
+      write_capacity(o);
+      write_totals(o);
+      write_targets(o);
+      if (raw_paths) write_raw_paths(o, *raw_paths, prov.seed, prov.paths);
+      if (sens && sens->paths > 0 && sens->D() > 0) write_sensitivity(o, *sens, sens_rho);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(tmp + ": " + e.what());
     }
+    w.keep.clear();
+    h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), tmp + ": cannot write (disk full?)");
+    h5::check(H5Fclose(file), tmp + ": cannot write (disk full?)");
   });
 }
 

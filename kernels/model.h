@@ -4,6 +4,7 @@
 // of paths. Equations are cited by section.
 #pragma once
 #include "fmath.h"
+#include "model_arrays.h"
 #include "philox.h"
 
 CORRIDOR_KERNELS_BEGIN
@@ -17,74 +18,15 @@ constexpr int kSeriesVars = 5;
 constexpr int kGroupVars = 2; // utilisation, demand-over-capacity indicator
 
 // Flat, pointer-only view of a model, valid on the device that owns the
-// arrays. No Thrust or STL types: both backends and the host share it.
+// arrays (their list and meaning: model_arrays.h). No Thrust or STL types:
+// both backends and the host share it.
 struct ModelView {
-  int S = 0;  // series (load and derived), in input order
-  int Y = 0;  // years, base year included
-  int P = 0;  // partners
-  int Q = 0;  // ports
-  int G = 0;  // capacity groups
-  int E = 0;  // expansions
-  int A = 0;  // aggregates (totals and targets)
-  int NS = 0; // scenarios
-
-  // series
-  const int* kind = nullptr;
-  const int* partner = nullptr;
-  const int* port = nullptr;
-  const int* mode = nullptr;
-  const int* group = nullptr;  // -1: no capacity group
-  const int* source = nullptr; // derived: its load series; load: -1
-  const double* base = nullptr;
-  const double* mu = nullptr; // load: trend mean; derived: mean drift of log intensity
-  const double* tau = nullptr;
-  const double* sigma = nullptr; // load: idiosyncratic sd; derived: intensity volatility
-  const double* phi = nullptr;
-  const double* b_region = nullptr;
-  const double* b_partner = nullptr;
-  const double* b_port = nullptr;
-  const double* exposure = nullptr;
-
-  // diversion alternatives (CSR by series): same partner, mode and metric at
-  // other ports (alt_*), and the cross-mode ones, road to rail (xalt_*)
-  const int* alt_begin = nullptr;
-  const int* alt_series = nullptr;
-  const double* alt_weight = nullptr;
-  const int* xalt_begin = nullptr;
-  const int* xalt_series = nullptr;
-  const double* xalt_weight = nullptr;
-
-  // capacity groups and expansions
-  const int* group_port = nullptr;
-  const double* group_capacity = nullptr;
-  const double* group_overload = nullptr;
-  const int* exp_group = nullptr;
-  const double* exp_add = nullptr;
-  const int* exp_dist_begin = nullptr; // CSR over (scenario * E + e)
-  const int* exp_dist_step = nullptr;  // opening year minus base year
-  const double* exp_dist_cum = nullptr; // cumulative probability
-
-  // ports
-  const double* closure_prob = nullptr;
-  const double* closure_lo = nullptr;
-  const double* closure_hi = nullptr;
-
-  // scenarios
-  const double* sc_region_prob = nullptr;
-  const double* sc_region_mean = nullptr;
-  const double* sc_region_sd = nullptr;
-  const double* sc_partner_prob = nullptr;
-  const double* sc_partner_mean = nullptr;
-  const double* sc_partner_sd = nullptr;
-  const double* sc_rho = nullptr;
-  const double* sc_closure_scale = nullptr;
-  const double* sc_friction = nullptr;
-  const double* sc_cross_mode = nullptr;
-  const double* adjust = nullptr; // [scenario][series][year]
-
-  // aggregate membership (CSR by aggregate, series in order)
-  const int* agg_begin = nullptr;
-  const int* agg_series = nullptr;
+#define CORRIDOR_VIEW_DIM(name) int name = 0;
+  CORRIDOR_MODEL_DIMS(CORRIDOR_VIEW_DIM)
+#undef CORRIDOR_VIEW_DIM
+#define CORRIDOR_VIEW_ARRAY(type, name, length) const type* name = nullptr;
+  CORRIDOR_MODEL_ARRAYS(CORRIDOR_VIEW_ARRAY)
+#undef CORRIDOR_VIEW_ARRAY
 
   CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
   // Cell ids of one scenario: series-major, then groups, then aggregates.
@@ -96,16 +38,32 @@ struct ModelView {
 
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
 struct Layout {
-  long long lnT, g, m, z, dem, srv, exc, in, out, flow, uns;        // per series
-  long long e, uin, upe, ucl, xe, ex, tmp; // a year's draws, exponents and exps (PathStep); temporaries
-  long long load, keff, lost, lim, used, req, acc, cap, util, over; // per group
-  long long agg, open, fac, pdrop;                                  // aggregates, expansions, factors
+  // per series (S elements each)
+  long long log_trend;  // load: log of the demand trend (shocks aside); derived: log intensity
+  long long growth;     // load: this year's growth, carried as momentum
+  long long trend_draw; // the path's trend growth m_s(w) (a sensitivity driver)
+  long long shock;      // load: the decaying shock term z_s(t), <= 0
+  long long dem, srv, exc, in, out, flow, uns; // demand, served at home, excess, in, out, flow, unserved
+  // a year's draws and exponentials (PathStep)
+  long long normal;      // one standard normal per series (idiosyncratic or intensity drift)
+  long long intensity_u; // derived series' intensity uniforms (S + 1: whole Philox blocks)
+  long long partner_u;   // per partner: event occurrence, severity uniforms
+  long long closure_u;   // per port: closure occurrence, share-lost uniforms
+  long long log_level;   // load: log demand; derived: log intensity (exp_n's input)
+  long long level;       // exp(log_level): demand or intensity
+  long long tmp;         // uniforms before their inverse normals (tmp_size)
+  // per group (G elements each): load, capacity left after closures, share
+  // lost, soft limit, used, diversion requested, share accepted, nominal
+  // capacity, utilisation, demand-over-capacity indicator
+  long long load, keff, lost, lim, used, req, acc, cap, util, over;
+  long long agg, open, fac, pdrop; // aggregates, expansions' opening years, factor normals, partner drops
   long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
-    lnT = 0; g = S; m = 2 * S; z = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S; in = 7 * S; out = 8 * S;
-    flow = 9 * S; uns = 10 * S; e = 11 * S; uin = e + S + 1; upe = uin + S + 1; ucl = upe + 2 * v.P;
-    xe = ucl + 2 * v.Q; ex = xe + S; tmp = ex + S;
+    log_trend = 0; growth = S; trend_draw = 2 * S; shock = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S;
+    in = 7 * S; out = 8 * S; flow = 9 * S; uns = 10 * S;
+    normal = 11 * S; intensity_u = normal + S + 1; partner_u = intensity_u + S + 1; closure_u = partner_u + 2 * v.P;
+    log_level = closure_u + 2 * v.Q; level = log_level + S; tmp = level + S;
     load = tmp + tmp_size(v); keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
     acc = req + G; cap = acc + G; util = cap + G; over = util + G;
     agg = over + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
@@ -144,7 +102,7 @@ template <class F> CORRIDOR_HD void for_each_cell_of_year(const ModelView& v, co
 
 // Per-path scratch: element e of lane l is p[l * lane_stride + e * elem_stride],
 // so a backend lays lanes out as it reads best (GPU: lane-major; CPU: a
-// tile's lanes interleaved, see SimulateTile in engine.inl; path-major elsewhere).
+// tile's lanes interleaved, see SimulateTile in launch.inl; path-major elsewhere).
 struct Scratch {
   double* p;
   long long lane_stride, elem_stride;
@@ -164,9 +122,12 @@ struct NullTrace {
 //   path_begin    per-path draws and the state of the base year;
 //   year_draws    the random numbers of year y > 0 into their regions;
 //   year_growth   shocks and the growth step: the exponents of demand and of
-//                 derived series' intensities;
+//                 derived series' intensities (regional_shock, partner_shocks,
+//                 load_growth, derived_intensity);
 //   year_exps     their exponentials;
-//   year_flows    capacity, service, diversion, derived series, utilisation;
+//   year_flows    demand, capacity, service, diversion, derived series,
+//                 utilisation (load_demand, year_capacity, serve_pro_rata,
+//                 divert, load_results, derived_series, utilisation);
 //   year_totals   the aggregates;
 //   year_end      out.year(y, X) and trace.year(y, X), where X(e) reads
 //                 scratch element e (Layout::cell_elem names the cells).
@@ -182,9 +143,8 @@ struct NullTrace {
 // same numbers in the same order as a path run alone, bit for bit
 // (Model.LaneFormsEqualPathSteps).
 // Paths a CPU tile runs side by side: a row is four AVX-512 vectors, and
-// each stored cell leaves a tile as 256 adjacent bytes of its column. (32
-// against 8, 16 and 64 on the default input: simulation 1.33 s against
-// 1.98, 1.46 and 1.50 s, 100,000 paths, 2 threads.)
+// each stored cell leaves a tile as 256 adjacent bytes of its column (the
+// choice among 8, 16, 32 and 64 is measured in docs/PERFORMANCE.md).
 constexpr int kLanesMax = 32;
 // Scratch lanes of the whole CPU tiles that hold n paths.
 CORRIDOR_INLINE long long tile_lanes(long long n) { return (n + kLanesMax - 1) / kLanesMax * kLanesMax; }
@@ -198,24 +158,24 @@ CORRIDOR_INLINE bool has_derived(const ModelView& m) {
 // `purpose` from scratch element `region` on (two per block: 2 ceil(n / 2)
 // elements), nrm(from, to, n) the inverse normals of n of them, and
 // copy(from, to) one element. Factor normals go to fac, partner-event
-// uniforms to upe (block p: occurrence, severity), closure uniforms to ucl
-// (block q: occurrence, fraction lost), and one normal per series to e: the
+// uniforms to partner_u (block p: occurrence, severity), closure uniforms to closure_u
+// (block q: occurrence, fraction lost), and one normal per series to normal: the
 // idiosyncratic draw of a load series, the intensity drift of a derived one
-// (their uniforms gathered in tmp first, the intensities' through uin), so
+// (their uniforms gathered in tmp first, the intensities' through intensity_u), so
 // no normal is computed that the year does not use.
 template <class U, class N, class C>
 CORRIDOR_HD void year_draw_plan(const ModelView& m, const Layout& L, U&& uni, N&& nrm, C&& copy) {
   uni(kFactor, 1 + m.P + m.Q, L.tmp);
   nrm(L.tmp, L.fac, 1 + m.P + m.Q);
-  uni(kPartnerEvent, 2 * m.P, L.upe);
-  if (m.G > 0) uni(kClosure, 2 * m.Q, L.ucl);
+  uni(kPartnerEvent, 2 * m.P, L.partner_u);
+  if (m.G > 0) uni(kClosure, 2 * m.Q, L.closure_u);
   uni(kIdiosyncratic, m.S, L.tmp);
   if (has_derived(m)) {
-    uni(kIntensity, m.S, L.uin);
+    uni(kIntensity, m.S, L.intensity_u);
     for (int i = 0; i < m.S; ++i)
-      if (m.kind[i] == kDerived) copy(L.uin + i, L.tmp + i);
+      if (m.kind[i] == kDerived) copy(L.intensity_u + i, L.tmp + i);
   }
-  nrm(L.tmp, L.e, m.S);
+  nrm(L.tmp, L.normal, m.S);
 }
 template <int W = 1> struct PathStep {
   static_assert(W >= 1 && W <= kLanesMax, "lanes of a step");
@@ -241,8 +201,8 @@ template <int W = 1> struct PathStep {
     const long long st = scr.stride();
     // trend uncertainty m_s(w) (section 3) and expansion opening years (section 4)
     uniforms_n(rng, path, 0, kTrend, S, &X(L.tmp), st);
-    fm::inv_normal_n(&X(L.tmp), &X(L.e), S, st);
-    for (int s = 0; s < S; ++s) X(L.m + s) = m.mu[s] + m.tau[s] * X(L.e + s);
+    fm::inv_normal_n(&X(L.tmp), &X(L.normal), S, st);
+    for (int s = 0; s < S; ++s) X(L.trend_draw + s) = m.mu[s] + m.tau[s] * X(L.normal + s);
     for (int e = 0; e < m.E; ++e) {
       const U32x4 b = rng.block(path, 0, kExpansion, static_cast<uint32_t>(e));
       const double u = u01_open(b.v[0], b.v[1]);
@@ -257,12 +217,12 @@ template <int W = 1> struct PathStep {
     }
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] == kLoad) {
-        X(L.lnT + s) = fm::log(m.base[s]);
-        X(L.g + s) = X(L.m + s); // momentum starts neutral
+        X(L.log_trend + s) = fm::log(m.base[s]);
+        X(L.growth + s) = X(L.trend_draw + s); // momentum starts neutral
       } else {
-        X(L.lnT + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
+        X(L.log_trend + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
       }
-      X(L.z + s) = 0.0;
+      X(L.shock + s) = 0.0;
     }
     for (int g = 0; g < m.G; ++g) X(L.cap + g) = m.group_capacity[g];
     for (int k = 0; k < 1 + P + Q; ++k) X(L.cnt + k) = 0.0; // sensitivity drivers
@@ -291,119 +251,169 @@ template <int W = 1> struct PathStep {
     }
   }
 
-  // Shocks and growth (section 3): xe[i] is load series i's log demand or
+  // Shocks and growth (section 3): log_level[i] is load series i's log demand or
   // derived series i's log intensity (1.0 for load series in the base year,
   // which is observed).
   CORRIDOR_HD void year_growth(int y) const {
-    const int S = m.S, P = m.P;
     if (y > 0) {
-      const uint32_t ys = static_cast<uint32_t>(y);
       // shock events (rare: branches per lane): regional, then one per
       // partner; log drops >= 0
-      double ur[2 * W]; // the regional block's two uniforms: occurrence, severity
-      if constexpr (W == 1) {
-        const U32x4 b = rng.block(path, ys, kRegionEvent, 0);
-        ur[0] = u01_open(b.v[0], b.v[1]);
-        ur[1] = u01_open(b.v[2], b.v[3]);
-      } else {
-#if !defined(__CUDA_ARCH__)
-        uniforms_rows<W>(rng, path, ys, kRegionEvent, 2, ur);
-#endif
-      }
       double jr[W];
-      double* cr = R(L.cnt);
-      for (int j = 0; j < W; ++j) {
-        jr[j] = 0.0;
-        if (ur[j] < m.sc_region_prob[sc]) {
-          const double sev = m.sc_region_mean[sc] + m.sc_region_sd[sc] * fm::inv_normal(ur[W + j]);
-          jr[j] = sev > 0 ? sev : 0.0;
-          cr[j] += 1.0;
-        }
-      }
-      for (int p = 0; p < P; ++p) {
-        const double* u = R(L.upe + 2 * p);
-        const double* us = R(L.upe + 2 * p + 1);
-        double* cp = R(L.cnt + 1 + p);
-        double* drop = R(L.pdrop + p);
-        for (int j = 0; j < W; ++j) {
-          double jp = 0.0;
-          if (u[j] < m.sc_partner_prob[sc]) {
-            const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(us[j]);
-            jp = sev > 0 ? sev : 0.0;
-            cp[j] += 1.0;
-          }
-          drop[j] = jp;
-        }
-      }
-      // common factors F^R, F^C (partners), F^P (ports) and e_s(t) in the growth step
-      const double rho = m.sc_rho[sc];
-      const double* adj = m.adjust + (static_cast<long long>(sc) * S) * m.Y;
-      const double* fr = R(L.fac);
-      for (int i = 0; i < S; ++i) {
-        if (m.kind[i] != kLoad) continue;
-        const double a = adj[static_cast<long long>(i) * m.Y + y], phi = m.phi[i], br = m.b_region[i],
-                     bp = m.b_partner[i], bq = m.b_port[i], sg = m.sigma[i], ex = m.exposure[i];
-        const double* fp = R(L.fac + 1 + m.partner[i]);
-        const double* fq = R(L.fac + 1 + P + m.port[i]);
-        const double* drop = R(L.pdrop + m.partner[i]);
-        const double* mm = R(L.m + i);
-        const double* e = R(L.e + i);
-        double* gr = R(L.g + i);
-        double* lnT = R(L.lnT + i);
-        double* z = R(L.z + i);
-        double* xe = R(L.xe + i);
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) {
-          const double mi = mm[j];
-          const double g = mi + a + phi * (gr[j] - mi) + br * fr[j] + bp * fp[j] + bq * fq[j] + sg * e[j];
-          gr[j] = g;
-          lnT[j] += g;
-          z[j] = rho * z[j] - ex * (jr[j] + drop[j]);
-          xe[j] = lnT[j] + z[j];
-        }
+      regional_shock(y, jr);
+      partner_shocks();
+      load_growth(y, jr);
+    }
+    derived_intensity(y);
+  }
+
+  // The regional shock event of year y > 0 per lane: jr[j] its log drop (0
+  // when none), and the region's event count.
+  CORRIDOR_INLINE void regional_shock(int y, double* jr) const {
+    const uint32_t ys = static_cast<uint32_t>(y);
+    double ur[2 * W]; // the regional block's two uniforms: occurrence, severity
+    if constexpr (W == 1) {
+      const U32x4 b = rng.block(path, ys, kRegionEvent, 0);
+      ur[0] = u01_open(b.v[0], b.v[1]);
+      ur[1] = u01_open(b.v[2], b.v[3]);
+    } else {
+#if !defined(__CUDA_ARCH__)
+      uniforms_rows<W>(rng, path, ys, kRegionEvent, 2, ur);
+#endif
+    }
+    double* cr = R(L.cnt);
+    for (int j = 0; j < W; ++j) {
+      jr[j] = 0.0;
+      if (ur[j] < m.sc_region_prob[sc]) {
+        const double sev = m.sc_region_mean[sc] + m.sc_region_sd[sc] * fm::inv_normal(ur[W + j]);
+        jr[j] = sev > 0 ? sev : 0.0;
+        cr[j] += 1.0;
       }
     }
+  }
+
+  // Each partner's shock event of the year: its log drop into pdrop, and its
+  // event count.
+  CORRIDOR_INLINE void partner_shocks() const {
+    for (int p = 0; p < m.P; ++p) {
+      const double* u = R(L.partner_u + 2 * p);
+      const double* us = R(L.partner_u + 2 * p + 1);
+      double* cp = R(L.cnt + 1 + p);
+      double* drop = R(L.pdrop + p);
+      for (int j = 0; j < W; ++j) {
+        double jp = 0.0;
+        if (u[j] < m.sc_partner_prob[sc]) {
+          const double sev = m.sc_partner_mean[sc] + m.sc_partner_sd[sc] * fm::inv_normal(us[j]);
+          jp = sev > 0 ? sev : 0.0;
+          cp[j] += 1.0;
+        }
+        drop[j] = jp;
+      }
+    }
+  }
+
+  // The growth step of load series in year y > 0: common factors F^R, F^C
+  // (partners), F^P (ports) and e_s(t), momentum, and the decaying shocks.
+  CORRIDOR_INLINE void load_growth(int y, const double* jr) const {
+    const int S = m.S, P = m.P;
+    const double rho = m.sc_rho[sc];
+    const double* adj = m.adjust + (static_cast<long long>(sc) * S) * m.Y;
+    const double* fr = R(L.fac);
     for (int i = 0; i < S; ++i) {
-      double* xe = R(L.xe + i);
-      double* lnT = R(L.lnT + i);
+      if (m.kind[i] != kLoad) continue;
+      const double a = adj[static_cast<long long>(i) * m.Y + y], phi = m.phi[i], br = m.b_region[i],
+                   bp = m.b_partner[i], bq = m.b_port[i], sg = m.sigma[i], ex = m.exposure[i];
+      const double* fp = R(L.fac + 1 + m.partner[i]);
+      const double* fq = R(L.fac + 1 + P + m.port[i]);
+      const double* drop = R(L.pdrop + m.partner[i]);
+      const double* mm = R(L.trend_draw + i);
+      const double* e = R(L.normal + i);
+      double* gr = R(L.growth + i);
+      double* log_trend = R(L.log_trend + i);
+      double* z = R(L.shock + i);
+      double* log_level = R(L.log_level + i);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        const double mi = mm[j];
+        const double g = mi + a + phi * (gr[j] - mi) + br * fr[j] + bp * fp[j] + bq * fq[j] + sg * e[j];
+        gr[j] = g;
+        log_trend[j] += g;
+        z[j] = rho * z[j] - ex * (jr[j] + drop[j]);
+        log_level[j] = log_trend[j] + z[j];
+      }
+    }
+  }
+
+  // Derived series' log intensities (their drift in years y > 0), and the
+  // observed base year of load series.
+  CORRIDOR_INLINE void derived_intensity(int y) const {
+    for (int i = 0; i < m.S; ++i) {
+      double* log_level = R(L.log_level + i);
+      double* log_trend = R(L.log_trend + i);
       if (m.kind[i] == kLoad) {
         if (y == 0)
-          for (int j = 0; j < W; ++j) xe[j] = 1.0; // the base year is observed
+          for (int j = 0; j < W; ++j) log_level[j] = 1.0; // the base year is observed
         continue;
       }
       const double mu = m.mu[i], sg = m.sigma[i];
-      const double* zd = R(L.e + i); // the intensity's normal
+      const double* zd = R(L.normal + i); // the intensity's normal
       CORRIDOR_LANES
       for (int j = 0; j < W; ++j) {
-        if (y > 0) lnT[j] += mu + sg * zd[j];
-        xe[j] = lnT[j];
+        if (y > 0) log_trend[j] += mu + sg * zd[j];
+        log_level[j] = log_trend[j];
       }
     }
   }
 
   CORRIDOR_HD void year_exps() const {
-    fm::exp_n(R(L.xe), R(L.ex), m.S * W, W == 1 ? scr.stride() : 1); // W > 1: whole rows
+    fm::exp_n(R(L.log_level), R(L.level), m.S * W, W == 1 ? scr.stride() : 1); // W > 1: whole rows
   }
 
+  // Year y's flows (section 4), in stages: demand, capacity, pro-rata
+  // service, diversion, results and derived series, utilisation.
   CORRIDOR_HD void year_flows(int y) const {
-    const int S = m.S, G = m.G, P = m.P;
-    const double yd = y;
-    // ---- demand of load series (section 3); the base year is observed ----
-    for (int s = 0; s < S; ++s) {
+    load_demand(y);
+    year_capacity(y);
+    const bool any_excess = serve_pro_rata();
+    if (any_excess) divert(); // nothing to divert: skip
+    load_results();
+    derived_series();
+    utilisation();
+  }
+
+  // ---- demand of load series (section 3); the base year is observed ----
+  CORRIDOR_INLINE void load_demand(int y) const {
+    for (int s = 0; s < m.S; ++s) {
       if (m.kind[s] != kLoad) continue;
       double* dem = R(L.dem + s);
-      const double* ex = R(L.ex + s);
+      const double* ex = R(L.level + s);
       CORRIDOR_LANES
       for (int j = 0; j < W; ++j) dem[j] = y == 0 ? m.base[s] : ex[j];
     }
+  }
 
-    // ---- capacity this year: expansions and closures (section 4) ----
-    for (int g = 0; g < G; ++g) {
+  // ---- capacity this year: expansions and closures (section 4), and each
+  // group's load ----
+  CORRIDOR_INLINE void year_capacity(int y) const {
+    for (int g = 0; g < m.G; ++g) {
       double* load = R(L.load + g);
       double* used = R(L.used + g);
       double* req = R(L.req + g);
       for (int j = 0; j < W; ++j) load[j] = used[j] = req[j] = 0.0;
     }
+    open_expansions(y);
+    for (int g = 0; g < m.G; ++g) group_closure(y, g);
+    for (int s = 0; s < m.S; ++s) {
+      if (m.kind[s] != kLoad || m.group[s] < 0) continue;
+      double* load = R(L.load + m.group[s]);
+      const double* dem = R(L.dem + s);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) load[j] += dem[j];
+    }
+  }
+
+  // Expansions opening in year y add to their group's nominal capacity.
+  CORRIDOR_INLINE void open_expansions(int y) const {
+    const double yd = y;
     for (int e = 0; e < m.E; ++e) {
       const double add = m.exp_add[e];
       const double* open = R(L.open + e);
@@ -411,50 +421,50 @@ template <int W = 1> struct PathStep {
       CORRIDOR_LANES
       for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add : cap[j];
     }
-    for (int g = 0; g < G; ++g) {
-      const double over = m.group_overload[g];
-      const double* cap = R(L.cap + g);
-      double* keff = R(L.keff + g);
-      double* lost = R(L.lost + g);
-      double* lim = R(L.lim + g);
-      if (y == 0) {
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) {
-          keff[j] = cap[j] * (1.0 - 0.0);
-          lost[j] = 0.0;
-          lim[j] = keff[j] * over;
-        }
-        continue;
-      }
-      const int q = m.group_port[g];
-      const double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
-      const double lo = m.closure_lo[q], span = m.closure_hi[q] - m.closure_lo[q];
-      const double* u = R(L.ucl + 2 * q);
-      const double* uf = R(L.ucl + 2 * q + 1);
-      double* pyear = R(L.pyear + q);
-      double* cnt = R(L.cnt + 1 + P + q);
+  }
+
+  // Group g's capacity left after its port's closure in year y (none in the
+  // base year), its soft limit, and the port's closure count.
+  CORRIDOR_INLINE void group_closure(int y, int g) const {
+    const double yd = y;
+    const double over = m.group_overload[g];
+    const double* cap = R(L.cap + g);
+    double* keff = R(L.keff + g);
+    double* lost = R(L.lost + g);
+    double* lim = R(L.lim + g);
+    if (y == 0) {
       CORRIDOR_LANES
       for (int j = 0; j < W; ++j) {
-        const bool closed = u[j] < pc;
-        const double l = closed ? lo + span * uf[j] : 0.0;
-        const bool first = closed & (pyear[j] != yd); // one closure per port and year, whatever its groups
-        pyear[j] = first ? yd : pyear[j];
-        cnt[j] = first ? cnt[j] + 1.0 : cnt[j];
-        keff[j] = cap[j] * (1.0 - l);
-        lost[j] = l;
+        keff[j] = cap[j] * (1.0 - 0.0);
+        lost[j] = 0.0;
         lim[j] = keff[j] * over;
       }
+      return;
     }
-    for (int s = 0; s < S; ++s) {
-      if (m.kind[s] != kLoad || m.group[s] < 0) continue;
-      double* load = R(L.load + m.group[s]);
-      const double* dem = R(L.dem + s);
-      CORRIDOR_LANES
-      for (int j = 0; j < W; ++j) load[j] += dem[j];
+    const int q = m.group_port[g];
+    const double pc = m.closure_prob[q] * m.sc_closure_scale[sc];
+    const double lo = m.closure_lo[q], span = m.closure_hi[q] - m.closure_lo[q];
+    const double* u = R(L.closure_u + 2 * q);
+    const double* uf = R(L.closure_u + 2 * q + 1);
+    double* pyear = R(L.pyear + q);
+    double* cnt = R(L.cnt + 1 + m.P + q);
+    CORRIDOR_LANES
+    for (int j = 0; j < W; ++j) {
+      const bool closed = u[j] < pc;
+      const double l = closed ? lo + span * uf[j] : 0.0;
+      const bool first = closed & (pyear[j] != yd); // one closure per port and year, whatever its groups
+      pyear[j] = first ? yd : pyear[j];
+      cnt[j] = first ? cnt[j] + 1.0 : cnt[j];
+      keff[j] = cap[j] * (1.0 - l);
+      lost[j] = l;
+      lim[j] = keff[j] * over;
     }
+  }
 
-    // ---- pro-rata service where load exceeds the soft limit ----
-    for (int s = 0; s < S; ++s) {
+  // ---- pro-rata service where load exceeds the soft limit; whether any
+  // lane of any load series has an excess ----
+  CORRIDOR_INLINE bool serve_pro_rata() const {
+    for (int s = 0; s < m.S; ++s) {
       if (m.kind[s] != kLoad) continue;
       const int g = m.group[s];
       const double* dem = R(L.dem + s);
@@ -487,93 +497,115 @@ template <int W = 1> struct PathStep {
       }
     }
     bool any_excess = false;
-    for (int s = 0; s < S; ++s) {
+    for (int s = 0; s < m.S; ++s) {
       if (m.kind[s] != kLoad) continue;
       const double* exc = R(L.exc + s);
       for (int j = 0; j < W; ++j) any_excess |= exc[j] > 0;
     }
+    return any_excess;
+  }
 
-    // ---- diversion: same partner/mode/metric elsewhere, then road to rail;
-    // a lane diverts from series s where its excess is positive ----
-    const double friction = m.sc_friction[sc];
-    for (int round = 0; round < 2 && any_excess; ++round) { // nothing to divert: skip
+  // ---- diversion: same partner/mode/metric elsewhere, then road to rail;
+  // a lane diverts from series s where its excess is positive. Each round
+  // offers a share of the excess to the alternatives (CSR begin/alts/wts) ----
+  CORRIDOR_INLINE void divert() const {
+    for (int round = 0; round < 2; ++round) {
       const int* begin = round == 0 ? m.alt_begin : m.xalt_begin;
       const int* alts = round == 0 ? m.alt_series : m.xalt_series;
       const double* wts = round == 0 ? m.alt_weight : m.xalt_weight;
       const double share = round == 0 ? 1.0 : m.sc_cross_mode[sc];
       if (share <= 0.0) continue;
-      for (int g = 0; g < G; ++g) {
-        double* req = R(L.req + g);
-        for (int j = 0; j < W; ++j) req[j] = 0.0;
-      }
-      for (int s = 0; s < S; ++s) {
-        if (m.kind[s] != kLoad) continue;
-        const double* exc = R(L.exc + s);
-        for (int k = begin[s]; k < begin[s + 1]; ++k) {
-          const int ga = m.group[alts[k]];
-          if (ga < 0) continue;
-          const double wk = wts[k];
-          double* req = R(L.req + ga);
-          CORRIDOR_LANES
-          for (int j = 0; j < W; ++j) {
-            const double ex = exc[j];
-            req[j] = ex > 0 ? req[j] + ex * share * wk * (1.0 - friction) : req[j];
-          }
-        }
-      }
-      for (int g = 0; g < G; ++g) {
-        const double* lim = R(L.lim + g);
-        const double* used = R(L.used + g);
-        const double* req = R(L.req + g);
-        double* acc = R(L.acc + g);
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) {
-          const double spare = lim[j] - used[j];
-          const double r = req[j];
-          const double part = spare > 0 ? spare / r : 0.0;
-          acc[j] = (r > 0) & (r > spare) ? part : 1.0;
-        }
-      }
-      for (int s = 0; s < S; ++s) {
-        if (m.kind[s] != kLoad) continue;
-        double* exc = R(L.exc + s);
-        double* out = R(L.out + s);
-        double out_s[W];
-        for (int j = 0; j < W; ++j) out_s[j] = 0.0;
-        for (int k = begin[s]; k < begin[s + 1]; ++k) {
-          const int a = alts[k];
-          const int ga = m.group[a];
-          const double wk = wts[k];
-          double* in = R(L.in + a);
-          // an alternative without a capacity group takes all it is offered
-          const double* acc = ga >= 0 ? R(L.acc + ga) : nullptr;
-          double* used = ga >= 0 ? R(L.used + ga) : nullptr;
-          CORRIDOR_LANES
-          for (int j = 0; j < W; ++j) {
-            const double ex = exc[j];
-            const double take = ex * share * wk * (acc ? acc[j] : 1.0);
-            const double arrive = take * (1.0 - friction);
-            const bool on = ex > 0;
-            out_s[j] = on ? out_s[j] + take : out_s[j];
-            in[j] = on ? in[j] + arrive : in[j];
-            if (used) used[j] = on ? used[j] + arrive : used[j];
-          }
-        }
-        // weights sum to 1 only up to rounding: never divert more than the
-        // excess, and leave no rounding residue when all of it goes
+      diversion_requests(begin, alts, wts, share);
+      diversion_acceptance();
+      for (int s = 0; s < m.S; ++s)
+        if (m.kind[s] == kLoad) divert_series(s, begin, alts, wts, share);
+    }
+  }
+
+  // What arrives at each alternative's group if all is accepted (req).
+  CORRIDOR_INLINE void diversion_requests(const int* begin, const int* alts, const double* wts, double share) const {
+    const double friction = m.sc_friction[sc];
+    for (int g = 0; g < m.G; ++g) {
+      double* req = R(L.req + g);
+      for (int j = 0; j < W; ++j) req[j] = 0.0;
+    }
+    for (int s = 0; s < m.S; ++s) {
+      if (m.kind[s] != kLoad) continue;
+      const double* exc = R(L.exc + s);
+      for (int k = begin[s]; k < begin[s + 1]; ++k) {
+        const int ga = m.group[alts[k]];
+        if (ga < 0) continue;
+        const double wk = wts[k];
+        double* req = R(L.req + ga);
         CORRIDOR_LANES
         for (int j = 0; j < W; ++j) {
           const double ex = exc[j];
-          const double o = (out_s[j] > ex) | (ex - out_s[j] <= 1e-12 * ex) ? ex : out_s[j];
-          const bool on = ex > 0;
-          out[j] = on ? out[j] + o : out[j];
-          exc[j] = on ? ex - o : ex;
+          req[j] = ex > 0 ? req[j] + ex * share * wk * (1.0 - friction) : req[j];
         }
       }
     }
+  }
 
-    // ---- load series results; derived series follow the served load ----
-    for (int s = 0; s < S; ++s) {
+  // The share of its requests each group accepts (acc): all that fits in its
+  // spare capacity.
+  CORRIDOR_INLINE void diversion_acceptance() const {
+    for (int g = 0; g < m.G; ++g) {
+      const double* lim = R(L.lim + g);
+      const double* used = R(L.used + g);
+      const double* req = R(L.req + g);
+      double* acc = R(L.acc + g);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        const double spare = lim[j] - used[j];
+        const double r = req[j];
+        const double part = spare > 0 ? spare / r : 0.0;
+        acc[j] = (r > 0) & (r > spare) ? part : 1.0;
+      }
+    }
+  }
+
+  // Series s's excess goes to its alternatives as far as they accept it,
+  // less the friction on arrival.
+  CORRIDOR_INLINE void divert_series(int s, const int* begin, const int* alts, const double* wts, double share) const {
+    const double friction = m.sc_friction[sc];
+    double* exc = R(L.exc + s);
+    double* out = R(L.out + s);
+    double out_s[W];
+    for (int j = 0; j < W; ++j) out_s[j] = 0.0;
+    for (int k = begin[s]; k < begin[s + 1]; ++k) {
+      const int a = alts[k];
+      const int ga = m.group[a];
+      const double wk = wts[k];
+      double* in = R(L.in + a);
+      // an alternative without a capacity group takes all it is offered
+      const double* acc = ga >= 0 ? R(L.acc + ga) : nullptr;
+      double* used = ga >= 0 ? R(L.used + ga) : nullptr;
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        const double ex = exc[j];
+        const double take = ex * share * wk * (acc ? acc[j] : 1.0);
+        const double arrive = take * (1.0 - friction);
+        const bool on = ex > 0;
+        out_s[j] = on ? out_s[j] + take : out_s[j];
+        in[j] = on ? in[j] + arrive : in[j];
+        if (used) used[j] = on ? used[j] + arrive : used[j];
+      }
+    }
+    // weights sum to 1 only up to rounding: never divert more than the
+    // excess, and leave no rounding residue when all of it goes
+    CORRIDOR_LANES
+    for (int j = 0; j < W; ++j) {
+      const double ex = exc[j];
+      const double o = (out_s[j] > ex) | (ex - out_s[j] <= 1e-12 * ex) ? ex : out_s[j];
+      const bool on = ex > 0;
+      out[j] = on ? out[j] + o : out[j];
+      exc[j] = on ? ex - o : ex;
+    }
+  }
+
+  // ---- load series results: flow and unserved demand ----
+  CORRIDOR_INLINE void load_results() const {
+    for (int s = 0; s < m.S; ++s) {
       if (m.kind[s] != kLoad) continue;
       const double* srv = R(L.srv + s);
       const double* in = R(L.in + s);
@@ -586,9 +618,13 @@ template <int W = 1> struct PathStep {
         uns[j] = exc[j];
       }
     }
-    for (int i = 0; i < S; ++i) {
+  }
+
+  // ---- derived series follow their load series times the intensity ----
+  CORRIDOR_INLINE void derived_series() const {
+    for (int i = 0; i < m.S; ++i) {
       if (m.kind[i] != kDerived) continue;
-      const double* inten = R(L.ex + i);
+      const double* inten = R(L.level + i);
       const int l = m.source[i];
       const long long vars[6] = {L.dem, L.flow, L.uns, L.srv, L.in, L.out};
       for (long long v : vars) {
@@ -598,8 +634,11 @@ template <int W = 1> struct PathStep {
         for (int j = 0; j < W; ++j) dst[j] = src[j] * inten[j];
       }
     }
+  }
 
-    for (int g = 0; g < G; ++g) {
+  // ---- each group's utilisation and demand-over-capacity indicator ----
+  CORRIDOR_INLINE void utilisation() const {
+    for (int g = 0; g < m.G; ++g) {
       const double* keff = R(L.keff + g);
       const double* used = R(L.used + g);
       const double* load = R(L.load + g);

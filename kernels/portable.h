@@ -1,4 +1,4 @@
-// Portability layer for code that both backends compile (ARCHITECTURE.md).
+// Portability layer for code that both backends compile (kernels/README.md).
 #pragma once
 #include <cstdint>
 

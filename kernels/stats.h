@@ -95,7 +95,7 @@ CORRIDOR_INLINE Type7 type7_ranks(long long n, double p) {
 
 // Updates of counters that the items of one cell share. On the GPU several
 // items of a cell run at once and update them atomically; the CPU backend
-// gives every cell a single item (see engine.inl), so plain updates suffice.
+// gives every cell a single item (see launch.inl), so plain updates suffice.
 CORRIDOR_INLINE uint32_t shared_inc(uint32_t* p) {
 #if defined(__CUDA_ARCH__)
   return atomicAdd(p, 1u);
@@ -621,7 +621,7 @@ CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
   }
 }
 
-// Every phase in order, one item after another: the reference the engine's
+// Every phase in order, one item after another: the reference the launching's
 // parallel schedule must reproduce (tests run it with any T and bper).
 // Returns the number of levels the quantile search took.
 // With one item per cell (T = 1 and all blocks in one item: the CPU's

@@ -338,13 +338,13 @@ expect 2 "error: $work/nothere.h5: no such file or folder" "a missing file: one 
   "$corridor" summary "$work/nothere.h5"
 expect 2 "error: $work/fake.h5: not an HDF5 file (or truncated)" "inspect of a file that is not HDF5: exit 2" -- \
   "$corridor" inspect "$work/fake.h5"
-expect 2 "error: --output: $in is the input; write the output to another file" "an output onto its own input is refused" -- \
+expect 2 "error: $in: is the input $in; write the output elsewhere" "an output onto its own input is refused" -- \
   "$corridor" calibrate "$in" -o "$in" --force
-expect 2 "error: --output: $work/nodir/x.h5: no such folder $work/nodir" "an output in a missing folder is refused first" -- \
+expect 2 "error: $work/nodir: no such folder for the output $work/nodir/x.h5" "an output in a missing folder is refused first" -- \
   "$corridor" run "$in" -o "$work/nodir/x.h5"
-expect 2 "error: $work/exported: holds meta.csv already; use --force to replace the tables there" \
+expect 2 "error: $work/exported: exists; use --force to replace it" \
   "export refuses to replace a folder's tables without --force" -- "$corridor" export "$in" "$work/exported"
-expect 2 "error: $out: exists and is not a folder; corridor export writes a folder of CSV tables" \
+expect 2 "error: $out: exists and is not a folder; refusing to replace it" \
   "export onto a file is refused" -- "$corridor" export "$in" "$out" --force
 "$corridor" export "$in" "$work/exported" --force >/dev/null
 check "export --force replaces the tables" "[ $? -eq 0 ] && [ -s '$work/exported/series.csv' ]"

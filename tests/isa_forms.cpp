@@ -1,6 +1,6 @@
 #include "isa_forms.h"
 
-#include "host/engine.h"
+#include "host/backend.h"
 
 namespace corridor::test {
 namespace {

@@ -1,6 +1,7 @@
-#include "host/engine.h"
+#include "host/backend.h"
 namespace {
 std::unique_ptr<corridor::Backend> make_backend(int threads) { return corridor::make_cpu_backend(threads); }
+constexpr bool kBackendHasThreads = true;
 } // namespace
 #define BACKEND_TEST CpuBackend
 #include "backend_test.inc"

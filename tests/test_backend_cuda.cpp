@@ -1,7 +1,8 @@
 // The backend tests on the GPU, plus a bitwise comparison with the CPU.
-#include "host/engine.h"
+#include "host/backend.h"
 namespace {
 std::unique_ptr<corridor::Backend> make_backend(int) { return corridor::make_cuda_backend(); }
+constexpr bool kBackendHasThreads = false;
 } // namespace
 #define BACKEND_TEST CudaBackend
 #include "backend_test.inc"

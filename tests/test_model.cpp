@@ -5,7 +5,10 @@
 
 #include <cmath>
 #include <map>
+#include <stdexcept>
+#include <string>
 
+#include "host/backend.h"
 #include "kernels/model.h"
 #include "util.h"
 
@@ -294,4 +297,52 @@ TEST(Model, LaneFormsEqualPathSteps) {
   }
   EXPECT_GT(mixed_diversion, 0);
   EXPECT_GT(mixed_closure, 0);
+}
+
+TEST(Model, EveryArrayIsViewedAndSizeChecked) {
+  // model_arrays.h is the one list: the view points into every array, and
+  // an array one element too long or too short is named by size_problem()
+  const HostModel hm = build(rich_input());
+  EXPECT_EQ(hm.size_problem(), "");
+  const ModelView v = hm.view();
+  int arrays = 0;
+#define CHECK_ARRAY(type, name, length)                                                                              \
+  {                                                                                                                  \
+    ++arrays;                                                                                                        \
+    EXPECT_EQ(v.name, hm.name.data()) << #name;                                                                      \
+    HostModel longer = hm;                                                                                           \
+    longer.name.push_back(type());                                                                                   \
+    const std::string n = std::to_string(hm.name.size());                                                           \
+    EXPECT_EQ(longer.size_problem(), #name " has " + std::to_string(hm.name.size() + 1) + " elements, expected " + n); \
+    if (!hm.name.empty()) {                                                                                          \
+      HostModel shorter = hm;                                                                                        \
+      shorter.name.pop_back();                                                                                       \
+      EXPECT_NE(shorter.size_problem(), "") << #name;                                                                \
+    }                                                                                                                \
+  }
+  CORRIDOR_MODEL_ARRAYS(CHECK_ARRAY)
+#undef CHECK_ARRAY
+  EXPECT_EQ(arrays, 45);
+  EXPECT_EQ(v.S, hm.S);
+  EXPECT_EQ(v.NS, hm.NS);
+  HostModel bad = hm;
+  bad.agg_threshold.pop_back();
+  EXPECT_EQ(bad.size_problem(), "agg_threshold has " + std::to_string(hm.A - 1) + " elements, expected " +
+                                    std::to_string(hm.A));
+}
+
+TEST(Model, BackendRefusesAModelWithAMissizedArray) {
+  HostModel hm = build(rich_input());
+  const CellPlan plan = make_cell_plan(hm, 0.9);
+  hm.sc_cross_mode.pop_back(); // one per scenario
+  RunConfig cfg;
+  cfg.paths = 10;
+  RunResult r;
+  try {
+    make_cpu_backend(1)->run(hm, plan, cfg, r);
+    FAIL() << "expected an error";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()), "corridor: model arrays: sc_cross_mode has " + std::to_string(hm.NS - 1) +
+                                         " elements, expected " + std::to_string(hm.NS));
+  }
 }

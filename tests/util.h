@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "host/engine.h"
+#include "host/backend.h"
 #include "host/input.h"
 #include "host/model_build.h"
 

@@ -38,9 +38,7 @@ void write_cases(hid_t f, const BacktestResult& r) {
 
 } // namespace
 
-void write_backtest_file(const std::string& path, const BacktestResult& r, const BacktestProvenance& p) {
-  h5::Quiet q;
-  h5::Id f = h5::check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path + ": cannot create");
+void write_backtest_file(hid_t f, const BacktestResult& r, const BacktestProvenance& p) {
   write_scores(f, r);
   write_cases(f, r);
   h5::write_attr_string(f, "title", "Corridor rolling-origin backtest of " +

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include <hdf5.h>
+
 #include "../calibrate.h"
 
 namespace corridor {
@@ -13,7 +15,7 @@ struct BacktestProvenance {
   uint32_t paths = 0;
 };
 
-// Writes a new file at `path` (a temporary name: write_atomically renames it).
-void write_backtest_file(const std::string& path, const BacktestResult& r, const BacktestProvenance& p);
+// Writes the scores, the cases and the provenance into an open, empty file.
+void write_backtest_file(hid_t f, const BacktestResult& r, const BacktestProvenance& p);
 
 } // namespace corridor

@@ -27,7 +27,8 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
 } // namespace
 
 int cmd_backtest(const BacktestOptions& o) {
-  if (!o.output.empty()) check_output(o.output, o.force, o.input);
+  OutputTarget out;
+  if (!o.output.empty()) out = prepare_output(o.output, o.force, {o.input});
   const Input in = load_input(o.input, "backtest");
   validate_input(in);
   auto be = choose_backend(o.backend, o.threads, true);
@@ -35,7 +36,7 @@ int cmd_backtest(const BacktestOptions& o) {
   print_backtest(o, r);
   if (!o.output.empty()) {
     const BacktestProvenance p{o.input, o.seed, o.paths};
-    write_atomically(o.output, o.force, [&](const std::string& tmp) { write_backtest_file(tmp, r, p); });
+    commit_h5_in_memory(out, [&](hid_t f) { write_backtest_file(f, r, p); });
     std::printf("  wrote %s\n", o.output.c_str());
   }
   return 0;

@@ -46,14 +46,14 @@ void print_calibration(const std::string& input, const Calibration& c) {
 } // namespace
 
 int cmd_calibrate(const CalibrateOptions& o) {
-  check_output(o.output, o.force, o.input);
+  OutputTarget target = prepare_output(o.output, o.force, {o.input});
   const Input in = load_input(o.input, "calibrate");
   validate_input(in);
   const Calibration c = calibrate(in);
   print_calibration(o.input, c);
   const Input out = apply_calibration(in, c);
   validate_input(out);
-  write_atomically(o.output, o.force, [&](const std::string& tmp) { write_h5_input(out, tmp); });
+  target.commit([&](const std::string& tmp) { write_h5_input(out, tmp); });
   std::printf("  wrote %s\n", o.output.c_str());
   return 0;
 }

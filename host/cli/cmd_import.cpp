@@ -9,13 +9,13 @@
 namespace corridor {
 
 int cmd_import(const ImportOptions& o) {
-  check_output(o.output, o.force, o.dir);
+  OutputTarget out = prepare_output(o.output, o.force, {o.dir});
   const FileKind k = file_kind(o.dir);
   if (k != FileKind::folder)
     throw InputError({o.dir + ": " + describe(k) + "; corridor import reads a folder of CSV tables"});
   const Input in = read_csv_dir(o.dir);
   validate_input(in);
-  write_atomically(o.output, o.force, [&](const std::string& tmp) { write_h5_input(in, tmp); });
+  out.commit([&](const std::string& tmp) { write_h5_input(in, tmp); });
   std::printf("imported %s -> %s\n", o.dir.c_str(), o.output.c_str());
   return 0;
 }

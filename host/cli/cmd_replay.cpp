@@ -1,10 +1,10 @@
 // corridor replay: the year-by-year trajectory of one path, as in a full run.
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "../model_build.h"
+#include "../safe_file.h"
 #include "commands.h"
 #include "common.h"
 
@@ -58,7 +58,8 @@ void write_expansions(std::ostream& os, const HostModel& m, const ModelInfo& inf
 } // namespace
 
 int cmd_replay(const ReplayOptions& o) {
-  if (!o.csv.empty()) check_output(o.csv, true, o.input); // replay replaces its CSV, never the input
+  OutputTarget out;
+  if (!o.csv.empty()) out = prepare_output(o.csv, o.force, {o.input});
   const Input in = load_input(o.input, "replay");
   ModelInfo info;
   const HostModel m = build_model(in, info);
@@ -71,10 +72,7 @@ int cmd_replay(const ReplayOptions& o) {
   write_groups(os, m, info, cells);
   write_expansions(os, m, info, cells);
   if (!o.csv.empty()) {
-    std::ofstream f(o.csv);
-    f << os.str();
-    f.close();
-    if (!f) throw std::runtime_error(o.csv + ": cannot write");
+    out.commit_bytes(os.str());
   } else {
     std::cout << "# replay of path " << o.path << ", seed " << o.seed << ", scenario " << info.scenarios[sc]
               << ", backend " << be->name() << "\n"

@@ -76,7 +76,7 @@ int cmd_run(const RunOptions& o) {
   cfg.threads = o.threads;
   cfg.max_memory = o.max_memory;
   cfg.probs = o.quantiles;
-  check_output(o.output, o.force, o.input);
+  OutputTarget out = prepare_output(o.output, o.force, {o.input});
   const Input in = load_input(o.input, "run");
   ModelInfo info;
   const HostModel m = build_model(in, info);
@@ -93,11 +93,10 @@ int cmd_run(const RunOptions& o) {
   Provenance prov = provenance(o, *be);
   const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   const auto ts = std::chrono::steady_clock::now();
-  if (sens.paths > 0) be->sensitivity(m, sens, cfg, prov.sensitivity_rho);
+  std::vector<double> rho;
+  if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
   t.sens = seconds_since(ts);
-  prov.sensitivity = &sens;
-  if (o.save_paths) prov.raw_paths = be.get();
-  write_output(o.output, o.force, info, m, cfg, res, prov);
+  write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr);
   t.total = seconds_since(t0);
   if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);
   return 0;

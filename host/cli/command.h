@@ -38,6 +38,7 @@ struct ReplayOptions {
   uint64_t seed = 20240101;
   uint32_t path = 0;
   std::string backend = "auto";
+  bool force = false; // replace an existing CSV file
 };
 
 struct ImportOptions {

@@ -88,16 +88,6 @@ void require_hdf5(const std::string& path, const std::string& command) {
   if (k == FileKind::folder) wrong_kind(path, k, command, "an HDF5 file");
 }
 
-void check_output(const std::string& output, bool force, const std::string& input) {
-  std::error_code ec;
-  if (!input.empty() && fs::exists(output, ec) && fs::equivalent(output, input, ec))
-    throw UsageError("--output: " + output + " is the input; write the output to another file");
-  if (!force && fs::exists(output, ec)) throw UsageError(output + ": exists; use --force to replace it");
-  const fs::path target(output);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec)) throw UsageError("--output: " + output + ": no such folder " + dir.string());
-}
-
 std::unique_ptr<Backend> choose_backend(const std::string& which, int threads, bool quiet) {
   if (which == "cpu") return make_cpu_backend(threads);
   if (which == "cuda") return make_cuda_backend();

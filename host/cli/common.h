@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "../engine.h"
+#include "../backend.h"
 #include "../input.h"
 
 namespace corridor {
@@ -24,10 +24,6 @@ Input load_h5_input(const std::string& path, const std::string& command);
 void require_run_output(const std::string& path, const std::string& command);
 // Throws a one-line InputError unless `path` is an HDF5 file (inspect).
 void require_hdf5(const std::string& path, const std::string& command);
-
-// Before any work: refuses (UsageError) an output that exists without --force,
-// one in a folder that does not exist, and one that is the input itself.
-void check_output(const std::string& output, bool force, const std::string& input);
 
 std::unique_ptr<Backend> choose_backend(const std::string& which, int threads, bool quiet);
 

@@ -137,6 +137,7 @@ CLI::App* add_replay(Binder b) {
   c->add_option("--scenario", o.scenario, "scenario id (default: the first)");
   add_backend(c, o.backend);
   c->add_option("-o,--output", o.csv, "write CSV here instead of printing");
+  c->add_flag("-f,--force", o.force, "replace an existing CSV file");
   b.after.push_back([&o, &seed, &path] {
     if (seed.given()) o.seed = parse_unsigned("--seed", seed.value, 0, UINT64_MAX);
     if (path.given()) o.path = static_cast<uint32_t>(parse_unsigned("--path", path.value, 0, UINT32_MAX));

@@ -3,6 +3,7 @@
 // normal CDF at a known quantile. Exit 0 when all hold.
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 
 #include "kernels/fmath.h"
 #include "kernels/philox.h"

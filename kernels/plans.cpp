@@ -1,40 +1,17 @@
-#include "engine.h"
+#include "plans.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <map>
-#include <utility>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
-#include "../kernels/stats.h"
+#include "stats.h"
 
 namespace corridor {
-
-ModelView HostModel::view() const {
-  ModelView v;
-  v.S = S, v.Y = Y, v.P = P, v.Q = Q, v.G = G, v.E = E, v.A = A, v.NS = NS;
-  v.kind = kind.data(), v.partner = partner.data(), v.port = port.data(), v.mode = mode.data();
-  v.group = group.data(), v.source = source.data();
-  v.base = base.data(), v.mu = mu.data(), v.tau = tau.data(), v.sigma = sigma.data(), v.phi = phi.data();
-  v.b_region = b_region.data(), v.b_partner = b_partner.data(), v.b_port = b_port.data();
-  v.exposure = exposure.data();
-  v.alt_begin = alt_begin.data(), v.alt_series = alt_series.data(), v.alt_weight = alt_weight.data();
-  v.xalt_begin = xalt_begin.data(), v.xalt_series = xalt_series.data(), v.xalt_weight = xalt_weight.data();
-  v.group_port = group_port.data(), v.group_capacity = group_capacity.data();
-  v.group_overload = group_overload.data();
-  v.exp_group = exp_group.data(), v.exp_add = exp_add.data();
-  v.exp_dist_begin = exp_dist_begin.data(), v.exp_dist_step = exp_dist_step.data();
-  v.exp_dist_cum = exp_dist_cum.data();
-  v.closure_prob = closure_prob.data(), v.closure_lo = closure_lo.data(), v.closure_hi = closure_hi.data();
-  v.sc_region_prob = sc_region_prob.data(), v.sc_region_mean = sc_region_mean.data();
-  v.sc_region_sd = sc_region_sd.data(), v.sc_partner_prob = sc_partner_prob.data();
-  v.sc_partner_mean = sc_partner_mean.data(), v.sc_partner_sd = sc_partner_sd.data();
-  v.sc_rho = sc_rho.data(), v.sc_closure_scale = sc_closure_scale.data(), v.sc_friction = sc_friction.data();
-  v.sc_cross_mode = sc_cross_mode.data(), v.adjust = adjust.data();
-  v.agg_begin = agg_begin.data(), v.agg_series = agg_series.data();
-  return v;
-}
 
 bool base_year_fixed(const HostModel& m) {
   for (int sc = 0; sc < m.NS; ++sc)
@@ -52,18 +29,14 @@ bool base_year_fixed(const HostModel& m) {
   return true;
 }
 
-CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
-  const ModelView v = m.view();
-  const int C = v.cells();
-  CellPlan p;
-  p.kind.assign(C, CellPlan::kStored);
-  p.alias_of.assign(C, -1);
-  const double inf = std::numeric_limits<double>::infinity();
-  p.thr0.assign(C, inf);
-  p.thr1.assign(C, inf);
-  // a load series is constrained when it uses capacity or can receive diverted flow
-  // only a series with capacity can have excess (unserved or diverted out);
-  // only an alternative of another series can receive diverted flow
+namespace {
+
+// Series cells known without storing: a load series is constrained when it
+// uses capacity or can receive diverted flow; only a series with capacity
+// can have excess (unserved or diverted out), only an alternative of another
+// series can receive diverted flow, and an unconstrained series' flow is its
+// demand. A derived series follows its load series.
+void plan_series_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
   std::vector<char> capped(m.S, 0), receives(m.S, 0);
   for (int s = 0; s < m.S; ++s) {
     if (m.kind[s] == kLoad && m.group[s] >= 0) capped[s] = 1;
@@ -84,41 +57,64 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
       }
     }
   }
+}
+
+// Exceedance thresholds of group and aggregate cells; an aggregate without
+// members is zero.
+void plan_thresholds(const HostModel& m, const ModelView& v, double utilization_threshold, CellPlan& p) {
   for (int g = 0; g < m.G; ++g)
     for (int y = 0; y < m.Y; ++y) {
       p.thr0[v.group_cell(g, 0, y)] = utilization_threshold;
       p.thr0[v.group_cell(g, 1, y)] = 1.0; // indicator: P(demand > capacity)
     }
-  std::vector<int> nmem(m.A, 0);
-  for (int a = 0; a < m.A; ++a) nmem[a] = m.agg_begin[a + 1] - m.agg_begin[a];
   for (int a = 0; a < m.A; ++a)
     for (int y = 0; y < m.Y; ++y) {
       p.thr0[v.agg_cell(a, y)] = m.agg_threshold[a];
-      if (nmem[a] == 0) p.kind[v.agg_cell(a, y)] = CellPlan::kZero;
+      if (m.agg_begin[a + 1] == m.agg_begin[a]) p.kind[v.agg_cell(a, y)] = CellPlan::kZero;
     }
-  // An aggregate of one series is that series' flow, and aggregates of the
-  // same series are one column (the running sum starts at +0.0, and
-  // 0.0 + x == x): each is an alias of a stored cell when its exceedance
-  // thresholds agree with that cell's.
+}
+
+// An aggregate of one series is that series' flow, and aggregates of the
+// same series are one column (the running sum starts at +0.0, and
+// 0.0 + x == x): each is an alias of a stored cell when its exceedance
+// thresholds agree with that cell's.
+void plan_aggregate_aliases(const HostModel& m, const ModelView& v, CellPlan& p) {
   auto resolve = [&](int c) { return p.kind[c] == CellPlan::kAlias ? p.alias_of[c] : c; };
   std::map<std::pair<std::vector<int>, double>, int> first; // members and threshold -> aggregate
   for (int a = 0; a < m.A; ++a) {
-    if (nmem[a] == 0) continue;
+    const int nmem = m.agg_begin[a + 1] - m.agg_begin[a];
+    if (nmem == 0) continue;
     const std::vector<int> mem(m.agg_series.begin() + m.agg_begin[a], m.agg_series.begin() + m.agg_begin[a + 1]);
     const auto key = std::make_pair(mem, m.agg_threshold[a]);
     const auto it = first.find(key);
     for (int y = 0; y < m.Y; ++y) {
       const int c = v.agg_cell(a, y);
       int src = -1;
-      if (nmem[a] == 1) src = resolve(v.series_cell(mem[0], kFlow, y));
+      if (nmem == 1) src = resolve(v.series_cell(mem[0], kFlow, y));
       else if (it != first.end()) src = v.agg_cell(it->second, y);
       if (src >= 0 && p.kind[src] == CellPlan::kStored && p.thr0[src] == p.thr0[c] && p.thr1[src] == p.thr1[c]) {
         p.kind[c] = CellPlan::kAlias;
         p.alias_of[c] = src;
       }
     }
-    if (nmem[a] > 1 && it == first.end()) first.emplace(key, a);
+    if (nmem > 1 && it == first.end()) first.emplace(key, a);
   }
+}
+
+} // namespace
+
+CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
+  const ModelView v = m.view();
+  const int C = v.cells();
+  CellPlan p;
+  p.kind.assign(C, CellPlan::kStored);
+  p.alias_of.assign(C, -1);
+  const double inf = std::numeric_limits<double>::infinity();
+  p.thr0.assign(C, inf);
+  p.thr1.assign(C, inf);
+  plan_series_cells(m, v, p);
+  plan_thresholds(m, v, utilization_threshold, p);
+  plan_aggregate_aliases(m, v, p);
   // The base year is observed (MODEL.md section 3): no draw reaches it but an
   // expansion's opening year. Unless some expansion may open in it on some
   // paths and not on others, its stored cells are the same on every path.

@@ -22,11 +22,13 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "../host/engine.h"
+#include "host_model.h"
+#include "plans.h"
+#include "run_types.h"
 #include "stats.h"
 
 CORRIDOR_KERNELS_BEGIN
-namespace engine {
+namespace launch {
 
 // The CPU backend runs its hot functors (tiles, sensitivity paths, statistics
 // tasks) through kernels compiled for the widest instruction set the CPU has
@@ -322,63 +324,28 @@ struct RankProduct {
   }
 };
 
-template <template <class> class Vec> struct Uploaded {
-  Vec<int> i[16];
-  Vec<double> d[40];
+// A model's arrays in a backend's memory (Vec: its vector type), one vector
+// per array of model_arrays.h, and the view of them the kernels read. Throws
+// std::logic_error for a model whose arrays do not have their lengths.
+template <template <class> class Vec> struct DeviceModel {
+#define CORRIDOR_DEVICE_ARRAY(type, name, length) Vec<type> name;
+  CORRIDOR_MODEL_ARRAYS(CORRIDOR_DEVICE_ARRAY)
+#undef CORRIDOR_DEVICE_ARRAY
   ModelView v;
-  template <class T> static const T* up(Vec<T>& dst, const std::vector<T>& src) {
-    dst.assign(src.begin(), src.end());
-    return thrust::raw_pointer_cast(dst.data());
+  explicit DeviceModel(const HostModel& h) {
+    const std::string why = h.size_problem();
+    if (!why.empty()) throw std::logic_error("corridor: model arrays: " + why);
+#define CORRIDOR_VIEW_DIM(name) v.name = h.name;
+    CORRIDOR_MODEL_DIMS(CORRIDOR_VIEW_DIM)
+#undef CORRIDOR_VIEW_DIM
+#define CORRIDOR_UPLOAD_ARRAY(type, name, length)                                                                      \
+  name.assign(h.name.begin(), h.name.end());                                                                           \
+  v.name = thrust::raw_pointer_cast(name.data());
+    CORRIDOR_MODEL_ARRAYS(CORRIDOR_UPLOAD_ARRAY)
+#undef CORRIDOR_UPLOAD_ARRAY
   }
-  explicit Uploaded(const HostModel& h) {
-    v.S = h.S, v.Y = h.Y, v.P = h.P, v.Q = h.Q, v.G = h.G, v.E = h.E, v.A = h.A, v.NS = h.NS;
-    int a = 0, b = 0;
-    v.kind = up(i[a++], h.kind);
-    v.partner = up(i[a++], h.partner);
-    v.port = up(i[a++], h.port);
-    v.mode = up(i[a++], h.mode);
-    v.group = up(i[a++], h.group);
-    v.source = up(i[a++], h.source);
-    v.alt_begin = up(i[a++], h.alt_begin);
-    v.alt_series = up(i[a++], h.alt_series);
-    v.xalt_begin = up(i[a++], h.xalt_begin);
-    v.xalt_series = up(i[a++], h.xalt_series);
-    v.group_port = up(i[a++], h.group_port);
-    v.exp_group = up(i[a++], h.exp_group);
-    v.exp_dist_begin = up(i[a++], h.exp_dist_begin);
-    v.exp_dist_step = up(i[a++], h.exp_dist_step);
-    v.agg_begin = up(i[a++], h.agg_begin);
-    v.agg_series = up(i[a++], h.agg_series);
-    v.base = up(d[b++], h.base);
-    v.mu = up(d[b++], h.mu);
-    v.tau = up(d[b++], h.tau);
-    v.sigma = up(d[b++], h.sigma);
-    v.phi = up(d[b++], h.phi);
-    v.b_region = up(d[b++], h.b_region);
-    v.b_partner = up(d[b++], h.b_partner);
-    v.b_port = up(d[b++], h.b_port);
-    v.exposure = up(d[b++], h.exposure);
-    v.alt_weight = up(d[b++], h.alt_weight);
-    v.xalt_weight = up(d[b++], h.xalt_weight);
-    v.group_capacity = up(d[b++], h.group_capacity);
-    v.group_overload = up(d[b++], h.group_overload);
-    v.exp_add = up(d[b++], h.exp_add);
-    v.exp_dist_cum = up(d[b++], h.exp_dist_cum);
-    v.closure_prob = up(d[b++], h.closure_prob);
-    v.closure_lo = up(d[b++], h.closure_lo);
-    v.closure_hi = up(d[b++], h.closure_hi);
-    v.sc_region_prob = up(d[b++], h.sc_region_prob);
-    v.sc_region_mean = up(d[b++], h.sc_region_mean);
-    v.sc_region_sd = up(d[b++], h.sc_region_sd);
-    v.sc_partner_prob = up(d[b++], h.sc_partner_prob);
-    v.sc_partner_mean = up(d[b++], h.sc_partner_mean);
-    v.sc_partner_sd = up(d[b++], h.sc_partner_sd);
-    v.sc_rho = up(d[b++], h.sc_rho);
-    v.sc_closure_scale = up(d[b++], h.sc_closure_scale);
-    v.sc_friction = up(d[b++], h.sc_friction);
-    v.sc_cross_mode = up(d[b++], h.sc_cross_mode);
-    v.adjust = up(d[b++], h.adjust);
-  }
+  DeviceModel(const DeviceModel&) = delete; // v points into this object
+  DeviceModel& operator=(const DeviceModel&) = delete;
 };
 
 // lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
@@ -393,148 +360,229 @@ Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long 
   double* p = thrust::raw_pointer_cast(buf.data());
   return lane_major ? Scratch{p, 1, lanes} : Scratch{p, size, 1};
 }
+// Launches a simulation of the batch of paths p0 .. p0 + nb - 1 of scenario
+// sc that stores the cells `yc` into columns of n values (SimulateBatch:
+// one path per thread, the GPU; SimulateTile: tiles of paths, the CPU).
+template <class Policy>
+void simulate_batch(Policy pol, bool lane_major, const ModelView& v, uint64_t seed, int sc, long long p0, long long nb,
+                    const Scratch& scr, const int* ybeg, const int* dst, const long long* elem, double* values,
+                    long long n, KernelFn<SimulateTile> tile_fn) {
+  const thrust::counting_iterator<long long> i0(0);
+  if (lane_major) {
+    thrust::for_each(pol, i0, i0 + nb, SimulateBatch{v, seed, sc, p0, scr, ybeg, dst, elem, values, n});
+  } else {
+#if !defined(__CUDACC__)
+    const SimulateTile t{v, seed, sc, p0, scr, ybeg, dst, elem, values, n, nb};
+    thrust::for_each(pol, i0, i0 + (nb + kTile - 1) / kTile, Via<SimulateTile>{t, tile_fn});
+#else
+    (void)tile_fn;
+#endif
+  }
+}
+
+// A run (Backend::run): for each scenario, passes over the paths that each
+// store a share of the stored cells (MemoryPlan) and reduce them to
+// statistics, then the cells known without storing (CellPlan).
+template <class Policy, template <class> class Vec> class RunLaunch {
+public:
+  RunLaunch(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint,
+            const HostModel& h, const CellPlan& plan, const RunConfig& cfg, RunResult& res,
+            KernelFn<SimulateTile> tile_fn, KernelFn<StatsCellSerial> stats_fn)
+      : pol_(pol), lane_major_(lane_major), h_(h), plan_(plan), cfg_(cfg), res_(res), tile_fn_(tile_fn),
+        stats_fn_(stats_fn), nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(cfg.paths),
+        mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, cfg, tile_fn, stats_fn)), up_(h),
+        L_(up_.v), nstored_(static_cast<int>(plan.stored.size())), cpp_(static_cast<int>(mp_.cells_per_pass)) {
+    allocate();
+    res_.width = width_;
+    res_.passes = static_cast<int>(mp_.passes);
+    res_.cells_per_pass = mp_.cells_per_pass;
+    res_.planned_bytes = mp_.bytes;
+    res_.stats.assign(static_cast<size_t>(up_.v.NS) * up_.v.cells() * width_, 0.0);
+    total_work_ = static_cast<double>(up_.v.NS) * mp_.passes * (n_ + 1);
+  }
+
+  void scenario(int sc) {
+    for (int c0 = 0; c0 < nstored_; c0 += cpp_) {
+      simulate_pass(sc, pass_cells_[static_cast<size_t>(c0 / cpp_)]);
+      pass_statistics(c0, std::min(cpp_, nstored_ - c0));
+    }
+    double* dst = res_.stats.data() + static_cast<size_t>(sc) * up_.v.cells() * width_;
+    stored_results(dst);
+    known_results(sc, dst);
+  }
+
+private:
+  static MemoryPlan checked_plan(bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint,
+                                 const HostModel& h, const CellPlan& plan, const RunConfig& cfg,
+                                 KernelFn<SimulateTile> tile_fn, KernelFn<StatsCellSerial> stats_fn) {
+    if (!lane_major && !(tile_fn && stats_fn))
+      throw std::logic_error("corridor: the CPU backend runs tiles and statistics through its kernels");
+    return plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
+  }
+
+  // The buffers of the run: thresholds of the stored cells, the scratch of a
+  // batch, the values of a pass, the statistics buffers of one group of
+  // cells, and the stored cells of each pass by year.
+  void allocate() {
+    probs_.assign(cfg_.probs.begin(), cfg_.probs.end());
+    std::vector<double> t0(nstored_), t1(nstored_);
+    for (int k = 0; k < nstored_; ++k) {
+      t0[k] = plan_.thr0[plan_.stored[k]];
+      t1[k] = plan_.thr1[plan_.stored[k]];
+    }
+    thr0_.assign(t0.begin(), t0.end());
+    thr1_.assign(t1.begin(), t1.end());
+    // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
+    const long long batch = static_cast<long long>(mp_.batch);
+    scr_ = make_scratch(scratch_, lane_major_, L_.size, lane_major_ ? batch : tile_lanes(batch));
+    values_.resize(static_cast<size_t>(mp_.cells_per_pass) * n_);
+    // the GPU splits each cell's passes into one item per block of paths,
+    // the CPU gives a cell one item
+    nblk_ = stats_blocks(n_);
+    const long long sg = static_cast<long long>(mp_.stats_group);
+    bm_.resize(static_cast<size_t>(sg * nblk_));
+    quant_.resize(static_cast<size_t>(sg));
+    hist_.resize(static_cast<size_t>(sg) * kBins);
+    mark_.resize(static_cast<size_t>(sg) * kBins);
+    bmin_.resize(static_cast<size_t>(sg) * kBins);
+    bmax_.resize(static_cast<size_t>(sg) * kBins);
+    cand_.resize(static_cast<size_t>(sg) * kCand);
+    stats_.resize(static_cast<size_t>(nstored_) * width_);
+    host_stats_.resize(static_cast<size_t>(nstored_) * width_);
+    // the same in every scenario
+    pass_cells_.reserve(static_cast<size_t>(mp_.passes));
+    for (int c0 = 0; c0 < nstored_; c0 += cpp_)
+      pass_cells_.emplace_back(YearCells(up_.v, plan_.stored.data() + c0, std::min(cpp_, nstored_ - c0)));
+  }
+
+  // Every path of scenario sc, batch by batch, storing one pass's cells.
+  void simulate_pass(int sc, const YearCellsOn<Vec>& yc) {
+    const int* ybeg = thrust::raw_pointer_cast(yc.ybeg.data());
+    const int* dst = thrust::raw_pointer_cast(yc.dst.data());
+    const long long* elem = thrust::raw_pointer_cast(yc.elem.data());
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long long p0 = 0; p0 < n_; p0 += static_cast<long long>(mp_.batch)) {
+      const long long nb = std::min<long long>(static_cast<long long>(mp_.batch), n_ - p0);
+      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, p0, nb, scr_, ybeg, dst, elem,
+                     thrust::raw_pointer_cast(values_.data()), n_, tile_fn_);
+      progress(static_cast<double>(nb));
+    }
+    res_.simulate_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  // The statistics of the nc cells of the pass that starts at stored cell
+  // c0, group by group.
+  void pass_statistics(int c0, int nc) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp_.stats_group)) {
+      const int ng = std::min<int>(static_cast<int>(mp_.stats_group), nc - g0);
+      group_statistics(pol_, stats_group(c0, g0, ng), stats_fn_);
+    }
+    res_.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress(1.0);
+  }
+
+  // The statistics task of cells g0 .. g0 + ng - 1 of the pass at c0.
+  StatsGroup stats_group(int c0, int g0, int ng) {
+    StatsGroup G;
+    G.x = thrust::raw_pointer_cast(values_.data()) + static_cast<long long>(g0) * n_;
+    G.n = n_;
+    G.ncells = ng;
+    G.nq = nq_;
+    G.probs = thrust::raw_pointer_cast(probs_.data());
+    G.thr0 = thrust::raw_pointer_cast(thr0_.data()) + c0 + g0;
+    G.thr1 = thrust::raw_pointer_cast(thr1_.data()) + c0 + g0;
+    G.out = thrust::raw_pointer_cast(stats_.data()) + static_cast<long long>(c0 + g0) * width_;
+    G.width = width_;
+    G.nblk = nblk_;
+    G.bper = lane_major_ ? 1 : nblk_;
+    G.T = lane_major_ ? nblk_ : 1;
+    G.bm = thrust::raw_pointer_cast(bm_.data());
+    G.q = thrust::raw_pointer_cast(quant_.data());
+    G.hist = thrust::raw_pointer_cast(hist_.data());
+    G.mark = thrust::raw_pointer_cast(mark_.data());
+    G.bmin = thrust::raw_pointer_cast(bmin_.data());
+    G.bmax = thrust::raw_pointer_cast(bmax_.data());
+    G.cand = thrust::raw_pointer_cast(cand_.data());
+    return G;
+  }
+
+  // The stored cells' statistics into the scenario's results.
+  void stored_results(double* dst) {
+    thrust::copy(stats_.begin(), stats_.end(), host_stats_.begin());
+    for (int k = 0; k < nstored_; ++k)
+      std::copy(host_stats_.begin() + static_cast<long long>(k) * width_,
+                host_stats_.begin() + static_cast<long long>(k + 1) * width_,
+                dst + static_cast<long long>(plan_.stored[k]) * width_);
+  }
+
+  // Cells known without storing: zeros, the cells that are the same on every
+  // path (from one path simulated here), and aliases of stored cells.
+  void known_results(int sc, double* dst) {
+    const int C = up_.v.cells();
+    const bool constant = std::count(plan_.kind.begin(), plan_.kind.end(), CellPlan::kConstant) > 0;
+    std::vector<double> one(constant ? static_cast<size_t>(C) : 0);
+    if (constant) {
+      const ModelView hv = h_.view();
+      std::vector<double> s1(static_cast<size_t>(L_.size));
+      ReplaySink sink{hv, one.data()};
+      simulate_path(hv, cfg_.seed, sc, 0, Scratch{s1.data(), L_.size, 1}, 0, sink);
+    }
+    for (int c = 0; c < C; ++c) {
+      double* o = dst + static_cast<long long>(c) * width_;
+      if (plan_.kind[c] == CellPlan::kZero || plan_.kind[c] == CellPlan::kConstant) {
+        const double x = plan_.kind[c] == CellPlan::kZero ? 0.0 : one[c];
+        std::fill(o, o + width_, x);
+        o[1] = o[2] = 0.0; // sd, sem
+        o[3 + nq_] = x >= plan_.thr0[c] ? 1.0 : 0.0;
+        o[4 + nq_] = x >= plan_.thr1[c] ? 1.0 : 0.0;
+      }
+    }
+    for (int c = 0; c < C; ++c)
+      if (plan_.kind[c] == CellPlan::kAlias) {
+        const double* srcp = dst + static_cast<long long>(plan_.alias_of[c]) * width_;
+        std::copy(srcp, srcp + width_, dst + static_cast<long long>(c) * width_);
+      }
+  }
+
+  void progress(double work) {
+    done_ += work;
+    if (cfg_.progress) cfg_.progress(done_ / total_work_);
+  }
+
+  Policy pol_;
+  bool lane_major_;
+  const HostModel& h_;
+  const CellPlan& plan_;
+  const RunConfig& cfg_;
+  RunResult& res_;
+  KernelFn<SimulateTile> tile_fn_;
+  KernelFn<StatsCellSerial> stats_fn_;
+  int nq_, width_;
+  long long n_;
+  MemoryPlan mp_;
+  DeviceModel<Vec> up_;
+  Layout L_;
+  int nstored_, cpp_; // stored cells; stored cells per pass
+  Vec<double> probs_, thr0_, thr1_, scratch_, values_, stats_;
+  Scratch scr_{nullptr, 0, 0};
+  long long nblk_ = 0;
+  Vec<BlockMoments> bm_;
+  Vec<CellQuant> quant_;
+  Vec<uint32_t> hist_;
+  Vec<int32_t> mark_;
+  Vec<uint64_t> bmin_, bmax_, cand_;
+  std::vector<double> host_stats_;
+  std::vector<YearCellsOn<Vec>> pass_cells_;
+  double total_work_ = 0, done_ = 0;
+};
+
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
          const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn = nullptr,
          KernelFn<StatsCellSerial> stats_fn = nullptr) {
-  const int nq = static_cast<int>(cfg.probs.size());
-  const int width = stats_width(nq);
-  const long long n = cfg.paths;
-  if (!lane_major && !(tile_fn && stats_fn))
-    throw std::logic_error("corridor: the CPU backend runs tiles and statistics through its kernels");
-  const MemoryPlan mp = plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
-  Uploaded<Vec> up(h);
-  const ModelView& v = up.v;
-  const Layout L(v);
-  const int C = v.cells();
-  const int nstored = static_cast<int>(plan.stored.size());
-
-  Vec<double> probs(cfg.probs.begin(), cfg.probs.end());
-  std::vector<double> t0(nstored), t1(nstored);
-  for (int k = 0; k < nstored; ++k) {
-    t0[k] = plan.thr0[plan.stored[k]];
-    t1[k] = plan.thr1[plan.stored[k]];
-  }
-  Vec<double> thr0(t0.begin(), t0.end()), thr1(t1.begin(), t1.end());
-  Vec<double> scratch;
-  // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
-  const long long batch = static_cast<long long>(mp.batch);
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, lane_major ? batch : tile_lanes(batch));
-  Vec<double> values(static_cast<size_t>(mp.cells_per_pass) * n);
-  // statistics buffers of one group of cells; the GPU splits each cell's
-  // passes into one item per block of paths, the CPU gives a cell one item
-  const long long nblk = stats_blocks(n);
-  const long long sg = static_cast<long long>(mp.stats_group);
-  Vec<BlockMoments> bm(static_cast<size_t>(sg * nblk));
-  Vec<CellQuant> quant(static_cast<size_t>(sg));
-  Vec<uint32_t> hist(static_cast<size_t>(sg) * kBins);
-  Vec<int32_t> mark(static_cast<size_t>(sg) * kBins);
-  Vec<uint64_t> bmin(static_cast<size_t>(sg) * kBins), bmax(static_cast<size_t>(sg) * kBins);
-  Vec<uint64_t> cand(static_cast<size_t>(sg) * kCand);
-  Vec<double> stats(static_cast<size_t>(nstored) * width);
-
-  res.width = width;
-  res.passes = static_cast<int>(mp.passes);
-  res.cells_per_pass = mp.cells_per_pass;
-  res.planned_bytes = mp.bytes;
-  res.stats.assign(static_cast<size_t>(v.NS) * C * width, 0.0);
-  const double total_work = static_cast<double>(v.NS) * mp.passes * (n + 1);
-  double done = 0;
-  std::vector<double> host_stats(static_cast<size_t>(nstored) * width);
-  // the stored cells of each pass by year, the same in every scenario
-  const int cpp = static_cast<int>(mp.cells_per_pass);
-  std::vector<YearCellsOn<Vec>> pass_cells;
-  pass_cells.reserve(static_cast<size_t>(mp.passes));
-  for (int c0 = 0; c0 < nstored; c0 += cpp)
-    pass_cells.emplace_back(YearCells(v, plan.stored.data() + c0, std::min(cpp, nstored - c0)));
-
-  // cells the same on every path (CellPlan::kConstant): one path's values
-  const bool constant = std::count(plan.kind.begin(), plan.kind.end(), CellPlan::kConstant) > 0;
-  std::vector<double> one(constant ? static_cast<size_t>(C) : 0);
-  for (int sc = 0; sc < v.NS; ++sc) {
-    for (int c0 = 0; c0 < nstored; c0 += cpp) {
-      const int nc = std::min(cpp, nstored - c0);
-      const YearCellsOn<Vec>& yc = pass_cells[static_cast<size_t>(c0 / cpp)];
-      const int* ybeg = thrust::raw_pointer_cast(yc.ybeg.data());
-      const int* dst = thrust::raw_pointer_cast(yc.dst.data());
-      const long long* elem = thrust::raw_pointer_cast(yc.elem.data());
-      auto t0 = std::chrono::steady_clock::now();
-      for (long long p0 = 0; p0 < n; p0 += static_cast<long long>(mp.batch)) {
-        const long long nb = std::min<long long>(static_cast<long long>(mp.batch), n - p0);
-        if (lane_major) {
-          SimulateBatch f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem,
-                          thrust::raw_pointer_cast(values.data()), n};
-          thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(nb), f);
-        } else {
-#if !defined(__CUDACC__)
-          SimulateTile f{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, thrust::raw_pointer_cast(values.data()), n, nb};
-          thrust::for_each(pol, thrust::counting_iterator<long long>(0),
-                           thrust::counting_iterator<long long>((nb + kTile - 1) / kTile), Via<SimulateTile>{f, tile_fn});
-#endif
-        }
-        done += nb;
-        if (cfg.progress) cfg.progress(done / total_work);
-      }
-      auto t1 = std::chrono::steady_clock::now();
-      res.simulate_seconds += std::chrono::duration<double>(t1 - t0).count();
-      for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp.stats_group)) {
-        const int ng = std::min<int>(static_cast<int>(mp.stats_group), nc - g0);
-        StatsGroup G;
-        G.x = thrust::raw_pointer_cast(values.data()) + static_cast<long long>(g0) * n;
-        G.n = n;
-        G.ncells = ng;
-        G.nq = nq;
-        G.probs = thrust::raw_pointer_cast(probs.data());
-        G.thr0 = thrust::raw_pointer_cast(thr0.data()) + c0 + g0;
-        G.thr1 = thrust::raw_pointer_cast(thr1.data()) + c0 + g0;
-        G.out = thrust::raw_pointer_cast(stats.data()) + static_cast<long long>(c0 + g0) * width;
-        G.width = width;
-        G.nblk = nblk;
-        G.bper = lane_major ? 1 : nblk;
-        G.T = lane_major ? nblk : 1;
-        G.bm = thrust::raw_pointer_cast(bm.data());
-        G.q = thrust::raw_pointer_cast(quant.data());
-        G.hist = thrust::raw_pointer_cast(hist.data());
-        G.mark = thrust::raw_pointer_cast(mark.data());
-        G.bmin = thrust::raw_pointer_cast(bmin.data());
-        G.bmax = thrust::raw_pointer_cast(bmax.data());
-        G.cand = thrust::raw_pointer_cast(cand.data());
-        group_statistics(pol, G, stats_fn);
-      }
-      res.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-      done += 1;
-      if (cfg.progress) cfg.progress(done / total_work);
-    }
-    thrust::copy(stats.begin(), stats.end(), host_stats.begin());
-    double* dst = res.stats.data() + static_cast<size_t>(sc) * C * width;
-    for (int k = 0; k < nstored; ++k)
-      std::copy(host_stats.begin() + static_cast<long long>(k) * width,
-                host_stats.begin() + static_cast<long long>(k + 1) * width,
-                dst + static_cast<long long>(plan.stored[k]) * width);
-    // cells known without storing: zeros, and the cells that are the same on
-    // every path, from one path simulated here
-    if (constant) {
-      const ModelView hv = h.view();
-      std::vector<double> s1(static_cast<size_t>(L.size));
-      ReplaySink sink{hv, one.data()};
-      simulate_path(hv, cfg.seed, sc, 0, Scratch{s1.data(), L.size, 1}, 0, sink);
-    }
-    for (int c = 0; c < C; ++c) {
-      double* o = dst + static_cast<long long>(c) * width;
-      if (plan.kind[c] == CellPlan::kZero || plan.kind[c] == CellPlan::kConstant) {
-        const double x = plan.kind[c] == CellPlan::kZero ? 0.0 : one[c];
-        std::fill(o, o + width, x);
-        o[1] = o[2] = 0.0; // sd, sem
-        o[3 + nq] = x >= plan.thr0[c] ? 1.0 : 0.0;
-        o[4 + nq] = x >= plan.thr1[c] ? 1.0 : 0.0;
-      }
-    }
-    for (int c = 0; c < C; ++c)
-      if (plan.kind[c] == CellPlan::kAlias) {
-        const double* srcp = dst + static_cast<long long>(plan.alias_of[c]) * width;
-        std::copy(srcp, srcp + width, dst + static_cast<long long>(c) * width);
-      }
-  }
+  RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn, stats_fn);
+  for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
 }
 
 // The columns of a sensitivity run as one list of cells by year, which a
@@ -552,13 +600,56 @@ inline YearCells sensitivity_cells(const ModelView& v, const SensitivitySpec& sp
   return yc;
 }
 
+// Replaces the n values of col by their centred mid-ranks (ScatterRank),
+// with key, idx, first and last as n-element work buffers.
+template <class Policy, template <class> class Vec>
+void rank_column(Policy pol, double* col, long long n, Vec<double>& key, Vec<long long>& idx, Vec<long long>& first,
+                 Vec<long long>& last) {
+  const thrust::counting_iterator<long long> i0(0);
+  thrust::copy(pol, col, col + n, key.begin());
+  thrust::sequence(pol, idx.begin(), idx.end());
+  thrust::stable_sort_by_key(pol, key.begin(), key.end(), idx.begin(), LessDouble());
+  const double* kp = thrust::raw_pointer_cast(key.data());
+  thrust::transform_inclusive_scan(pol, i0, i0 + n, first.begin(), TieStart{kp}, MaxLL());
+  thrust::transform(pol, i0, i0 + n, last.begin(), TieEnd{kp, n});
+  thrust::inclusive_scan(pol, thrust::make_reverse_iterator(last.end()), thrust::make_reverse_iterator(last.begin()),
+                         thrust::make_reverse_iterator(last.end()), MinLL());
+  thrust::for_each(pol, i0, i0 + n,
+                   ScatterRank{thrust::raw_pointer_cast(idx.data()), thrust::raw_pointer_cast(first.data()),
+                               thrust::raw_pointer_cast(last.data()), col, n});
+}
+
+// Spearman's rho of each driver column d < D with each response column
+// D + k, from their ranks: rho[d * K + k] (NaN where either is constant).
+template <class Policy>
+void rank_correlations(Policy pol, const double* colp, long long n, int D, int K, double* rho) {
+  const thrust::counting_iterator<long long> i0(0);
+  std::vector<long long> norm(static_cast<size_t>(D + K));
+  for (int c = 0; c < D + K; ++c) {
+    const double* a = colp + static_cast<long long>(c) * n;
+    norm[c] = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, a}, 0ll, thrust::plus<long long>());
+  }
+  for (int d = 0; d < D; ++d) {
+    const double* a = colp + static_cast<long long>(d) * n;
+    const long long saa = norm[d];
+    for (int k = 0; k < K; ++k) {
+      const double* b = colp + static_cast<long long>(D + k) * n;
+      const long long sbb = norm[D + k];
+      const long long sab = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, b}, 0ll, thrust::plus<long long>());
+      rho[static_cast<size_t>(d) * K + k] =
+          saa > 0 && sbb > 0 ? static_cast<double>(sab) / fm::sqrt(static_cast<double>(saa) * static_cast<double>(sbb))
+                             : fm::from_bits(0x7ff8000000000000ull);
+    }
+  }
+}
+
 template <class Policy, template <class> class Vec>
 void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostModel& h, const SensitivitySpec& spec,
                  const RunConfig& cfg, std::vector<double>& rho, KernelFn<SimulateTile> tile_fn = nullptr) {
   if (!lane_major && !tile_fn) throw std::logic_error("corridor: the CPU backend runs sensitivity paths in tiles");
   const long long n = spec.paths;
   const int D = spec.D(), K = spec.K();
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const ModelView& v = up.v;
   const Layout L(v);
   rho.assign(static_cast<size_t>(v.NS) * D * K, 0.0);
@@ -574,50 +665,13 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   Vec<double> key(static_cast<size_t>(n));
   Vec<long long> idx(static_cast<size_t>(n)), first(static_cast<size_t>(n)), last(static_cast<size_t>(n));
   double* colp = thrust::raw_pointer_cast(cols.data());
-  const thrust::counting_iterator<long long> i0(0);
   for (int sc = 0; sc < v.NS; ++sc) {
-    for (long long p0 = 0; p0 < n; p0 += batch) {
-      const long long nb = std::min<long long>(batch, n - p0);
-      if (lane_major) {
-        thrust::for_each(pol, i0, i0 + nb, SimulateBatch{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, colp, n});
-      } else {
-#if !defined(__CUDACC__)
-        const SimulateTile t{v, cfg.seed, sc, p0, scr, ybeg, dst, elem, colp, n, nb};
-        thrust::for_each(pol, i0, i0 + (nb + kTile - 1) / kTile, Via<SimulateTile>{t, tile_fn});
-#endif
-      }
-    }
-    for (int c = 0; c < D + K; ++c) {
-      double* col = colp + static_cast<long long>(c) * n;
-      thrust::copy(pol, col, col + n, key.begin());
-      thrust::sequence(pol, idx.begin(), idx.end());
-      thrust::stable_sort_by_key(pol, key.begin(), key.end(), idx.begin(), LessDouble());
-      const double* kp = thrust::raw_pointer_cast(key.data());
-      thrust::transform_inclusive_scan(pol, i0, i0 + n, first.begin(), TieStart{kp}, MaxLL());
-      thrust::transform(pol, i0, i0 + n, last.begin(), TieEnd{kp, n});
-      thrust::inclusive_scan(pol, thrust::make_reverse_iterator(last.end()), thrust::make_reverse_iterator(last.begin()),
-                             thrust::make_reverse_iterator(last.end()), MinLL());
-      thrust::for_each(pol, i0, i0 + n,
-                       ScatterRank{thrust::raw_pointer_cast(idx.data()), thrust::raw_pointer_cast(first.data()),
-                                   thrust::raw_pointer_cast(last.data()), col, n});
-    }
-    std::vector<long long> norm(static_cast<size_t>(D + K));
-    for (int c = 0; c < D + K; ++c) {
-      const double* a = colp + static_cast<long long>(c) * n;
-      norm[c] = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, a}, 0ll, thrust::plus<long long>());
-    }
-    for (int d = 0; d < D; ++d) {
-      const double* a = colp + static_cast<long long>(d) * n;
-      const long long saa = norm[d];
-      for (int k = 0; k < K; ++k) {
-        const double* b = colp + static_cast<long long>(D + k) * n;
-        const long long sbb = norm[D + k];
-        const long long sab = thrust::transform_reduce(pol, i0, i0 + n, RankProduct{a, b}, 0ll, thrust::plus<long long>());
-        rho[(static_cast<size_t>(sc) * D + d) * K + k] =
-            saa > 0 && sbb > 0 ? static_cast<double>(sab) / fm::sqrt(static_cast<double>(saa) * static_cast<double>(sbb))
-                               : fm::from_bits(0x7ff8000000000000ull);
-      }
-    }
+    for (long long p0 = 0; p0 < n; p0 += batch)
+      simulate_batch(pol, lane_major, v, cfg.seed, sc, p0, std::min<long long>(batch, n - p0), scr, ybeg, dst, elem,
+                     colp, n, tile_fn);
+    for (int c = 0; c < D + K; ++c)
+      rank_column<Policy, Vec>(pol, colp + static_cast<long long>(c) * n, n, key, idx, first, last);
+    rank_correlations(pol, colp, n, D, K, rho.data() + static_cast<size_t>(sc) * D * K);
   }
 }
 
@@ -648,7 +702,7 @@ struct FlowBatch {
 template <class Policy, template <class> class Vec>
 void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                std::vector<double>& out) {
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const Layout L(up.v);
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(count));
@@ -661,7 +715,7 @@ void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, i
 
 template <class Policy, template <class> class Vec>
 void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) {
-  Uploaded<Vec> up(h);
+  DeviceModel<Vec> up(h);
   const Layout L(up.v);
   Vec<double> scratch;
   const Scratch scr = make_scratch(scratch, false, L.size, 1); // one lane: both layouts coincide
@@ -672,5 +726,5 @@ void replay(Policy pol, const HostModel& h, uint64_t seed, int sc, uint32_t path
   thrust::copy(out.begin(), out.end(), cells.begin());
 }
 
-} // namespace engine
+} // namespace launch
 CORRIDOR_KERNELS_END

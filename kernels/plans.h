@@ -1,0 +1,40 @@
+// How a run is laid out before it starts: which cells are stored (CellPlan)
+// and how the memory budget is spent (MemoryPlan). Host code, shared by the
+// backends (plans.cpp).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "host_model.h"
+#include "run_types.h"
+
+namespace corridor {
+
+// Which cells of a scenario are computed from stored path values, and which
+// are known without storing: the flow of an uncapacitated series is its
+// demand, its unserved demand is zero, a total of one series is that series'
+// flow, totals of the same series with the same threshold are one column,
+// and the base year is the same on every path unless an expansion may open
+// in it on some paths only (then one path gives it).
+struct CellPlan {
+  enum Kind : int { kStored = 0, kAlias = 1, kZero = 2, kConstant = 3 };
+  std::vector<int> kind;       // per cell
+  std::vector<int> alias_of;   // per cell (kAlias)
+  std::vector<int> stored;     // stored cell ids, ascending
+  std::vector<double> thr0, thr1; // per cell exceedance thresholds
+};
+CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);
+// Whether the base year is the same on every path (see CellPlan).
+bool base_year_fixed(const HostModel& m);
+
+// Memory plan shared by the backends: how a run spends its memory budget.
+// Paths per batch (each with its scratch; tiled, the CPU's, in whole tiles
+// of kLanesMax paths), cells per statistics group, stored cells per pass
+// over the paths.
+struct MemoryPlan {
+  uint64_t batch = 0, stats_group = 0, cells_per_pass = 0, passes = 0, bytes = 0;
+};
+MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
+                       uint64_t batch, uint64_t stats_group, bool tiled = false);
+
+} // namespace corridor
