@@ -105,4 +105,27 @@ with tempfile.TemporaryDirectory() as d:
     for name in files:
         px = mpimg.imread(os.path.join(pl, name))
         check(float(px[..., :3].std()) > 0.01, f"plots/{name} is not blank")
+
+    # the charts of a folder are not replaced without --force: refused before any drawing, one line, exit 2
+    def snapshot(folder):
+        return {n: open(os.path.join(folder, n), "rb").read() for n in sorted(os.listdir(folder))}
+
+    def plots(*args):
+        return subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "plots"), out, "-o", pl] + list(args),
+                              capture_output=True, text=True)
+
+    before = snapshot(pl)
+    r = plots("--input", inp, "--scenario", "disruption")
+    check(r.returncode == 2 and r.stderr == f"plots: {pl}: holds scenarios.png already; use --force to replace the "
+          "charts there\n" and r.stdout == "", f"plots refuses to replace charts without --force ({r.returncode}: {r.stderr})")
+    check(snapshot(pl) == before, "a refused plots run leaves the folder as it was")
+    r = plots("--scenario", "nope")
+    check(r.returncode == 2 and r.stderr == f"plots: --scenario: 'nope' is not a scenario of {out} (baseline, "
+          "high_connectivity, disruption)\n", f"plots refuses an unknown scenario ({r.returncode}: {r.stderr})")
+    r = plots("--input", os.path.join(d, "nothere.h5"))
+    check(r.returncode == 2 and r.stderr == f"plots: {os.path.join(d, 'nothere.h5')}: no such file\n",
+          f"plots refuses a missing input ({r.returncode}: {r.stderr})")
+    r = plots("--input", inp, "--scenario", "disruption", "--force")
+    check(r.returncode == 0 and sorted(os.listdir(pl)) == files and r.stdout == f"plots: {len(files)} charts -> {pl}\n",
+          f"plots --force replaces the same charts ({r.returncode}: {r.stderr})")
 print(f"plots and report: {checks} checks passed")
