@@ -1,7 +1,7 @@
 // CPU backend: the model's launching (kernels/launch.inl) compiled with Thrust's OpenMP system.
 #include <omp.h>
-#include <thrust/system/omp/execution_policy.h>
 #include <sys/mman.h>
+#include <thrust/system/omp/execution_policy.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,8 +23,8 @@ namespace corridor {
 // compiler keeps IEEE semantics and never contracts a multiply-add
 // (-ffp-contract=off), so every variant gives the same bits.
 namespace launch {
-#define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                          \
-  ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f(t); }                                              \
+#define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                             \
+  ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f(t); }                                                \
   ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f(k); }
 CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -97,7 +97,9 @@ template <class T> struct BufferAllocator {
   }
   void deallocate(T* p, std::size_t) { std::free(p); }
   template <class U> void construct(U*) {} // default-initialise: no zero fill
-  template <class U, class... A> void construct(U* p, A&&... a) { ::new (static_cast<void*>(p)) U(std::forward<A>(a)...); }
+  template <class U, class... A> void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
   template <class U> bool operator==(const BufferAllocator<U>&) const { return true; }
   template <class U> bool operator!=(const BufferAllocator<U>&) const { return false; }
 };
@@ -110,8 +112,7 @@ uint64_t physical_memory() {
 
 class CpuBackend final : public Backend {
 public:
-  explicit CpuBackend(int threads)
-      : threads_(threads > 0 ? threads : omp_get_num_procs()), k_(choose_kernels()) {}
+  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_num_procs()), k_(choose_kernels()) {}
   std::string name() const override { return "cpu"; }
   std::string description() const override {
     return "cpu (OpenMP, " + std::to_string(threads_) + " threads, " + k_.isa + ")";

@@ -24,8 +24,8 @@ public:
     size_t free_b = 0, total_b = 0;
     cudaMemGetInfo(&free_b, &total_b);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : static_cast<uint64_t>(free_b * 0.8);
-    launch::run<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, budget, 1u << 20, 8192, m, plan,
-                                                         cfg, out);
+    launch::run<decltype(thrust::cuda::par), CudaVector>(thrust::cuda::par, true, budget, 1u << 20, 8192, m, plan, cfg,
+                                                         out);
   }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {

@@ -75,7 +75,8 @@ std::vector<double> loadings(const std::vector<std::vector<double>>& z) {
       double sab = 0, saa = 0, sbb = 0;
       int n = 0;
       for (const auto& row : z)
-        if (!std::isnan(row[a]) && !std::isnan(row[b])) sab += row[a] * row[b], saa += row[a] * row[a], sbb += row[b] * row[b], ++n;
+        if (!std::isnan(row[a]) && !std::isnan(row[b]))
+          sab += row[a] * row[b], saa += row[a] * row[a], sbb += row[b] * row[b], ++n;
       C[a][b] = n > 1 && saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : (a == b ? 1.0 : 0.0);
     }
   double lambda = 0;
@@ -301,8 +302,7 @@ void score(BacktestResult& res) {
 
 } // namespace
 
-BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
-                        Backend& be) {
+BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be) {
   BacktestResult res;
   const Table& s = in.tables.at("series");
   const auto hist = series_history(in);

@@ -30,8 +30,8 @@ struct SeriesEstimate {
 };
 struct Calibration {
   std::vector<SeriesEstimate> series;
-  int factor_years = 0, factor_series = 0;    // data behind the regional factor, if any
-  double shock_freq = 0, shock_freq_se = 0;    // annual frequency of regional drops
+  int factor_years = 0, factor_series = 0;  // data behind the regional factor, if any
+  double shock_freq = 0, shock_freq_se = 0; // annual frequency of regional drops
   bool has_shocks = false;
 };
 
@@ -56,8 +56,8 @@ struct BacktestCase {
 struct BacktestResult {
   std::vector<double> probs{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
   std::vector<BacktestCase> cases;
-  std::vector<int> horizons;                   // distinct horizons, ascending
-  std::vector<int> n;                          // cases per horizon
+  std::vector<int> horizons;                            // distinct horizons, ascending
+  std::vector<int> n;                                   // cases per horizon
   std::vector<double> cover50, cover80, cover90, mdape; // per horizon
 };
 
@@ -65,7 +65,6 @@ struct BacktestResult {
 // demand model (the input's parameters and its first scenario's shocks, no
 // capacity) is run from the observed value at the origin; each later
 // observation is compared with the projected quantiles.
-BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed,
-                        Backend& be);
+BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be);
 
 } // namespace corridor

@@ -60,8 +60,8 @@ constexpr size_t kSlabBytes = size_t(64) << 20; // the walk reads at most this m
 bool has_vlen(hid_t t) { return H5Tdetect_class(t, H5T_VLEN) > 0 || H5Tis_variable_str(t) > 0; }
 
 // Reads `n` elements of type `ft` through `read(mem_type, mem_space, buffer)`.
-template <class Read> void read_elements(hid_t ft, hssize_t n, hid_t file_space_for_reclaim, Read read,
-                                         const std::string& what) {
+template <class Read>
+void read_elements(hid_t ft, hssize_t n, hid_t file_space_for_reclaim, Read read, const std::string& what) {
   if (n <= 0) return;
   Id mt(H5Tget_class(ft) == H5T_STRING ? H5Tcopy(ft) : H5Tget_native_type(ft, H5T_DIR_DEFAULT));
   if (!mt.valid()) throw std::runtime_error(what + ": unsupported type");
@@ -87,8 +87,8 @@ herr_t walk_attr(hid_t obj, const char* name, const H5A_info_t*, void* p) {
     if (!a.valid()) throw std::runtime_error(what + ": cannot open (damaged?)");
     Id ft(H5Aget_type(a)), sp(H5Aget_space(a));
     if (!ft.valid() || !sp.valid()) throw std::runtime_error(what + ": cannot read its type or shape");
-    read_elements(ft, H5Sget_simple_extent_npoints(sp), sp,
-                  [&](hid_t mt, void* b) { return H5Aread(a, mt, b); }, what);
+    read_elements(
+        ft, H5Sget_simple_extent_npoints(sp), sp, [&](hid_t mt, void* b) { return H5Aread(a, mt, b); }, what);
   } catch (const std::exception& e) {
     ctx->error = e.what();
     return -1;
@@ -115,8 +115,8 @@ void walk_dataset(hid_t d, const std::string& what) {
   const size_t sz = H5Tget_size(mt0);
   if (sz == 0 || sz > kSlabBytes) throw std::runtime_error(what + ": element size out of range");
   if (rank == 0) {
-    read_elements(ft, 1, sp, [&](hid_t mt, void* b) { return H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, b); },
-                  what);
+    read_elements(
+        ft, 1, sp, [&](hid_t mt, void* b) { return H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, b); }, what);
     return;
   }
   // slabs along the first dimension
@@ -135,8 +135,9 @@ void walk_dataset(hid_t d, const std::string& what) {
     if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
       throw std::runtime_error(what + ": bad selection");
     Id ms(H5Screate_simple(rank, count.data(), nullptr));
-    read_elements(ft, static_cast<hssize_t>(count[0] * row), ms,
-                  [&](hid_t mt, void* b) { return H5Dread(d, mt, ms, fs, H5P_DEFAULT, b); }, what);
+    read_elements(
+        ft, static_cast<hssize_t>(count[0] * row), ms,
+        [&](hid_t mt, void* b) { return H5Dread(d, mt, ms, fs, H5P_DEFAULT, b); }, what);
   }
 }
 
@@ -211,8 +212,10 @@ std::string probe_readable(const std::string& path, double timeout_s, const Prob
     }
     std::string msg = "K";
     try {
-      if (body) body(path);
-      else walk_file(path);
+      if (body)
+        body(path);
+      else
+        walk_file(path);
     } catch (const std::exception& e) {
       msg = std::string("E") + e.what();
     } catch (...) {
@@ -231,7 +234,8 @@ std::string probe_readable(const std::string& path, double timeout_s, const Prob
   bool timed_out = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
@@ -308,7 +312,9 @@ template <class T> static void write_attr_num(hid_t obj, const std::string& name
   Id a = check(H5Acreate2(obj, name.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT), "cannot create attribute " + name);
   check(H5Awrite(a, type, &value), "cannot write attribute " + name);
 }
-void write_attr_double(hid_t obj, const std::string& name, double v) { write_attr_num(obj, name, H5T_NATIVE_DOUBLE, v); }
+void write_attr_double(hid_t obj, const std::string& name, double v) {
+  write_attr_num(obj, name, H5T_NATIVE_DOUBLE, v);
+}
 void write_attr_int(hid_t obj, const std::string& name, long long v) { write_attr_num(obj, name, H5T_NATIVE_LLONG, v); }
 void write_attr_uint(hid_t obj, const std::string& name, unsigned long long v) {
   write_attr_num(obj, name, H5T_NATIVE_ULLONG, v);
@@ -341,9 +347,12 @@ bool read_attr_string(hid_t obj, const std::string& name, std::string& out) {
   if (H5Aread(a, mt, buf.data()) < 0) return false;
   buf.resize(n);
   const H5T_str_t pad = H5Tget_strpad(ft);
-  if (pad == H5T_STR_NULLTERM) buf.resize(std::min(n, buf.find('\0'))); // bytes after the terminator are not text
-  else if (pad == H5T_STR_SPACEPAD) buf.erase(buf.find_last_not_of(' ') + 1);
-  else buf.erase(buf.find_last_not_of('\0') + 1); // a NUL inside stays for the caller to refuse
+  if (pad == H5T_STR_NULLTERM)
+    buf.resize(std::min(n, buf.find('\0'))); // bytes after the terminator are not text
+  else if (pad == H5T_STR_SPACEPAD)
+    buf.erase(buf.find_last_not_of(' ') + 1);
+  else
+    buf.erase(buf.find_last_not_of('\0') + 1); // a NUL inside stays for the caller to refuse
   out = std::move(buf);
   return true;
 }
@@ -415,8 +424,8 @@ static void write_checked(hid_t loc, const std::string& name, const std::vector<
   hsize_t n = v.size();
   Id s = check(H5Screate_simple(1, &n, nullptr), "H5Screate_simple");
   Id p = dcpl_checked(n, sizeof(T));
-  Id d = check(H5Dcreate2(loc, name.c_str(), file_type, s, H5P_DEFAULT, p, H5P_DEFAULT),
-               "cannot create dataset " + name);
+  Id d =
+      check(H5Dcreate2(loc, name.c_str(), file_type, s, H5P_DEFAULT, p, H5P_DEFAULT), "cannot create dataset " + name);
   if (n) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "cannot write dataset " + name);
 }
 void write_doubles_checked(hid_t loc, const std::string& name, const std::vector<double>& v) {
@@ -438,12 +447,12 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
 }
 
 template <class T>
-static void write_nd(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const T* data,
-                     bool compress, hid_t file_type, hid_t mem_type) {
+static void write_nd(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims, const T* data, bool compress,
+                     hid_t file_type, hid_t mem_type) {
   Id s = check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "H5Screate_simple");
   Id p = dcpl_for(dims, sizeof(T), compress);
-  Id d = check(H5Dcreate2(loc, name.c_str(), file_type, s, H5P_DEFAULT, p, H5P_DEFAULT),
-               "cannot create dataset " + name);
+  Id d =
+      check(H5Dcreate2(loc, name.c_str(), file_type, s, H5P_DEFAULT, p, H5P_DEFAULT), "cannot create dataset " + name);
   size_t total = 1;
   for (auto x : dims) total *= x;
   if (total) check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "cannot write dataset " + name);
@@ -497,9 +506,12 @@ bool read_string_values(hid_t d, std::vector<std::string>& v) {
     if (n && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) return false;
     for (size_t i = 0; i < v.size(); ++i) {
       std::string s(buf.data() + i * sz, sz);
-      if (pad == H5T_STR_NULLTERM) s = s.substr(0, s.find('\0')); // bytes after the terminator are not text
-      else if (pad == H5T_STR_SPACEPAD) s.erase(s.find_last_not_of(' ') + 1);
-      else s.erase(s.find_last_not_of('\0') + 1); // null padding; a NUL inside stays for the caller to refuse
+      if (pad == H5T_STR_NULLTERM)
+        s = s.substr(0, s.find('\0')); // bytes after the terminator are not text
+      else if (pad == H5T_STR_SPACEPAD)
+        s.erase(s.find_last_not_of(' ') + 1);
+      else
+        s.erase(s.find_last_not_of('\0') + 1); // null padding; a NUL inside stays for the caller to refuse
       v[i] = std::move(s);
     }
   }

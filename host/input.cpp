@@ -38,7 +38,9 @@ const std::vector<MetaDef>& meta_schema() {
 
 const std::vector<TableDef>& input_schema() {
   static const std::vector<TableDef> t = {
-      {"ports", true, "Xinjiang border ports: land crossings, air gateways, pipeline entries",
+      {"ports",
+       true,
+       "Xinjiang border ports: land crossings, air gateways, pipeline entries",
        {{"id", 's', true, "", "", "short unique id"},
         {"name", 's', true, "", "", "name"},
         {"kind", 's', true, "", "", "land, air or pipeline"},
@@ -49,7 +51,9 @@ const std::vector<TableDef>& input_schema() {
         {"closure_loss_max", 'r', false, "0", "1", "largest fraction of the year lost (uniform between)"},
         {"source", 's', false, "", "", "source of the figures, or 'assumption: reasoning'"},
         {"note", 's', false, "", "", "free text"}}},
-      {"partners", true, "Central Asian partners and transit destinations",
+      {"partners",
+       true,
+       "Central Asian partners and transit destinations",
        {{"id", 's', true, "", "", "ISO3 code (EUR for Europe)"},
         {"name", 's', true, "", "", "name"},
         {"kind", 's', true, "", "", "partner or transit"},
@@ -57,11 +61,15 @@ const std::vector<TableDef>& input_schema() {
         {"lon", 'r', false, "nan", "degrees_east", "longitude where maps draw the partner (empty: not drawn)"},
         {"source", 's', false, "", "", "source"},
         {"note", 's', false, "", "", "free text"}}},
-      {"metrics", true, "what is measured",
+      {"metrics",
+       true,
+       "what is measured",
        {{"id", 's', true, "", "", "freight, passengers, gas, oil, trade_value, trains, vehicles, flights, ..."},
         {"unit", 's', true, "", "", "unit per year"},
         {"long_name", 's', false, "", "", "description"}}},
-      {"series", true, "one row per projected figure: a corridor (port, partner, mode) and a metric",
+      {"series",
+       true,
+       "one row per projected figure: a corridor (port, partner, mode) and a metric",
        {{"id", 's', true, "", "", "unique id"},
         {"port", 's', true, "", "", "ports.id"},
         {"partner", 's', true, "", "", "partners.id"},
@@ -80,7 +88,9 @@ const std::vector<TableDef>& input_schema() {
         {"shock_exposure", 'r', false, "1", "1", "multiplier on shock log drops"},
         {"source", 's', false, "", "", "source of base_value, or 'assumption: reasoning'"},
         {"note", 's', false, "", "", "free text"}}},
-      {"groups", false, "capacity groups: (port, mode, load metric)",
+      {"groups",
+       false,
+       "capacity groups: (port, mode, load metric)",
        {{"id", 's', true, "", "", "unique id"},
         {"port", 's', true, "", "", "ports.id"},
         {"mode", 's', true, "", "", "mode"},
@@ -89,18 +99,24 @@ const std::vector<TableDef>& input_schema() {
         {"overload", 'r', false, "1", "1", "soft limit as a multiple of capacity (>= 1)"},
         {"source", 's', false, "", "", "source"},
         {"note", 's', false, "", "", "free text"}}},
-      {"expansions", false, "scheduled capacity expansions",
+      {"expansions",
+       false,
+       "scheduled capacity expansions",
        {{"id", 's', true, "", "", "unique id"},
         {"group", 's', true, "", "", "groups.id"},
         {"capacity_add", 'r', true, "", "metric unit", "capacity added from the opening year on"},
         {"source", 's', false, "", "", "source"},
         {"note", 's', false, "", "", "free text"}}},
-      {"expansion_years", false, "opening-year distribution of each expansion, per scenario",
+      {"expansion_years",
+       false,
+       "opening-year distribution of each expansion, per scenario",
        {{"expansion", 's', true, "", "", "expansions.id"},
         {"scenario", 's', false, "*", "", "scenarios.id, or * for every scenario without its own rows"},
         {"year", 'i', true, "", "", "opening year (> base_year; horizon_year + 1 means after the horizon)"},
         {"probability", 'r', true, "", "1", "probability; they sum to 1 per expansion and scenario"}}},
-      {"scenarios", true, "scenarios run together with common random numbers; the first is the baseline",
+      {"scenarios",
+       true,
+       "scenarios run together with common random numbers; the first is the baseline",
        {{"id", 's', true, "", "", "unique id"},
         {"name", 's', true, "", "", "name"},
         {"region_shock_prob", 'r', false, "0", "1/year", "annual probability of a regional shock"},
@@ -114,7 +130,9 @@ const std::vector<TableDef>& input_schema() {
         {"diversion_friction", 'r', false, "0", "1", "share of diverted flow lost on the longer route"},
         {"cross_mode_share", 'r', false, "0", "1", "share of unserved road demand offered to rail"},
         {"description", 's', false, "", "", "free text"}}},
-      {"adjustments", false, "policy adjustments a_s(t) to growth, by selector and year range",
+      {"adjustments",
+       false,
+       "policy adjustments a_s(t) to growth, by selector and year range",
        {{"scenario", 's', true, "", "", "scenarios.id or *"},
         {"port", 's', false, "*", "", "ports.id or *"},
         {"partner", 's', false, "*", "", "partners.id or *"},
@@ -124,7 +142,9 @@ const std::vector<TableDef>& input_schema() {
         {"year_to", 'i', true, "", "", "last year"},
         {"growth", 'r', true, "", "1/year", "added to the log growth rate"},
         {"source", 's', false, "", "", "source or reasoning"}}},
-      {"targets", false, "policy targets: P(sum of flows >= value) is reported per year",
+      {"targets",
+       false,
+       "policy targets: P(sum of flows >= value) is reported per year",
        {{"id", 's', true, "", "", "unique id"},
         {"name", 's', true, "", "", "name"},
         {"metric", 's', true, "", "", "metrics.id"},
@@ -133,7 +153,9 @@ const std::vector<TableDef>& input_schema() {
         {"modes", 's', false, "*", "", "mode list separated by |, or *"},
         {"value", 'r', true, "", "metric unit", "target value (> 0)"},
         {"source", 's', false, "", "", "source"}}},
-      {"history", false, "observed values for calibration and backtests",
+      {"history",
+       false,
+       "observed values for calibration and backtests",
        {{"series", 's', true, "", "", "series.id"},
         {"year", 'i', true, "", "", "year (<= base_year)"},
         {"value", 'r', true, "", "metric unit", "observed value for the covered part of the year"},
@@ -247,8 +269,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text0, const 
         ++line;
         break;
       } else {
-        if (was_quoted)
-          throw InputError({where + ": line " + std::to_string(line) + ": text after a closing quote"});
+        if (was_quoted) throw InputError({where + ": line " + std::to_string(line) + ": text after a closing quote"});
         field += c;
         ++i;
       }
@@ -281,9 +302,12 @@ std::string text_problem(const std::string& s) {
     }
     size_t len = 0;
     unsigned cp = 0, min = 0;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07, min = 0x10000;
+    if ((c & 0xE0) == 0xC0)
+      len = 2, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, cp = c & 0x07, min = 0x10000;
     bool ok = len != 0 && i + len <= n;
     for (size_t k = 1; ok && k < len; ++k) {
       ok = (p[i + k] & 0xC0) == 0x80;
@@ -362,9 +386,12 @@ static Table table_from_strings(const TableDef& def, const std::string& where, c
       continue;
     }
     const bool known = std::any_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == h; });
-    if (!known) err.push_back(where + ": header: unknown column '" + h + "'");
-    else if (pos.count(h)) err.push_back(where + ": header: duplicate column '" + h + "'");
-    else pos[h] = static_cast<int>(c);
+    if (!known)
+      err.push_back(where + ": header: unknown column '" + h + "'");
+    else if (pos.count(h))
+      err.push_back(where + ": header: duplicate column '" + h + "'");
+    else
+      pos[h] = static_cast<int>(c);
   }
   for (size_t r = 0; r < rows.size(); ++r)
     if (rows[r].size() != header.size())
@@ -487,7 +514,8 @@ Input read_csv_texts(const std::string& dir, const std::vector<std::pair<std::st
   if (!seen.count("meta")) err.push_back((fs::path(dir) / "meta.csv").string() + ": missing table 'meta'");
   for (const auto& t : input_schema())
     if (!seen.count(t.name)) {
-      if (t.required) err.push_back((fs::path(dir) / (t.name + ".csv")).string() + ": missing table '" + t.name + "'");
+      if (t.required)
+        err.push_back((fs::path(dir) / (t.name + ".csv")).string() + ": missing table '" + t.name + "'");
       else {
         Table e;
         e.where = (fs::path(dir) / (t.name + ".csv")).string();
@@ -533,8 +561,10 @@ void write_csv_dir(const Input& in, const std::string& dir) {
       for (size_t c = 0; c < def.cols.size(); ++c) {
         const auto& cd = def.cols[c];
         f << (c ? "," : "");
-        if (cd.type == 's') f << csv_escape(t.str.at(cd.name)[r]);
-        else f << format_number(t.num.at(cd.name)[r]);
+        if (cd.type == 's')
+          f << csv_escape(t.str.at(cd.name)[r]);
+        else
+          f << format_number(t.num.at(cd.name)[r]);
       }
       f << "\n";
     }
@@ -553,8 +583,10 @@ void write_h5_input(const Input& in, const std::string& path) {
   for (const auto& md : meta_schema()) {
     const auto it = in.meta.find(md.key);
     if (it == in.meta.end()) continue;
-    if (md.type == 'i') h5::write_attr_int(f, md.key, std::stoll(it->second));
-    else h5::write_attr_string(f, md.key, it->second);
+    if (md.type == 'i')
+      h5::write_attr_int(f, md.key, std::stoll(it->second));
+    else
+      h5::write_attr_string(f, md.key, it->second);
   }
   for (const auto& def : input_schema()) {
     const auto it = in.tables.find(def.name);
@@ -584,8 +616,8 @@ void write_h5_input(const Input& in, const std::string& path) {
 
 namespace {
 
-constexpr hsize_t kMaxRows = 10'000'000;  // per table
-constexpr hsize_t kMaxMembers = 10'000;   // links in the root group or a table's group
+constexpr hsize_t kMaxRows = 10'000'000; // per table
+constexpr hsize_t kMaxMembers = 10'000;  // links in the root group or a table's group
 constexpr size_t kMaxInputBytes = size_t(1) << 30;
 
 // The names of the links of a group, by name; false (and a message) when the
@@ -653,8 +685,10 @@ Input read_h5_open(hid_t f, const std::string& path) {
     double d;
     const std::string wm = path + ": meta";
     if (md.type == 'i') {
-      if (h5::read_attr_double(f, md.key, d)) s = format_number(d);
-      else if (!h5::read_attr_string(f, md.key, s)) continue;
+      if (h5::read_attr_double(f, md.key, d))
+        s = format_number(d);
+      else if (!h5::read_attr_string(f, md.key, s))
+        continue;
     } else if (!h5::read_attr_string(f, md.key, s)) {
       continue;
     }
@@ -711,7 +745,8 @@ Input read_h5_open(hid_t f, const std::string& path) {
                       std::to_string(kMaxRows) + ")");
         continue;
       }
-      if (rows < 0) rows = static_cast<long>(n);
+      if (rows < 0)
+        rows = static_cast<long>(n);
       else if (static_cast<long>(n) != rows) {
         err.push_back(dw + ": " + std::to_string(n) + " rows, other columns have " + std::to_string(rows));
         continue;
@@ -765,8 +800,10 @@ Input read_h5_open(hid_t f, const std::string& path) {
           }
           const bool nan_ok = cd.def == "nan";
           for (size_t r = 0; r < n; ++r) {
-            if (std::isnan(v[r]) && !nan_ok) err.push_back(dw + ": " + t.row_ref(r) + ": NaN is not a value here");
-            else if (std::isinf(v[r])) err.push_back(dw + ": " + t.row_ref(r) + ": infinite value");
+            if (std::isnan(v[r]) && !nan_ok)
+              err.push_back(dw + ": " + t.row_ref(r) + ": NaN is not a value here");
+            else if (std::isinf(v[r]))
+              err.push_back(dw + ": " + t.row_ref(r) + ": infinite value");
           }
         }
         t.num[cd.name] = std::move(v);
@@ -776,7 +813,8 @@ Input read_h5_open(hid_t f, const std::string& path) {
     // defaults for absent optional columns
     for (const auto& cd : def.cols) {
       if (cd.type == 's' && !t.str.count(cd.name)) t.str[cd.name].assign(t.rows, cd.def);
-      if (cd.type != 's' && !t.num.count(cd.name)) t.num[cd.name].assign(t.rows, cd.def.empty() ? 0.0 : std::stod(cd.def));
+      if (cd.type != 's' && !t.num.count(cd.name))
+        t.num[cd.name].assign(t.rows, cd.def.empty() ? 0.0 : std::stod(cd.def));
     }
     in.tables[def.name] = t;
   }

@@ -48,8 +48,10 @@ std::map<std::string, int> index_ids(const Table& t, const std::string& col, Che
   std::map<std::string, int> m;
   const auto& v = t.str.at(col);
   for (size_t r = 0; r < t.rows; ++r) {
-    if (v[r].empty()) ck.add(t, r, col, "empty id");
-    else if (!m.emplace(v[r], static_cast<int>(r)).second) ck.add(t, r, col, "duplicate id '" + v[r] + "'");
+    if (v[r].empty())
+      ck.add(t, r, col, "empty id");
+    else if (!m.emplace(v[r], static_cast<int>(r)).second)
+      ck.add(t, r, col, "duplicate id '" + v[r] + "'");
   }
   return m;
 }
@@ -135,10 +137,10 @@ struct Adjustment {
 struct Resolved {
   Meta mt;
   std::map<std::string, int> port_id, partner_id, metric_id, series_id, group_id, exp_id, scen_id;
-  std::vector<int> s_port, s_partner, s_mode, s_metric, s_kind, s_source; // per series
-  std::vector<int> g_port, g_mode, g_metric;                              // per group
-  std::map<std::tuple<int, int, int>, int> group_key;                     // (port, mode, metric) -> group
-  std::vector<int> e_group;                                               // per expansion
+  std::vector<int> s_port, s_partner, s_mode, s_metric, s_kind, s_source;  // per series
+  std::vector<int> g_port, g_mode, g_metric;                               // per group
+  std::map<std::tuple<int, int, int>, int> group_key;                      // (port, mode, metric) -> group
+  std::vector<int> e_group;                                                // per expansion
   std::map<std::pair<int, int>, std::vector<std::pair<int, double>>> dist; // (exp, scen or -2) -> (year, p)
   std::vector<Adjustment> adjs;
 };

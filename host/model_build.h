@@ -17,8 +17,7 @@ struct ModelInfo {
   std::vector<int> years;
   std::vector<std::string> series, series_port, series_partner, series_mode, series_metric, series_unit, series_kind;
   std::vector<std::string> ports, port_names, port_kinds, partners, partner_names, metrics, metric_units, groups,
-      group_port, group_mode, group_metric, scenarios, scenario_names, targets, target_names, target_metric,
-      expansions;
+      group_port, group_mode, group_metric, scenarios, scenario_names, targets, target_names, target_metric, expansions;
   std::vector<double> port_lat, port_lon, partner_lat, partner_lon, target_value;
   // aggregate index of each total: by_partner[p*K+k], by_port[q*K+k], by_mode[m*K+k], total[k]; target t at
   // target_agg[t]

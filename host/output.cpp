@@ -229,8 +229,10 @@ void write_labels(Writer& w, const ModelInfo& info) {
   doubles("port_lat", info.port_lat, "port", "degrees_north", "latitude");
   doubles("port_lon", info.port_lon, "port", "degrees_east", "longitude");
   w.strings_var("partner_name", info.partner_names, "partner", "partner name");
-  doubles("partner_lat", info.partner_lat, "partner", "degrees_north", "latitude where maps draw the partner (NaN: none)");
-  doubles("partner_lon", info.partner_lon, "partner", "degrees_east", "longitude where maps draw the partner (NaN: none)");
+  doubles("partner_lat", info.partner_lat, "partner", "degrees_north",
+          "latitude where maps draw the partner (NaN: none)");
+  doubles("partner_lon", info.partner_lon, "partner", "degrees_east",
+          "longitude where maps draw the partner (NaN: none)");
   w.strings_var("metric_unit", info.metric_units, "metric", "unit of the metric (per year)");
   w.strings_var("target_name", info.target_names, "target", "target name");
   w.strings_var("target_metric", info.target_metric, "target", "metric of the target");
@@ -294,7 +296,8 @@ void write_capacity(const RunOut& o) {
 // NAME_quantile and NAME_mean of total served flow by one dimension
 void write_totals_by(const RunOut& o, const std::string& name, const std::string& dim, int n,
                      const std::vector<int>& idx, const std::string& what) {
-  std::vector<double> q(static_cast<size_t>(o.NS) * n * o.K * o.Y * o.nq), mean(static_cast<size_t>(o.NS) * n * o.K * o.Y);
+  std::vector<double> q(static_cast<size_t>(o.NS) * n * o.K * o.Y * o.nq),
+      mean(static_cast<size_t>(o.NS) * n * o.K * o.Y);
   for (int sc = 0; sc < o.NS; ++sc)
     for (int a = 0; a < n; ++a)
       for (int k = 0; k < o.K; ++k)
@@ -327,8 +330,8 @@ void write_totals(const RunOut& o) {
       }
   o.w.doubles_var("total_quantile", {"scenario", "metric", "year", "quantile"}, o.shape({o.NS, o.K, o.Y, o.nq}), q,
                   "metric_unit per year", "quantiles of the Xinjiang total served flow (from per-path sums)");
-  o.w.doubles_var("total_mean", {"scenario", "metric", "year"}, o.shape({o.NS, o.K, o.Y}), mean,
-                  "metric_unit per year", "mean Xinjiang total served flow");
+  o.w.doubles_var("total_mean", {"scenario", "metric", "year"}, o.shape({o.NS, o.K, o.Y}), mean, "metric_unit per year",
+                  "mean Xinjiang total served flow");
 }
 
 // the probability of reaching each policy target, and its total's quantiles

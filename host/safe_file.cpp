@@ -96,7 +96,7 @@ bool only_csv_files(int dirfd, const std::string& name) {
   while (const dirent* e = readdir(d)) {
     const std::string n = e->d_name;
     if (n == "." || n == "..") continue;
-    struct stat st{};
+    struct stat st {};
     if (!is_csv_table(n) || fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
       ok = false;
   }
@@ -107,7 +107,7 @@ bool only_csv_files(int dirfd, const std::string& name) {
 } // namespace
 
 void install_signal_cleanup() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
@@ -160,13 +160,13 @@ OutputTarget prepare_output(const std::string& path, bool force, const std::vect
   if (faccessat(t.dirfd_, ".", W_OK | X_OK, AT_EACCESS) != 0)
     throw InputError({t.dir_ + ": cannot write in this folder (" + errstr(errno) + "), so not the output " + path});
   for (const std::string& in : inputs) {
-    struct stat st{};
+    struct stat st {};
     if (in.empty() || stat(in.c_str(), &st) != 0) continue; // reading the input reports it
     t.inputs_.push_back({st.st_dev, st.st_ino, in});
     if (!S_ISDIR(st.st_mode)) continue;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(in, ec)) {
-      struct stat fst{};
+      struct stat fst {};
       if (stat(e.path().c_str(), &fst) == 0 && S_ISREG(fst.st_mode))
         t.inputs_.push_back({fst.st_dev, fst.st_ino, e.path().string()});
     }
@@ -177,12 +177,12 @@ OutputTarget prepare_output(const std::string& path, bool force, const std::vect
 
 // What is at the output's name now: nothing, or something we may replace.
 void OutputTarget::check_target(bool meanwhile) const {
-  struct stat st{};
+  struct stat st {};
   if (fstatat(dirfd_, name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno == ENOENT) return;
     throw InputError({path_ + ": cannot look at the output: " + errstr(errno)});
   }
-  struct stat to{};
+  struct stat to {};
   if (fstatat(dirfd_, name_.c_str(), &to, 0) == 0)
     for (const InputId& in : inputs_)
       if (in.dev == to.st_dev && in.ino == to.st_ino)
@@ -202,8 +202,10 @@ void OutputTarget::check_target(bool meanwhile) const {
 void OutputTarget::commit(const std::function<void(const std::string& tmp)>& write) {
   if (dirfd_ < 0 || committed_) throw std::logic_error("OutputTarget::commit without prepare_output");
   check_target(true); // again: the work may have taken long
-  if (kind_ == Kind::File) commit_file(write);
-  else commit_folder(write);
+  if (kind_ == Kind::File)
+    commit_file(write);
+  else
+    commit_folder(write);
   committed_ = true;
 }
 
@@ -245,7 +247,7 @@ void OutputTarget::claim(const std::string& tmpname) {
       }
       if (errno == EEXIST) throw InputError({exists});
     } else {
-      struct stat st{};
+      struct stat st {};
       if (fstatat(dirfd_, on, &st, AT_SYMLINK_NOFOLLOW) == 0) throw InputError({exists});
       if (renameat(dirfd_, tn, dirfd_, on) == 0) return;
       if (errno == EEXIST || errno == ENOTEMPTY) throw InputError({exists});
@@ -305,7 +307,8 @@ void OutputTarget::commit_file(const std::function<void(const std::string&)>& wr
   try {
     write(io);
     fsync_or_throw(fd, path_);
-    struct stat a{}, b{};
+    struct stat a {
+    }, b{};
     if (fstat(fd, &a) != 0 || fstatat(dirfd_, tmpname.c_str(), &b, AT_SYMLINK_NOFOLLOW) != 0 || a.st_dev != b.st_dev ||
         a.st_ino != b.st_ino)
       throw std::runtime_error(path_ + ": the temporary file was replaced by someone else; nothing written");

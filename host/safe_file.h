@@ -73,8 +73,7 @@ private:
 
 OutputTarget prepare_output(const std::string& path, bool force, const std::vector<std::string>& inputs,
                             OutputTarget::Kind kind = OutputTarget::Kind::File);
-inline OutputTarget prepare_output_folder(const std::string& path, bool force,
-                                          const std::vector<std::string>& inputs) {
+inline OutputTarget prepare_output_folder(const std::string& path, bool force, const std::vector<std::string>& inputs) {
   return prepare_output(path, force, inputs, OutputTarget::Kind::Folder);
 }
 

@@ -64,12 +64,14 @@ std::string exact(double v) {
 std::string json_str(const std::string& s) {
   std::string o = "\"";
   for (char ch : s) {
-    if (ch == '"' || ch == '\\') o += '\\', o += ch;
+    if (ch == '"' || ch == '\\')
+      o += '\\', o += ch;
     else if (static_cast<unsigned char>(ch) < 0x20) {
       char b[8];
       std::snprintf(b, sizeof b, "\\u%04x", ch);
       o += b;
-    } else o += ch;
+    } else
+      o += ch;
   }
   return o + "\"";
 }
@@ -84,8 +86,7 @@ struct File {
   h5::Id f;
   explicit File(const std::string& path) {
     h5::Quiet q;
-    if (H5Fis_hdf5(path.c_str()) <= 0)
-      throw std::runtime_error(path + ": not an HDF5 file (or missing)");
+    if (H5Fis_hdf5(path.c_str()) <= 0) throw std::runtime_error(path + ": not an HDF5 file (or missing)");
     if (const std::string why = h5::probe_readable(path); !why.empty()) throw InputError({why});
     f = h5::Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (!f.valid()) throw std::runtime_error(path + ": cannot open");
@@ -121,7 +122,7 @@ void read_capacity_and_flows(const File& F, RunData& d) {
   if (F.has("group")) {
     d.groups = h5::read_strings(f, "group");
     if (!d.groups.empty()) {
-      d.pover = h5::read_doubles(f, "p_over_capacity");      // NS G Y
+      d.pover = h5::read_doubles(f, "p_over_capacity");   // NS G Y
       d.uq = h5::read_doubles(f, "utilization_quantile"); // NS G Y nq
     }
   }
@@ -239,7 +240,8 @@ Table binding_table(const View& v) {
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mx[a] > mx[b]; });
   for (int r = 0; r < std::min(G, v.top); ++r) {
     const int g = order[r];
-    t.rows.push_back({d.groups[g], Cell(mx[g]), Cell(d.years[at[g]]), first[g] >= 0 ? Cell(d.years[first[g]]) : Cell("-"),
+    t.rows.push_back({d.groups[g], Cell(mx[g]), Cell(d.years[at[g]]),
+                      first[g] >= 0 ? Cell(d.years[first[g]]) : Cell("-"),
                       Cell(d.pover[(static_cast<size_t>(sc) * G + g) * Y + ylast]),
                       Cell(d.uq[((static_cast<size_t>(sc) * G + g) * Y + ylast) * d.nq + iq50])});
   }
@@ -252,7 +254,9 @@ Table diversions_table(const View& v) {
               " (load series; means over paths; shares of mean demand)",
           {"series", "unit", "demand", "diverted out", "share out", "diverted in", "unserved", "share unserved"},
           {}};
-  auto at = [&](const std::vector<double>& x, int s) { return x[(static_cast<size_t>(v.sc) * d.S + s) * d.Y + v.ylast]; };
+  auto at = [&](const std::vector<double>& x, int s) {
+    return x[(static_cast<size_t>(v.sc) * d.S + s) * d.Y + v.ylast];
+  };
   std::vector<int> order;
   for (int s = 0; s < d.S; ++s)
     if (d.series_kind[s] == "load" && at(d.dem, s) > 0 && (at(d.dout, s) > 0 || at(d.din, s) > 0 || at(d.uns, s) > 0))
@@ -340,7 +344,8 @@ void render_text(const std::vector<Section>& secs, bool markdown, std::ostream& 
       line(t.columns, right);
       if (markdown) {
         os << "|";
-        for (size_t c = 0; c < w.size(); ++c) os << (right[c] ? std::string(w[c] + 1, '-') + ":|" : std::string(w[c] + 2, '-') + "|");
+        for (size_t c = 0; c < w.size(); ++c)
+          os << (right[c] ? std::string(w[c] + 1, '-') + ":|" : std::string(w[c] + 2, '-') + "|");
         os << "\n";
       } else {
         std::vector<std::string> dash;
@@ -368,8 +373,7 @@ void render_csv(const std::vector<Section>& secs, std::ostream& os) {
         for (size_t c = 0; c < t.columns.size(); ++c) {
           const Cell& x = t.rows[r][c];
           os << csv_str(sec.id) << "," << csv_str(t.title) << "," << r << "," << csv_str(t.columns[c]) << ","
-             << csv_str(x.num ? exact(x.v) : x.s)
-             << "\n";
+             << csv_str(x.num ? exact(x.v) : x.s) << "\n";
         }
 }
 
@@ -377,7 +381,8 @@ void render_json(const std::string& path, const std::vector<Section>& secs, std:
   os << "{\"file\": " << json_str(path) << ", \"scenarios\": [";
   for (size_t i = 0; i < secs.size(); ++i) {
     const Section& sec = secs[i];
-    os << (i ? ", " : "") << "{\"id\": " << json_str(sec.id) << ", \"name\": " << json_str(sec.name) << ", \"tables\": [";
+    os << (i ? ", " : "") << "{\"id\": " << json_str(sec.id) << ", \"name\": " << json_str(sec.name)
+       << ", \"tables\": [";
     for (size_t j = 0; j < sec.tables.size(); ++j) {
       const Table& t = sec.tables[j];
       os << (j ? ", " : "") << "{\"title\": " << json_str(t.title) << ", \"columns\": [";
@@ -468,9 +473,12 @@ void print_summary(const std::string& path, const SummaryOptions& opt, std::ostr
   if (opt.format != "text" && opt.format != "csv" && opt.format != "markdown" && opt.format != "json")
     throw std::runtime_error("--format: '" + opt.format + "' is not text, csv, markdown or json");
   const std::vector<Section> secs = summary_sections(path, opt);
-  if (opt.format == "csv") render_csv(secs, os);
-  else if (opt.format == "json") render_json(path, secs, os);
-  else render_text(secs, opt.format == "markdown", os);
+  if (opt.format == "csv")
+    render_csv(secs, os);
+  else if (opt.format == "json")
+    render_json(path, secs, os);
+  else
+    render_text(secs, opt.format == "markdown", os);
 }
 
 void print_inspect(const std::string& path, std::ostream& os) {

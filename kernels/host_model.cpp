@@ -22,7 +22,7 @@ std::string HostModel::size_problem() const {
   };
   // a length that reads a CSR offset is evaluated only once that offset
   // array has passed (the list orders them so)
-#define CORRIDOR_CHECK_ARRAY(type, name, length)                                                                     \
+#define CORRIDOR_CHECK_ARRAY(type, name, length)                                                                       \
   if (!fits(#name, name.size(), static_cast<long long>(length))) return why;
   CORRIDOR_MODEL_ARRAYS(CORRIDOR_CHECK_ARRAY)
 #undef CORRIDOR_CHECK_ARRAY

@@ -7,7 +7,9 @@
 #include <emmintrin.h>
 #endif
 #include <thrust/copy.h>
+#include <thrust/for_each.h>
 #include <thrust/functional.h>
+#include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/reverse_iterator.h>
 #include <thrust/scan.h>
 #include <thrust/sequence.h>
@@ -15,8 +17,6 @@
 #include <thrust/transform.h>
 #include <thrust/transform_reduce.h>
 #include <thrust/transform_scan.h>
-#include <thrust/for_each.h>
-#include <thrust/iterator/counting_iterator.h>
 
 #include <algorithm>
 #include <chrono>
@@ -177,7 +177,18 @@ struct SimulateTile {
 };
 
 // One phase of the statistics of a group of cells (stats.h), as a functor.
-enum StatsPhaseId { kMomentsItem, kMomentsCell, kSsItem, kSpreadCell, kPlan, kHist, kResolve, kCollect, kSort, kQuantiles };
+enum StatsPhaseId {
+  kMomentsItem,
+  kMomentsCell,
+  kSsItem,
+  kSpreadCell,
+  kPlan,
+  kHist,
+  kResolve,
+  kCollect,
+  kSort,
+  kQuantiles
+};
 template <int Phase> struct StatsPhase {
   StatsGroup G;
   CORRIDOR_HD void operator()(long long i) const {
@@ -311,9 +322,7 @@ struct ScatterRank {
   const long long* last;
   double* col;
   long long n;
-  CORRIDOR_HD void operator()(long long i) const {
-    col[idx[i]] = static_cast<double>(first[i] + last[i] - (n - 1));
-  }
+  CORRIDOR_HD void operator()(long long i) const { col[idx[i]] = static_cast<double>(first[i] + last[i] - (n - 1)); }
 };
 
 // A model's arrays in a backend's memory (Vec: its vector type), one vector
@@ -343,8 +352,7 @@ template <template <class> class Vec> struct DeviceModel {
 // lane_major: scratch element e of lane l at e * batch + l (GPU, coalesced);
 // otherwise at l * size + e (CPU: one path's state in one cache region; a
 // tile of kTile lanes interleaves its share, see SimulateTile).
-template <class DoubleVec>
-Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long lanes) {
+template <class DoubleVec> Scratch make_scratch(DoubleVec& buf, bool lane_major, long long size, long long lanes) {
 #if !defined(__CUDACC__)
   if (lane_major) throw std::logic_error("corridor: the CPU backend's scratch must be path-major");
 #endif
@@ -377,9 +385,9 @@ void simulate_batch(Policy pol, bool lane_major, const ModelView& v, uint64_t se
 // statistics, then the cells known without storing (CellPlan).
 template <class Policy, template <class> class Vec> class RunLaunch {
 public:
-  RunLaunch(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint,
-            const HostModel& h, const CellPlan& plan, const RunConfig& cfg, RunResult& res,
-            KernelFn<SimulateTile> tile_fn, KernelFn<StatsCellSerial> stats_fn)
+  RunLaunch(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
+            const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn,
+            KernelFn<StatsCellSerial> stats_fn)
       : pol_(pol), lane_major_(lane_major), h_(h), plan_(plan), cfg_(cfg), res_(res), tile_fn_(tile_fn),
         stats_fn_(stats_fn), nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(cfg.paths),
         mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, cfg, tile_fn, stats_fn)), up_(h),
@@ -587,7 +595,8 @@ struct RankColumn {
     double* col = cols + c * n;
     std::vector<long long> idx(static_cast<size_t>(n));
     for (long long i = 0; i < n; ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [col](long long a, long long b) { return col[a] < col[b] || (!(col[b] < col[a]) && a < b); });
+    std::sort(idx.begin(), idx.end(),
+              [col](long long a, long long b) { return col[a] < col[b] || (!(col[b] < col[a]) && a < b); });
     std::vector<double> rank(static_cast<size_t>(n));
     for (long long i = 0; i < n;) {
       long long j = i;
@@ -701,7 +710,8 @@ template <class Policy, template <class> class Vec>
 void rank_columns(Policy pol, double* colp, long long n, int C, Vec<double>& key, Vec<long long>& idx,
                   Vec<long long>& first, Vec<long long>& last) {
 #if defined(__CUDACC__)
-  for (int c = 0; c < C; ++c) rank_column<Policy, Vec>(pol, colp + static_cast<long long>(c) * n, n, key, idx, first, last);
+  for (int c = 0; c < C; ++c)
+    rank_column<Policy, Vec>(pol, colp + static_cast<long long>(c) * n, n, key, idx, first, last);
 #else
   (void)key, (void)idx, (void)first, (void)last;
   const thrust::counting_iterator<long long> i0(0);

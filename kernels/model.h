@@ -31,18 +31,19 @@ struct ModelView {
   CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
   // Cell ids of one scenario: series-major, then groups, then aggregates.
   CORRIDOR_INLINE int series_cell(int s, int v, int y) const { return (s * kSeriesVars + v) * Y + y; }
-  CORRIDOR_INLINE int group_cell(int g, int v, int y) const { return kSeriesVars * S * Y + (g * kGroupVars + v) * Y + y; }
+  CORRIDOR_INLINE int group_cell(int g, int v, int y) const {
+    return kSeriesVars * S * Y + (g * kGroupVars + v) * Y + y;
+  }
   CORRIDOR_INLINE int agg_cell(int a, int y) const { return kSeriesVars * S * Y + kGroupVars * G * Y + a * Y + y; }
-
 };
 
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
 struct Layout {
   // per series (S elements each)
-  long long log_trend;  // load: log of the demand trend (shocks aside); derived: log intensity
-  long long growth;     // load: this year's growth, carried as momentum
-  long long trend_draw; // the path's trend growth m_s(w) (a sensitivity driver)
-  long long shock;      // load: the decaying shock term z_s(t), <= 0
+  long long log_trend;                         // load: log of the demand trend (shocks aside); derived: log intensity
+  long long growth;                            // load: this year's growth, carried as momentum
+  long long trend_draw;                        // the path's trend growth m_s(w) (a sensitivity driver)
+  long long shock;                             // load: the decaying shock term z_s(t), <= 0
   long long dem, srv, exc, in, out, flow, uns; // demand, served at home, excess, in, out, flow, unserved
   // a year's draws and exponentials (PathStep)
   long long normal;      // one standard normal per series (idiosyncratic or intensity drift)
@@ -57,17 +58,44 @@ struct Layout {
   // capacity, utilisation, demand-over-capacity indicator
   long long load, keff, lost, lim, used, req, acc, cap, util, over;
   long long agg, open, fac, pdrop; // aggregates, expansions' opening years, factor normals, partner drops
-  long long cnt, pyear, size; // event counts (region, partners, ports) and the last closure year per port
+  long long cnt, pyear, size;      // event counts (region, partners, ports) and the last closure year per port
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
-    log_trend = 0; growth = S; trend_draw = 2 * S; shock = 3 * S; dem = 4 * S; srv = 5 * S; exc = 6 * S;
-    in = 7 * S; out = 8 * S; flow = 9 * S; uns = 10 * S;
-    normal = 11 * S; intensity_u = normal + S + 1; partner_u = intensity_u + S + 1; closure_u = partner_u + 2 * v.P;
-    log_level = closure_u + 2 * v.Q; level = log_level + S; tmp = level + S;
-    load = tmp + tmp_size(v); keff = load + G; lost = keff + G; lim = lost + G; used = lim + G; req = used + G;
-    acc = req + G; cap = acc + G; util = cap + G; over = util + G;
-    agg = over + G; open = agg + v.A; fac = open + v.E; pdrop = fac + 1 + v.P + v.Q;
-    cnt = pdrop + v.P; pyear = cnt + 1 + v.P + v.Q; size = pyear + v.Q;
+    log_trend = 0;
+    growth = S;
+    trend_draw = 2 * S;
+    shock = 3 * S;
+    dem = 4 * S;
+    srv = 5 * S;
+    exc = 6 * S;
+    in = 7 * S;
+    out = 8 * S;
+    flow = 9 * S;
+    uns = 10 * S;
+    normal = 11 * S;
+    intensity_u = normal + S + 1;
+    partner_u = intensity_u + S + 1;
+    closure_u = partner_u + 2 * v.P;
+    log_level = closure_u + 2 * v.Q;
+    level = log_level + S;
+    tmp = level + S;
+    load = tmp + tmp_size(v);
+    keff = load + G;
+    lost = keff + G;
+    lim = lost + G;
+    used = lim + G;
+    req = used + G;
+    acc = req + G;
+    cap = acc + G;
+    util = cap + G;
+    over = util + G;
+    agg = over + G;
+    open = agg + v.A;
+    fac = open + v.E;
+    pdrop = fac + 1 + v.P + v.Q;
+    cnt = pdrop + v.P;
+    pyear = cnt + 1 + v.P + v.Q;
+    size = pyear + v.Q;
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -106,7 +134,9 @@ template <class F> CORRIDOR_HD void for_each_cell_of_year(const ModelView& v, co
 struct Scratch {
   double* p;
   long long lane_stride, elem_stride;
-  CORRIDOR_INLINE double& operator()(long long lane, long long e) const { return p[lane * lane_stride + e * elem_stride]; }
+  CORRIDOR_INLINE double& operator()(long long lane, long long e) const {
+    return p[lane * lane_stride + e * elem_stride];
+  }
   // distance between consecutive elements of a lane
   CORRIDOR_INLINE long long stride() const { return elem_stride; }
 };
@@ -236,13 +266,15 @@ template <int W = 1> struct PathStep {
     if constexpr (W == 1) {
       const long long st = scr.stride();
       year_draw_plan(
-          m, L, [&](uint32_t purpose, int n, long long region) { uniforms_n(rng, path, ys, purpose, n, &X(region), st); },
+          m, L,
+          [&](uint32_t purpose, int n, long long region) { uniforms_n(rng, path, ys, purpose, n, &X(region), st); },
           [&](long long from, long long to, int n) { fm::inv_normal_n(&X(from), &X(to), n, st); },
           [&](long long from, long long to) { X(to) = X(from); });
     } else {
 #if !defined(__CUDA_ARCH__)
       year_draw_plan(
-          m, L, [&](uint32_t purpose, int n, long long region) { uniforms_rows<W>(rng, path, ys, purpose, n, R(region)); },
+          m, L,
+          [&](uint32_t purpose, int n, long long region) { uniforms_rows<W>(rng, path, ys, purpose, n, R(region)); },
           [&](long long from, long long to, int n) { fm::inv_normal_n(R(from), R(to), n * W, 1); },
           [&](long long from, long long to) {
             for (int j = 0; j < W; ++j) R(to)[j] = R(from)[j];

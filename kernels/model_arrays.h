@@ -11,66 +11,66 @@
 // inside HostModel).
 #pragma once
 
-#define CORRIDOR_MODEL_DIMS(X)                                                                                     \
-  X(S)  /* series (load and derived), in input order */                                                           \
-  X(Y)  /* years, base year included */                                                                           \
-  X(P)  /* partners */                                                                                            \
-  X(Q)  /* ports */                                                                                               \
-  X(G)  /* capacity groups */                                                                                     \
-  X(E)  /* expansions */                                                                                          \
-  X(A)  /* aggregates (totals and targets) */                                                                     \
+#define CORRIDOR_MODEL_DIMS(X)                                                                                         \
+  X(S)  /* series (load and derived), in input order */                                                                \
+  X(Y)  /* years, base year included */                                                                                \
+  X(P)  /* partners */                                                                                                 \
+  X(Q)  /* ports */                                                                                                    \
+  X(G)  /* capacity groups */                                                                                          \
+  X(E)  /* expansions */                                                                                               \
+  X(A)  /* aggregates (totals and targets) */                                                                          \
   X(NS) /* scenarios */
 
-#define CORRIDOR_MODEL_ARRAYS(X)                                                                                   \
-  /* series */                                                                                                     \
-  X(int, kind, S)                                                                                                  \
-  X(int, partner, S)                                                                                               \
-  X(int, port, S)                                                                                                  \
-  X(int, mode, S)                                                                                                  \
-  X(int, group, S)  /* -1: no capacity group */                                                                    \
-  X(int, source, S) /* derived: its load series; load: -1 */                                                      \
-  X(double, base, S)                                                                                               \
-  X(double, mu, S) /* load: trend mean; derived: mean drift of log intensity */                                    \
-  X(double, tau, S)                                                                                                \
-  X(double, sigma, S) /* load: idiosyncratic sd; derived: intensity volatility */                                  \
-  X(double, phi, S)                                                                                                \
-  X(double, b_region, S)                                                                                           \
-  X(double, b_partner, S)                                                                                          \
-  X(double, b_port, S)                                                                                             \
-  X(double, exposure, S)                                                                                           \
-  /* diversion alternatives (CSR by series): same partner, mode and metric at                                     \
-     other ports (alt_*), and the cross-mode ones, road to rail (xalt_*) */                                        \
-  X(int, alt_begin, S + 1)                                                                                         \
-  X(int, alt_series, alt_begin[S])                                                                                 \
-  X(double, alt_weight, alt_begin[S])                                                                              \
-  X(int, xalt_begin, S + 1)                                                                                        \
-  X(int, xalt_series, xalt_begin[S])                                                                               \
-  X(double, xalt_weight, xalt_begin[S])                                                                            \
-  /* capacity groups and expansions */                                                                             \
-  X(int, group_port, G)                                                                                            \
-  X(double, group_capacity, G)                                                                                     \
-  X(double, group_overload, G)                                                                                     \
-  X(int, exp_group, E)                                                                                             \
-  X(double, exp_add, E)                                                                                            \
-  X(int, exp_dist_begin, NS * E + 1) /* CSR over (scenario * E + e) */                                             \
-  X(int, exp_dist_step, exp_dist_begin[NS * E]) /* opening year minus base year */                                \
-  X(double, exp_dist_cum, exp_dist_begin[NS * E]) /* cumulative probability */                                    \
-  /* ports */                                                                                                      \
-  X(double, closure_prob, Q)                                                                                       \
-  X(double, closure_lo, Q)                                                                                         \
-  X(double, closure_hi, Q)                                                                                         \
-  /* scenarios */                                                                                                  \
-  X(double, sc_region_prob, NS)                                                                                    \
-  X(double, sc_region_mean, NS)                                                                                    \
-  X(double, sc_region_sd, NS)                                                                                      \
-  X(double, sc_partner_prob, NS)                                                                                   \
-  X(double, sc_partner_mean, NS)                                                                                   \
-  X(double, sc_partner_sd, NS)                                                                                     \
-  X(double, sc_rho, NS)                                                                                            \
-  X(double, sc_closure_scale, NS)                                                                                  \
-  X(double, sc_friction, NS)                                                                                       \
-  X(double, sc_cross_mode, NS)                                                                                     \
-  X(double, adjust, static_cast<long long>(NS) * S * Y) /* [scenario][series][year] */                            \
-  /* aggregate membership (CSR by aggregate, series in order) */                                                   \
-  X(int, agg_begin, A + 1)                                                                                         \
+#define CORRIDOR_MODEL_ARRAYS(X)                                                                                       \
+  /* series */                                                                                                         \
+  X(int, kind, S)                                                                                                      \
+  X(int, partner, S)                                                                                                   \
+  X(int, port, S)                                                                                                      \
+  X(int, mode, S)                                                                                                      \
+  X(int, group, S)  /* -1: no capacity group */                                                                        \
+  X(int, source, S) /* derived: its load series; load: -1 */                                                           \
+  X(double, base, S)                                                                                                   \
+  X(double, mu, S) /* load: trend mean; derived: mean drift of log intensity */                                        \
+  X(double, tau, S)                                                                                                    \
+  X(double, sigma, S) /* load: idiosyncratic sd; derived: intensity volatility */                                      \
+  X(double, phi, S)                                                                                                    \
+  X(double, b_region, S)                                                                                               \
+  X(double, b_partner, S)                                                                                              \
+  X(double, b_port, S)                                                                                                 \
+  X(double, exposure, S)                                                                                               \
+  /* diversion alternatives (CSR by series): same partner, mode and metric at                                          \
+     other ports (alt_*), and the cross-mode ones, road to rail (xalt_*) */                                            \
+  X(int, alt_begin, S + 1)                                                                                             \
+  X(int, alt_series, alt_begin[S])                                                                                     \
+  X(double, alt_weight, alt_begin[S])                                                                                  \
+  X(int, xalt_begin, S + 1)                                                                                            \
+  X(int, xalt_series, xalt_begin[S])                                                                                   \
+  X(double, xalt_weight, xalt_begin[S])                                                                                \
+  /* capacity groups and expansions */                                                                                 \
+  X(int, group_port, G)                                                                                                \
+  X(double, group_capacity, G)                                                                                         \
+  X(double, group_overload, G)                                                                                         \
+  X(int, exp_group, E)                                                                                                 \
+  X(double, exp_add, E)                                                                                                \
+  X(int, exp_dist_begin, NS* E + 1)               /* CSR over (scenario * E + e) */                                    \
+  X(int, exp_dist_step, exp_dist_begin[NS * E])   /* opening year minus base year */                                   \
+  X(double, exp_dist_cum, exp_dist_begin[NS * E]) /* cumulative probability */                                         \
+  /* ports */                                                                                                          \
+  X(double, closure_prob, Q)                                                                                           \
+  X(double, closure_lo, Q)                                                                                             \
+  X(double, closure_hi, Q)                                                                                             \
+  /* scenarios */                                                                                                      \
+  X(double, sc_region_prob, NS)                                                                                        \
+  X(double, sc_region_mean, NS)                                                                                        \
+  X(double, sc_region_sd, NS)                                                                                          \
+  X(double, sc_partner_prob, NS)                                                                                       \
+  X(double, sc_partner_mean, NS)                                                                                       \
+  X(double, sc_partner_sd, NS)                                                                                         \
+  X(double, sc_rho, NS)                                                                                                \
+  X(double, sc_closure_scale, NS)                                                                                      \
+  X(double, sc_friction, NS)                                                                                           \
+  X(double, sc_cross_mode, NS)                                                                                         \
+  X(double, adjust, static_cast<long long>(NS) * S * Y) /* [scenario][series][year] */                                 \
+  /* aggregate membership (CSR by aggregate, series in order) */                                                       \
+  X(int, agg_begin, A + 1)                                                                                             \
   X(int, agg_series, agg_begin[A])

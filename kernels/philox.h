@@ -69,8 +69,7 @@ struct Rng {
 #if !defined(__CUDA_ARCH__)
 // philox4x32_10 with each 32-bit word in a 64-bit lane: the form the host
 // compiler vectorises across blocks (one vector multiply per product).
-CORRIDOR_INLINE void philox_rounds64(uint64_t& c0, uint64_t& c1, uint64_t& c2, uint64_t& c3, uint64_t k0,
-                                     uint64_t k1) {
+CORRIDOR_INLINE void philox_rounds64(uint64_t& c0, uint64_t& c1, uint64_t& c2, uint64_t& c3, uint64_t k0, uint64_t k1) {
   constexpr uint64_t lo32 = 0xffffffffu;
   for (int r = 0; r < 10; ++r) {
     const uint64_t p0 = 0xD2511F53ull * (c0 & lo32), p1 = 0xCD9E8D57ull * (c2 & lo32);
@@ -118,7 +117,8 @@ CORRIDOR_INLINE void uniforms_rows(const Rng& rng, uint32_t path0, uint32_t year
   const int nb = (n + 1) / 2;
   for (int b = 0; b < nb; ++b)
     for (int j = 0; j < W; ++j) {
-      uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose, c3 = static_cast<uint32_t>(path0 + static_cast<uint32_t>(j));
+      uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose,
+               c3 = static_cast<uint32_t>(path0 + static_cast<uint32_t>(j));
       philox_rounds64(c0, c1, c2, c3, rng.k0, rng.k1);
       u[2 * b * W + j] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
       u[(2 * b + 1) * W + j] = u01_open(static_cast<uint32_t>(c2), static_cast<uint32_t>(c3));

@@ -90,8 +90,10 @@ void plan_aggregate_aliases(const HostModel& m, const ModelView& v, CellPlan& p)
     for (int y = 0; y < m.Y; ++y) {
       const int c = v.agg_cell(a, y);
       int src = -1;
-      if (nmem == 1) src = resolve(v.series_cell(mem[0], kFlow, y));
-      else if (it != first.end()) src = v.agg_cell(it->second, y);
+      if (nmem == 1)
+        src = resolve(v.series_cell(mem[0], kFlow, y));
+      else if (it != first.end())
+        src = v.agg_cell(it->second, y);
       if (src >= 0 && p.kind[src] == CellPlan::kStored && p.thr0[src] == p.thr0[c] && p.thr1[src] == p.thr1[c]) {
         p.kind[c] = CellPlan::kAlias;
         p.alias_of[c] = src;
@@ -137,13 +139,15 @@ static std::string human_bytes(double b) {
 
 static uint64_t model_bytes(const HostModel& m) {
   uint64_t b = 0;
-  for (const auto* v : {&m.kind, &m.partner, &m.port, &m.mode, &m.group, &m.source, &m.alt_begin, &m.alt_series,
-                        &m.xalt_begin, &m.xalt_series, &m.group_port, &m.exp_group, &m.exp_dist_begin,
-                        &m.exp_dist_step, &m.agg_begin, &m.agg_series})
+  for (const auto* v :
+       {&m.kind, &m.partner, &m.port, &m.mode, &m.group, &m.source, &m.alt_begin, &m.alt_series, &m.xalt_begin,
+        &m.xalt_series, &m.group_port, &m.exp_group, &m.exp_dist_begin, &m.exp_dist_step, &m.agg_begin, &m.agg_series})
     b += v->size() * sizeof(int);
-  for (const auto* v : {&m.base, &m.mu, &m.tau, &m.sigma, &m.phi, &m.b_region, &m.b_partner, &m.b_port, &m.exposure,
-                        &m.alt_weight, &m.xalt_weight, &m.group_capacity, &m.group_overload, &m.exp_add,
-                        &m.exp_dist_cum, &m.closure_prob, &m.closure_lo, &m.closure_hi, &m.adjust, &m.agg_threshold})
+  for (const auto* v :
+       {&m.base,           &m.mu,           &m.tau,          &m.sigma,        &m.phi,         &m.b_region,
+        &m.b_partner,      &m.b_port,       &m.exposure,     &m.alt_weight,   &m.xalt_weight, &m.group_capacity,
+        &m.group_overload, &m.exp_add,      &m.exp_dist_cum, &m.closure_prob, &m.closure_lo,  &m.closure_hi,
+        &m.adjust,         &m.agg_threshold})
     b += v->size() * sizeof(double);
   return b;
 }
@@ -179,8 +183,8 @@ uint64_t output_bytes(const HostModel& m, const RunConfig& cfg) {
   return std::max({series, groups, totals}); // (the HDF5 library: in kept_bytes' 24 MiB)
 }
 
-MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
-                       uint64_t batch, uint64_t stats_group, bool tiled) {
+MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget, uint64_t batch,
+                       uint64_t stats_group, bool tiled) {
   const ModelView v = m.view();
   const Layout L(v);
   const uint64_t n = cfg.paths;
@@ -230,12 +234,12 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
     const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
     const uint64_t kept_after = kept_bytes(m, cfg, false);
     if (sens > 0 && kept_after + sens + kLanesMax * per_lane > budget)
-      throw std::runtime_error(
-          "--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for the sensitivity of " +
-          std::to_string(sp->D()) + " drivers and " + std::to_string(sp->K()) + " responses over " +
-          std::to_string(sp->paths) + " paths: at least " +
-          human_bytes(static_cast<double>(kept_after + sens + kLanesMax * per_lane)) +
-          " is needed (--sensitivity-paths 0: no sensitivity)");
+      throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
+                               " is too small for the sensitivity of " + std::to_string(sp->D()) + " drivers and " +
+                               std::to_string(sp->K()) + " responses over " + std::to_string(sp->paths) +
+                               " paths: at least " +
+                               human_bytes(static_cast<double>(kept_after + sens + kLanesMax * per_lane)) +
+                               " is needed (--sensitivity-paths 0: no sensitivity)");
     if (kept_after + rho + output_bytes(m, cfg) > budget)
       throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
                                " is too small for the output of " + std::to_string(m.S) + " series: at least " +

@@ -18,9 +18,9 @@ namespace corridor {
 // in it on some paths only (then one path gives it).
 struct CellPlan {
   enum Kind : int { kStored = 0, kAlias = 1, kZero = 2, kConstant = 3 };
-  std::vector<int> kind;       // per cell
-  std::vector<int> alias_of;   // per cell (kAlias)
-  std::vector<int> stored;     // stored cell ids, ascending
+  std::vector<int> kind;          // per cell
+  std::vector<int> alias_of;      // per cell (kAlias)
+  std::vector<int> stored;        // stored cell ids, ascending
   std::vector<double> thr0, thr1; // per cell exceedance thresholds
 };
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);
@@ -43,7 +43,7 @@ uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run);
 uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool gpu_sort);
 // The largest buffers of writing the output (one variable's statistics).
 uint64_t output_bytes(const HostModel& m, const RunConfig& cfg);
-MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
-                       uint64_t batch, uint64_t stats_group, bool tiled = false);
+MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget, uint64_t batch,
+                       uint64_t stats_group, bool tiled = false);
 
 } // namespace corridor

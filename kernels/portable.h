@@ -13,11 +13,17 @@
 // Kernel code lives in a per-compiler inline namespace, so the host and CUDA
 // compilations of the same templates never meet at link time (ODR).
 #if defined(__CUDACC__)
-#define CORRIDOR_KERNELS_BEGIN namespace corridor { inline namespace kernels_cuda {
+#define CORRIDOR_KERNELS_BEGIN                                                                                         \
+  namespace corridor {                                                                                                 \
+  inline namespace kernels_cuda {
 #else
-#define CORRIDOR_KERNELS_BEGIN namespace corridor { inline namespace kernels_host {
+#define CORRIDOR_KERNELS_BEGIN                                                                                         \
+  namespace corridor {                                                                                                 \
+  inline namespace kernels_host {
 #endif
-#define CORRIDOR_KERNELS_END } }
+#define CORRIDOR_KERNELS_END                                                                                           \
+  }                                                                                                                    \
+  }
 
 // A loop over the lanes of PathStep<W> (model.h): W paths side by side, each
 // iteration independent of the others, so the host compiler may vectorise

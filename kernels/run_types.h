@@ -16,17 +16,17 @@ struct RunConfig {
   uint64_t seed = 1;
   uint32_t paths = 10000;
   std::vector<double> probs{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
-  uint64_t max_memory = 0; // bytes; 0 = backend default
-  int threads = 0;         // CPU backend; 0 = all cores
+  uint64_t max_memory = 0;              // bytes; 0 = backend default
+  int threads = 0;                      // CPU backend; 0 = all cores
   std::function<void(double)> progress; // fraction done, called from the host thread
   // the sensitivity that follows the run, if any: its memory is planned with the run's
   const SensitivitySpec* sensitivity = nullptr;
 };
 
 struct RunResult {
-  int width = 0;            // stats per cell (stats_width)
+  int width = 0;             // stats per cell (stats_width)
   std::vector<double> stats; // [scenario][cell][width], all cells
-  int passes = 0;           // simulation passes per scenario
+  int passes = 0;            // simulation passes per scenario
   uint64_t cells_per_pass = 0;
   uint64_t planned_bytes = 0;
   double simulate_seconds = 0; // wall time in simulation launches (all passes)

@@ -24,23 +24,20 @@
 CORRIDOR_KERNELS_BEGIN
 
 constexpr int kSumBlock = 1024;
-constexpr int kSumLanes = 8;     // interleaved partial sums of a block (block_sum)
-constexpr int kBins = 4096;      // histogram bins per pass
-constexpr int kCand = 16384;     // candidate keys sorted exactly per cell and level
+constexpr int kSumLanes = 8; // interleaved partial sums of a block (block_sum)
+constexpr int kBins = 4096;  // histogram bins per pass
+constexpr int kCand = 16384; // candidate keys sorted exactly per cell and level
 constexpr int kMaxQuantiles = 32;
 constexpr int kMaxRanks = 2 * kMaxQuantiles; // the two order statistics around each quantile
 
 // Output layout of one cell: mean, sd, sem, quantiles..., P(x >= thr0), P(x >= thr1).
 CORRIDOR_INLINE int stats_width(int nq) { return 5 + nq; }
 
-
 CORRIDOR_INLINE uint64_t order_key(double x) {
   const uint64_t u = fm::bits(x);
   return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
-CORRIDOR_INLINE double key_value(uint64_t k) {
-  return fm::from_bits((k >> 63) ? (k & 0x7fffffffffffffffull) : ~k);
-}
+CORRIDOR_INLINE double key_value(uint64_t k) { return fm::from_bits((k >> 63) ? (k & 0x7fffffffffffffffull) : ~k); }
 CORRIDOR_INLINE int bit_length(uint64_t x) {
   int n = 0;
   while (x) {
@@ -224,9 +221,9 @@ struct StatsGroup {
   const double* thr1;
   double* out;
   int width;
-  long long nblk; // blocks of kSumBlock paths per cell
-  long long bper; // blocks per item of the block passes
-  long long T;    // items per cell of the histogram and collection passes
+  long long nblk;   // blocks of kSumBlock paths per cell
+  long long bper;   // blocks per item of the block passes
+  long long T;      // items per cell of the histogram and collection passes
   BlockMoments* bm; // [cell][nblk]
   CellQuant* q;     // [cell]
   uint32_t* hist;   // [cell][kBins]

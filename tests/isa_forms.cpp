@@ -5,14 +5,14 @@
 namespace corridor::test {
 namespace {
 
-#define CORRIDOR_FORMS(SUFFIX, ATTR)                                                                               \
-  ATTR void exp_##SUFFIX(const double* in, double* out, int n) { fm::exp_n(in, out, n, 1); }                      \
-  ATTR void inv_##SUFFIX(const double* in, double* out, int n) { fm::inv_normal_n(in, out, n, 1); }               \
-  ATTR void uni_##SUFFIX(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u) {     \
-    uniforms_n(rng, path, year, purpose, n, u, 1);                                                                 \
-  }                                                                                                                \
-  ATTR void rows_##SUFFIX(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {     \
-    uniforms_rows<kRowLanes>(rng, path0, year, purpose, n, u);                                                     \
+#define CORRIDOR_FORMS(SUFFIX, ATTR)                                                                                   \
+  ATTR void exp_##SUFFIX(const double* in, double* out, int n) { fm::exp_n(in, out, n, 1); }                           \
+  ATTR void inv_##SUFFIX(const double* in, double* out, int n) { fm::inv_normal_n(in, out, n, 1); }                    \
+  ATTR void uni_##SUFFIX(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u) {           \
+    uniforms_n(rng, path, year, purpose, n, u, 1);                                                                     \
+  }                                                                                                                    \
+  ATTR void rows_##SUFFIX(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {         \
+    uniforms_rows<kRowLanes>(rng, path0, year, purpose, n, u);                                                         \
   }
 CORRIDOR_FORMS(base, __attribute__((noinline, flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)

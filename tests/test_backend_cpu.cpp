@@ -38,8 +38,7 @@ TEST(CpuBackend, UnknownInstructionSetIsAClearError) {
     make_cpu_backend(1);
     ADD_FAILURE() << "no error";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("CORRIDOR_CPU_ISA=x86-64-v9: this CPU backend runs x86-64"),
-              std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("CORRIDOR_CPU_ISA=x86-64-v9: this CPU backend runs x86-64"), std::string::npos)
         << e.what();
   }
   unsetenv("CORRIDOR_CPU_ISA");

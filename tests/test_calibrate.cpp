@@ -29,15 +29,25 @@ Input synthetic(int n, int T, double mu, double b, double s, uint64_t seed, bool
       lv += mu + b * F[t] + s * z(g);
       v.push_back(std::exp(lv));
     }
-    add_row(in, "series", {{"id", id}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "rail"}, {"metric", "freight"},
-                           {"kind", "load"}, {"base_value", format_number(v[T])}, {"mu", "0.01"}, {"tau", "0"},
-                           {"sigma", format_number(std::sqrt(b * b + s * s))}});
+    add_row(in, "series",
+            {{"id", id},
+             {"port", "P1"},
+             {"partner", "KAZ"},
+             {"mode", "rail"},
+             {"metric", "freight"},
+             {"kind", "load"},
+             {"base_value", format_number(v[T])},
+             {"mu", "0.01"},
+             {"tau", "0"},
+             {"sigma", format_number(std::sqrt(b * b + s * s))}});
     for (int t = 0; t < T; ++t) {
       const bool part = partial_years && t == T / 2;
       // a partial year reports only the months covered (here 5/12 of the year)
-      add_row(in, "history", {{"series", id}, {"year", std::to_string(base - T + t)},
-                              {"value", format_number(part ? v[t] * 5.0 / 12.0 : v[t])},
-                              {"coverage", part ? "0.4166666666666667" : "1"}});
+      add_row(in, "history",
+              {{"series", id},
+               {"year", std::to_string(base - T + t)},
+               {"value", format_number(part ? v[t] * 5.0 / 12.0 : v[t])},
+               {"coverage", part ? "0.4166666666666667" : "1"}});
     }
   }
   return in;

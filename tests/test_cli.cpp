@@ -32,8 +32,8 @@ TEST(CliNumbers, UnsignedEdges) {
   EXPECT_EQ(parse_unsigned("--seed", "0", 0, UINT64_MAX), 0u);
   EXPECT_EQ(parse_unsigned("--seed", "007", 0, UINT64_MAX), 7u);
   EXPECT_EQ(parse_unsigned("--paths", "00000000000000000000004000000000", 1, 4000000000u), 4000000000u);
-  for (const char* bad : {"18446744073709551616", "99999999999999999999999", "-1", "-0", "+1", "0x10", "1e3", "1.0",
-                          "", " 1", "1 ", "１"})
+  for (const char* bad : {"18446744073709551616", "99999999999999999999999", "-1", "-0", "+1", "0x10", "1e3", "1.0", "",
+                          " 1", "1 ", "１"})
     EXPECT_THROW(parse_unsigned("--seed", bad, 0, UINT64_MAX), UsageError) << bad;
   EXPECT_THROW(parse_unsigned("--paths", "4000000001", 1, 4000000000u), UsageError);
   EXPECT_THROW(parse_unsigned("--paths", "0", 1, 4000000000u), UsageError);
@@ -74,7 +74,8 @@ TEST(CliNumbers, Sizes) {
   EXPECT_EQ(parse_size("--max-memory", "1.5GB"), 3ull << 29);
   EXPECT_EQ(parse_size("--max-memory", "4096"), 4096u);
   EXPECT_EQ(parse_size("--max-memory", "16777215T"), 16777215ull << 40);
-  for (const char* bad : {"0", "0.5", "-1G", "16777216T", "1e30G", "nanG", "infG", "G", "", "2 G", "2X", "0x10M", "auto2"})
+  for (const char* bad :
+       {"0", "0.5", "-1G", "16777216T", "1e30G", "nanG", "infG", "G", "", "2 G", "2X", "0x10M", "auto2"})
     EXPECT_THROW(parse_size("--max-memory", bad), UsageError) << bad;
 }
 
@@ -95,10 +96,31 @@ TEST(CliParse, RunDefaultsAndEveryOption) {
   EXPECT_EQ(d.run.paths, 10000u);
   EXPECT_EQ(d.run.seed, 20240101u);
   EXPECT_EQ(d.run.quantiles.size(), 7u);
-  const ParsedCommand p = parse({"run", "in.h5", "-o", "out.h5", "-n", "4000000000", "--seed", "18446744073709551615",
-                                 "-t", "3", "--max-memory", "12M", "--quantiles", "0.1,0.9", "--utilization-threshold",
-                                 "0.75", "--sensitivity-paths", "0", "--sensitivity-year", "2035", "--save-paths",
-                                 "--force", "-q", "--backend", "cpu"});
+  const ParsedCommand p = parse({"run",
+                                 "in.h5",
+                                 "-o",
+                                 "out.h5",
+                                 "-n",
+                                 "4000000000",
+                                 "--seed",
+                                 "18446744073709551615",
+                                 "-t",
+                                 "3",
+                                 "--max-memory",
+                                 "12M",
+                                 "--quantiles",
+                                 "0.1,0.9",
+                                 "--utilization-threshold",
+                                 "0.75",
+                                 "--sensitivity-paths",
+                                 "0",
+                                 "--sensitivity-year",
+                                 "2035",
+                                 "--save-paths",
+                                 "--force",
+                                 "-q",
+                                 "--backend",
+                                 "cpu"});
   EXPECT_EQ(p.run.paths, 4000000000u);
   EXPECT_EQ(p.run.seed, UINT64_MAX);
   EXPECT_EQ(p.run.threads, 3);
@@ -159,16 +181,28 @@ TEST(CliParse, UsageErrorsAreOneLineNamingWhatIsWrong) {
             "unknown command 'frobnicate'; the commands are run, replay, import, export, validate, summary, "
             "calibrate, backtest, schema, inspect");
   EXPECT_EQ(usage_message([] { parse({}); }).rfind("no command given;", 0), 0u);
-  EXPECT_EQ(usage_message([] { parse({"run", "i", "-o", "o", "--seed", "-1"}); }),
+  EXPECT_EQ(usage_message([] {
+              parse({"run", "i", "-o", "o", "--seed", "-1"});
+            }),
             "--seed: '-1' is not an integer in [0, 18446744073709551615]");
   EXPECT_EQ(usage_message([] { parse({"run", "i"}); }), "--output is required (see corridor run --help)");
-  EXPECT_EQ(usage_message([] { parse({"summary", "o", "--years", "2030,"}); }),
+  EXPECT_EQ(usage_message([] {
+              parse({"summary", "o", "--years", "2030,"});
+            }),
             "--years: '' is not an integer in [1000, 9999]");
-  EXPECT_EQ(usage_message([] { parse({"run", "i", "-o", "o", "--seed", std::string("1\n2")}); }),
+  EXPECT_EQ(usage_message([] {
+              parse({"run", "i", "-o", "o", "--seed", std::string("1\n2")});
+            }),
             "--seed: '1?2' is not an integer in [0, 18446744073709551615]");
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"run", "i", "-o", "o", "extra"}, {"run", "-o"}, {"--nope"}, {"summary", "o", "--format", "xml"},
-           {"replay", "i"}, {"backtest", "i"}, {"schema", "x"}, {"run", "i", "-o", "o", "--utilization-threshold", "inf"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"run", "i", "-o", "o", "extra"},
+                                             {"run", "-o"},
+                                             {"--nope"},
+                                             {"summary", "o", "--format", "xml"},
+                                             {"replay", "i"},
+                                             {"backtest", "i"},
+                                             {"schema", "x"},
+                                             {"run", "i", "-o", "o", "--utilization-threshold", "inf"}}) {
     const std::string m = usage_message([&] { parse(args); });
     EXPECT_NE(m, "(no error)") << args[0];
     EXPECT_EQ(m.find('\n'), std::string::npos) << m;

@@ -83,16 +83,51 @@ TEST(Fmath, ArrayFormsEqualScalarBitForBit) {
   for (int i = 0; i < 20000; ++i) x.push_back(wide(g));
   for (int i = 0; i < 20000; ++i) x.push_back(mid(g));
   for (int i = 0; i < 20000; ++i) x.push_back(small(g));
-  for (double v : {0.0, -0.0, 0x1.0p-29, -0x1.0p-29, 0x1.0p-28, -0x1.0p-28, 0.5 * 6.93147180369123816490e-01,
-                   -0.5 * 6.93147180369123816490e-01, 709.78, 709.79, 710.0, -745.13, -745.14, -746.0, 1e308,
-                   -1e308, double(INFINITY), -double(INFINITY), double(NAN), -708.5, -720.0})
+  for (double v : {0.0,
+                   -0.0,
+                   0x1.0p-29,
+                   -0x1.0p-29,
+                   0x1.0p-28,
+                   -0x1.0p-28,
+                   0.5 * 6.93147180369123816490e-01,
+                   -0.5 * 6.93147180369123816490e-01,
+                   709.78,
+                   709.79,
+                   710.0,
+                   -745.13,
+                   -745.14,
+                   -746.0,
+                   1e308,
+                   -1e308,
+                   double(INFINITY),
+                   -double(INFINITY),
+                   double(NAN),
+                   -708.5,
+                   -720.0})
     x.push_back(v);
   std::vector<double> u;
   std::uniform_real_distribution<double> unit(0, 1);
   for (int i = 0; i < 60000; ++i) u.push_back(std::max(unit(g), 0x1.0p-53));
-  for (double v : {0x1.0p-53, 1 - 0x1.0p-53, 0.075, 0.925, 0.5 - 0.425, 0.5 + 0.425, 0.5, 1e-300, 1e-12,
-                   1 - 1e-12, std::nextafter(0.075, 0.0), std::nextafter(0.925, 1.0), 0.0625, 0.9375, 0.03125,
-                   std::nextafter(0.0625, 0.0), std::nextafter(0.0625, 1.0), 1e-11, 1.5e-11, 1 - 1e-11})
+  for (double v : {0x1.0p-53,
+                   1 - 0x1.0p-53,
+                   0.075,
+                   0.925,
+                   0.5 - 0.425,
+                   0.5 + 0.425,
+                   0.5,
+                   1e-300,
+                   1e-12,
+                   1 - 1e-12,
+                   std::nextafter(0.075, 0.0),
+                   std::nextafter(0.925, 1.0),
+                   0.0625,
+                   0.9375,
+                   0.03125,
+                   std::nextafter(0.0625, 0.0),
+                   std::nextafter(0.0625, 1.0),
+                   1e-11,
+                   1.5e-11,
+                   1 - 1e-11})
     u.push_back(v);
   // the last n inputs through the array form, each against the scalar function
   auto check = [](const std::string& what, void (*array)(const double*, double*, int), double (*scalar)(double),
@@ -119,7 +154,8 @@ TEST(Fmath, BranchlessLogEqualsLogWhereRegular) {
   std::uniform_real_distribution<double> d(-700, 700);
   int regular = 0;
   for (int i = 0; i < 300000; ++i) {
-    const double x = i % 2 ? std::exp(d(g)) : std::ldexp(1.0 + std::ldexp(static_cast<double>(g() % 4096), -20), i % 64 - 32);
+    const double x =
+        i % 2 ? std::exp(d(g)) : std::ldexp(1.0 + std::ldexp(static_cast<double>(g() % 4096), -20), i % 64 - 32);
     if (!fm::log_regular(x)) continue;
     ++regular;
     ASSERT_EQ(bits_of(fm::log_branchless(x)), bits_of(fm::log(x))) << x;

@@ -45,7 +45,8 @@ std::string errors_of(const Input& in) {
 } // namespace
 
 TEST(Csv, QuotesCommentsBlankLinesUtf8) {
-  const std::string text = "\xEF\xBB\xBFid,name\n# a comment\n\nA,\"Horgos, \"\"Khorgos\"\"\"\nB,\"two\nlines\"\nC,\xE9\x9C\x8D\xE5\xB0\x94\xE6\x9E\x9C\xE6\x96\xAF\n";
+  const std::string text = "\xEF\xBB\xBFid,name\n# a comment\n\nA,\"Horgos, "
+                           "\"\"Khorgos\"\"\"\nB,\"two\nlines\"\nC,\xE9\x9C\x8D\xE5\xB0\x94\xE6\x9E\x9C\xE6\x96\xAF\n";
   std::vector<long> lines;
   const auto rows = parse_csv(text, "x.csv", &lines);
   ASSERT_EQ(rows.size(), 4u);
@@ -60,7 +61,8 @@ TEST(Csv, QuotesCommentsBlankLinesUtf8) {
 
 namespace {
 // numeric columns equal bit for bit (NaN marks an empty optional value)
-bool same_bits(const std::map<std::string, std::vector<double>>& a, const std::map<std::string, std::vector<double>>& b) {
+bool same_bits(const std::map<std::string, std::vector<double>>& a,
+               const std::map<std::string, std::vector<double>>& b) {
   if (a.size() != b.size()) return false;
   for (const auto& kv : a) {
     const auto it = b.find(kv.first);
@@ -104,40 +106,83 @@ struct BadCase {
 TEST(Input, BadInputCorpus) {
   const double nan = std::nan("");
   const std::vector<BadCase> cases = {
-      {"nan base", [&](Input& in) { in.tables["series"].num["base_value"][0] = nan; }, "test:series: row 1: column 'base_value': NaN"},
+      {"nan base", [&](Input& in) { in.tables["series"].num["base_value"][0] = nan; },
+       "test:series: row 1: column 'base_value': NaN"},
       {"inf mu", [](Input& in) { in.tables["series"].num["mu"][0] = INFINITY; }, "column 'mu': infinite value"},
-      {"negative base", [](Input& in) { in.tables["series"].num["base_value"][0] = -5; }, "column 'base_value': -5 must be > 0"},
-      {"negative sigma", [](Input& in) { in.tables["series"].num["sigma"][0] = -0.1; }, "column 'sigma': negative value -0.1"},
+      {"negative base", [](Input& in) { in.tables["series"].num["base_value"][0] = -5; },
+       "column 'base_value': -5 must be > 0"},
+      {"negative sigma", [](Input& in) { in.tables["series"].num["sigma"][0] = -0.1; },
+       "column 'sigma': negative value -0.1"},
       {"phi out of range", [](Input& in) { in.tables["series"].num["phi"][0] = 1.5; }, "column 'phi': 1.5 is outside"},
-      {"unknown port", [](Input& in) { in.tables["series"].str["port"][0] = "XXX"; }, "column 'port': unknown port 'XXX'"},
+      {"unknown port", [](Input& in) { in.tables["series"].str["port"][0] = "XXX"; },
+       "column 'port': unknown port 'XXX'"},
       {"unknown partner", [](Input& in) { in.tables["series"].str["partner"][0] = "ZZZ"; }, "unknown partner 'ZZZ'"},
       {"unknown mode", [](Input& in) { in.tables["series"].str["mode"][0] = "boat"; }, "unknown mode 'boat'"},
       {"unknown metric", [](Input& in) { in.tables["series"].str["metric"][0] = "cats"; }, "unknown metric 'cats'"},
       {"bad kind", [](Input& in) { in.tables["series"].str["kind"][0] = "both"; }, "'both' is not load or derived"},
-      {"duplicate series", [](Input& in) { add_row(in, "series", {{"id", "S1"}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "rail"}, {"metric", "freight"}, {"kind", "load"}, {"base_value", "1"}, {"mu", "0"}}); }, "test:series: row 2: column 'id': duplicate id 'S1'"},
-      {"duplicate port", [](Input& in) { add_row(in, "ports", {{"id", "P1"}, {"name", "x"}, {"kind", "land"}, {"lat", "1"}, {"lon", "1"}}); }, "duplicate id 'P1'"},
-      {"probability > 1", [](Input& in) { in.tables["ports"].num["closure_prob"][0] = 1.2; }, "column 'closure_prob': 1.2 is not a probability"},
-      {"negative probability", [](Input& in) { in.tables["scenarios"].num["region_shock_prob"][0] = -0.1; }, "column 'region_shock_prob': -0.1 is not a probability"},
-      {"loss min > max", [](Input& in) { in.tables["ports"].num["closure_loss_min"][0] = 0.5; }, "closure_loss_min': is larger than closure_loss_max"},
+      {"duplicate series",
+       [](Input& in) {
+         add_row(in, "series",
+                 {{"id", "S1"},
+                  {"port", "P1"},
+                  {"partner", "KAZ"},
+                  {"mode", "rail"},
+                  {"metric", "freight"},
+                  {"kind", "load"},
+                  {"base_value", "1"},
+                  {"mu", "0"}});
+       },
+       "test:series: row 2: column 'id': duplicate id 'S1'"},
+      {"duplicate port",
+       [](Input& in) {
+         add_row(in, "ports", {{"id", "P1"}, {"name", "x"}, {"kind", "land"}, {"lat", "1"}, {"lon", "1"}});
+       },
+       "duplicate id 'P1'"},
+      {"probability > 1", [](Input& in) { in.tables["ports"].num["closure_prob"][0] = 1.2; },
+       "column 'closure_prob': 1.2 is not a probability"},
+      {"negative probability", [](Input& in) { in.tables["scenarios"].num["region_shock_prob"][0] = -0.1; },
+       "column 'region_shock_prob': -0.1 is not a probability"},
+      {"loss min > max", [](Input& in) { in.tables["ports"].num["closure_loss_min"][0] = 0.5; },
+       "closure_loss_min': is larger than closure_loss_max"},
       {"latitude", [](Input& in) { in.tables["ports"].num["lat"][0] = 95; }, "column 'lat': 95 is not a latitude"},
       {"port kind", [](Input& in) { in.tables["ports"].str["kind"][0] = "sea"; }, "'sea' is not land, air or pipeline"},
-      {"distribution sum", [](Input& in) { in.tables["expansion_years"].num["probability"][0] = 0.7; }, "probabilities sum to 0.7, not 1"},
-      {"expansion year before base", [](Input& in) { in.tables["expansion_years"].num["year"][0] = 2020; }, "column 'year': 2020 is outside the horizon"},
+      {"distribution sum", [](Input& in) { in.tables["expansion_years"].num["probability"][0] = 0.7; },
+       "probabilities sum to 0.7, not 1"},
+      {"expansion year before base", [](Input& in) { in.tables["expansion_years"].num["year"][0] = 2020; },
+       "column 'year': 2020 is outside the horizon"},
       {"unknown group", [](Input& in) { in.tables["expansions"].str["group"][0] = "NOPE"; }, "unknown group 'NOPE'"},
-      {"zero capacity", [](Input& in) { in.tables["groups"].num["capacity"][0] = 0; }, "column 'capacity': 0 must be > 0"},
-      {"overload < 1", [](Input& in) { in.tables["groups"].num["overload"][0] = 0.5; }, "column 'overload': 0.5 is outside [1, 10]"},
-      {"horizon before base", [](Input& in) { in.meta["horizon_year"] = "2020"; }, "horizon_year 2020 is not after base_year 2024"},
-      {"newer schema", [](Input& in) { in.meta["schema_version"] = "7"; }, "schema_version 7 is newer than this build reads"},
+      {"zero capacity", [](Input& in) { in.tables["groups"].num["capacity"][0] = 0; },
+       "column 'capacity': 0 must be > 0"},
+      {"overload < 1", [](Input& in) { in.tables["groups"].num["overload"][0] = 0.5; },
+       "column 'overload': 0.5 is outside [1, 10]"},
+      {"horizon before base", [](Input& in) { in.meta["horizon_year"] = "2020"; },
+       "horizon_year 2020 is not after base_year 2024"},
+      {"newer schema", [](Input& in) { in.meta["schema_version"] = "7"; },
+       "schema_version 7 is newer than this build reads"},
       {"missing title", [](Input& in) { in.meta.erase("title"); }, "missing 'title'"},
       {"unknown meta key", [](Input& in) { in.meta["colour"] = "red"; }, "unknown key 'colour'"},
-      {"adjustment years", [](Input& in) { in.tables["adjustments"].num["year_to"][0] = 2050; }, "column 'year_to': 2050 is before year_from or after the horizon"},
-      {"history after base", [](Input& in) { in.tables["history"].num["year"][0] = 2030; }, "column 'year': 2030 is after the base year 2024"},
-      {"history unknown series", [](Input& in) { in.tables["history"].str["series"][0] = "S9"; }, "unknown series 'S9'"},
-      {"coverage", [](Input& in) { in.tables["history"].num["coverage"][0] = 1.5; }, "column 'coverage': 1.5 is not a fraction of a year"},
-      {"target port", [](Input& in) { in.tables["targets"].str["ports"][0] = "P1|Q"; }, "column 'ports': unknown port 'Q'"},
-      {"derived without load", [](Input& in) { in.tables["series"].str["kind"][0] = "derived"; }, "test:series: row 1: column 'source_series': unknown series ''"},
-      {"no scenarios", [](Input& in) { Table& t = in.tables["scenarios"]; t.rows = 0; for (auto& kv : t.str) kv.second.clear(); for (auto& kv : t.num) kv.second.clear(); }, "test:scenarios: no scenarios"},
-      {"shock decay 1", [](Input& in) { in.tables["scenarios"].num["shock_decay"][0] = 1; }, "column 'shock_decay': 1 is outside [0, 1)"},
+      {"adjustment years", [](Input& in) { in.tables["adjustments"].num["year_to"][0] = 2050; },
+       "column 'year_to': 2050 is before year_from or after the horizon"},
+      {"history after base", [](Input& in) { in.tables["history"].num["year"][0] = 2030; },
+       "column 'year': 2030 is after the base year 2024"},
+      {"history unknown series", [](Input& in) { in.tables["history"].str["series"][0] = "S9"; },
+       "unknown series 'S9'"},
+      {"coverage", [](Input& in) { in.tables["history"].num["coverage"][0] = 1.5; },
+       "column 'coverage': 1.5 is not a fraction of a year"},
+      {"target port", [](Input& in) { in.tables["targets"].str["ports"][0] = "P1|Q"; },
+       "column 'ports': unknown port 'Q'"},
+      {"derived without load", [](Input& in) { in.tables["series"].str["kind"][0] = "derived"; },
+       "test:series: row 1: column 'source_series': unknown series ''"},
+      {"no scenarios",
+       [](Input& in) {
+         Table& t = in.tables["scenarios"];
+         t.rows = 0;
+         for (auto& kv : t.str) kv.second.clear();
+         for (auto& kv : t.num) kv.second.clear();
+       },
+       "test:scenarios: no scenarios"},
+      {"shock decay 1", [](Input& in) { in.tables["scenarios"].num["shock_decay"][0] = 1; },
+       "column 'shock_decay': 1 is outside [0, 1)"},
   };
   ASSERT_GE(cases.size(), 25u);
   EXPECT_EQ(errors_of(good()), "");
@@ -195,8 +240,8 @@ TEST(Input, FileErrors) {
 
 // ---- strict values, text, damaged and hostile files --------------------------
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -277,9 +322,9 @@ TEST(Input, TextIsUtf8WithoutNul) {
   EXPECT_EQ(text_problem("Horgos \xE9\x9C\x8D \xF0\x9F\x9A\x82"), "");
   EXPECT_EQ(text_problem(std::string("ab\0c", 4)), "NUL byte at byte 3");
   EXPECT_EQ(text_problem("a\xFF"), "invalid UTF-8 at byte 2");
-  EXPECT_EQ(text_problem("\xC3"), "invalid UTF-8 at byte 1");              // truncated sequence
-  EXPECT_EQ(text_problem("\xC0\xAF"), "invalid UTF-8 at byte 1");          // overlong
-  EXPECT_EQ(text_problem("x\xED\xA0\x80"), "invalid UTF-8 at byte 2");     // surrogate
+  EXPECT_EQ(text_problem("\xC3"), "invalid UTF-8 at byte 1");             // truncated sequence
+  EXPECT_EQ(text_problem("\xC0\xAF"), "invalid UTF-8 at byte 1");         // overlong
+  EXPECT_EQ(text_problem("x\xED\xA0\x80"), "invalid UTF-8 at byte 2");    // surrogate
   EXPECT_EQ(text_problem("\xF4\x90\x80\x80"), "invalid UTF-8 at byte 1"); // above U+10FFFF
 }
 
@@ -294,14 +339,21 @@ TEST(Input, CsvValuesRefusedWithOneLine) {
       {"series", "base_value", "0x10", "series.csv: row 1 (line 2): column 'base_value': '0x10' is not a number"},
       {"series", "mu", "inf", "series.csv: row 1 (line 2): column 'mu': 'inf' is not a number"},
       {"series", "sigma", "NaN", "series.csv: row 1 (line 2): column 'sigma': 'NaN' is not a number"},
-      {"series", "base_value", "1e999", "series.csv: row 1 (line 2): column 'base_value': '1e999' is out of range for a number"},
+      {"series", "base_value", "1e999",
+       "series.csv: row 1 (line 2): column 'base_value': '1e999' is out of range for a number"},
       {"history", "year", "3000000000",
-       "history.csv: row 1 (line 2): column 'year': '3000000000' is out of range for an integer (-2147483648 to 2147483647)"},
+       "history.csv: row 1 (line 2): column 'year': '3000000000' is out of range for an integer (-2147483648 to "
+       "2147483647)"},
       {"expansion_years", "year", "-3000000000",
-       "expansion_years.csv: row 1 (line 2): column 'year': '-3000000000' is out of range for an integer (-2147483648 to 2147483647)"},
+       "expansion_years.csv: row 1 (line 2): column 'year': '-3000000000' is out of range for an integer (-2147483648 "
+       "to 2147483647)"},
       {"history", "year", "2023.0", "history.csv: row 1 (line 2): column 'year': '2023.0' is not an integer"},
       {"ports", "name", std::string("Hor\0gos", 7), "ports.csv: row 1 (line 2): column 'name': NUL byte at byte 4"},
-      {"ports", "lat", std::string("43\0" "99", 5), "ports.csv: row 1 (line 2): column 'lat': NUL byte at byte 3"},
+      {"ports", "lat",
+       std::string("43\0"
+                   "99",
+                   5),
+       "ports.csv: row 1 (line 2): column 'lat': NUL byte at byte 3"},
       {"ports", "name", "Hor\xC3gos", "ports.csv: row 1 (line 2): column 'name': invalid UTF-8 at byte 4"},
       {"partners", "name", "\xED\xA0\x80", "partners.csv: row 1 (line 2): column 'name': invalid UTF-8 at byte 1"},
       {"meta", "value", "3000000000",
@@ -433,14 +485,11 @@ TEST(Input, Hdf5ValuesRefusedWithOneLine) {
          h5::write_fixed_strings(f, "/ports/name", {std::string("Hor\0gos", 7)});
        },
        ":/ports/name: row 1: NUL byte at byte 4"},
-      {"meta year beyond int",
-       [](hid_t f) { h5::write_attr_int(f, "horizon_year", 3000000000LL); },
+      {"meta year beyond int", [](hid_t f) { h5::write_attr_int(f, "horizon_year", 3000000000LL); },
        ": meta: 'horizon_year': '3000000000' is out of range for an integer (-2147483648 to 2147483647)"},
-      {"meta year not an integer",
-       [](hid_t f) { h5::write_attr_double(f, "base_year", 2024.5); },
+      {"meta year not an integer", [](hid_t f) { h5::write_attr_double(f, "base_year", 2024.5); },
        ": meta: 'base_year': '2024.5' is not an integer"},
-      {"meta title not UTF-8",
-       [](hid_t f) { h5::write_attr_string(f, "title", "T\xFF"); },
+      {"meta title not UTF-8", [](hid_t f) { h5::write_attr_string(f, "title", "T\xFF"); },
        ": meta: 'title': invalid UTF-8 at byte 2"},
   };
   write_h5_input(good(), w);
@@ -467,7 +516,10 @@ TEST(Input, ProbeRefusesACrashOrAHang) {
   EXPECT_EQ(h5::probe_readable(p, 30, [](const std::string&) { std::raise(SIGSEGV); }),
             p + ": the HDF5 library crashed reading it (signal 11); refused as a damaged or hostile HDF5 file");
   const auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(h5::probe_readable(p, 0.5, [](const std::string&) { for (;;) pause(); }),
+  EXPECT_EQ(h5::probe_readable(p, 0.5,
+                               [](const std::string&) {
+                                 for (;;) pause();
+                               }),
             p + ": reading it took longer than 0.5 s; refused as a damaged or hostile HDF5 file");
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10);
   EXPECT_EQ(h5::probe_readable(p, 30, [](const std::string&) { throw std::runtime_error("bad\nthing"); }),

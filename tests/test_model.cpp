@@ -82,10 +82,22 @@ Input two_ports(double capB, double friction) {
   p.num["closure_loss_max"][0] = 0.5;
   add_row(in, "ports", {{"id", "B"}, {"name", "B"}, {"kind", "land"}, {"lat", "44"}, {"lon", "80"}});
   for (const char* port : {"A", "B"}) {
-    add_row(in, "series", {{"id", std::string("S") + port}, {"port", port}, {"partner", "KAZ"}, {"mode", "road"},
-                           {"metric", "freight"}, {"kind", "load"}, {"base_value", "100"}, {"mu", "0"}});
-    add_row(in, "groups", {{"id", std::string("G") + port}, {"port", port}, {"mode", "road"}, {"metric", "freight"},
-                           {"capacity", port[0] == 'A' ? "100" : std::to_string(capB)}, {"overload", "1"}});
+    add_row(in, "series",
+            {{"id", std::string("S") + port},
+             {"port", port},
+             {"partner", "KAZ"},
+             {"mode", "road"},
+             {"metric", "freight"},
+             {"kind", "load"},
+             {"base_value", "100"},
+             {"mu", "0"}});
+    add_row(in, "groups",
+            {{"id", std::string("G") + port},
+             {"port", port},
+             {"mode", "road"},
+             {"metric", "freight"},
+             {"capacity", port[0] == 'A' ? "100" : std::to_string(capB)},
+             {"overload", "1"}});
   }
   in.tables["scenarios"].num["diversion_friction"][0] = friction;
   return in;
@@ -120,8 +132,8 @@ TEST(Model, ClosureDivertsAKnownAmount) {
     EXPECT_NEAR(y1.uns[0], 50 - 100.0 / 3, 1e-10);
     EXPECT_NEAR(y1.flow[1], 130, 1e-10);
     const ModelView v = m.view();
-    EXPECT_NEAR(r.cells[v.group_cell(1, 0, 1)], 1.0, 1e-12);                 // B fully used
-    EXPECT_DOUBLE_EQ(r.cells[v.group_cell(0, 1, 1)], 1.0);                   // A demand over capacity
+    EXPECT_NEAR(r.cells[v.group_cell(1, 0, 1)], 1.0, 1e-12); // B fully used
+    EXPECT_DOUBLE_EQ(r.cells[v.group_cell(0, 1, 1)], 1.0);   // A demand over capacity
     EXPECT_DOUBLE_EQ(r.cells[v.series_cell(0, kUnserved, 1)], y1.uns[0]);
   }
 }
@@ -131,22 +143,43 @@ TEST(Model, ConservationAndCapacityOverManyPaths) {
   Input in = empty_input(2024, 2040);
   add_row(in, "partners", {{"id", "KGZ"}, {"name", "Kyrgyzstan"}, {"kind", "partner"}});
   for (int q = 2; q <= 4; ++q)
-    add_row(in, "ports", {{"id", "P" + std::to_string(q)}, {"name", "x"}, {"kind", "land"}, {"lat", "40"},
-                          {"lon", "75"}, {"closure_prob", "0.3"}, {"closure_loss_min", "0"}, {"closure_loss_max", "1"}});
+    add_row(in, "ports",
+            {{"id", "P" + std::to_string(q)},
+             {"name", "x"},
+             {"kind", "land"},
+             {"lat", "40"},
+             {"lon", "75"},
+             {"closure_prob", "0.3"},
+             {"closure_loss_min", "0"},
+             {"closure_loss_max", "1"}});
   int k = 0;
   for (int q = 1; q <= 4; ++q)
     for (const char* mode : {"rail", "road"})
       for (const char* partner : {"KAZ", "KGZ"}) {
         const std::string port = "P" + std::to_string(q);
-        add_row(in, "series", {{"id", "S" + std::to_string(k++)}, {"port", port}, {"partner", partner}, {"mode", mode},
-                               {"metric", "freight"}, {"kind", "load"}, {"base_value", std::to_string(50 + 13 * k)},
-                               {"mu", "0.08"}, {"tau", "0.05"}, {"sigma", "0.2"}, {"b_region", "0.05"}});
+        add_row(in, "series",
+                {{"id", "S" + std::to_string(k++)},
+                 {"port", port},
+                 {"partner", partner},
+                 {"mode", mode},
+                 {"metric", "freight"},
+                 {"kind", "load"},
+                 {"base_value", std::to_string(50 + 13 * k)},
+                 {"mu", "0.08"},
+                 {"tau", "0.05"},
+                 {"sigma", "0.2"},
+                 {"b_region", "0.05"}});
       }
   for (int q = 1; q <= 4; ++q)
     for (const char* mode : {"rail", "road"})
       if (!(q == 4 && std::string(mode) == "road")) // one series group left uncapacitated
-        add_row(in, "groups", {{"id", "G" + std::to_string(q) + mode}, {"port", "P" + std::to_string(q)},
-                               {"mode", mode}, {"metric", "freight"}, {"capacity", "150"}, {"overload", "1.2"}});
+        add_row(in, "groups",
+                {{"id", "G" + std::to_string(q) + mode},
+                 {"port", "P" + std::to_string(q)},
+                 {"mode", mode},
+                 {"metric", "freight"},
+                 {"capacity", "150"},
+                 {"overload", "1.2"}});
   in.tables["scenarios"].num["diversion_friction"][0] = 0.15;
   in.tables["scenarios"].num["cross_mode_share"][0] = 0.5;
   in.tables["scenarios"].num["region_shock_prob"][0] = 0.2;
@@ -194,8 +227,8 @@ TEST(Model, ExpansionOpeningYearsFollowTheirDistribution) {
   add_row(in, "expansions", {{"id", "E"}, {"group", "G"}, {"capacity_add", "50"}});
   const std::map<int, double> p = {{2026, 0.2}, {2028, 0.5}, {2030, 0.25}, {2035, 0.05}};
   for (const auto& yp : p)
-    add_row(in, "expansion_years", {{"expansion", "E"}, {"year", std::to_string(yp.first)},
-                                    {"probability", std::to_string(yp.second)}});
+    add_row(in, "expansion_years",
+            {{"expansion", "E"}, {"year", std::to_string(yp.first)}, {"probability", std::to_string(yp.second)}});
   const HostModel m = build(in);
   std::map<int, int> count;
   const int n = 20000;
@@ -306,19 +339,19 @@ TEST(Model, EveryArrayIsViewedAndSizeChecked) {
   EXPECT_EQ(hm.size_problem(), "");
   const ModelView v = hm.view();
   int arrays = 0;
-#define CHECK_ARRAY(type, name, length)                                                                              \
-  {                                                                                                                  \
-    ++arrays;                                                                                                        \
-    EXPECT_EQ(v.name, hm.name.data()) << #name;                                                                      \
-    HostModel longer = hm;                                                                                           \
-    longer.name.push_back(type());                                                                                   \
-    const std::string n = std::to_string(hm.name.size());                                                           \
+#define CHECK_ARRAY(type, name, length)                                                                                \
+  {                                                                                                                    \
+    ++arrays;                                                                                                          \
+    EXPECT_EQ(v.name, hm.name.data()) << #name;                                                                        \
+    HostModel longer = hm;                                                                                             \
+    longer.name.push_back(type());                                                                                     \
+    const std::string n = std::to_string(hm.name.size());                                                              \
     EXPECT_EQ(longer.size_problem(), #name " has " + std::to_string(hm.name.size() + 1) + " elements, expected " + n); \
-    if (!hm.name.empty()) {                                                                                          \
-      HostModel shorter = hm;                                                                                        \
-      shorter.name.pop_back();                                                                                       \
-      EXPECT_NE(shorter.size_problem(), "") << #name;                                                                \
-    }                                                                                                                \
+    if (!hm.name.empty()) {                                                                                            \
+      HostModel shorter = hm;                                                                                          \
+      shorter.name.pop_back();                                                                                         \
+      EXPECT_NE(shorter.size_problem(), "") << #name;                                                                  \
+    }                                                                                                                  \
   }
   CORRIDOR_MODEL_ARRAYS(CHECK_ARRAY)
 #undef CHECK_ARRAY
@@ -327,8 +360,8 @@ TEST(Model, EveryArrayIsViewedAndSizeChecked) {
   EXPECT_EQ(v.NS, hm.NS);
   HostModel bad = hm;
   bad.agg_threshold.pop_back();
-  EXPECT_EQ(bad.size_problem(), "agg_threshold has " + std::to_string(hm.A - 1) + " elements, expected " +
-                                    std::to_string(hm.A));
+  EXPECT_EQ(bad.size_problem(),
+            "agg_threshold has " + std::to_string(hm.A - 1) + " elements, expected " + std::to_string(hm.A));
 }
 
 TEST(Model, BackendRefusesAModelWithAMissizedArray) {

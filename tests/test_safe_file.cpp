@@ -41,8 +41,7 @@ protected:
     return n;
   }
   // the message of the InputError f throws ("" when none)
-  template <class F>
-  static std::string refusal(F&& f) {
+  template <class F> static std::string refusal(F&& f) {
     try {
       f();
     } catch (const InputError& e) {
@@ -63,7 +62,7 @@ TEST_F(SafeFile, WritesANewFileWithoutLeavingATemporary) {
 TEST_F(SafeFile, TheWriterGetsAFreshEmptyFileAndTheNameStaysFreeUntilTheClaim) {
   OutputTarget t = prepare_output(at("a.h5"), false, {});
   t.commit([&](const std::string& tmp) {
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(stat(tmp.c_str(), &st), 0);
     EXPECT_TRUE(S_ISREG(st.st_mode));
     EXPECT_EQ(st.st_size, 0);
@@ -178,9 +177,9 @@ TEST_F(SafeFile, FoldersAreBuiltBesideAndSwappedInWhole) {
 TEST_F(SafeFile, AFailedFolderLeavesNothing) {
   OutputTarget t = prepare_output_folder(at("ex"), false, {});
   EXPECT_THROW(t.commit([](const std::string& tmp) {
-                 std::ofstream(fs::path(tmp) / "meta.csv") << "x";
-                 throw std::runtime_error(tmp + "/series.csv: cannot write");
-               }),
+    std::ofstream(fs::path(tmp) / "meta.csv") << "x";
+    throw std::runtime_error(tmp + "/series.csv: cannot write");
+  }),
                std::runtime_error);
   EXPECT_TRUE(names().empty());
 }

@@ -78,13 +78,13 @@ TEST(Stats, QuantilesAreExactOrderStatistics) {
     const int kind = trial % 7;
     for (auto& v : x) {
       const double z = std::normal_distribution<double>()(g);
-      v = kind == 0 ? std::exp(z)                           // lognormal
-          : kind == 1 ? std::floor(3 * z)                   // heavy ties
-          : kind == 2 ? (g() % 10 == 0 ? z : 0.0)           // mostly zeros
-          : kind == 3 ? z * 1e-300                           // subnormal range
-          : kind == 5 ? (z > 0.8 ? 1.0 : 0.0)                // 0/1 indicator
+      v = kind == 0   ? std::exp(z)                                   // lognormal
+          : kind == 1 ? std::floor(3 * z)                             // heavy ties
+          : kind == 2 ? (g() % 10 == 0 ? z : 0.0)                     // mostly zeros
+          : kind == 3 ? z * 1e-300                                    // subnormal range
+          : kind == 5 ? (z > 0.8 ? 1.0 : 0.0)                         // 0/1 indicator
           : kind == 6 ? (z < -0.5 ? 0.0 : std::min(std::exp(z), 1.3)) // ties at both ends
-                      : (g() % 2 ? -0.0 : 0.0) + 1e6 * z;   // signs
+                      : (g() % 2 ? -0.0 : 0.0) + 1e6 * z;             // signs
     }
     const std::vector<double> out = stats_of(x, 11, kProbs, 0.5, 1.0);
     for (int q = 0; q < 11; ++q)
@@ -132,8 +132,12 @@ TEST(Stats, SplitSchedulesGiveTheSameBytes) {
     std::vector<double> x(n);
     for (auto& v : x) {
       const double z = std::normal_distribution<double>()(g);
-      v = k == 0 ? std::exp(z) : k == 1 ? std::floor(2 * z) : k == 2 ? (z > 1 ? z : 0.0)
-        : k == 3 ? 1.0 + 1e-12 * z : k == 4 ? (z > 0 ? 1.0 : 0.0) : 1e3 * z;
+      v = k == 0   ? std::exp(z)
+          : k == 1 ? std::floor(2 * z)
+          : k == 2 ? (z > 1 ? z : 0.0)
+          : k == 3 ? 1.0 + 1e-12 * z
+          : k == 4 ? (z > 0 ? 1.0 : 0.0)
+                   : 1e3 * z;
     }
     x[17] = 1e12; // one far outlier widens the first interval
     cells.push_back(x);

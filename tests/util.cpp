@@ -16,8 +16,10 @@ void add_row(Input& in, const std::string& table, const std::vector<std::pair<st
     std::string v = cd.def;
     for (const auto& kv : values)
       if (kv.first == cd.name) v = kv.second;
-    if (cd.type == 's') t.str[cd.name].push_back(v);
-    else t.num[cd.name].push_back(v.empty() ? 0.0 : std::stod(v));
+    if (cd.type == 's')
+      t.str[cd.name].push_back(v);
+    else
+      t.num[cd.name].push_back(v.empty() ? 0.0 : std::stod(v));
   }
   for (const auto& kv : values)
     if (std::none_of(def->cols.begin(), def->cols.end(), [&](const ColumnDef& c) { return c.name == kv.first; }))
@@ -28,7 +30,9 @@ void add_row(Input& in, const std::string& table, const std::vector<std::pair<st
 Input empty_input(int base_year, int horizon_year) {
   Input in;
   in.origin = "test";
-  in.meta = {{"schema_version", "1"}, {"title", "test"}, {"base_year", std::to_string(base_year)},
+  in.meta = {{"schema_version", "1"},
+             {"title", "test"},
+             {"base_year", std::to_string(base_year)},
              {"horizon_year", std::to_string(horizon_year)}};
   for (const auto& def : input_schema()) {
     Table t;
@@ -46,8 +50,15 @@ Input empty_input(int base_year, int horizon_year) {
 Input single_series(double base, double mu, double tau, double sigma) {
   Input in = empty_input();
   add_row(in, "series",
-          {{"id", "S1"}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "rail"}, {"metric", "freight"}, {"kind", "load"},
-           {"base_value", std::to_string(base)}, {"mu", std::to_string(mu)}, {"tau", std::to_string(tau)},
+          {{"id", "S1"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "rail"},
+           {"metric", "freight"},
+           {"kind", "load"},
+           {"base_value", std::to_string(base)},
+           {"mu", std::to_string(mu)},
+           {"tau", std::to_string(tau)},
            {"sigma", std::to_string(sigma)}});
   return in;
 }
@@ -69,10 +80,24 @@ double np_quantile(std::vector<double> v, double p) {
 // closures, expansions, derived series, shocks, two scenarios and a target.
 Input rich_input() {
   Input in = empty_input(2024, 2036);
-  add_row(in, "ports", {{"id", "P2"}, {"name", "Port 2"}, {"kind", "land"}, {"lat", "44"}, {"lon", "81"},
-                        {"closure_prob", "0.2"}, {"closure_loss_min", "0.1"}, {"closure_loss_max", "0.9"}});
-  add_row(in, "ports", {{"id", "P3"}, {"name", "Port 3"}, {"kind", "land"}, {"lat", "43"}, {"lon", "79"},
-                        {"closure_prob", "0.1"}, {"closure_loss_min", "0.2"}, {"closure_loss_max", "1"}});
+  add_row(in, "ports",
+          {{"id", "P2"},
+           {"name", "Port 2"},
+           {"kind", "land"},
+           {"lat", "44"},
+           {"lon", "81"},
+           {"closure_prob", "0.2"},
+           {"closure_loss_min", "0.1"},
+           {"closure_loss_max", "0.9"}});
+  add_row(in, "ports",
+          {{"id", "P3"},
+           {"name", "Port 3"},
+           {"kind", "land"},
+           {"lat", "43"},
+           {"lon", "79"},
+           {"closure_prob", "0.1"},
+           {"closure_loss_min", "0.2"},
+           {"closure_loss_max", "1"}});
   in.tables["ports"].num["closure_prob"][0] = 0.15;
   in.tables["ports"].num["closure_loss_max"][0] = 0.5;
   add_row(in, "partners", {{"id", "KGZ"}, {"name", "Kyrgyzstan"}, {"kind", "partner"}});
@@ -82,19 +107,51 @@ Input rich_input() {
   for (int i = 0; i < 3; ++i) {
     for (const char* mode : {"rail", "road"}) {
       const std::string id = std::string(ports[i]) + "_" + mode;
-      add_row(in, "series", {{"id", id}, {"port", ports[i]}, {"partner", "KAZ"}, {"mode", mode}, {"metric", "freight"},
-                             {"kind", "load"}, {"base_value", std::to_string(base[i])}, {"mu", "0.06"},
-                             {"tau", "0.03"}, {"sigma", "0.08"}, {"phi", "0.3"}, {"b_region", "0.03"},
-                             {"b_partner", "0.02"}, {"b_port", "0.02"}});
-      add_row(in, "groups", {{"id", "G_" + id}, {"port", ports[i]}, {"mode", mode}, {"metric", "freight"},
-                             {"capacity", std::to_string(base[i] * 1.2)}, {"overload", "1.1"}});
+      add_row(in, "series",
+              {{"id", id},
+               {"port", ports[i]},
+               {"partner", "KAZ"},
+               {"mode", mode},
+               {"metric", "freight"},
+               {"kind", "load"},
+               {"base_value", std::to_string(base[i])},
+               {"mu", "0.06"},
+               {"tau", "0.03"},
+               {"sigma", "0.08"},
+               {"phi", "0.3"},
+               {"b_region", "0.03"},
+               {"b_partner", "0.02"},
+               {"b_port", "0.02"}});
+      add_row(in, "groups",
+              {{"id", "G_" + id},
+               {"port", ports[i]},
+               {"mode", mode},
+               {"metric", "freight"},
+               {"capacity", std::to_string(base[i] * 1.2)},
+               {"overload", "1.1"}});
     }
   }
-  add_row(in, "series", {{"id", "P1_trains"}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "rail"}, {"metric", "trains"},
-                         {"kind", "derived"}, {"source_series", "P1_rail"}, {"base_value", "3"}, {"mu", "-0.01"},
-                         {"sigma", "0.02"}});
-  add_row(in, "series", {{"id", "P3_kgz"}, {"port", "P3"}, {"partner", "KGZ"}, {"mode", "road"}, {"metric", "freight"},
-                         {"kind", "load"}, {"base_value", "20"}, {"mu", "0.1"}, {"sigma", "0.1"}});
+  add_row(in, "series",
+          {{"id", "P1_trains"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "rail"},
+           {"metric", "trains"},
+           {"kind", "derived"},
+           {"source_series", "P1_rail"},
+           {"base_value", "3"},
+           {"mu", "-0.01"},
+           {"sigma", "0.02"}});
+  add_row(in, "series",
+          {{"id", "P3_kgz"},
+           {"port", "P3"},
+           {"partner", "KGZ"},
+           {"mode", "road"},
+           {"metric", "freight"},
+           {"kind", "load"},
+           {"base_value", "20"},
+           {"mu", "0.1"},
+           {"sigma", "0.1"}});
   add_row(in, "expansions", {{"id", "E1"}, {"group", "G_P1_rail"}, {"capacity_add", "60"}});
   add_row(in, "expansion_years", {{"expansion", "E1"}, {"year", "2027"}, {"probability", "0.3"}});
   add_row(in, "expansion_years", {{"expansion", "E1"}, {"year", "2029"}, {"probability", "0.5"}});
@@ -106,13 +163,18 @@ Input rich_input() {
   in.tables["scenarios"].num["partner_shock_mean"][0] = 0.2;
   in.tables["scenarios"].num["diversion_friction"][0] = 0.1;
   in.tables["scenarios"].num["cross_mode_share"][0] = 0.3;
-  add_row(in, "scenarios", {{"id", "stress"}, {"name", "Stress"}, {"region_shock_prob", "0.2"},
-                            {"region_shock_mean", "0.4"}, {"closure_scale", "2"}, {"diversion_friction", "0.2"},
-                            {"cross_mode_share", "0.5"}});
-  add_row(in, "adjustments", {{"scenario", "stress"}, {"mode", "road"}, {"year_from", "2025"}, {"year_to", "2030"},
-                              {"growth", "-0.02"}});
-  add_row(in, "targets", {{"id", "T1"}, {"name", "rail 300"}, {"metric", "freight"}, {"modes", "rail"},
-                          {"value", "300"}});
+  add_row(in, "scenarios",
+          {{"id", "stress"},
+           {"name", "Stress"},
+           {"region_shock_prob", "0.2"},
+           {"region_shock_mean", "0.4"},
+           {"closure_scale", "2"},
+           {"diversion_friction", "0.2"},
+           {"cross_mode_share", "0.5"}});
+  add_row(in, "adjustments",
+          {{"scenario", "stress"}, {"mode", "road"}, {"year_from", "2025"}, {"year_to", "2030"}, {"growth", "-0.02"}});
+  add_row(in, "targets",
+          {{"id", "T1"}, {"name", "rail 300"}, {"metric", "freight"}, {"modes", "rail"}, {"value", "300"}});
   return in;
 }
 

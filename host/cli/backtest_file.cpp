@@ -41,8 +41,8 @@ void write_cases(hid_t f, const BacktestResult& r) {
 void write_backtest_file(hid_t f, const BacktestResult& r, const BacktestProvenance& p) {
   write_scores(f, r);
   write_cases(f, r);
-  h5::write_attr_string(f, "title", "Corridor rolling-origin backtest of " +
-                                        std::filesystem::path(p.input).filename().string());
+  h5::write_attr_string(f, "title",
+                        "Corridor rolling-origin backtest of " + std::filesystem::path(p.input).filename().string());
   h5::write_attr_string(f, "corridor_version", corridor_version());
   h5::write_attr_string(f, "git_sha", git_sha());
   h5::write_attr_uint(f, "seed", p.seed);

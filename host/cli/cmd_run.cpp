@@ -47,8 +47,8 @@ void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, cons
   std::printf("  backend %s, %d pass%s over the paths (%llu of %zu stored cells per pass)\n", be.description().c_str(),
               res.passes, res.passes == 1 ? "" : "es", static_cast<unsigned long long>(res.cells_per_pass),
               plan.stored.size());
-  std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", t.sim,
-              cell_years / t.sim, t.total);
+  std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", t.sim, cell_years / t.sim,
+              t.total);
   std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s; sensitivity (%u paths) %.2f s\n",
               res.simulate_seconds, res.stats_seconds, t.sim - res.simulate_seconds - res.stats_seconds, sens.paths,
               t.sens);

@@ -24,12 +24,12 @@ struct RunOptions {
   uint32_t paths = 10000;
   uint64_t seed = 20240101;
   std::string backend = "auto";
-  int threads = 0;             // 0: all cores
-  uint64_t max_memory = 0;     // bytes; 0: auto
+  int threads = 0;         // 0: all cores
+  uint64_t max_memory = 0; // bytes; 0: auto
   std::vector<double> quantiles{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
   double utilization_threshold = 0.9;
   uint32_t sensitivity_paths = 20000;
-  int sensitivity_year = 0;    // 0: the horizon
+  int sensitivity_year = 0; // 0: the horizon
   bool save_paths = false, force = false, quiet = false;
 };
 
@@ -81,8 +81,21 @@ struct InspectOptions {
   std::string file;
 };
 
-enum class Command { none, help, version, run, replay, import, export_, validate, summary, calibrate, backtest,
-                     schema, inspect };
+enum class Command {
+  none,
+  help,
+  version,
+  run,
+  replay,
+  import,
+  export_,
+  validate,
+  summary,
+  calibrate,
+  backtest,
+  schema,
+  inspect
+};
 
 struct ParsedCommand {
   Command command = Command::none;

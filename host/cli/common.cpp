@@ -52,13 +52,20 @@ FileKind file_kind(const std::string& path) {
 
 std::string describe(FileKind k) {
   switch (k) {
-  case FileKind::missing: return "no such file or folder";
-  case FileKind::folder: return "a folder";
-  case FileKind::not_hdf5: return "not an HDF5 file (or truncated)";
-  case FileKind::input: return "a corridor input";
-  case FileKind::run_output: return "a corridor run output";
-  case FileKind::backtest_output: return "a corridor backtest output";
-  case FileKind::other_hdf5: return "an HDF5 file that corridor did not write (no input tables, no run statistics)";
+  case FileKind::missing:
+    return "no such file or folder";
+  case FileKind::folder:
+    return "a folder";
+  case FileKind::not_hdf5:
+    return "not an HDF5 file (or truncated)";
+  case FileKind::input:
+    return "a corridor input";
+  case FileKind::run_output:
+    return "a corridor run output";
+  case FileKind::backtest_output:
+    return "a corridor backtest output";
+  case FileKind::other_hdf5:
+    return "an HDF5 file that corridor did not write (no input tables, no run statistics)";
   }
   return "unknown";
 }
@@ -112,8 +119,8 @@ void Progress::operator()(double f) {
   last_ = el;
   const int w = 30, k = static_cast<int>(f * w);
   const double eta = f > 0 ? el * (1 - f) / f : 0;
-  std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  %.0fs elapsed, ETA %.0fs ", k, "##############################", w - k,
-               "", 100 * f, el, eta);
+  std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  %.0fs elapsed, ETA %.0fs ", k, "##############################", w - k, "",
+               100 * f, el, eta);
   if (f >= 1.0) std::fprintf(stderr, "\n");
   std::fflush(stderr);
 }

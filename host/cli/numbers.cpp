@@ -83,7 +83,8 @@ int64_t parse_signed(const std::string& option, const std::string& text, int64_t
   if (!all_digits(text, neg ? 1 : 0)) refuse(option, text, what);
   const std::string digits = text.substr(neg ? 1 : 0);
   // magnitudes up to 2^63 fit the bounds below; compare as text first
-  const uint64_t bound = neg ? (lo < 0 ? static_cast<uint64_t>(-(lo + 1)) + 1 : 0) : (hi > 0 ? static_cast<uint64_t>(hi) : 0);
+  const uint64_t bound =
+      neg ? (lo < 0 ? static_cast<uint64_t>(-(lo + 1)) + 1 : 0) : (hi > 0 ? static_cast<uint64_t>(hi) : 0);
   if (!digits_at_most(digits, bound)) refuse(option, text, what);
   const uint64_t mag = to_u64(digits);
   const int64_t v = neg ? (mag == 0 ? 0 : -static_cast<int64_t>(mag - 1) - 1) : static_cast<int64_t>(mag);

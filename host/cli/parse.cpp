@@ -21,7 +21,7 @@
 namespace corridor {
 namespace {
 
-constexpr const char* kCommands[] = {"run",      "replay",    "import",   "export", "validate",
+constexpr const char* kCommands[] = {"run",     "replay",    "import",   "export", "validate",
                                      "summary", "calibrate", "backtest", "schema", "inspect"};
 constexpr int64_t kYearMin = 1000, kYearMax = 9999;
 const char* const kBackendHelp = "auto (GPU when one works), cpu or cuda";
@@ -98,16 +98,19 @@ CLI::App* add_run(Binder b) {
   c->add_option("input", o.input, "input HDF5 file (or a folder of CSV tables)")->required();
   c->add_option("-o,--output", o.output, "output HDF5 file (netCDF-4 readable)")->required();
   Text& paths = b.texts.add(c, "-n,--paths", "Monte Carlo paths per scenario, 1 to 4000000000", "UINT");
-  Text& seed = b.texts.add(c, "-s,--seed", "seed of the Philox generator, 0 to 2^64-1; same seed, same numbers", "UINT");
+  Text& seed =
+      b.texts.add(c, "-s,--seed", "seed of the Philox generator, 0 to 2^64-1; same seed, same numbers", "UINT");
   add_backend(c, o.backend);
   Text& threads = b.texts.add(c, "-t,--threads", "CPU threads (0: all cores; at most 2 per logical CPU)", "UINT");
-  Text& mem = b.texts.add(c, "--max-memory", "memory for path values, e.g. 2G; more passes when short (auto: half "
-                                             "of RAM or 80% of free GPU memory)", "SIZE");
+  Text& mem = b.texts.add(c, "--max-memory",
+                          "memory for path values, e.g. 2G; more passes when short (auto: half "
+                          "of RAM or 80% of free GPU memory)",
+                          "SIZE");
   Text& quant = b.texts.add(c, "--quantiles", "comma-separated increasing probabilities in [0, 1], at most 32", "LIST");
   Text& util = b.texts.add(c, "--utilization-threshold", "report P(utilisation >= this), 0 to 10", "REAL");
-  Text& sp = b.texts.add(c, "--sensitivity-paths",
-                         "paths (the first ones) for the rank correlations of drivers with outputs, 0 (none) to 1000000",
-                         "UINT");
+  Text& sp = b.texts.add(
+      c, "--sensitivity-paths",
+      "paths (the first ones) for the rank correlations of drivers with outputs, 0 (none) to 1000000", "UINT");
   Text& sy = b.texts.add(c, "--sensitivity-year", "year of the sensitivity responses (default: the horizon)", "YEAR");
   c->add_flag("--save-paths", o.save_paths,
               "also write paths_flow (scenario, path, series, year), the served flow of every path");
@@ -121,8 +124,10 @@ CLI::App* add_run(Binder b) {
     if (quant.given()) o.quantiles = parse_probabilities("--quantiles", quant.value, kCliMaxQuantiles);
     if (util.given()) o.utilization_threshold = parse_real("--utilization-threshold", util.value, 0.0, 10.0);
     if (sp.given())
-      o.sensitivity_paths = static_cast<uint32_t>(parse_unsigned("--sensitivity-paths", sp.value, 0, kCliMaxSensitivityPaths));
-    if (sy.given()) o.sensitivity_year = static_cast<int>(parse_signed("--sensitivity-year", sy.value, kYearMin, kYearMax));
+      o.sensitivity_paths =
+          static_cast<uint32_t>(parse_unsigned("--sensitivity-paths", sp.value, 0, kCliMaxSensitivityPaths));
+    if (sy.given())
+      o.sensitivity_year = static_cast<int>(parse_signed("--sensitivity-year", sy.value, kYearMin, kYearMax));
   });
   return c;
 }
@@ -181,8 +186,7 @@ CLI::App* add_summary(Binder b) {
                  ->type_name("YEARS");
   Text& top = b.texts.add(c, "--top", "rows of the ranked tables, 1 to 100000", "UINT");
   b.after.push_back([&o, years, yo, &top] {
-    if (yo->count() > 0)
-      o.years = parse_years("--years", *years);
+    if (yo->count() > 0) o.years = parse_years("--years", *years);
     if (top.given()) o.top = static_cast<int>(parse_unsigned("--top", top.value, 1, 100000));
   });
   return c;
@@ -203,7 +207,9 @@ CLI::App* add_backtest(Binder b) {
   auto* c = b.app.add_subcommand("backtest", "project from past years and score the intervals against the history");
   c->add_option("input", o.input, "HDF5 input or folder of CSV tables, with a history table")->required();
   auto origins = std::make_shared<std::vector<std::string>>();
-  c->add_option("--origin", *origins, "origin years (several allowed, comma-separated)")->required()->type_name("YEARS");
+  c->add_option("--origin", *origins, "origin years (several allowed, comma-separated)")
+      ->required()
+      ->type_name("YEARS");
   Text& paths = b.texts.add(c, "-n,--paths", "paths per projection, 2 to 100000000", "UINT");
   Text& seed = b.texts.add(c, "-s,--seed", "seed, 0 to 2^64-1", "UINT");
   add_backend(c, o.backend);
@@ -264,11 +270,16 @@ ParsedCommand parse_command_line(const std::vector<std::string>& args, unsigned 
   app.require_subcommand(1);
   app.set_version_flag("--version", "corridor " CORRIDOR_VERSION " (" CORRIDOR_GIT_SHA ")");
   const Binder b{app, pc, texts, after, cores};
-  const std::pair<CLI::App*, Command> subs[] = {
-      {add_run(b), Command::run},           {add_replay(b), Command::replay},   {add_import(b), Command::import},
-      {add_export(b), Command::export_},    {add_validate(b), Command::validate}, {add_summary(b), Command::summary},
-      {add_calibrate(b), Command::calibrate}, {add_backtest(b), Command::backtest}, {add_schema(b), Command::schema},
-      {add_inspect(b), Command::inspect}};
+  const std::pair<CLI::App*, Command> subs[] = {{add_run(b), Command::run},
+                                                {add_replay(b), Command::replay},
+                                                {add_import(b), Command::import},
+                                                {add_export(b), Command::export_},
+                                                {add_validate(b), Command::validate},
+                                                {add_summary(b), Command::summary},
+                                                {add_calibrate(b), Command::calibrate},
+                                                {add_backtest(b), Command::backtest},
+                                                {add_schema(b), Command::schema},
+                                                {add_inspect(b), Command::inspect}};
   std::vector<std::string> rev(args.rbegin(), args.rend()); // CLI11 takes the arguments last first
   try {
     app.parse(rev);

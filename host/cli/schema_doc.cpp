@@ -22,7 +22,8 @@ void print_schema_markdown(std::ostream& os) {
     os << "| `" << m.key << "` | " << type_name(m.type) << " | " << (m.required ? "yes" : "no") << " | " << m.doc
        << " |\n";
   for (const TableDef& t : input_schema()) {
-    os << "\n### " << t.name << (t.required ? "" : " (optional)") << "\n\n" << t.doc << ".\n\n"
+    os << "\n### " << t.name << (t.required ? "" : " (optional)") << "\n\n"
+       << t.doc << ".\n\n"
        << "| column | type | unit | default | meaning |\n|---|---|---|---|---|\n";
     for (const ColumnDef& c : t.cols)
       os << "| `" << c.name << "` | " << type_name(c.type) << " | " << c.unit << " | " << default_text(c) << " | "
