@@ -23,9 +23,11 @@ namespace corridor {
 // compiler keeps IEEE semantics and never contracts a multiply-add
 // (-ffp-contract=off), so every variant gives the same bits.
 namespace launch {
+// NOLINTBEGIN(bugprone-macro-parentheses): ATTR is an attribute list
 #define CORRIDOR_CPU_KERNELS(SUFFIX, ATTR)                                                                             \
   ATTR void tile_##SUFFIX(const SimulateTile& f, long long t) { f(t); }                                                \
   ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f(k); }
+// NOLINTEND(bugprone-macro-parentheses)
 CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define CORRIDOR_CPU_VARIANTS 1

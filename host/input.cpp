@@ -274,9 +274,6 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text0, const 
         ++i;
       }
     }
-    if (!was_quoted || true) {
-      // trim unquoted surrounding spaces
-    }
     rows.push_back(std::move(row));
     if (lines) lines->push_back(start_line);
   }
@@ -534,6 +531,7 @@ Input read_csv_dir(const std::string& dir) {
     if (e.is_regular_file() && e.path().extension() == ".csv") paths.push_back(e.path());
   std::sort(paths.begin(), paths.end());
   std::vector<std::pair<std::string, std::string>> files;
+  files.reserve(paths.size());
   for (const auto& p : paths) files.emplace_back(p.filename().string(), slurp(p));
   return read_csv_texts(dir, files);
 }

@@ -354,6 +354,7 @@ void render_text(const std::vector<Section>& secs, bool markdown, std::ostream& 
       }
       for (const auto& r : t.rows) {
         std::vector<std::string> cells;
+        cells.reserve(r.size());
         for (const Cell& c : r) cells.push_back(fmt(c));
         line(cells, right);
       }

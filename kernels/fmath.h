@@ -300,7 +300,7 @@ CORRIDOR_INLINE void inv_normal_n(const double* in, double* out, int n, long lon
   // rational function vectorised; log's irregular arguments and the far tail
   // (r > 5, p < 1.4e-11) redone with the scalar function
   constexpr int kChunk = 64;
-  int idx[kChunk], redo[kChunk];
+  int idx[kChunk] = {}, redo[kChunk];
   double tp[kChunk], r[kChunk]; // the tails' probabilities, then their normals
   for (int i0 = 0; i0 < n;) {
     int m = 0;

@@ -339,9 +339,11 @@ template <template <class> class Vec> struct DeviceModel {
 #define CORRIDOR_VIEW_DIM(name) v.name = h.name;
     CORRIDOR_MODEL_DIMS(CORRIDOR_VIEW_DIM)
 #undef CORRIDOR_VIEW_DIM
+// NOLINTBEGIN(bugprone-macro-parentheses): `name` is a member's name
 #define CORRIDOR_UPLOAD_ARRAY(type, name, length)                                                                      \
   name.assign(h.name.begin(), h.name.end());                                                                           \
   v.name = thrust::raw_pointer_cast(name.data());
+    // NOLINTEND(bugprone-macro-parentheses)
     CORRIDOR_MODEL_ARRAYS(CORRIDOR_UPLOAD_ARRAY)
 #undef CORRIDOR_UPLOAD_ARRAY
   }

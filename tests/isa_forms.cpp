@@ -5,6 +5,7 @@
 namespace corridor::test {
 namespace {
 
+// NOLINTBEGIN(bugprone-macro-parentheses): ATTR is an attribute list
 #define CORRIDOR_FORMS(SUFFIX, ATTR)                                                                                   \
   ATTR void exp_##SUFFIX(const double* in, double* out, int n) { fm::exp_n(in, out, n, 1); }                           \
   ATTR void inv_##SUFFIX(const double* in, double* out, int n) { fm::inv_normal_n(in, out, n, 1); }                    \
@@ -14,6 +15,7 @@ namespace {
   ATTR void rows_##SUFFIX(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {         \
     uniforms_rows<kRowLanes>(rng, path0, year, purpose, n, u);                                                         \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 CORRIDOR_FORMS(base, __attribute__((noinline, flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 CORRIDOR_FORMS(v3, __attribute__((noinline, flatten, target("arch=x86-64-v3"))))

@@ -23,7 +23,9 @@ std::string usage_message(const std::function<void()>& f) {
   return "(no error)";
 }
 
-ParsedCommand parse(std::vector<std::string> args, unsigned cores = 2) { return parse_command_line(args, cores); }
+ParsedCommand parse(const std::vector<std::string>& args, unsigned cores = 2) {
+  return parse_command_line(args, cores);
+}
 
 } // namespace
 

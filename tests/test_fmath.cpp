@@ -79,6 +79,7 @@ uint64_t bits_of(double x) {
 TEST(Fmath, ArrayFormsEqualScalarBitForBit) {
   std::mt19937_64 g(3);
   std::vector<double> x;
+  x.reserve(60003);
   std::uniform_real_distribution<double> wide(-745, 709), mid(-30, 30), small(-0.4, 0.4);
   for (int i = 0; i < 20000; ++i) x.push_back(wide(g));
   for (int i = 0; i < 20000; ++i) x.push_back(mid(g));
@@ -106,6 +107,7 @@ TEST(Fmath, ArrayFormsEqualScalarBitForBit) {
                    -720.0})
     x.push_back(v);
   std::vector<double> u;
+  u.reserve(60010);
   std::uniform_real_distribution<double> unit(0, 1);
   for (int i = 0; i < 60000; ++i) u.push_back(std::max(unit(g), 0x1.0p-53));
   for (double v : {0x1.0p-53,

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("corridor_test_" + std::to_string(getpid()) + "_" + name);
+  fs::path d = fs::temp_directory_path() / ("corridor_test_" + std::to_string(getpid()) + "_" + name);
   fs::remove_all(d);
   fs::create_directories(d);
   return d;

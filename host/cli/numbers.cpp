@@ -55,8 +55,7 @@ bool decimal_real(const std::string& s) {
     if (!all_digits(s.substr(0, n), i)) return false;
     size_t e = i;
     while (e < n && s[e] == '0') ++e;
-    if (n - e > 4) return false; // an exponent beyond 9999 is no command-line number
-    return true;
+    return n - e <= 4; // an exponent beyond 9999 is no command-line number
   }
   return i == n;
 }
