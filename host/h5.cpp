@@ -174,22 +174,8 @@ void walk_file(const std::string& path) {
   walk_open_file(f);
 }
 
-std::string probe_readable(const std::string& path, double timeout_s, const ProbeBody& body) {
-  int fds[2];
-  if (pipe(fds) != 0) return path + ": cannot check the file: " + std::strerror(errno);
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return path + ": cannot check the file: " + std::strerror(errno);
-  }
-  if (pid == 0) {
-    // the child: silent, reports "K" (read cleanly) or "E" and a message;
-    // a crash ends it by its signal (also under sanitizers, which would
-    // otherwise turn it into a report and an exit status)
-    close(fds[0]);
-    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) signal(sig, SIG_DFL);
+namespace {
+
 #if !defined(__SANITIZE_ADDRESS__) && !defined(CORRIDOR_NO_PROBE_RLIMIT)
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -197,64 +183,74 @@ std::string probe_readable(const std::string& path, double timeout_s, const Prob
 #endif
 #endif
 #endif
+
+// the probe's child, before it reads: a crash ends it by its signal (also
+// under sanitizers, which would otherwise turn it into a report and an exit
+// status); its address space capped; its output silenced
+void probe_child_setup() {
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) signal(sig, SIG_DFL);
 #ifndef CORRIDOR_NO_PROBE_RLIMIT
-    // a damaged size field can make libhdf5 allocate and touch many GiB:
-    // the child may use 16 GiB of address space, then its allocations fail
-    // (AddressSanitizer reserves far more up front, so not under it)
-    const rlim_t cap = rlim_t(16) << 30;
-    rlimit rl{cap, cap};
-    setrlimit(RLIMIT_AS, &rl);
+  // a damaged size field can make libhdf5 allocate and touch many GiB:
+  // the child may use 16 GiB of address space, then its allocations fail
+  // (AddressSanitizer reserves far more up front, so not under it)
+  const rlim_t cap = rlim_t(16) << 30;
+  rlimit rl{cap, cap};
+  setrlimit(RLIMIT_AS, &rl);
 #endif
-    const int dn = open("/dev/null", O_WRONLY);
-    if (dn >= 0) {
-      dup2(dn, 1);
-      dup2(dn, 2);
-    }
-    std::string msg = "K";
-    try {
-      if (body)
-        body(path);
-      else
-        walk_file(path);
-    } catch (const std::exception& e) {
-      msg = std::string("E") + e.what();
-    } catch (...) {
-      msg = "Eunknown error";
-    }
-    size_t off = 0;
-    while (off < msg.size()) {
-      const ssize_t w = write(fds[1], msg.data() + off, msg.size() - off);
-      if (w <= 0) break;
-      off += static_cast<size_t>(w);
-    }
-    _exit(0);
+  const int dn = open("/dev/null", O_WRONLY);
+  if (dn >= 0) {
+    dup2(dn, 1);
+    dup2(dn, 2);
   }
-  close(fds[1]);
-  std::string msg;
-  bool timed_out = false;
+}
+
+// the probe's child: silent, reports "K" (read cleanly) or "E" and a message
+// on fd, then ends
+[[noreturn]] void probe_child(int fd, const std::string& path, const ProbeBody& body) {
+  probe_child_setup();
+  std::string msg = "K";
+  try {
+    if (body)
+      body(path);
+    else
+      walk_file(path);
+  } catch (const std::exception& e) {
+    msg = std::string("E") + e.what();
+  } catch (...) {
+    msg = "Eunknown error";
+  }
+  size_t off = 0;
+  while (off < msg.size()) {
+    const ssize_t w = write(fd, msg.data() + off, msg.size() - off);
+    if (w <= 0) break;
+    off += static_cast<size_t>(w);
+  }
+  _exit(0);
+}
+
+// reads the child's report from fd (at most about 64 KiB kept) until it
+// ends or timeout_s passes; whether the time ran out
+bool read_probe_report(int fd, double timeout_s, std::string& msg) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
+    if (left.count() <= 0) return true;
+    pollfd p{fd, POLLIN, 0};
     const int r = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) continue;
     char buf[4096];
-    const ssize_t k = read(fds[0], buf, sizeof buf);
+    const ssize_t k = read(fd, buf, sizeof buf);
     if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) break; // end of file: the child is gone
+    if (k <= 0) return false; // end of file: the child is gone
     if (msg.size() < 65536) msg.append(buf, static_cast<size_t>(k));
   }
-  close(fds[0]);
-  if (timed_out) kill(pid, SIGKILL);
-  int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+}
+
+// the verdict on path from how the child ended (st) and what it reported:
+// "" when it read cleanly, else the reason
+std::string probe_verdict(const std::string& path, double timeout_s, bool timed_out, int st, const std::string& msg) {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%g", timeout_s);
   if (timed_out)
@@ -269,6 +265,33 @@ std::string probe_readable(const std::string& path, double timeout_s, const Prob
   std::string m = msg.substr(1);
   std::replace(m.begin(), m.end(), '\n', ' ');
   return path + ": " + m;
+}
+
+} // namespace
+
+std::string probe_readable(const std::string& path, double timeout_s, const ProbeBody& body) {
+  int fds[2];
+  if (pipe(fds) != 0) return path + ": cannot check the file: " + std::strerror(errno);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return path + ": cannot check the file: " + std::strerror(errno);
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    probe_child(fds[1], path, body);
+  }
+  close(fds[1]);
+  std::string msg;
+  const bool timed_out = read_probe_report(fds[0], timeout_s, msg);
+  close(fds[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return probe_verdict(path, timeout_s, timed_out, st, msg);
 }
 
 // ---- writing ----------------------------------------------------------------

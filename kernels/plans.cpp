@@ -183,21 +183,48 @@ uint64_t output_bytes(const HostModel& m, const RunConfig& cfg) {
   return std::max({series, groups, totals}); // (the HDF5 library: in kept_bytes' 24 MiB)
 }
 
+// the bytes of a run that do not scale with paths (tiled, the CPU: with what
+// the run keeps for the output, since the budget is then host memory)
+static uint64_t unscaled_bytes(const HostModel& m, const ModelView& v, const RunConfig& cfg, uint64_t nstored,
+                               bool tiled) {
+  const int width = stats_width(static_cast<int>(cfg.probs.size()));
+  const uint64_t kept = tiled ? kept_bytes(m, cfg, true) : 0;
+  return nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
+         (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8 + kept;
+}
+
+// the phases after the simulation (tiled, the CPU), beside what the run
+// keeps: the sensitivity (its columns and correlations, one tile of scratch)
+// and the output (the correlations and the largest variable); throws when
+// the budget cannot hold them, so the run is refused up front
+static void check_later_phases(const HostModel& m, const RunConfig& cfg, uint64_t budget, uint64_t per_lane) {
+  const SensitivitySpec* sp = cfg.sensitivity;
+  const uint64_t sens = sp ? sensitivity_bytes(m, *sp, false) : 0;
+  const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
+  const uint64_t kept_after = kept_bytes(m, cfg, false);
+  if (sens > 0 && kept_after + sens + kLanesMax * per_lane > budget)
+    throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
+                             " is too small for the sensitivity of " + std::to_string(sp->D()) + " drivers and " +
+                             std::to_string(sp->K()) + " responses over " + std::to_string(sp->paths) +
+                             " paths: at least " +
+                             human_bytes(static_cast<double>(kept_after + sens + kLanesMax * per_lane)) +
+                             " is needed (--sensitivity-paths 0: no sensitivity)");
+  if (kept_after + rho + output_bytes(m, cfg) > budget)
+    throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
+                             " is too small for the output of " + std::to_string(m.S) + " series: at least " +
+                             human_bytes(static_cast<double>(kept_after + rho + output_bytes(m, cfg))) + " is needed");
+}
+
 MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget, uint64_t batch,
                        uint64_t stats_group, bool tiled) {
   const ModelView v = m.view();
   const Layout L(v);
   const uint64_t n = cfg.paths;
   const uint64_t nstored = plan.stored.size();
-  const int width = stats_width(static_cast<int>(cfg.probs.size()));
   // what does not scale with paths, then per scratch lane, per cell in a
   // statistics group and per stored cell of a pass; a short budget first
   // shrinks the statistics group, then the batch, before it fails
-  // (tiled, the CPU: the budget is host memory, which also holds what the
-  // run keeps for the output)
-  const uint64_t kept = tiled ? kept_bytes(m, cfg, true) : 0;
-  const uint64_t base = nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
-                        (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8 + kept;
+  const uint64_t base = unscaled_bytes(m, v, cfg, nstored, tiled);
   const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
   const uint64_t per_cell = n * 8;
@@ -225,27 +252,7 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for " +
                              std::to_string(n) + " paths: at least " +
                              human_bytes(static_cast<double>(fixed() + per_cell)) + " is needed");
-  // the phases after the simulation, beside what the run keeps: the
-  // sensitivity (its columns and correlations, one tile of scratch) and the
-  // output (the correlations and the largest variable); refused up front
-  if (tiled) {
-    const SensitivitySpec* sp = cfg.sensitivity;
-    const uint64_t sens = sp ? sensitivity_bytes(m, *sp, false) : 0;
-    const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
-    const uint64_t kept_after = kept_bytes(m, cfg, false);
-    if (sens > 0 && kept_after + sens + kLanesMax * per_lane > budget)
-      throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
-                               " is too small for the sensitivity of " + std::to_string(sp->D()) + " drivers and " +
-                               std::to_string(sp->K()) + " responses over " + std::to_string(sp->paths) +
-                               " paths: at least " +
-                               human_bytes(static_cast<double>(kept_after + sens + kLanesMax * per_lane)) +
-                               " is needed (--sensitivity-paths 0: no sensitivity)");
-    if (kept_after + rho + output_bytes(m, cfg) > budget)
-      throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
-                               " is too small for the output of " + std::to_string(m.S) + " series: at least " +
-                               human_bytes(static_cast<double>(kept_after + rho + output_bytes(m, cfg))) +
-                               " is needed");
-  }
+  if (tiled) check_later_phases(m, cfg, budget, per_lane);
   mp.cells_per_pass = std::min<uint64_t>(std::max<uint64_t>(nstored, 1), cells_fit());
   mp.stats_group = std::min(mp.stats_group, mp.cells_per_pass); // a group never spans passes
   mp.passes = nstored == 0 ? 1 : (nstored + mp.cells_per_pass - 1) / mp.cells_per_pass;

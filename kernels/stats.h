@@ -534,6 +534,67 @@ CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
 }
 
 // ---- level phase d (items): candidates of the marked bins ----
+
+// the bins being collected: those of this level's ranks, into mb (at most
+// kMaxRanks); how many
+CORRIDOR_INLINE int stats_collected_bins(const CellQuant& q, uint32_t* mb) {
+  int nmb = 0;
+  for (int r = 0; r < q.nr; ++r)
+    if (q.bin[r] >= 0 && (nmb == 0 || mb[nmb - 1] != static_cast<uint32_t>(q.bin[r])))
+      mb[nmb++] = static_cast<uint32_t>(q.bin[r]); // ranks ascend, so a bin's ranks are adjacent
+  return nmb;
+}
+
+// a whole cell, few collected bins (the CPU): a chunk's bins compared with
+// each collected bin without branches (vectorised), then its few candidates
+// taken
+CORRIDOR_INLINE void stats_collect_few_bins(const double* x, long long n, uint64_t lo, uint64_t span, int shift,
+                                            const uint32_t* mb, int nmb, uint32_t* hist, uint64_t* cand) {
+  constexpr int kChunk = 64;
+  for (long long i0 = 0; i0 < n; i0 += kChunk) {
+    const int m = n - i0 < kChunk ? static_cast<int>(n - i0) : kChunk;
+    uint32_t b[kChunk], f[kChunk];
+    for (int l = 0; l < kChunk; ++l) {
+      const uint64_t off = order_key(x[i0 + (l < m ? l : 0)]) - lo; // wraps below lo
+      b[l] = off <= span ? static_cast<uint32_t>(off >> shift) : ~0u;
+      f[l] = 0;
+    }
+    for (int j = 0; j < nmb; ++j) {
+      const uint32_t t = mb[j];
+      for (int l = 0; l < kChunk; ++l) f[l] |= b[l] == t;
+    }
+    uint32_t any = 0;
+    for (int l = 0; l < m; ++l) any |= f[l];
+    if (any)
+      for (int l = 0; l < m; ++l)
+        if (f[l]) cand[hist[b[l]]++] = order_key(x[i0 + l]);
+  }
+}
+
+// a whole cell, many collected bins (the CPU): one rarely taken branch per
+// value
+CORRIDOR_INLINE void stats_collect_many_bins(const double* x, long long n, uint64_t lo, uint64_t span, int shift,
+                                             uint64_t last, const int32_t* mark, uint32_t* hist, uint64_t* cand) {
+  for (long long i = 0; i < n; ++i) {
+    const uint64_t key = order_key(x[i]), off = key - lo; // wraps below lo
+    const uint64_t b = (off >> shift) < last ? (off >> shift) : last;
+    if ((mark[b] >= 0) & (off <= span)) cand[hist[b]++] = key;
+  }
+}
+
+// one item of several per cell (the GPU): every T-th value from t, its slot
+// claimed atomically
+CORRIDOR_INLINE void stats_collect_strided(const double* x, long long n, long long t, long long T, uint64_t lo,
+                                           uint64_t hi, int shift, const int32_t* mark, uint32_t* hist,
+                                           uint64_t* cand) {
+  for (long long i = t; i < n; i += T) {
+    const uint64_t key = order_key(x[i]);
+    if (key < lo || key > hi) continue;
+    const long long j = static_cast<long long>((key - lo) >> shift);
+    if (mark[j] >= 0) cand[shared_inc(hist + j)] = key;
+  }
+}
+
 CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
   const long long k = item / G.T, t = item % G.T;
   const CellQuant& q = G.q[k];
@@ -547,52 +608,16 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
 #if !defined(__CUDA_ARCH__)
   if (G.T == 1) { // one item per cell (the CPU)
     const uint64_t span = hi - lo;
-    // the bins being collected: those of this level's ranks
     uint32_t mb[kMaxRanks];
-    int nmb = 0;
-    for (int r = 0; r < q.nr; ++r)
-      if (q.bin[r] >= 0 && (nmb == 0 || mb[nmb - 1] != static_cast<uint32_t>(q.bin[r])))
-        mb[nmb++] = static_cast<uint32_t>(q.bin[r]); // ranks ascend, so a bin's ranks are adjacent
-    if (nmb <= 16) {
-      // a chunk's bins compared with each collected bin without branches
-      // (vectorised), then its few candidates taken
-      constexpr int kChunk = 64;
-      for (long long i0 = 0; i0 < G.n; i0 += kChunk) {
-        const int m = G.n - i0 < kChunk ? static_cast<int>(G.n - i0) : kChunk;
-        uint32_t b[kChunk], f[kChunk];
-        for (int l = 0; l < kChunk; ++l) {
-          const uint64_t off = order_key(x[i0 + (l < m ? l : 0)]) - lo; // wraps below lo
-          b[l] = off <= span ? static_cast<uint32_t>(off >> shift) : ~0u;
-          f[l] = 0;
-        }
-        for (int j = 0; j < nmb; ++j) {
-          const uint32_t t = mb[j];
-          for (int l = 0; l < kChunk; ++l) f[l] |= b[l] == t;
-        }
-        uint32_t any = 0;
-        for (int l = 0; l < m; ++l) any |= f[l];
-        if (any)
-          for (int l = 0; l < m; ++l)
-            if (f[l]) cand[hist[b[l]]++] = order_key(x[i0 + l]);
-      }
-      return;
-    }
-    // many bins: one rarely taken branch per value
-    const uint64_t last = static_cast<uint64_t>(q.nb - 1);
-    for (long long i = 0; i < G.n; ++i) {
-      const uint64_t key = order_key(x[i]), off = key - lo; // wraps below lo
-      const uint64_t b = (off >> shift) < last ? (off >> shift) : last;
-      if ((mark[b] >= 0) & (off <= span)) cand[hist[b]++] = key;
-    }
+    const int nmb = stats_collected_bins(q, mb);
+    if (nmb <= 16)
+      stats_collect_few_bins(x, G.n, lo, span, shift, mb, nmb, hist, cand);
+    else
+      stats_collect_many_bins(x, G.n, lo, span, shift, static_cast<uint64_t>(q.nb - 1), mark, hist, cand);
     return;
   }
 #endif
-  for (long long i = t; i < G.n; i += G.T) {
-    const uint64_t key = order_key(x[i]);
-    if (key < lo || key > hi) continue;
-    const long long j = static_cast<long long>((key - lo) >> shift);
-    if (mark[j] >= 0) cand[shared_inc(hist + j)] = key;
-  }
+  stats_collect_strided(x, G.n, t, G.T, lo, hi, shift, mark, hist, cand);
 }
 
 // ---- level phase e (cells): sort each collected bin; its ranks' keys ----
