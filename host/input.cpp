@@ -205,76 +205,96 @@ std::string csv_escape(const std::string& s) {
   return o + "\"";
 }
 
-std::vector<std::vector<std::string>> parse_csv(const std::string& text0, const std::string& where,
-                                                std::vector<long>* lines) {
-  std::string text = text0;
+// The text without a leading UTF-8 byte order mark.
+static std::string without_bom(const std::string& text) {
   if (text.size() >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
       (unsigned char)text[2] == 0xBF)
-    text.erase(0, 3);
+    return text.substr(3);
+  return text;
+}
+
+// At the start of a record: true, with i and line moved past it, when the
+// line there is blank or a '#' comment.
+static bool skip_blank_or_comment(const std::string& text, size_t& i, long& line) {
+  const size_t eol = text.find('\n', i);
+  const size_t end = eol == std::string::npos ? text.size() : eol;
+  std::string raw = text.substr(i, end - i);
+  if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+  const bool blank = raw.find_first_not_of(" \t") == std::string::npos;
+  if (!blank && raw[raw.find_first_not_of(" \t")] != '#') return false;
+  i = end + 1;
+  ++line;
+  return true;
+}
+
+// One byte of a quoted field at text[i]: a doubled quote is a quote, a single
+// one ends the quotes; anything else, newlines included, belongs to the field.
+static void quoted_byte(const std::string& text, size_t& i, long& line, std::string& field, bool& quoted) {
+  const char c = text[i];
+  if (c == '"') {
+    if (i + 1 < text.size() && text[i + 1] == '"') {
+      field += '"';
+      i += 2;
+    } else {
+      quoted = false;
+      ++i;
+    }
+  } else {
+    if (c == '\n') ++line;
+    field += c;
+    ++i;
+  }
+}
+
+// The fields of the record that starts at text[i]; i and line move past its
+// end (a newline, CRLF, CR or the end of the text).
+static std::vector<std::string> csv_record(const std::string& text, const std::string& where, size_t& i, long& line) {
+  const size_t n = text.size();
+  std::vector<std::string> row;
+  std::string field;
+  const long start_line = line;
+  bool quoted = false, was_quoted = false;
+  for (;;) {
+    if (i >= n) {
+      if (quoted) throw InputError({where + ": line " + std::to_string(start_line) + ": unterminated quoted field"});
+      row.push_back(field);
+      return row;
+    }
+    const char c = text[i];
+    if (quoted) {
+      quoted_byte(text, i, line, field, quoted);
+    } else if (c == '"' && field.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+      ++i;
+    } else if (c == ',') {
+      row.push_back(field);
+      field.clear();
+      was_quoted = false;
+      ++i;
+    } else if (c == '\n' || c == '\r') {
+      row.push_back(field);
+      if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
+      ++i;
+      ++line;
+      return row;
+    } else {
+      if (was_quoted) throw InputError({where + ": line " + std::to_string(line) + ": text after a closing quote"});
+      field += c;
+      ++i;
+    }
+  }
+}
+
+std::vector<std::vector<std::string>> parse_csv(const std::string& text0, const std::string& where,
+                                                std::vector<long>* lines) {
+  const std::string text = without_bom(text0);
   std::vector<std::vector<std::string>> rows;
   size_t i = 0;
   long line = 1;
-  const size_t n = text.size();
-  while (i < n) {
-    // skip blank and comment lines at record start
-    const size_t eol = text.find('\n', i);
-    const size_t end = eol == std::string::npos ? n : eol;
-    std::string raw = text.substr(i, end - i);
-    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
-    const bool blank = raw.find_first_not_of(" \t") == std::string::npos;
-    if (blank || raw[raw.find_first_not_of(" \t")] == '#') {
-      i = end + 1;
-      ++line;
-      continue;
-    }
-    std::vector<std::string> row;
-    std::string field;
+  while (i < text.size()) {
+    if (skip_blank_or_comment(text, i, line)) continue;
     const long start_line = line;
-    bool quoted = false, was_quoted = false;
-    for (;;) {
-      if (i >= n) {
-        if (quoted) throw InputError({where + ": line " + std::to_string(start_line) + ": unterminated quoted field"});
-        row.push_back(field);
-        break;
-      }
-      const char c = text[i];
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < n && text[i + 1] == '"') {
-            field += '"';
-            i += 2;
-          } else {
-            quoted = false;
-            ++i;
-          }
-        } else {
-          if (c == '\n') ++line;
-          field += c;
-          ++i;
-        }
-        continue;
-      }
-      if (c == '"' && field.empty() && !was_quoted) {
-        quoted = was_quoted = true;
-        ++i;
-      } else if (c == ',') {
-        row.push_back(field);
-        field.clear();
-        was_quoted = false;
-        ++i;
-      } else if (c == '\n' || c == '\r') {
-        row.push_back(field);
-        if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
-        ++i;
-        ++line;
-        break;
-      } else {
-        if (was_quoted) throw InputError({where + ": line " + std::to_string(line) + ": text after a closing quote"});
-        field += c;
-        ++i;
-      }
-    }
-    rows.push_back(std::move(row));
+    rows.push_back(csv_record(text, where, i, line));
     if (lines) lines->push_back(start_line);
   }
   return rows;
@@ -366,14 +386,11 @@ std::string parse_value(const std::string& s0, char type, bool nan_ok, double& v
   return "";
 }
 
-// Fill one table from header + rows of strings, checking columns and types.
-static Table table_from_strings(const TableDef& def, const std::string& where, const std::vector<std::string>& header,
-                                const std::vector<std::vector<std::string>>& rows, const std::vector<long>& lines,
-                                std::vector<std::string>& err) {
-  Table t;
-  t.where = where;
-  t.rows = rows.size();
-  t.line = lines;
+// The header's known columns by name, with their positions; non-UTF-8,
+// unknown and duplicate column names are reported.
+static std::map<std::string, int> header_positions(const TableDef& def, const std::string& where,
+                                                   const std::vector<std::string>& header,
+                                                   std::vector<std::string>& err) {
   std::map<std::string, int> pos;
   for (size_t c = 0; c < header.size(); ++c) {
     const std::string h = trim(header[c]);
@@ -390,11 +407,23 @@ static Table table_from_strings(const TableDef& def, const std::string& where, c
     else
       pos[h] = static_cast<int>(c);
   }
+  return pos;
+}
+
+// Rows with more or fewer fields than the header are reported.
+static void check_field_counts(const Table& t, const std::vector<std::string>& header,
+                               const std::vector<std::vector<std::string>>& rows, std::vector<std::string>& err) {
   for (size_t r = 0; r < rows.size(); ++r)
     if (rows[r].size() != header.size())
-      err.push_back(where + ": " + t.row_ref(r) + ": " + std::to_string(rows[r].size()) + " fields, header has " +
+      err.push_back(t.where + ": " + t.row_ref(r) + ": " + std::to_string(rows[r].size()) + " fields, header has " +
                     std::to_string(header.size()));
-  // every cell is UTF-8 text without NUL bytes (also in unknown columns)
+}
+
+// Every cell is UTF-8 text without NUL bytes (also in unknown columns): the
+// problems are reported, and the cells that have one are marked true.
+static std::vector<std::vector<bool>> check_cell_text(const Table& t, const std::vector<std::string>& header,
+                                                      const std::vector<std::vector<std::string>>& rows,
+                                                      std::vector<std::string>& err) {
   std::vector<std::vector<bool>> bad_cell(rows.size());
   for (size_t r = 0; r < rows.size(); ++r) {
     bad_cell[r].assign(rows[r].size(), false);
@@ -404,34 +433,65 @@ static Table table_from_strings(const TableDef& def, const std::string& where, c
       bad_cell[r][c] = true;
       std::string col = "column " + std::to_string(c + 1);
       if (c < header.size() && text_problem(header[c]).empty()) col = "column '" + trim(header[c]) + "'";
-      err.push_back(where + ": " + t.row_ref(r) + ": " + col + ": " + bad);
+      err.push_back(t.where + ": " + t.row_ref(r) + ": " + col + ": " + bad);
     }
   }
+  return bad_cell;
+}
+
+// The cells of one column of the schema, at position `c` of the rows (-1:
+// not in the header): the default where a row is short or the column absent,
+// and where an optional cell is empty; numbers trimmed.
+static std::vector<std::string> column_cells(const ColumnDef& cd, int c,
+                                             const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::string> col(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    col[r] = c < 0 || static_cast<size_t>(c) >= rows[r].size() ? cd.def : rows[r][c];
+    if (cd.type != 's') col[r] = trim(col[r]);
+    if (col[r].empty() && !cd.required) col[r] = cd.def;
+  }
+  return col;
+}
+
+// The values of a number column from its cells (position `c` as for
+// column_cells); cells whose text was reported already are skipped (0).
+static std::vector<double> column_numbers(const Table& t, const ColumnDef& cd, int c,
+                                          const std::vector<std::string>& cells,
+                                          const std::vector<std::vector<bool>>& bad_cell,
+                                          std::vector<std::string>& err) {
+  std::vector<double> v(cells.size());
+  const bool nan_ok = cd.def == "nan";
+  for (size_t r = 0; r < cells.size(); ++r) {
+    if (c >= 0 && static_cast<size_t>(c) < bad_cell[r].size() && bad_cell[r][c]) continue; // already reported
+    const std::string bad = parse_value(cells[r], cd.type, nan_ok, v[r]);
+    if (!bad.empty()) err.push_back(t.where + ": " + t.row_ref(r) + ": column '" + cd.name + "': " + bad);
+  }
+  return v;
+}
+
+// Fill one table from header + rows of strings, checking columns and types.
+static Table table_from_strings(const TableDef& def, const std::string& where, const std::vector<std::string>& header,
+                                const std::vector<std::vector<std::string>>& rows, const std::vector<long>& lines,
+                                std::vector<std::string>& err) {
+  Table t;
+  t.where = where;
+  t.rows = rows.size();
+  t.line = lines;
+  const std::map<std::string, int> pos = header_positions(def, where, header, err);
+  check_field_counts(t, header, rows, err);
+  const std::vector<std::vector<bool>> bad_cell = check_cell_text(t, header, rows, err);
   for (const auto& cd : def.cols) {
     const auto it = pos.find(cd.name);
     if (it == pos.end() && cd.required) {
       err.push_back(where + ": header: missing required column '" + cd.name + "'");
       continue;
     }
-    std::vector<std::string> col(rows.size());
-    for (size_t r = 0; r < rows.size(); ++r) {
-      col[r] = it == pos.end() || static_cast<size_t>(it->second) >= rows[r].size() ? cd.def : rows[r][it->second];
-      if (cd.type != 's') col[r] = trim(col[r]);
-      if (col[r].empty() && !cd.required) col[r] = cd.def;
-    }
-    if (cd.type == 's') {
-      t.str[cd.name] = std::move(col);
-    } else {
-      std::vector<double> v(rows.size());
-      const bool nan_ok = cd.def == "nan";
-      for (size_t r = 0; r < rows.size(); ++r) {
-        if (it != pos.end() && static_cast<size_t>(it->second) < bad_cell[r].size() && bad_cell[r][it->second])
-          continue; // already reported
-        const std::string bad = parse_value(col[r], cd.type, nan_ok, v[r]);
-        if (!bad.empty()) err.push_back(where + ": " + t.row_ref(r) + ": column '" + cd.name + "': " + bad);
-      }
-      t.num[cd.name] = std::move(v);
-    }
+    const int c = it == pos.end() ? -1 : it->second;
+    std::vector<std::string> cells = column_cells(cd, c, rows);
+    if (cd.type == 's')
+      t.str[cd.name] = std::move(cells);
+    else
+      t.num[cd.name] = column_numbers(t, cd, c, cells, bad_cell, err);
   }
   return t;
 }
@@ -458,6 +518,45 @@ static void check_meta_value(const std::string& where, const std::string& key, c
     }
 }
 
+// The rows of meta.csv (key,value; an optional "key,value" header line) into
+// `meta`, each checked.
+static void read_meta_rows(const std::string& where, const std::vector<std::vector<std::string>>& rows,
+                           const std::vector<long>& lines, std::map<std::string, std::string>& meta,
+                           std::vector<std::string>& err) {
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (r == 0 && rows[r].size() >= 2 && trim(rows[r][0]) == "key") continue;
+    const std::string wl = where + ": line " + std::to_string(lines[r]);
+    if (rows[r].size() != 2) {
+      err.push_back(wl + ": expected key,value");
+      continue;
+    }
+    const size_t before = err.size();
+    check_meta_value(wl, trim(rows[r][0]), rows[r][1], err);
+    if (err.size() == before) meta[trim(rows[r][0])] = rows[r][1];
+  }
+}
+
+// A table without rows, with every column of the schema.
+static Table empty_table(const TableDef& def, const std::string& where) {
+  Table t;
+  t.where = where;
+  for (const auto& c : def.cols) (c.type == 's' ? (void)t.str[c.name] : (void)t.num[c.name]);
+  return t;
+}
+
+// The tables of the schema without a file in `dir`: required ones reported,
+// optional ones empty.
+static void add_absent_tables(const std::string& dir, const std::set<std::string>& seen, Input& in,
+                              std::vector<std::string>& err) {
+  for (const auto& t : input_schema())
+    if (!seen.count(t.name)) {
+      if (t.required)
+        err.push_back((fs::path(dir) / (t.name + ".csv")).string() + ": missing table '" + t.name + "'");
+      else
+        in.tables[t.name] = empty_table(t, (fs::path(dir) / (t.name + ".csv")).string());
+    }
+}
+
 Input read_csv_texts(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::string> err;
   Input in;
@@ -477,17 +576,7 @@ Input read_csv_texts(const std::string& dir, const std::vector<std::pair<std::st
     }
     if (name == "meta") {
       seen.insert(name);
-      for (size_t r = 0; r < rows.size(); ++r) {
-        if (r == 0 && rows[r].size() >= 2 && trim(rows[r][0]) == "key") continue;
-        const std::string wl = where + ": line " + std::to_string(lines[r]);
-        if (rows[r].size() != 2) {
-          err.push_back(wl + ": expected key,value");
-          continue;
-        }
-        const size_t before = err.size();
-        check_meta_value(wl, trim(rows[r][0]), rows[r][1], err);
-        if (err.size() == before) in.meta[trim(rows[r][0])] = rows[r][1];
-      }
+      read_meta_rows(where, rows, lines, in.meta, err);
       continue;
     }
     if (!text_problem(name).empty()) {
@@ -509,17 +598,7 @@ Input read_csv_texts(const std::string& dir, const std::vector<std::pair<std::st
     in.tables[name] = table_from_strings(*def, where, rows[0], body, blines, err);
   }
   if (!seen.count("meta")) err.push_back((fs::path(dir) / "meta.csv").string() + ": missing table 'meta'");
-  for (const auto& t : input_schema())
-    if (!seen.count(t.name)) {
-      if (t.required)
-        err.push_back((fs::path(dir) / (t.name + ".csv")).string() + ": missing table '" + t.name + "'");
-      else {
-        Table e;
-        e.where = (fs::path(dir) / (t.name + ".csv")).string();
-        for (const auto& c : t.cols) (c.type == 's' ? (void)e.str[c.name] : (void)e.num[c.name]);
-        in.tables[t.name] = e;
-      }
-    }
+  add_absent_tables(dir, seen, in, err);
   if (!err.empty()) throw InputError(err);
   return in;
 }
@@ -674,10 +753,9 @@ h5::Id open_image(const std::string& image) {
   return h5::Id(H5Fopen("/dev/null/corridor-file-image", H5F_ACC_RDONLY, fapl));
 }
 
-Input read_h5_open(hid_t f, const std::string& path) {
-  std::vector<std::string> err;
-  Input in;
-  in.origin = path;
+// The meta attributes of the root group that are present, each checked; an
+// integer may be stored as a number or as text.
+void read_h5_meta(hid_t f, const std::string& path, Input& in, std::vector<std::string>& err) {
   for (const auto& md : meta_schema()) {
     std::string s;
     double d;
@@ -694,127 +772,159 @@ Input read_h5_open(hid_t f, const std::string& path) {
     check_meta_value(wm, md.key, s, err);
     if (err.size() == before) in.meta[md.key] = s;
   }
+}
+
+// The row count `n` of a column's dataset: false (and a message) unless it is
+// 1-D with at most kMaxRows rows.
+bool dataset_rows(hid_t d, const std::string& dw, hsize_t& n, std::vector<std::string>& err) {
+  h5::Id sp(H5Dget_space(d));
+  const int nd = sp.valid() ? H5Sget_simple_extent_ndims(sp) : -1;
+  if (nd != 1) {
+    err.push_back(dw + ": expected a 1-D dataset, found " + std::to_string(nd) + " dimensions");
+    return false;
+  }
+  H5Sget_simple_extent_dims(sp, &n, nullptr);
+  if (n > kMaxRows) {
+    err.push_back(dw + ": " + std::to_string(n) + " rows, more than an input table may have (" +
+                  std::to_string(kMaxRows) + ")");
+    return false;
+  }
+  return true;
+}
+
+// The `n` values of a string column, each UTF-8 text without NUL bytes.
+bool read_h5_strings(hid_t d, const std::string& dw, hsize_t n, const Table& t, std::vector<std::string>& v,
+                     std::vector<std::string>& err) {
+  if (!h5::read_string_values(d, v) || v.size() != n) {
+    err.push_back(dw + ": cannot read (truncated or damaged?)");
+    return false;
+  }
+  for (size_t r = 0; r < v.size(); ++r) {
+    const std::string bad = text_problem(v[r]);
+    if (!bad.empty()) err.push_back(dw + ": " + t.row_ref(r) + ": " + bad);
+  }
+  return true;
+}
+
+// The values of an integer column, into v (sized): read as 64-bit integers (a
+// larger or unsigned type clips to the int64 range, which the check below
+// refuses), then within int.
+bool read_h5_ints(hid_t d, const std::string& dw, const Table& t, std::vector<double>& v,
+                  std::vector<std::string>& err) {
+  const size_t n = v.size();
+  std::vector<long long> x(n);
+  if (n && H5Dread(d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, x.data()) < 0) {
+    err.push_back(dw + ": cannot read (truncated or damaged?)");
+    return false;
+  }
+  for (size_t r = 0; r < n; ++r) {
+    if (x[r] < INT_MIN || x[r] > INT_MAX)
+      err.push_back(dw + ": " + t.row_ref(r) + ": " + std::to_string(x[r]) + " is out of range for an integer (" +
+                    std::to_string(INT_MIN) + " to " + std::to_string(INT_MAX) + ")");
+    v[r] = static_cast<double>(x[r]);
+  }
+  return true;
+}
+
+// The values of a real column, into v (sized): finite, or NaN where allowed.
+bool read_h5_reals(hid_t d, const std::string& dw, bool nan_ok, const Table& t, std::vector<double>& v,
+                   std::vector<std::string>& err) {
+  const size_t n = v.size();
+  if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
+    err.push_back(dw + ": cannot read (truncated or damaged?)");
+    return false;
+  }
+  for (size_t r = 0; r < n; ++r) {
+    if (std::isnan(v[r]) && !nan_ok)
+      err.push_back(dw + ": " + t.row_ref(r) + ": NaN is not a value here");
+    else if (std::isinf(v[r]))
+      err.push_back(dw + ": " + t.row_ref(r) + ": infinite value");
+  }
+  return true;
+}
+
+// One column of a table's group into t.str or t.num, its type and row count
+// checked; `rows` is the row count of the first column read (-1 before).
+void read_h5_column(hid_t g, const ColumnDef& cd, const std::string& dw, long& rows, Table& t,
+                    std::vector<std::string>& err) {
+  h5::Id d(H5Dopen2(g, cd.name.c_str(), H5P_DEFAULT));
+  if (!d.valid()) return err.push_back(dw + ": not a dataset");
+  hsize_t n = 0;
+  if (!dataset_rows(d, dw, n, err)) return;
+  if (rows < 0)
+    rows = static_cast<long>(n);
+  else if (static_cast<long>(n) != rows)
+    return err.push_back(dw + ": " + std::to_string(n) + " rows, other columns have " + std::to_string(rows));
+  h5::Id ft(H5Dget_type(d));
+  const H5T_class_t cls = H5Tget_class(ft);
+  if (cd.type == 's') {
+    if (cls != H5T_STRING) return err.push_back(dw + ": expected strings");
+    std::vector<std::string> v;
+    if (read_h5_strings(d, dw, n, t, v, err)) t.str[cd.name] = std::move(v);
+    return;
+  }
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) return err.push_back(dw + ": expected numbers");
+  if (cd.type == 'i' && cls != H5T_INTEGER) return err.push_back(dw + ": expected integers");
+  std::vector<double> v(n);
+  const bool ok = cd.type == 'i' ? read_h5_ints(d, dw, t, v, err) : read_h5_reals(d, dw, cd.def == "nan", t, v, err);
+  if (ok) t.num[cd.name] = std::move(v);
+}
+
+// Absent optional columns: their default in every row.
+void fill_absent_columns(const TableDef& def, Table& t) {
+  for (const auto& cd : def.cols) {
+    if (cd.type == 's' && !t.str.count(cd.name)) t.str[cd.name].assign(t.rows, cd.def);
+    if (cd.type != 's' && !t.num.count(cd.name))
+      t.num[cd.name].assign(t.rows, cd.def.empty() ? 0.0 : std::stod(cd.def));
+  }
+}
+
+// One table from its group `t.where`: columns checked and read, defaults for
+// absent optional ones. False when the group cannot be opened or listed.
+bool read_h5_table(hid_t f, const TableDef& def, Table& t, std::vector<std::string>& err) {
+  const std::string& gw = t.where;
+  h5::Id g(H5Gopen2(f, def.name.c_str(), H5P_DEFAULT));
+  if (!g.valid()) {
+    err.push_back(gw + ": not a group");
+    return false;
+  }
+  std::set<std::string> cols;
+  if (!member_names(g, gw, cols, err)) return false;
+  for (const auto& c : cols)
+    if (std::none_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == c; }))
+      err.push_back(gw + "/" + c + ": unknown column");
+  long rows = -1;
+  for (const auto& cd : def.cols) {
+    const std::string dw = gw + "/" + cd.name;
+    if (cols.count(cd.name))
+      read_h5_column(g, cd, dw, rows, t, err);
+    else if (cd.required)
+      err.push_back(dw + ": missing required column");
+  }
+  t.rows = rows < 0 ? 0 : static_cast<size_t>(rows);
+  fill_absent_columns(def, t);
+  return true;
+}
+
+Input read_h5_open(hid_t f, const std::string& path) {
+  std::vector<std::string> err;
+  Input in;
+  in.origin = path;
+  read_h5_meta(f, path, in, err);
   std::set<std::string> present;
   if (!member_names(f, path + ":/", present, err)) throw InputError(err);
   for (const auto& p : present)
     if (!find_table(p)) err.push_back(path + ":/" + p + ": unknown table");
   for (const auto& def : input_schema()) {
     const std::string gw = path + ":/" + def.name;
-    Table t;
-    t.where = gw;
     if (!present.count(def.name)) {
       if (def.required) err.push_back(gw + ": missing table");
-      for (const auto& c : def.cols) (c.type == 's' ? (void)t.str[c.name] : (void)t.num[c.name]);
-      in.tables[def.name] = t;
+      in.tables[def.name] = empty_table(def, gw);
       continue;
     }
-    h5::Id g(H5Gopen2(f, def.name.c_str(), H5P_DEFAULT));
-    if (!g.valid()) {
-      err.push_back(gw + ": not a group");
-      continue;
-    }
-    std::set<std::string> cols;
-    if (!member_names(g, gw, cols, err)) continue;
-    for (const auto& c : cols)
-      if (std::none_of(def.cols.begin(), def.cols.end(), [&](const ColumnDef& d) { return d.name == c; }))
-        err.push_back(gw + "/" + c + ": unknown column");
-    long rows = -1;
-    for (const auto& cd : def.cols) {
-      const std::string dw = gw + "/" + cd.name;
-      if (!cols.count(cd.name)) {
-        if (cd.required) err.push_back(dw + ": missing required column");
-        continue;
-      }
-      h5::Id d(H5Dopen2(g, cd.name.c_str(), H5P_DEFAULT));
-      if (!d.valid()) {
-        err.push_back(dw + ": not a dataset");
-        continue;
-      }
-      h5::Id sp(H5Dget_space(d));
-      const int nd = sp.valid() ? H5Sget_simple_extent_ndims(sp) : -1;
-      if (nd != 1) {
-        err.push_back(dw + ": expected a 1-D dataset, found " + std::to_string(nd) + " dimensions");
-        continue;
-      }
-      hsize_t n = 0;
-      H5Sget_simple_extent_dims(sp, &n, nullptr);
-      if (n > kMaxRows) {
-        err.push_back(dw + ": " + std::to_string(n) + " rows, more than an input table may have (" +
-                      std::to_string(kMaxRows) + ")");
-        continue;
-      }
-      if (rows < 0)
-        rows = static_cast<long>(n);
-      else if (static_cast<long>(n) != rows) {
-        err.push_back(dw + ": " + std::to_string(n) + " rows, other columns have " + std::to_string(rows));
-        continue;
-      }
-      h5::Id ft(H5Dget_type(d));
-      const H5T_class_t cls = H5Tget_class(ft);
-      if (cd.type == 's') {
-        if (cls != H5T_STRING) {
-          err.push_back(dw + ": expected strings");
-          continue;
-        }
-        std::vector<std::string> v;
-        if (!h5::read_string_values(d, v) || v.size() != n) {
-          err.push_back(dw + ": cannot read (truncated or damaged?)");
-          continue;
-        }
-        for (size_t r = 0; r < v.size(); ++r) {
-          const std::string bad = text_problem(v[r]);
-          if (!bad.empty()) err.push_back(dw + ": " + t.row_ref(r) + ": " + bad);
-        }
-        t.str[cd.name] = std::move(v);
-      } else {
-        if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
-          err.push_back(dw + ": expected numbers");
-          continue;
-        }
-        std::vector<double> v(n);
-        if (cd.type == 'i') {
-          if (cls != H5T_INTEGER) {
-            err.push_back(dw + ": expected integers");
-            continue;
-          }
-          // as 64-bit integers (a larger or unsigned type clips to the
-          // int64 range, which the check below refuses), then within int
-          std::vector<long long> x(n);
-          if (n && H5Dread(d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, x.data()) < 0) {
-            err.push_back(dw + ": cannot read (truncated or damaged?)");
-            continue;
-          }
-          for (size_t r = 0; r < n; ++r) {
-            if (x[r] < INT_MIN || x[r] > INT_MAX)
-              err.push_back(dw + ": " + t.row_ref(r) + ": " + std::to_string(x[r]) +
-                            " is out of range for an integer (" + std::to_string(INT_MIN) + " to " +
-                            std::to_string(INT_MAX) + ")");
-            v[r] = static_cast<double>(x[r]);
-          }
-        } else {
-          if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0) {
-            err.push_back(dw + ": cannot read (truncated or damaged?)");
-            continue;
-          }
-          const bool nan_ok = cd.def == "nan";
-          for (size_t r = 0; r < n; ++r) {
-            if (std::isnan(v[r]) && !nan_ok)
-              err.push_back(dw + ": " + t.row_ref(r) + ": NaN is not a value here");
-            else if (std::isinf(v[r]))
-              err.push_back(dw + ": " + t.row_ref(r) + ": infinite value");
-          }
-        }
-        t.num[cd.name] = std::move(v);
-      }
-    }
-    t.rows = rows < 0 ? 0 : static_cast<size_t>(rows);
-    // defaults for absent optional columns
-    for (const auto& cd : def.cols) {
-      if (cd.type == 's' && !t.str.count(cd.name)) t.str[cd.name].assign(t.rows, cd.def);
-      if (cd.type != 's' && !t.num.count(cd.name))
-        t.num[cd.name].assign(t.rows, cd.def.empty() ? 0.0 : std::stod(cd.def));
-    }
-    in.tables[def.name] = t;
+    Table t;
+    t.where = gw;
+    if (read_h5_table(f, def, t, err)) in.tables[def.name] = std::move(t);
   }
   if (!err.empty()) throw InputError(err);
   return in;
