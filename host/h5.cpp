@@ -176,11 +176,13 @@ void walk_file(const std::string& path) {
 
 namespace {
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(CORRIDOR_NO_PROBE_RLIMIT)
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+// The sanitizers reserve terabytes of address space up front: no cap under
+// them (GCC says so with __SANITIZE_ADDRESS__, clang with __has_feature).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CORRIDOR_NO_PROBE_RLIMIT
-#endif
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CORRIDOR_NO_PROBE_RLIMIT
 #endif
 #endif
 
