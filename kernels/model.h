@@ -591,7 +591,7 @@ template <int W = 1> struct PathStep {
         const double spare = lim[j] - used[j];
         const double r = req[j];
         const double part = spare > 0 ? spare / r : 0.0;
-        acc[j] = (r > 0) & (r > spare) ? part : 1.0;
+        acc[j] = ((r > 0) & (r > spare)) ? part : 1.0;
       }
     }
   }
@@ -628,7 +628,7 @@ template <int W = 1> struct PathStep {
     CORRIDOR_LANES
     for (int j = 0; j < W; ++j) {
       const double ex = exc[j];
-      const double o = (out_s[j] > ex) | (ex - out_s[j] <= 1e-12 * ex) ? ex : out_s[j];
+      const double o = ((out_s[j] > ex) | (ex - out_s[j] <= 1e-12 * ex)) ? ex : out_s[j];
       const bool on = ex > 0;
       out[j] = on ? out[j] + o : out[j];
       exc[j] = on ? ex - o : ex;
