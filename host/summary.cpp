@@ -12,7 +12,6 @@
 
 #include "cli/command.h"
 #include "h5.h"
-#include "input.h"
 
 namespace corridor {
 namespace {
@@ -87,7 +86,7 @@ struct File {
   explicit File(const std::string& path) {
     h5::Quiet q;
     if (H5Fis_hdf5(path.c_str()) <= 0) throw std::runtime_error(path + ": not an HDF5 file (or missing)");
-    if (const std::string why = h5::probe_readable(path); !why.empty()) throw InputError({why});
+    // (the command line has probed it in a child process: file_kind)
     f = h5::Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (!f.valid()) throw std::runtime_error(path + ": cannot open");
   }
