@@ -455,12 +455,42 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   m.port = r.s_port;
   m.mode = r.s_mode;
   m.source = r.s_source;
-  m.group.assign(m.S, -1);
-  for (int s = 0; s < m.S; ++s)
+  // routes: schema version 1, the one group of the series' (port, mode, metric)
+  m.route_begin.push_back(0);
+  for (int s = 0; s < m.S; ++s) {
     if (r.s_kind[s] == kLoad) {
       const auto it = r.group_key.find({r.s_port[s], r.s_mode[s], r.s_metric[s]});
-      if (it != r.group_key.end()) m.group[s] = it->second;
+      if (it != r.group_key.end()) m.route_node.push_back(it->second);
     }
+    m.route_begin.push_back(static_cast<int>(m.route_node.size()));
+  }
+  m.cost.assign(m.S, 0.0);
+  m.time.assign(m.S, 0.0);
+  m.corridor.assign(m.S, -1);
+  // markets: one per (partner, metric) of load series, in order of first use
+  std::map<std::pair<int, int>, int> market_of;
+  std::vector<std::vector<int>> members;
+  m.market.assign(m.S, -1);
+  for (int s = 0; s < m.S; ++s) {
+    if (r.s_kind[s] != kLoad) continue;
+    const auto key = std::make_pair(r.s_partner[s], r.s_metric[s]);
+    auto it = market_of.find(key);
+    if (it == market_of.end()) {
+      it = market_of.emplace(key, static_cast<int>(members.size())).first;
+      members.emplace_back();
+    }
+    m.market[s] = it->second;
+    members[it->second].push_back(s);
+  }
+  m.M = static_cast<int>(members.size());
+  m.mk_begin.push_back(0);
+  for (const auto& mem : members) {
+    m.mk_series.insert(m.mk_series.end(), mem.begin(), mem.end());
+    m.mk_begin.push_back(static_cast<int>(m.mk_series.size()));
+  }
+  m.mk_scale.assign(m.M, 0.0);
+  m.mk_elasticity.assign(m.M, 0.0);
+  m.mk_vot.assign(m.M, 0.0);
   m.base = series.num.at("base_value");
   m.mu = series.num.at("mu");
   m.tau = series.num.at("tau");
@@ -481,7 +511,7 @@ void assemble_alternatives(const Resolved& r, HostModel& m) {
   m.xalt_begin.push_back(0);
   for (int s = 0; s < m.S; ++s) {
     std::vector<int> alt, xalt;
-    if (r.s_kind[s] == kLoad && m.group[s] >= 0)
+    if (r.s_kind[s] == kLoad && m.route_begin[s + 1] > m.route_begin[s])
       for (int a = 0; a < m.S; ++a) {
         if (a == s || r.s_kind[a] != kLoad || r.s_partner[a] != r.s_partner[s] || r.s_metric[a] != r.s_metric[s])
           continue;
@@ -507,8 +537,23 @@ void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
   m.group_port = r.g_port;
   m.group_capacity = t.groups.num.at("capacity");
   m.group_overload = t.groups.num.at("overload");
+  m.group_free_time.assign(m.G, 0.0);
+  m.group_alpha.assign(m.G, 0.0);
+  m.group_beta.assign(m.G, 0.0);
+  m.resp_threshold.assign(m.G, 0.0);
+  m.resp_years.assign(m.G, 0);
+  m.resp_size.assign(m.G, 0.0);
+  m.resp_cap.assign(m.G, 0.0);
+  m.resp_lag_begin.assign(m.G + 1, 0);
   m.exp_group = r.e_group;
   m.exp_add = t.exps.num.at("capacity_add");
+  m.exp_ramp_begin.push_back(0);
+  for (int e = 0; e < m.E; ++e) {
+    m.exp_ramp.push_back(1.0);
+    m.exp_ramp_begin.push_back(static_cast<int>(m.exp_ramp.size()));
+  }
+  m.C = 0;
+  m.K = 0;
   m.exp_dist_begin.push_back(0);
   for (int s = 0; s < m.NS; ++s)
     for (int e = 0; e < m.E; ++e) {
@@ -543,6 +588,8 @@ void assemble_scenarios(const Tables& t, const Resolved& r, HostModel& m) {
   m.sc_closure_scale = scen.num.at("closure_scale");
   m.sc_friction = scen.num.at("diversion_friction");
   m.sc_cross_mode = scen.num.at("cross_mode_share");
+  m.sc_route_choice.assign(m.NS, 0.0);
+  m.sc_responsive.assign(m.NS, 0.0);
   const int NS = m.NS, S = m.S, Y = m.Y;
   m.adjust.assign(static_cast<size_t>(NS) * S * Y, 0.0);
   for (const auto& a : r.adjs)

@@ -13,9 +13,24 @@ enum SeriesKind : int { kLoad = 0, kDerived = 1 };
 // Per series and year: demand; flow served at the port (own demand served at
 // home plus what arrives diverted from elsewhere); unserved demand; what is
 // diverted out to other ports or modes (before friction); what arrives here.
-enum Var : int { kDemand = 0, kFlow = 1, kUnserved = 2, kDivertedOut = 3, kDivertedIn = 4 };
-constexpr int kSeriesVars = 5;
-constexpr int kGroupVars = 2; // utilisation, demand-over-capacity indicator
+// Then the network's: the route's generalized cost; demand captured (+ into a
+// new corridor, - out of a source); the route's share of its market's demand.
+enum Var : int {
+  kDemand = 0,
+  kFlow = 1,
+  kUnserved = 2,
+  kDivertedOut = 3,
+  kDivertedIn = 4,
+  kCost = 5,
+  kCaptured = 6,
+  kShare = 7
+};
+constexpr int kSeriesVars = 8;
+// Per capacity node (group) and year: utilisation, demand-over-capacity
+// indicator, node time (hours, BPR), binding indicator (the tightest node of
+// some series' chain), nominal capacity in force.
+enum GroupVar : int { kUtil = 0, kOver = 1, kWait = 2, kBinding = 3, kCapacity = 4 };
+constexpr int kGroupVars = 5;
 
 // Flat, pointer-only view of a model, valid on the device that owns the
 // arrays (their list and meaning: model_arrays.h). No Thrust or STL types:
@@ -58,7 +73,11 @@ struct Layout {
   // capacity, utilisation, demand-over-capacity indicator
   long long load, keff, lost, lim, used, req, acc, cap, util, over;
   long long agg, open, fac, pdrop; // aggregates, expansions' opening years, factor normals, partner drops
-  long long cnt, pyear, size;      // event counts (region, partners, ports) and the last closure year per port
+  long long cnt, pyear;            // event counts (region, partners, ports) and the last closure year per port
+  // the network: per series generalized cost, net capture, market share; per
+  // node time and binding indicator
+  long long cost, capt, share, wait, bind;
+  long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
     log_trend = 0;
@@ -95,7 +114,12 @@ struct Layout {
     pdrop = fac + 1 + v.P + v.Q;
     cnt = pdrop + v.P;
     pyear = cnt + 1 + v.P + v.Q;
-    size = pyear + v.Q;
+    cost = pyear + v.Q;
+    capt = cost + S;
+    share = capt + S;
+    wait = share + S;
+    bind = wait + G;
+    size = bind + G;
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -109,11 +133,14 @@ struct Layout {
     year = cell % v.Y;
     const int r = cell / v.Y; // series var, group var or aggregate row
     if (r < kSeriesVars * v.S) {
-      const long long base[kSeriesVars] = {dem, flow, uns, out, in};
+      const long long base[kSeriesVars] = {dem, flow, uns, out, in, cost, capt, share};
       return base[r % kSeriesVars] + r / kSeriesVars;
     }
     const int rg = r - kSeriesVars * v.S;
-    if (rg < kGroupVars * v.G) return (rg % kGroupVars == 0 ? util : over) + rg / kGroupVars;
+    if (rg < kGroupVars * v.G) {
+      const long long base[kGroupVars] = {util, over, wait, bind, cap};
+      return base[rg % kGroupVars] + rg / kGroupVars;
+    }
     return agg + (rg - kGroupVars * v.G);
   }
 };
@@ -223,6 +250,9 @@ template <int W = 1> struct PathStep {
   // elements e are adjacent, R(e)[j] (scr.lane_stride == 1)
   CORRIDOR_INLINE double* R(long long e) const { return &scr(lane, e); }
   CORRIDOR_INLINE double& X(long long e) const { return scr(lane, e); }
+  CORRIDOR_INLINE int first_node(int s) const {
+    return m.route_begin[s] < m.route_begin[s + 1] ? m.route_node[m.route_begin[s]] : -1;
+  }
   CORRIDOR_INLINE uint32_t path_of(int j) const { return path + static_cast<uint32_t>(j); }
 
   CORRIDOR_HD void path_begin() const {
@@ -257,6 +287,7 @@ template <int W = 1> struct PathStep {
     for (int g = 0; g < m.G; ++g) X(L.cap + g) = m.group_capacity[g];
     for (int k = 0; k < 1 + P + Q; ++k) X(L.cnt + k) = 0.0; // sensitivity drivers
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
+    for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
   }
 
   // Year y > 0: year_draw_plan's draws. W > 1 (the CPU): each is one pass
@@ -435,8 +466,8 @@ template <int W = 1> struct PathStep {
     open_expansions(y);
     for (int g = 0; g < m.G; ++g) group_closure(y, g);
     for (int s = 0; s < m.S; ++s) {
-      if (m.kind[s] != kLoad || m.group[s] < 0) continue;
-      double* load = R(L.load + m.group[s]);
+      if (m.kind[s] != kLoad || first_node(s) < 0) continue;
+      double* load = R(L.load + first_node(s));
       const double* dem = R(L.dem + s);
       CORRIDOR_LANES
       for (int j = 0; j < W; ++j) load[j] += dem[j];
@@ -498,7 +529,7 @@ template <int W = 1> struct PathStep {
   CORRIDOR_INLINE bool serve_pro_rata() const {
     for (int s = 0; s < m.S; ++s) {
       if (m.kind[s] != kLoad) continue;
-      const int g = m.group[s];
+      const int g = first_node(s);
       const double* dem = R(L.dem + s);
       double* srv = R(L.srv + s);
       double* exc = R(L.exc + s);
@@ -565,7 +596,7 @@ template <int W = 1> struct PathStep {
       if (m.kind[s] != kLoad) continue;
       const double* exc = R(L.exc + s);
       for (int k = begin[s]; k < begin[s + 1]; ++k) {
-        const int ga = m.group[alts[k]];
+        const int ga = first_node(alts[k]);
         if (ga < 0) continue;
         const double wk = wts[k];
         double* req = R(L.req + ga);
@@ -606,7 +637,7 @@ template <int W = 1> struct PathStep {
     for (int j = 0; j < W; ++j) out_s[j] = 0.0;
     for (int k = begin[s]; k < begin[s + 1]; ++k) {
       const int a = alts[k];
-      const int ga = m.group[a];
+      const int ga = first_node(a);
       const double wk = wts[k];
       double* in = R(L.in + a);
       // an alternative without a capacity group takes all it is offered

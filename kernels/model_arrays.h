@@ -18,6 +18,9 @@
   X(Q)  /* ports */                                                                                                    \
   X(G)  /* capacity groups */                                                                                          \
   X(E)  /* expansions */                                                                                               \
+  X(C)  /* new corridors (series that open with an expansion) */                                                       \
+  X(K)  /* captures (corridor takes from a source), in topological order */                                           \
+  X(M)  /* markets: (partner, metric) of load series */                                                                \
   X(A)  /* aggregates (totals and targets) */                                                                          \
   X(NS) /* scenarios */
 
@@ -27,7 +30,6 @@
   X(int, partner, S)                                                                                                   \
   X(int, port, S)                                                                                                      \
   X(int, mode, S)                                                                                                      \
-  X(int, group, S)  /* -1: no capacity group */                                                                        \
   X(int, source, S) /* derived: its load series; load: -1 */                                                           \
   X(double, base, S)                                                                                                   \
   X(double, mu, S) /* load: trend mean; derived: mean drift of log intensity */                                        \
@@ -38,6 +40,14 @@
   X(double, b_partner, S)                                                                                              \
   X(double, b_port, S)                                                                                                 \
   X(double, exposure, S)                                                                                               \
+  X(double, cost, S)    /* load: money cost per unit (generalized cost) */                                             \
+  X(double, time, S)    /* load: hours outside the nodes */                                                            \
+  X(int, market, S)     /* load: its market; derived: -1 */                                                            \
+  X(int, corridor, S)   /* a new corridor's index, else -1 */                                                          \
+  /* routes (CSR by series): the chain of capacity nodes (groups) a load series                                        \
+     passes through, in order; empty: unlimited */                                                                     \
+  X(int, route_begin, S + 1)                                                                                           \
+  X(int, route_node, route_begin[S])                                                                                   \
   /* diversion alternatives (CSR by series): same partner, mode and metric at                                          \
      other ports (alt_*), and the cross-mode ones, road to rail (xalt_*) */                                            \
   X(int, alt_begin, S + 1)                                                                                             \
@@ -50,11 +60,35 @@
   X(int, group_port, G)                                                                                                \
   X(double, group_capacity, G)                                                                                         \
   X(double, group_overload, G)                                                                                         \
+  X(double, group_free_time, G) /* BPR: node time = free_time (1 + alpha x^beta) */                                    \
+  X(double, group_alpha, G)                                                                                            \
+  X(double, group_beta, G)                                                                                             \
+  X(double, resp_threshold, G) /* capacity response; 0: none */                                                        \
+  X(int, resp_years, G)                                                                                                \
+  X(double, resp_size, G)                                                                                              \
+  X(double, resp_cap, G)                                                                                               \
+  X(int, resp_lag_begin, G + 1) /* CSR: lag distribution per node */                                                  \
+  X(int, resp_lag_step, resp_lag_begin[G])                                                                             \
+  X(double, resp_lag_cum, resp_lag_begin[G])                                                                           \
   X(int, exp_group, E)                                                                                                 \
   X(double, exp_add, E)                                                                                                \
+  X(int, exp_ramp_begin, E + 1) /* CSR: share of maturity in the opening year, the next, ... */                       \
+  X(double, exp_ramp, exp_ramp_begin[E])                                                                               \
   X(int, exp_dist_begin, NS* E + 1)               /* CSR over (scenario * E + e) */                                    \
   X(int, exp_dist_step, exp_dist_begin[NS * E])   /* opening year minus base year */                                   \
   X(double, exp_dist_cum, exp_dist_begin[NS * E]) /* cumulative probability */                                         \
+  /* new corridors and captures */                                                                                    \
+  X(int, cor_series, C)                                                                                                \
+  X(int, cor_exp, C) /* the expansion it opens with */                                                                 \
+  X(int, cap_cor, K) /* the capturing corridor */                                                                      \
+  X(int, cap_from, K)                                                                                                  \
+  X(double, cap_share, K)                                                                                              \
+  /* markets (CSR by market, load series in order) */                                                                  \
+  X(double, mk_scale, M)                                                                                               \
+  X(double, mk_elasticity, M)                                                                                          \
+  X(double, mk_vot, M)                                                                                                 \
+  X(int, mk_begin, M + 1)                                                                                              \
+  X(int, mk_series, mk_begin[M])                                                                                       \
   /* ports */                                                                                                          \
   X(double, closure_prob, Q)                                                                                           \
   X(double, closure_lo, Q)                                                                                             \
@@ -70,6 +104,8 @@
   X(double, sc_closure_scale, NS)                                                                                      \
   X(double, sc_friction, NS)                                                                                           \
   X(double, sc_cross_mode, NS)                                                                                         \
+  X(double, sc_route_choice, NS) /* 1: route choice and elasticity on */                                               \
+  X(double, sc_responsive, NS)   /* 1: capacity response on */                                                         \
   X(double, adjust, static_cast<long long>(NS) * S * Y) /* [scenario][series][year] */                                 \
   /* aggregate membership (CSR by aggregate, series in order) */                                                       \
   X(int, agg_begin, A + 1)                                                                                             \

@@ -39,7 +39,7 @@ namespace {
 void plan_series_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
   std::vector<char> capped(m.S, 0), receives(m.S, 0);
   for (int s = 0; s < m.S; ++s) {
-    if (m.kind[s] == kLoad && m.group[s] >= 0) capped[s] = 1;
+    if (m.kind[s] == kLoad && m.route_begin[s + 1] > m.route_begin[s]) capped[s] = 1;
     for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k) receives[m.alt_series[k]] = 1;
     for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k) receives[m.xalt_series[k]] = 1;
   }
@@ -139,17 +139,10 @@ static std::string human_bytes(double b) {
 
 static uint64_t model_bytes(const HostModel& m) {
   uint64_t b = 0;
-  for (const auto* v :
-       {&m.kind, &m.partner, &m.port, &m.mode, &m.group, &m.source, &m.alt_begin, &m.alt_series, &m.xalt_begin,
-        &m.xalt_series, &m.group_port, &m.exp_group, &m.exp_dist_begin, &m.exp_dist_step, &m.agg_begin, &m.agg_series})
-    b += v->size() * sizeof(int);
-  for (const auto* v :
-       {&m.base,           &m.mu,           &m.tau,          &m.sigma,        &m.phi,         &m.b_region,
-        &m.b_partner,      &m.b_port,       &m.exposure,     &m.alt_weight,   &m.xalt_weight, &m.group_capacity,
-        &m.group_overload, &m.exp_add,      &m.exp_dist_cum, &m.closure_prob, &m.closure_lo,  &m.closure_hi,
-        &m.adjust,         &m.agg_threshold})
-    b += v->size() * sizeof(double);
-  return b;
+#define CORRIDOR_ARRAY_BYTES(type, name, length) b += m.name.size() * sizeof(type);
+  CORRIDOR_MODEL_ARRAYS(CORRIDOR_ARRAY_BYTES)
+#undef CORRIDOR_ARRAY_BYTES
+  return b + m.agg_threshold.size() * sizeof(double);
 }
 
 uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run) {

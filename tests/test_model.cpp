@@ -209,7 +209,7 @@ TEST(Model, ConservationAndCapacityOverManyPaths) {
       for (int g = 0; g < m.G; ++g) {
         double f = 0;
         for (int s = 0; s < m.S; ++s)
-          if (m.group[s] == g) f += R.flow[s];
+          if (m.route_begin[s + 1] > m.route_begin[s] && m.route_node[m.route_begin[s]] == g) f += R.flow[s];
         // flows never exceed capacity times the overload factor
         ASSERT_LE(f, R.lim[g] * (1 + 1e-12) + 1e-9) << "path " << w << " year " << y << " group " << g;
         ASSERT_NEAR(f, R.used[g], 1e-9 * (1 + f));
