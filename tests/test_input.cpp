@@ -662,3 +662,55 @@ TEST(Input, FuzzCorpusFilesAreValidOrRefused) {
   EXPECT_GE(n, 3u);
   EXPECT_GE(crashes, 1u);
 }
+
+// ---- schema version 2: the network tables ------------------------------------
+
+namespace {
+// FNV-1a over the dimensions and the arrays the model had when version 2 came
+// (a fixed list, so that arrays added later do not move it): the version-1
+// assembly must stay byte for byte what it was.
+uint64_t fnv(uint64_t h, const void* p, size_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+uint64_t v1_arrays_hash(const HostModel& m) {
+  uint64_t h = 1469598103934665603ull;
+  for (int d : {m.S, m.Y, m.P, m.Q, m.G, m.E, m.C, m.K, m.M, m.A, m.NS}) h = fnv(h, &d, sizeof d);
+#define CORRIDOR_HASH(name)                                                                                            \
+  h = fnv(h, #name, sizeof #name);                                                                                     \
+  {                                                                                                                    \
+    const size_t n = m.name.size();                                                                                    \
+    h = fnv(h, &n, sizeof n);                                                                                          \
+    if (n) h = fnv(h, m.name.data(), n * sizeof m.name[0]);                                                            \
+  }
+  CORRIDOR_HASH(kind) CORRIDOR_HASH(partner) CORRIDOR_HASH(port) CORRIDOR_HASH(mode) CORRIDOR_HASH(source)
+  CORRIDOR_HASH(base) CORRIDOR_HASH(mu) CORRIDOR_HASH(tau) CORRIDOR_HASH(sigma) CORRIDOR_HASH(phi)
+  CORRIDOR_HASH(b_region) CORRIDOR_HASH(b_partner) CORRIDOR_HASH(b_port) CORRIDOR_HASH(exposure) CORRIDOR_HASH(cost)
+  CORRIDOR_HASH(time) CORRIDOR_HASH(market) CORRIDOR_HASH(corridor) CORRIDOR_HASH(route_begin)
+  CORRIDOR_HASH(route_node) CORRIDOR_HASH(alt_begin) CORRIDOR_HASH(alt_series) CORRIDOR_HASH(alt_weight)
+  CORRIDOR_HASH(xalt_begin) CORRIDOR_HASH(xalt_series) CORRIDOR_HASH(xalt_weight) CORRIDOR_HASH(group_port)
+  CORRIDOR_HASH(group_capacity) CORRIDOR_HASH(group_overload) CORRIDOR_HASH(group_free_time)
+  CORRIDOR_HASH(group_alpha) CORRIDOR_HASH(group_beta) CORRIDOR_HASH(resp_threshold) CORRIDOR_HASH(resp_years)
+  CORRIDOR_HASH(resp_size) CORRIDOR_HASH(resp_cap) CORRIDOR_HASH(resp_lag_begin) CORRIDOR_HASH(resp_lag_step)
+  CORRIDOR_HASH(resp_lag_cum) CORRIDOR_HASH(exp_group) CORRIDOR_HASH(exp_add) CORRIDOR_HASH(exp_ramp_begin)
+  CORRIDOR_HASH(exp_ramp) CORRIDOR_HASH(exp_dist_begin) CORRIDOR_HASH(exp_dist_step) CORRIDOR_HASH(exp_dist_cum)
+  CORRIDOR_HASH(cor_series) CORRIDOR_HASH(cor_exp) CORRIDOR_HASH(cap_cor) CORRIDOR_HASH(cap_from)
+  CORRIDOR_HASH(cap_share) CORRIDOR_HASH(mk_scale) CORRIDOR_HASH(mk_elasticity) CORRIDOR_HASH(mk_vot)
+  CORRIDOR_HASH(mk_begin) CORRIDOR_HASH(mk_series) CORRIDOR_HASH(closure_prob) CORRIDOR_HASH(closure_lo)
+  CORRIDOR_HASH(closure_hi) CORRIDOR_HASH(sc_region_prob) CORRIDOR_HASH(sc_region_mean) CORRIDOR_HASH(sc_region_sd)
+  CORRIDOR_HASH(sc_partner_prob) CORRIDOR_HASH(sc_partner_mean) CORRIDOR_HASH(sc_partner_sd) CORRIDOR_HASH(sc_rho)
+  CORRIDOR_HASH(sc_closure_scale) CORRIDOR_HASH(sc_friction) CORRIDOR_HASH(sc_cross_mode)
+  CORRIDOR_HASH(sc_route_choice) CORRIDOR_HASH(sc_responsive) CORRIDOR_HASH(adjust) CORRIDOR_HASH(agg_begin)
+  CORRIDOR_HASH(agg_series) CORRIDOR_HASH(agg_threshold)
+#undef CORRIDOR_HASH
+  return h;
+}
+} // namespace
+
+// Version-1 inputs assemble to the arrays they assembled to before version 2
+// (hashes taken from the assembly of commit 9cefc0e).
+TEST(InputV2, Version1ArraysUnchanged) {
+  EXPECT_EQ(v1_arrays_hash(build(good())), 0xc278381e6642e689ull);
+  EXPECT_EQ(v1_arrays_hash(build(rich_input())), 0x359361b7ef9e5e74ull);
+}
