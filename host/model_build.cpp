@@ -594,7 +594,7 @@ private:
         ck_.add(cors, r, "series", "'" + series_name(s) + "' is listed a second time");
         continue;
       }
-      if (e < 0) continue;
+      // registered even with an unknown expansion (reported): no cascade into captures
       r_.s_corridor[s] = static_cast<int>(r_.cor_series.size());
       r_.cor_series.push_back(s);
       r_.cor_exp.push_back(e);
@@ -707,8 +707,8 @@ private:
   void check_version1() {
     for (const Table* t : {&t_.routes, &t_.corridors, &t_.captures, &t_.markets})
       if (t->rows)
-        ck_.err.push_back(t->where + ": " + std::to_string(t->rows) +
-                          " rows, but the table is of schema version 2 (meta schema_version is 1)");
+        ck_.err.push_back(t->where + ": " + std::to_string(t->rows) + (t->rows == 1 ? " row" : " rows") +
+                          ", but the table is of schema version 2 (meta schema_version is 1)");
     const std::vector<std::pair<const Table*, std::vector<std::string>>> cols = {
         {&t_.series, {"cost", "time", "unlimited"}},
         {&t_.groups,
