@@ -188,7 +188,7 @@ public:
     check_history();
     if (r_.mt.version == 1)
       check_version1();
-    else
+    else if (t_.routes.given) // without routes.csv, reported once above
       check_unlimited();
   }
   // the notes validation shows: each load series without a capacity limit, with its reason

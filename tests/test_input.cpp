@@ -1096,3 +1096,82 @@ TEST(InputV2, Version1KeepsItsRules) {
                 "test:expansions: row 1: column 'ramp': '0.5|1' is of schema version 2 (meta schema_version is 1)",
                 "test:scenarios: row 1: column 'responsive': '1' is of schema version 2 (meta schema_version is 1)"}));
 }
+
+namespace {
+// Runs the corridor binary: its exit status, stdout in `out`, stderr in `err`.
+int run_corridor_io(const std::vector<std::string>& args, std::string& out, std::string& err) {
+  const std::string base = (fs::temp_directory_path() / ("corridor_test_io_" + std::to_string(getpid()))).string();
+  std::string cmd = std::string("'") + CORRIDOR_BIN + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " >'" + base + ".out' 2>'" + base + ".err'";
+  const int st = std::system(cmd.c_str());
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    fs::remove(p);
+    return ss.str();
+  };
+  out = slurp(base + ".out");
+  err = slurp(base + ".err");
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+} // namespace
+
+// corridor validate on a version-2 folder: the notes and "valid" (exit 0);
+// problems one line each naming file, row, CSV line and column (exit 2),
+// every one listed; import and export keep the network.
+TEST(InputV2, ValidateImportExportFolders) {
+  const fs::path d = temp_dir("cli2");
+  const fs::path ok = d / "ok";
+  write_csv_dir(network_input(), ok.string());
+  std::string out, err;
+  EXPECT_EQ(run_corridor_io({"validate", ok.string()}, out, err), 0) << err;
+  EXPECT_EQ(out, "note: " + (ok / "series.csv").string() +
+                     ": row 5 (line 6): series 'N2' has no capacity limit: assumption: a new line without capacity "
+                     "figures\n" +
+                     ok.string() + ": valid\n");
+  EXPECT_EQ(err, "");
+  // import, export: the same tables
+  EXPECT_EQ(run_corridor_io({"import", ok.string(), "-o", (d / "in.h5").string()}, out, err), 0) << err;
+  EXPECT_EQ(run_corridor_io({"export", (d / "in.h5").string(), (d / "back").string()}, out, err), 0) << err;
+  for (const char* t : {"routes", "corridors", "captures", "markets", "groups", "series", "expansions", "scenarios"}) {
+    std::ifstream a(ok / (std::string(t) + ".csv")), b(d / "back" / (std::string(t) + ".csv"));
+    std::stringstream sa, sb;
+    sa << a.rdbuf();
+    sb << b.rdbuf();
+    EXPECT_EQ(sa.str(), sb.str()) << t;
+  }
+  // two problems, both listed
+  const fs::path bad = d / "bad";
+  fs::copy(ok, bad);
+  set_cell(bad, "expansions", 0, "ramp", "0.5|x");
+  set_cell(bad, "captures", 1, "share", "0");
+  EXPECT_EQ(run_corridor_io({"validate", bad.string()}, out, err), 2);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(err, "error: " + (bad / "expansions.csv").string() +
+                     ": row 1 (line 2): column 'ramp': '0.5|x': element 2: 'x' is not a number\n"
+                     "error: " +
+                     (bad / "captures.csv").string() + ": row 2 (line 3): column 'share': 0 is outside (0, 1]\n");
+  // version 2 without routes.csv
+  const fs::path nor = d / "noroutes";
+  fs::copy(ok, nor);
+  fs::remove(nor / "routes.csv");
+  EXPECT_EQ(run_corridor_io({"validate", nor.string()}, out, err), 2);
+  EXPECT_EQ(err, "error: " + (nor / "routes.csv").string() + ": missing table 'routes' (schema_version 2 requires it)\n");
+  // a cycle, through the folder (the table's name in the message)
+  const fs::path cyc = d / "cycle";
+  fs::copy(ok, cyc);
+  set_cell(cyc, "captures", 1, "from", "N2");
+  EXPECT_EQ(run_corridor_io({"validate", cyc.string()}, out, err), 2);
+  EXPECT_EQ(err, "error: " + (cyc / "captures.csv").string() +
+                     ": captures form a cycle: 'N' takes from 'N2', 'N2' takes from 'N'\n");
+  // an unknown schema version
+  const fs::path v9 = d / "v9";
+  fs::copy(ok, v9);
+  set_cell(v9, "meta", 0, "value", "9");
+  EXPECT_EQ(run_corridor_io({"validate", v9.string()}, out, err), 2);
+  EXPECT_EQ(err, "error: " + v9.string() + ": meta: schema_version 9 is newer than this build reads (1 to 2); upgrade "
+                                           "corridor\n");
+  fs::remove_all(d);
+}
