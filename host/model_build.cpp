@@ -397,6 +397,13 @@ private:
     if (ck_.finite(groups, r, "response_cap") && size > 0 && cap < size)
       ck_.add(groups, r, "response_cap",
               format_number(cap) + " is less than response_size " + format_number(size));
+    check_lags(r);
+  }
+
+  // the lag distribution of node r's response: whole years >= 1, each once,
+  // as many probabilities summing to 1; kept sorted by lag in r_.lag
+  void check_lags(size_t r) {
+    const Table& groups = t_.groups;
     std::vector<double> lags, probs;
     const bool lok = number_list(groups, r, "response_lag", 'i', lags);
     const bool pok = number_list(groups, r, "response_lag_prob", 'r', probs);
@@ -664,9 +671,13 @@ private:
         for (int j : it->second)
           if (--waits[j] == 0) ready.insert(j);
     }
-    if (r_.cap_order.size() == K) return;
-    // a cycle: from a capture left over, walk to one into its source (one
-    // is left over too) until a capture repeats
+    if (r_.cap_order.size() != K) ck_.err.push_back(t_.captures.where + ": captures form a cycle: " + cycle(waits, into));
+  }
+
+  // A cycle among the captures Kahn's order left over (waits > 0): from the
+  // first, walk to a capture into its source (one is left over too) until a
+  // capture repeats; "'A' takes from 'B', 'B' takes from 'A'".
+  std::string cycle(const std::vector<int>& waits, std::map<int, std::vector<int>>& into) const {
     std::vector<int> path;
     std::map<int, size_t> at;
     int k = 0;
@@ -684,7 +695,7 @@ private:
     for (size_t i = path.size(); i-- > at[k];)
       l += (l.empty() ? "" : ", ") + ("'" + series_name(r_.cor_series[r_.cap_cor[path[i]]]) + "' takes from '" +
                                       series_name(r_.cap_from[path[i]]) + "'");
-    ck_.err.push_back(t_.captures.where + ": captures form a cycle: " + l);
+    return l;
   }
 
   // markets.csv: route choice parameters per (partner, metric)
@@ -878,7 +889,7 @@ void describe(const Input& in, const Tables& t, const Resolved& r, ModelInfo& in
   info.expansions = t.exps.str.at("id");
 }
 
-// Per series: references, capacity group and growth parameters.
+// Per series: references, route (chain of nodes), costs and growth parameters.
 void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   const Table& series = t.series;
   m.kind = r.s_kind;
@@ -902,7 +913,20 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   m.cost = v2 ? series.num.at("cost") : std::vector<double>(m.S, 0.0);
   m.time = v2 ? series.num.at("time") : std::vector<double>(m.S, 0.0);
   m.corridor = r.s_corridor;
-  // markets: one per (partner, metric) of load series, in order of first use
+  m.base = series.num.at("base_value");
+  m.mu = series.num.at("mu");
+  m.tau = series.num.at("tau");
+  m.sigma = series.num.at("sigma");
+  m.phi = series.num.at("phi");
+  m.b_region = series.num.at("b_region");
+  m.b_partner = series.num.at("b_partner");
+  m.b_port = series.num.at("b_port");
+  m.exposure = series.num.at("shock_exposure");
+}
+
+// Markets: one per (partner, metric) of load series, in order of first use,
+// members in series order (CSR); parameters from markets.csv, or 0 (off).
+void assemble_markets(const Tables& t, const Resolved& r, HostModel& m) {
   std::map<std::pair<int, int>, int> market_of;
   std::vector<std::vector<int>> members;
   m.market.assign(m.S, -1);
@@ -923,7 +947,6 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
     m.mk_series.insert(m.mk_series.end(), mem.begin(), mem.end());
     m.mk_begin.push_back(static_cast<int>(m.mk_series.size()));
   }
-  // market parameters: markets.csv, or 0 (off) for a market without a row
   m.mk_scale.assign(m.M, 0.0);
   m.mk_elasticity.assign(m.M, 0.0);
   m.mk_vot.assign(m.M, 0.0);
@@ -934,15 +957,6 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
     m.mk_elasticity[kv.second] = t.markets.num.at("elasticity")[it->second];
     m.mk_vot[kv.second] = t.markets.num.at("value_of_time")[it->second];
   }
-  m.base = series.num.at("base_value");
-  m.mu = series.num.at("mu");
-  m.tau = series.num.at("tau");
-  m.sigma = series.num.at("sigma");
-  m.phi = series.num.at("phi");
-  m.b_region = series.num.at("b_region");
-  m.b_partner = series.num.at("b_partner");
-  m.b_port = series.num.at("b_port");
-  m.exposure = series.num.at("shock_exposure");
 }
 
 // Diversion alternatives of each capped load series (one with a non-empty
@@ -975,19 +989,17 @@ void assemble_alternatives(const Resolved& r, HostModel& m) {
   }
 }
 
-// Capacity groups, expansions and their opening-year distributions per
-// scenario (CSR; a scenario without rows of its own takes the '*' rows).
-void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
-  m.group_port = r.g_port;
-  m.group_capacity = t.groups.num.at("capacity");
-  m.group_overload = t.groups.num.at("overload");
+// Node congestion and capacity response: all parameters or none (threshold
+// 0); lags by length, cumulative probabilities, the last 1 exactly.
+void assemble_nodes(const Tables& t, const Resolved& r, HostModel& m) {
   const bool v2 = r.mt.version == 2;
   const Table& groups = t.groups;
+  m.group_port = r.g_port;
+  m.group_capacity = groups.num.at("capacity");
+  m.group_overload = groups.num.at("overload");
   m.group_free_time = v2 ? groups.num.at("free_time") : std::vector<double>(m.G, 0.0);
   m.group_alpha = v2 ? groups.num.at("bpr_alpha") : std::vector<double>(m.G, 0.0);
   m.group_beta = v2 ? groups.num.at("bpr_beta") : std::vector<double>(m.G, 0.0);
-  // capacity response: all parameters or none (threshold 0); lags by length,
-  // cumulative probabilities, the last 1 exactly
   m.resp_threshold.assign(m.G, 0.0);
   m.resp_years.assign(m.G, 0);
   m.resp_size.assign(m.G, 0.0);
@@ -1009,17 +1021,10 @@ void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
     }
     m.resp_lag_begin.push_back(static_cast<int>(m.resp_lag_step.size()));
   }
-  m.exp_group = r.e_group;
-  m.exp_add = t.exps.num.at("capacity_add");
-  m.exp_ramp_begin.push_back(0);
-  for (int e = 0; e < m.E; ++e) {
-    if (v2)
-      m.exp_ramp.insert(m.exp_ramp.end(), r.ramp[e].begin(), r.ramp[e].end());
-    else
-      m.exp_ramp.push_back(1.0);
-    m.exp_ramp_begin.push_back(static_cast<int>(m.exp_ramp.size()));
-  }
-  // new corridors, and captures in their topological order
+}
+
+// New corridors, and the captures in their topological order.
+void assemble_corridors(const Resolved& r, HostModel& m) {
   m.C = static_cast<int>(r.cor_series.size());
   m.cor_series = r.cor_series;
   m.cor_exp = r.cor_exp;
@@ -1029,6 +1034,24 @@ void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
     m.cap_from.push_back(r.cap_from[k]);
     m.cap_share.push_back(r.cap_share[k]);
   }
+}
+
+// Capacity nodes, expansions (ramps: version 1, mature when they open) and
+// their opening-year distributions per scenario (CSR; a scenario without
+// rows of its own takes the '*' rows).
+void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
+  assemble_nodes(t, r, m);
+  m.exp_group = r.e_group;
+  m.exp_add = t.exps.num.at("capacity_add");
+  m.exp_ramp_begin.push_back(0);
+  for (int e = 0; e < m.E; ++e) {
+    if (r.mt.version == 2)
+      m.exp_ramp.insert(m.exp_ramp.end(), r.ramp[e].begin(), r.ramp[e].end());
+    else
+      m.exp_ramp.push_back(1.0);
+    m.exp_ramp_begin.push_back(static_cast<int>(m.exp_ramp.size()));
+  }
+  assemble_corridors(r, m);
   m.exp_dist_begin.push_back(0);
   for (int s = 0; s < m.NS; ++s)
     for (int e = 0; e < m.E; ++e) {
@@ -1149,6 +1172,7 @@ HostModel build_model(const Input& in, ModelInfo& info) {
   m.NS = static_cast<int>(t.scen.rows);
   describe(in, t, r, info);
   assemble_series(t, r, m);
+  assemble_markets(t, r, m);
   assemble_alternatives(r, m);
   assemble_capacity(t, r, m);
   assemble_scenarios(t, r, m);
