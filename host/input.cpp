@@ -26,7 +26,8 @@ InputError::InputError(std::vector<std::string> l) : std::runtime_error(join_lin
 
 const std::vector<MetaDef>& meta_schema() {
   static const std::vector<MetaDef> m = {
-      {"schema_version", 'i', true, "input schema version: 1 or 2 (2 adds the network: routes, new corridors, captures, markets)"},
+      {"schema_version", 'i', true,
+       "input schema version: 1 or 2 (2 adds the network: routes, new corridors, captures, markets)"},
       {"title", 's', true, "short title of the input"},
       {"base_year", 'i', true, "year of the observed base values"},
       {"horizon_year", 'i', true, "last projected year (> base_year)"},
@@ -77,7 +78,8 @@ const std::vector<TableDef>& input_schema() {
         {"metric", 's', true, "", "", "metrics.id"},
         {"kind", 's', true, "", "", "load (own demand, uses capacity) or derived (load times an intensity)"},
         {"source_series", 's', false, "", "", "derived: the load series of the same corridor it follows"},
-        {"base_value", 'r', true, "", "metric unit", "value in the base year (> 0; 0 for a new corridor of corridors.csv)"},
+        {"base_value", 'r', true, "", "metric unit",
+         "value in the base year (> 0; 0 for a new corridor of corridors.csv)"},
         {"mu", 'r', true, "", "1/year", "load: mean log growth; derived: mean drift of the log intensity"},
         {"tau", 'r', false, "0", "1/year", "load: sd of the path's trend growth around mu"},
         {"sigma", 'r', false, "0", "1/year", "load: idiosyncratic sd; derived: intensity volatility"},
@@ -86,8 +88,10 @@ const std::vector<TableDef>& input_schema() {
         {"b_partner", 'r', false, "0", "1/year", "loading on the partner factor"},
         {"b_port", 'r', false, "0", "1/year", "loading on the port factor"},
         {"shock_exposure", 'r', false, "1", "1", "multiplier on shock log drops"},
-        {"cost", 'r', false, "0", "money/unit", "load (version 2): money cost per unit, part of the generalized cost (>= 0)"},
-        {"time", 'r', false, "0", "hours", "load (version 2): hours a unit spends outside the nodes of its route (>= 0)"},
+        {"cost", 'r', false, "0", "money/unit",
+         "load (version 2): money cost per unit, part of the generalized cost (>= 0)"},
+        {"time", 'r', false, "0", "hours",
+         "load (version 2): hours a unit spends outside the nodes of its route (>= 0)"},
         {"unlimited", 's', false, "", "",
          "load (version 2): why the series has no route (no capacity limit); required for one without a route that "
          "can receive diverted or captured traffic"},

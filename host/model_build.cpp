@@ -126,10 +126,9 @@ struct Tables {
   explicit Tables(const Input& in)
       : ports(in.tables.at("ports")), partners(in.tables.at("partners")), metrics(in.tables.at("metrics")),
         series(in.tables.at("series")), groups(in.tables.at("groups")), routes(in.tables.at("routes")),
-        exps(in.tables.at("expansions")), eyears(in.tables.at("expansion_years")),
-        corridors(in.tables.at("corridors")), captures(in.tables.at("captures")), markets(in.tables.at("markets")),
-        scen(in.tables.at("scenarios")), adj(in.tables.at("adjustments")), targets(in.tables.at("targets")),
-        hist(in.tables.at("history")) {}
+        exps(in.tables.at("expansions")), eyears(in.tables.at("expansion_years")), corridors(in.tables.at("corridors")),
+        captures(in.tables.at("captures")), markets(in.tables.at("markets")), scen(in.tables.at("scenarios")),
+        adj(in.tables.at("adjustments")), targets(in.tables.at("targets")), hist(in.tables.at("history")) {}
 };
 
 // A growth adjustment row, its references resolved (-2: '*', every one).
@@ -158,7 +157,7 @@ struct Resolved {
   std::vector<int> cor_series, cor_exp;                 // per corridor (corridors.csv row)
   std::vector<int> cap_cor, cap_from;                   // per capture row: corridor index, source series
   std::vector<double> cap_share;
-  std::vector<int> cap_order; // capture rows in topological order
+  std::vector<int> cap_order;                    // capture rows in topological order
   std::map<std::pair<int, int>, int> market_row; // (partner, metric) -> markets.csv row
 };
 
@@ -395,8 +394,7 @@ private:
     if (years < 1) ck_.add(groups, r, "response_years", format_number(years) + " must be >= 1");
     ck_.positive(groups, r, "response_size");
     if (ck_.finite(groups, r, "response_cap") && size > 0 && cap < size)
-      ck_.add(groups, r, "response_cap",
-              format_number(cap) + " is less than response_size " + format_number(size));
+      ck_.add(groups, r, "response_cap", format_number(cap) + " is less than response_size " + format_number(size));
     check_lags(r);
   }
 
@@ -528,8 +526,7 @@ private:
         ok = false;
       }
     }
-    if (ok && v.back() != 1)
-      ck_.add(exps, r, "ramp", "'" + cell + "' ends at " + format_number(v.back()) + ", not 1");
+    if (ok && v.back() != 1) ck_.add(exps, r, "ramp", "'" + cell + "' ends at " + format_number(v.back()) + ", not 1");
     r_.ramp.back() = v;
   }
 
@@ -671,7 +668,8 @@ private:
         for (int j : it->second)
           if (--waits[j] == 0) ready.insert(j);
     }
-    if (r_.cap_order.size() != K) ck_.err.push_back(t_.captures.where + ": captures form a cycle: " + cycle(waits, into));
+    if (r_.cap_order.size() != K)
+      ck_.err.push_back(t_.captures.where + ": captures form a cycle: " + cycle(waits, into));
   }
 
   // A cycle among the captures Kahn's order left over (waits > 0): from the
@@ -723,8 +721,8 @@ private:
     const std::vector<std::pair<const Table*, std::vector<std::string>>> cols = {
         {&t_.series, {"cost", "time", "unlimited"}},
         {&t_.groups,
-         {"free_time", "bpr_alpha", "bpr_beta", "response_threshold", "response_years", "response_size",
-          "response_cap", "response_lag", "response_lag_prob"}},
+         {"free_time", "bpr_alpha", "bpr_beta", "response_threshold", "response_years", "response_size", "response_cap",
+          "response_lag", "response_lag_prob"}},
         {&t_.exps, {"ramp"}},
         {&t_.scen, {"route_choice", "responsive"}}};
     for (const auto& tc : cols) {

@@ -674,36 +674,90 @@ uint64_t fnv(uint64_t h, const void* p, size_t n) {
   for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
   return h;
 }
+template <class T> uint64_t fnv_array(uint64_t h, const char* name, const std::vector<T>& v) {
+  h = fnv(h, name, std::strlen(name) + 1);
+  const size_t n = v.size();
+  h = fnv(h, &n, sizeof n);
+  return n ? fnv(h, v.data(), n * sizeof(T)) : h;
+}
 uint64_t v1_arrays_hash(const HostModel& m) {
   uint64_t h = 1469598103934665603ull;
   for (int d : {m.S, m.Y, m.P, m.Q, m.G, m.E, m.C, m.K, m.M, m.A, m.NS}) h = fnv(h, &d, sizeof d);
-#define CORRIDOR_HASH(name)                                                                                            \
-  h = fnv(h, #name, sizeof #name);                                                                                     \
-  {                                                                                                                    \
-    const size_t n = m.name.size();                                                                                    \
-    h = fnv(h, &n, sizeof n);                                                                                          \
-    if (n) h = fnv(h, m.name.data(), n * sizeof m.name[0]);                                                            \
-  }
-  CORRIDOR_HASH(kind) CORRIDOR_HASH(partner) CORRIDOR_HASH(port) CORRIDOR_HASH(mode) CORRIDOR_HASH(source)
-  CORRIDOR_HASH(base) CORRIDOR_HASH(mu) CORRIDOR_HASH(tau) CORRIDOR_HASH(sigma) CORRIDOR_HASH(phi)
-  CORRIDOR_HASH(b_region) CORRIDOR_HASH(b_partner) CORRIDOR_HASH(b_port) CORRIDOR_HASH(exposure) CORRIDOR_HASH(cost)
-  CORRIDOR_HASH(time) CORRIDOR_HASH(market) CORRIDOR_HASH(corridor) CORRIDOR_HASH(route_begin)
-  CORRIDOR_HASH(route_node) CORRIDOR_HASH(alt_begin) CORRIDOR_HASH(alt_series) CORRIDOR_HASH(alt_weight)
-  CORRIDOR_HASH(xalt_begin) CORRIDOR_HASH(xalt_series) CORRIDOR_HASH(xalt_weight) CORRIDOR_HASH(group_port)
-  CORRIDOR_HASH(group_capacity) CORRIDOR_HASH(group_overload) CORRIDOR_HASH(group_free_time)
-  CORRIDOR_HASH(group_alpha) CORRIDOR_HASH(group_beta) CORRIDOR_HASH(resp_threshold) CORRIDOR_HASH(resp_years)
-  CORRIDOR_HASH(resp_size) CORRIDOR_HASH(resp_cap) CORRIDOR_HASH(resp_lag_begin) CORRIDOR_HASH(resp_lag_step)
-  CORRIDOR_HASH(resp_lag_cum) CORRIDOR_HASH(exp_group) CORRIDOR_HASH(exp_add) CORRIDOR_HASH(exp_ramp_begin)
-  CORRIDOR_HASH(exp_ramp) CORRIDOR_HASH(exp_dist_begin) CORRIDOR_HASH(exp_dist_step) CORRIDOR_HASH(exp_dist_cum)
-  CORRIDOR_HASH(cor_series) CORRIDOR_HASH(cor_exp) CORRIDOR_HASH(cap_cor) CORRIDOR_HASH(cap_from)
-  CORRIDOR_HASH(cap_share) CORRIDOR_HASH(mk_scale) CORRIDOR_HASH(mk_elasticity) CORRIDOR_HASH(mk_vot)
-  CORRIDOR_HASH(mk_begin) CORRIDOR_HASH(mk_series) CORRIDOR_HASH(closure_prob) CORRIDOR_HASH(closure_lo)
-  CORRIDOR_HASH(closure_hi) CORRIDOR_HASH(sc_region_prob) CORRIDOR_HASH(sc_region_mean) CORRIDOR_HASH(sc_region_sd)
-  CORRIDOR_HASH(sc_partner_prob) CORRIDOR_HASH(sc_partner_mean) CORRIDOR_HASH(sc_partner_sd) CORRIDOR_HASH(sc_rho)
-  CORRIDOR_HASH(sc_closure_scale) CORRIDOR_HASH(sc_friction) CORRIDOR_HASH(sc_cross_mode)
-  CORRIDOR_HASH(sc_route_choice) CORRIDOR_HASH(sc_responsive) CORRIDOR_HASH(adjust) CORRIDOR_HASH(agg_begin)
-  CORRIDOR_HASH(agg_series) CORRIDOR_HASH(agg_threshold)
-#undef CORRIDOR_HASH
+  h = fnv_array(h, "kind", m.kind);
+  h = fnv_array(h, "partner", m.partner);
+  h = fnv_array(h, "port", m.port);
+  h = fnv_array(h, "mode", m.mode);
+  h = fnv_array(h, "source", m.source);
+  h = fnv_array(h, "base", m.base);
+  h = fnv_array(h, "mu", m.mu);
+  h = fnv_array(h, "tau", m.tau);
+  h = fnv_array(h, "sigma", m.sigma);
+  h = fnv_array(h, "phi", m.phi);
+  h = fnv_array(h, "b_region", m.b_region);
+  h = fnv_array(h, "b_partner", m.b_partner);
+  h = fnv_array(h, "b_port", m.b_port);
+  h = fnv_array(h, "exposure", m.exposure);
+  h = fnv_array(h, "cost", m.cost);
+  h = fnv_array(h, "time", m.time);
+  h = fnv_array(h, "market", m.market);
+  h = fnv_array(h, "corridor", m.corridor);
+  h = fnv_array(h, "route_begin", m.route_begin);
+  h = fnv_array(h, "route_node", m.route_node);
+  h = fnv_array(h, "alt_begin", m.alt_begin);
+  h = fnv_array(h, "alt_series", m.alt_series);
+  h = fnv_array(h, "alt_weight", m.alt_weight);
+  h = fnv_array(h, "xalt_begin", m.xalt_begin);
+  h = fnv_array(h, "xalt_series", m.xalt_series);
+  h = fnv_array(h, "xalt_weight", m.xalt_weight);
+  h = fnv_array(h, "group_port", m.group_port);
+  h = fnv_array(h, "group_capacity", m.group_capacity);
+  h = fnv_array(h, "group_overload", m.group_overload);
+  h = fnv_array(h, "group_free_time", m.group_free_time);
+  h = fnv_array(h, "group_alpha", m.group_alpha);
+  h = fnv_array(h, "group_beta", m.group_beta);
+  h = fnv_array(h, "resp_threshold", m.resp_threshold);
+  h = fnv_array(h, "resp_years", m.resp_years);
+  h = fnv_array(h, "resp_size", m.resp_size);
+  h = fnv_array(h, "resp_cap", m.resp_cap);
+  h = fnv_array(h, "resp_lag_begin", m.resp_lag_begin);
+  h = fnv_array(h, "resp_lag_step", m.resp_lag_step);
+  h = fnv_array(h, "resp_lag_cum", m.resp_lag_cum);
+  h = fnv_array(h, "exp_group", m.exp_group);
+  h = fnv_array(h, "exp_add", m.exp_add);
+  h = fnv_array(h, "exp_ramp_begin", m.exp_ramp_begin);
+  h = fnv_array(h, "exp_ramp", m.exp_ramp);
+  h = fnv_array(h, "exp_dist_begin", m.exp_dist_begin);
+  h = fnv_array(h, "exp_dist_step", m.exp_dist_step);
+  h = fnv_array(h, "exp_dist_cum", m.exp_dist_cum);
+  h = fnv_array(h, "cor_series", m.cor_series);
+  h = fnv_array(h, "cor_exp", m.cor_exp);
+  h = fnv_array(h, "cap_cor", m.cap_cor);
+  h = fnv_array(h, "cap_from", m.cap_from);
+  h = fnv_array(h, "cap_share", m.cap_share);
+  h = fnv_array(h, "mk_scale", m.mk_scale);
+  h = fnv_array(h, "mk_elasticity", m.mk_elasticity);
+  h = fnv_array(h, "mk_vot", m.mk_vot);
+  h = fnv_array(h, "mk_begin", m.mk_begin);
+  h = fnv_array(h, "mk_series", m.mk_series);
+  h = fnv_array(h, "closure_prob", m.closure_prob);
+  h = fnv_array(h, "closure_lo", m.closure_lo);
+  h = fnv_array(h, "closure_hi", m.closure_hi);
+  h = fnv_array(h, "sc_region_prob", m.sc_region_prob);
+  h = fnv_array(h, "sc_region_mean", m.sc_region_mean);
+  h = fnv_array(h, "sc_region_sd", m.sc_region_sd);
+  h = fnv_array(h, "sc_partner_prob", m.sc_partner_prob);
+  h = fnv_array(h, "sc_partner_mean", m.sc_partner_mean);
+  h = fnv_array(h, "sc_partner_sd", m.sc_partner_sd);
+  h = fnv_array(h, "sc_rho", m.sc_rho);
+  h = fnv_array(h, "sc_closure_scale", m.sc_closure_scale);
+  h = fnv_array(h, "sc_friction", m.sc_friction);
+  h = fnv_array(h, "sc_cross_mode", m.sc_cross_mode);
+  h = fnv_array(h, "sc_route_choice", m.sc_route_choice);
+  h = fnv_array(h, "sc_responsive", m.sc_responsive);
+  h = fnv_array(h, "adjust", m.adjust);
+  h = fnv_array(h, "agg_begin", m.agg_begin);
+  h = fnv_array(h, "agg_series", m.agg_series);
+  h = fnv_array(h, "agg_threshold", m.agg_threshold);
   return h;
 }
 } // namespace
@@ -860,7 +914,9 @@ TEST(InputV2, BadNetworkCorpus) {
       {"route: unknown series", [](Input& in) { in.tables["routes"].str["series"][0] = "Z"; },
        "test:routes: row 1: column 'series': unknown series 'Z'"},
       {"route: derived series",
-       [](Input& in) { add_row(in, "routes", {{"series", "D"}, {"node", "G1"}}); },
+       [](Input& in) {
+         add_row(in, "routes", {{"series", "D"}, {"node", "G1"}});
+       },
        "test:routes: row 6: column 'series': 'D' is a derived series: routes are of load series"},
       {"route: node of another metric",
        [](Input& in) {
@@ -869,7 +925,10 @@ TEST(InputV2, BadNetworkCorpus) {
          add_row(in, "routes", {{"series", "A"}, {"node", "GT"}});
        },
        "test:routes: row 6: column 'node': node 'GT' is of metric 'trains', series 'A' of 'freight'"},
-      {"route: a node twice", [](Input& in) { add_row(in, "routes", {{"series", "A"}, {"node", "G1"}}); },
+      {"route: a node twice",
+       [](Input& in) {
+         add_row(in, "routes", {{"series", "A"}, {"node", "G1"}});
+       },
        "test:routes: row 6: column 'node': series 'A' passes node 'G1' a second time"},
       {"ramp above 1", [](Input& in) { in.tables["expansions"].str["ramp"][0] = "0.5|1.2"; },
        "test:expansions: row 1: column 'ramp': '0.5|1.2': 1.2 is outside [0, 1]"},
@@ -891,7 +950,10 @@ TEST(InputV2, BadNetworkCorpus) {
        "test:markets: row 1: column 'elasticity': 0.3 must be <= 0"},
       {"value of time < 0", [](Input& in) { in.tables["markets"].num["value_of_time"][0] = -2; },
        "test:markets: row 1: column 'value_of_time': negative value -2"},
-      {"market twice", [](Input& in) { add_row(in, "markets", {{"partner", "KAZ"}, {"metric", "freight"}}); },
+      {"market twice",
+       [](Input& in) {
+         add_row(in, "markets", {{"partner", "KAZ"}, {"metric", "freight"}});
+       },
        "test:markets: row 2: column 'metric': a second row for partner 'KAZ' and metric 'freight'"},
       {"market of an unknown partner", [](Input& in) { in.tables["markets"].str["partner"][0] = "XXX"; },
        "test:markets: row 1: column 'partner': unknown partner 'XXX'"},
@@ -915,19 +977,28 @@ TEST(InputV2, BadNetworkCorpus) {
        "test:captures: row 2: column 'corridor': 'A' is not a new corridor (not in corridors.csv)"},
       {"capture by an unknown series", [](Input& in) { in.tables["captures"].str["corridor"][1] = "Q"; },
        "test:captures: row 2: column 'corridor': 'Q' is not a new corridor (not in corridors.csv)"},
-      {"capture pair twice", [](Input& in) { add_row(in, "captures", {{"corridor", "N"}, {"from", "B"}, {"share", "0.1"}}); },
+      {"capture pair twice",
+       [](Input& in) {
+         add_row(in, "captures", {{"corridor", "N"}, {"from", "B"}, {"share", "0.1"}});
+       },
        "test:captures: row 4: column 'from': a second capture of 'N' from 'B'"},
       {"capture share 0", [](Input& in) { in.tables["captures"].num["share"][1] = 0; },
        "test:captures: row 2: column 'share': 0 is outside (0, 1]"},
       {"capture share above 1", [](Input& in) { in.tables["captures"].num["share"][1] = 1.5; },
        "test:captures: row 2: column 'share': 1.5 is outside (0, 1]"},
-      {"capture cycle", [](Input& in) { add_row(in, "captures", {{"corridor", "N"}, {"from", "N2"}, {"share", "0.1"}}); },
+      {"capture cycle",
+       [](Input& in) {
+         add_row(in, "captures", {{"corridor", "N"}, {"from", "N2"}, {"share", "0.1"}});
+       },
        "test:captures: captures form a cycle: 'N' takes from 'N2', 'N2' takes from 'N'"},
       {"capture of itself", [](Input& in) { in.tables["captures"].str["from"][0] = "N2"; },
        "test:captures: captures form a cycle: 'N2' takes from 'N2'"},
       {"corridor of an unknown expansion", [](Input& in) { in.tables["corridors"].str["expansion"][0] = "EX"; },
        "test:corridors: row 1: column 'expansion': unknown expansion 'EX'"},
-      {"corridor twice", [](Input& in) { add_row(in, "corridors", {{"series", "N"}, {"expansion", "E1"}}); },
+      {"corridor twice",
+       [](Input& in) {
+         add_row(in, "corridors", {{"series", "N"}, {"expansion", "E1"}});
+       },
        "test:corridors: row 3: column 'series': 'N' is listed a second time"},
       {"base value 0 outside corridors.csv", [](Input& in) { in.tables["series"].num["base_value"][0] = 0; },
        "test:series: row 1: column 'base_value': 0 must be > 0 (0 is for a new corridor, listed in corridors.csv)"},
@@ -953,7 +1024,8 @@ TEST(InputV2, BadNetworkCorpus) {
       {"response on a node without one", [](Input& in) { in.tables["groups"].num["response_threshold"][0] = 0.8; },
        "test:groups: row 1: column 'response_years': response parameters partly given: response_years, "
        "response_size, response_cap, response_lag, response_lag_prob missing (give all of them or none)"},
-      {"lag probabilities not summing to 1", [](Input& in) { in.tables["groups"].str["response_lag_prob"][2] = "0.5|0.25|0.125"; },
+      {"lag probabilities not summing to 1",
+       [](Input& in) { in.tables["groups"].str["response_lag_prob"][2] = "0.5|0.25|0.125"; },
        "test:groups: row 3: column 'response_lag_prob': probabilities sum to 0.875, not 1"},
       {"lag 0", [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|0|2"; },
        "test:groups: row 3: column 'response_lag': lag 0 is not a whole number of years >= 1"},
@@ -961,7 +1033,8 @@ TEST(InputV2, BadNetworkCorpus) {
        "test:groups: row 3: column 'response_lag': '3|1.5|2': element 2: '1.5' is not an integer"},
       {"lag twice", [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|1|3"; },
        "test:groups: row 3: column 'response_lag': lag 3 is listed twice"},
-      {"lags and probabilities of different counts", [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|1"; },
+      {"lags and probabilities of different counts",
+       [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|1"; },
        "test:groups: row 3: column 'response_lag_prob': 3 probabilities for 2 lags"},
       {"response years 0 with the rest", [](Input& in) { in.tables["groups"].num["response_years"][2] = -1; },
        "test:groups: row 3: column 'response_years': -1 must be >= 1"},
@@ -1158,7 +1231,8 @@ TEST(InputV2, ValidateImportExportFolders) {
   fs::copy(ok, nor);
   fs::remove(nor / "routes.csv");
   EXPECT_EQ(run_corridor_io({"validate", nor.string()}, out, err), 2);
-  EXPECT_EQ(err, "error: " + (nor / "routes.csv").string() + ": missing table 'routes' (schema_version 2 requires it)\n");
+  EXPECT_EQ(err,
+            "error: " + (nor / "routes.csv").string() + ": missing table 'routes' (schema_version 2 requires it)\n");
   // a cycle, through the folder (the table's name in the message)
   const fs::path cyc = d / "cycle";
   fs::copy(ok, cyc);
@@ -1171,7 +1245,8 @@ TEST(InputV2, ValidateImportExportFolders) {
   fs::copy(ok, v9);
   set_cell(v9, "meta", 0, "value", "9");
   EXPECT_EQ(run_corridor_io({"validate", v9.string()}, out, err), 2);
-  EXPECT_EQ(err, "error: " + v9.string() + ": meta: schema_version 9 is newer than this build reads (1 to 2); upgrade "
-                                           "corridor\n");
+  EXPECT_EQ(err, "error: " + v9.string() +
+                     ": meta: schema_version 9 is newer than this build reads (1 to 2); upgrade "
+                     "corridor\n");
   fs::remove_all(d);
 }

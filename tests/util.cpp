@@ -185,9 +185,9 @@ Input network_input() {
   add_row(in, "metrics", {{"id", "trains"}, {"unit", "trains"}});
   auto load = [&](const std::string& id, const std::string& port, const std::string& mode, const std::string& base,
                   const std::vector<std::pair<std::string, std::string>>& more) {
-    std::vector<std::pair<std::string, std::string>> v = {{"id", id},        {"port", port},      {"partner", "KAZ"},
-                                                          {"mode", mode},    {"metric", "freight"}, {"kind", "load"},
-                                                          {"base_value", base}, {"mu", "0.05"},    {"sigma", "0.05"}};
+    std::vector<std::pair<std::string, std::string>> v = {
+        {"id", id},       {"port", port},       {"partner", "KAZ"}, {"mode", mode},   {"metric", "freight"},
+        {"kind", "load"}, {"base_value", base}, {"mu", "0.05"},     {"sigma", "0.05"}};
     v.insert(v.end(), more.begin(), more.end());
     add_row(in, "series", v);
   };
@@ -244,7 +244,10 @@ Input network_input() {
   add_row(in, "captures", {{"corridor", "N"}, {"from", "B"}, {"share", "0.4"}});
   add_row(in, "captures", {{"corridor", "N"}, {"from", "A"}, {"share", "0.2"}});
   add_row(in, "markets",
-          {{"partner", "KAZ"}, {"metric", "freight"}, {"logit_scale", "100"}, {"elasticity", "-0.5"},
+          {{"partner", "KAZ"},
+           {"metric", "freight"},
+           {"logit_scale", "100"},
+           {"elasticity", "-0.5"},
            {"value_of_time", "2"}});
   in.tables["scenarios"].num["route_choice"][0] = 1;
   in.tables["scenarios"].num["responsive"][0] = 1;
@@ -258,7 +261,8 @@ Input as_version2(Input in) {
   for (size_t s = 0; s < series.rows; ++s) {
     if (series.str.at("kind")[s] != "load") continue;
     for (size_t g = 0; g < groups.rows; ++g)
-      if (groups.str.at("port")[g] == series.str.at("port")[s] && groups.str.at("mode")[g] == series.str.at("mode")[s] &&
+      if (groups.str.at("port")[g] == series.str.at("port")[s] &&
+          groups.str.at("mode")[g] == series.str.at("mode")[s] &&
           groups.str.at("metric")[g] == series.str.at("metric")[s])
         add_row(in, "routes", {{"series", series.str.at("id")[s]}, {"node", groups.str.at("id")[g]}});
   }
