@@ -241,13 +241,13 @@ void write_labels(Writer& w, const ModelInfo& info) {
 
 // demand, flow, unserved, diverted_out, diverted_in: mean, sd, sem, quantiles
 void write_series_statistics(const RunOut& o) {
-  const char* vname[kSeriesVars] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
-  const char* vlong[kSeriesVars] = {"demand", "served flow (own demand served here plus diverted in)",
+  const char* vname[kDivertedIn + 1] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
+  const char* vlong[kDivertedIn + 1] = {"demand", "served flow (own demand served here plus diverted in)",
                                     "unserved demand", "demand diverted out to other ports or modes",
                                     "flow arriving diverted from other ports or modes"};
   const std::vector<std::string> d3{"scenario", "series", "year"};
   const std::string units = "series_unit per year";
-  for (int var = 0; var < kSeriesVars; ++var) {
+  for (int var = 0; var <= kDivertedIn; ++var) {
     std::vector<double> mean(static_cast<size_t>(o.NS) * o.S * o.Y), sd(mean.size()), sem(mean.size()),
         q(mean.size() * o.nq);
     for (int sc = 0; sc < o.NS; ++sc)
