@@ -1205,8 +1205,11 @@ TEST(InputV2, ValidateImportExportFolders) {
                      "figures\n" +
                      ok.string() + ": valid\n");
   EXPECT_EQ(err, "");
-  // import, export: the same tables
+  // import, export: the same tables; the model runs it
   EXPECT_EQ(run_corridor_io({"import", ok.string(), "-o", (d / "in.h5").string()}, out, err), 0) << err;
+  EXPECT_EQ(
+      run_corridor_io({"run", (d / "in.h5").string(), "-o", (d / "out.h5").string(), "-n", "200", "-q"}, out, err), 0)
+      << err;
   EXPECT_EQ(run_corridor_io({"export", (d / "in.h5").string(), (d / "back").string()}, out, err), 0) << err;
   for (const char* t : {"routes", "corridors", "captures", "markets", "groups", "series", "expansions", "scenarios"}) {
     std::ifstream a(ok / (std::string(t) + ".csv")), b(d / "back" / (std::string(t) + ".csv"));
