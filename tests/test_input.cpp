@@ -1253,3 +1253,34 @@ TEST(InputV2, ValidateImportExportFolders) {
                      "corridor\n");
   fs::remove_all(d);
 }
+
+// The same checks on an HDF5 input name the file and the table's group.
+TEST(InputV2, Hdf5ProblemsNameTheDataset) {
+  const fs::path d = temp_dir("h5v2");
+  const fs::path p = d / "in.h5";
+  write_h5_input(network_input(), p.string());
+  EXPECT_EQ(validate_input(read_h5_input(p.string())).size(), 1u); // the note on N2
+  {
+    h5::Quiet q;
+    Rw rw(p);
+    replace_dataset(rw.f, "/captures/share");
+    const std::vector<double> share = {0.5, 0, 0.2};
+    h5::write_doubles(rw.f, "/captures/share", {3}, share.data(), false);
+    replace_dataset(rw.f, "/expansions/ramp");
+    h5::write_fixed_strings(rw.f, "/expansions/ramp", {"0.5|1", "0.7|0.3|1"});
+  }
+  EXPECT_EQ(refusal([&] { validate_input(read_h5_input(p.string())); }),
+            (std::vector<std::string>{p.string() +
+                                          ":/expansions: row 2: column 'ramp': '0.7|0.3|1' decreases (0.3 after 0.7)",
+                                      p.string() + ":/captures: row 2: column 'share': 0 is outside (0, 1]"}));
+  // version 2 without the routes group
+  write_h5_input(network_input(), p.string());
+  {
+    h5::Quiet q;
+    Rw rw(p);
+    EXPECT_GE(H5Ldelete(rw.f, "/routes", H5P_DEFAULT), 0);
+  }
+  EXPECT_EQ(refusal([&] { validate_input(read_h5_input(p.string())); }),
+            (std::vector<std::string>{p.string() + ":/routes: missing table 'routes' (schema_version 2 requires it)"}));
+  fs::remove_all(d);
+}
