@@ -285,6 +285,22 @@ CORRIDOR_INLINE void exp_n(const double* in, double* out, int n, long long st) {
       if (!exp_regular(in[i * st])) out[i * st] = exp(in[i * st]);
 #endif
 }
+// out[i * st] = log(in[i * st]) for i < n, bit for bit, like exp_n (in and
+// out must not overlap).
+CORRIDOR_INLINE void log_n(const double* in, double* out, int n, long long st) {
+#if defined(__CUDA_ARCH__)
+  for (int i = 0; i < n; ++i) out[i * st] = log(in[i * st]);
+#else
+  int odd = 0;
+  for (int i = 0; i < n; ++i) {
+    out[i * st] = log_branchless(in[i * st]);
+    odd |= !log_regular(in[i * st]);
+  }
+  if (odd)
+    for (int i = 0; i < n; ++i)
+      if (!log_regular(in[i * st])) out[i * st] = log(in[i * st]);
+#endif
+}
 CORRIDOR_INLINE void inv_normal_n(const double* in, double* out, int n, long long st) {
 #if defined(__CUDA_ARCH__)
   for (int i = 0; i < n; ++i) out[i * st] = inv_normal(in[i * st]);

@@ -484,24 +484,34 @@ template <int W = 1> struct PathStep {
       const double theta = choice ? m.mk_scale[m.market[cs]] : 0.0;
       const bool logit = theta > 0 && kappa < 1;
       const double* open = R(L.open + e);
-      const double* cost_c = R(L.cost + cs);
-      const double* cost_s = R(L.cost + s);
       double* ds = R(L.dem + s);
       double* dc = R(L.dem + cs);
       double* ks = R(L.capt + s);
       double* kc = R(L.capt + cs);
       double* tk = R(L.take + k);
+      double p[W];
+      bool any_open = false;
+      for (int j = 0; j < W; ++j) any_open |= yd >= open[j];
+      if (!any_open) continue; // nothing to take on any lane
+      if (logit) { // p = kappa / (kappa + (1 - kappa) e^{(C_c - C_s) / theta}), costs of last year
+        const double* cost_c = R(L.cost + cs);
+        const double* cost_s = R(L.cost + s);
+        double x[W];
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double d = (cost_c[j] - cost_s[j]) / theta;
+          x[j] = d > 700 ? 700 : (d < -700 ? -700 : d);
+        }
+        fm::exp_n(x, p, W, 1);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) p[j] = kappa / (kappa + (1.0 - kappa) * p[j]);
+      } else {
+        for (int j = 0; j < W; ++j) p[j] = kappa;
+      }
       for (int j = 0; j < W; ++j) {
         const double age = yd - open[j];
-        if (age < 0) continue; // not open yet
-        const int a = age >= rn ? rn - 1 : static_cast<int>(age);
-        double p = kappa;
-        if (logit) {
-          double x = (cost_c[j] - cost_s[j]) / theta;
-          x = x > 700 ? 700 : (x < -700 ? -700 : x);
-          p = kappa / (kappa + (1.0 - kappa) * fm::exp(x));
-        }
-        const double take = m.exp_ramp[r0 + a] * p * ds[j];
+        const int a = age < 0 ? 0 : (age >= rn ? rn - 1 : static_cast<int>(age));
+        const double take = age < 0 ? 0.0 : m.exp_ramp[r0 + a] * p[j] * ds[j]; // nothing before it opens
         ds[j] -= take;
         dc[j] += take;
         ks[j] -= take;
@@ -511,21 +521,12 @@ template <int W = 1> struct PathStep {
     }
   }
 
-  // A load series' congestion time: what its chain's nodes took last year
-  // above their free time (hours).
-  CORRIDOR_INLINE double congestion(int s, int j) const {
-    double t = 0.0;
-    for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k) {
-      const int n = m.route_node[k];
-      t += R(L.wait + n)[j] - m.group_free_time[n];
-    }
-    return t;
-  }
-
   // ---- route choice (section 4.3): each market's demand splits across its
   // routes by a pivot-point logit on last year's congestion cost, and the
   // market's demand responds to its mean generalized cost against the base
-  // year's with an elasticity. Off unless the scenario turns it on ----
+  // year's with an elasticity. Off unless the scenario turns it on. The
+  // routes' share rows hold their logit weights meanwhile (network_costs
+  // writes the shares at the end of the year) ----
   CORRIDOR_INLINE void route_choice() const {
     if (!(m.sc_route_choice[sc] > 0)) return;
     for (int mk = 0; mk < m.M; ++mk) {
@@ -533,35 +534,66 @@ template <int W = 1> struct PathStep {
       const double theta = m.mk_scale[mk], eps = m.mk_elasticity[mk], vot = m.mk_vot[mk];
       const bool logit = theta > 0 && vot > 0 && e - b >= 2, elastic = eps != 0;
       if (!logit && !elastic) continue;
-      const double* c0 = R(L.mc0 + mk);
-      for (int j = 0; j < W; ++j) {
-        if (logit) {
-          double total = 0.0, den = 0.0;
-          for (int k = b; k < e; ++k) {
-            const int r = m.mk_series[k];
-            const double d = R(L.dem + r)[j];
-            total += d;
-            den += d * fm::exp(-vot * congestion(r, j) / theta);
+      double total[W], den[W];
+      if (logit) {
+        for (int j = 0; j < W; ++j) total[j] = den[j] = 0.0;
+        for (int k = b; k < e; ++k) {
+          const int r = m.mk_series[k];
+          double x[W]; // -VOT x congestion / theta: the time the chain's nodes took last year above their free time
+          for (int j = 0; j < W; ++j) x[j] = 0.0;
+          for (int n = m.route_begin[r]; n < m.route_begin[r + 1]; ++n) {
+            const int g = m.route_node[n];
+            const double t0 = m.group_free_time[g];
+            const double* w = R(L.wait + g);
+            CORRIDOR_LANES
+            for (int j = 0; j < W; ++j) x[j] += w[j] - t0;
           }
-          if (den > 0)
-            for (int k = b; k < e; ++k) {
-              const int r = m.mk_series[k];
-              double& d = R(L.dem + r)[j];
-              d = total * (d * fm::exp(-vot * congestion(r, j) / theta)) / den;
-            }
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) x[j] = -vot * x[j] / theta;
+          double* wt = R(L.share + r);
+          fm::exp_n(x, wt, W, 1);
+          const double* d = R(L.dem + r);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            total[j] += d[j];
+            den[j] += d[j] * wt[j];
+          }
         }
-        if (elastic && c0[j] > 0) {
-          double total = 0.0, weighted = 0.0;
-          for (int k = b; k < e; ++k) {
-            const int r = m.mk_series[k];
-            const double d = R(L.dem + r)[j];
-            total += d;
-            weighted += d * R(L.cost + r)[j];
+        for (int k = b; k < e; ++k) {
+          const int r = m.mk_series[k];
+          const double* wt = R(L.share + r);
+          double* d = R(L.dem + r);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) d[j] = den[j] > 0 ? total[j] * (d[j] * wt[j]) / den[j] : d[j];
+        }
+      }
+      if (elastic) {
+        const double* c0 = R(L.mc0 + mk);
+        double weighted[W], ratio[W], f[W];
+        for (int j = 0; j < W; ++j) total[j] = weighted[j] = 0.0;
+        for (int k = b; k < e; ++k) {
+          const double* d = R(L.dem + m.mk_series[k]);
+          const double* c = R(L.cost + m.mk_series[k]);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            total[j] += d[j];
+            weighted[j] += d[j] * c[j];
           }
-          if (total > 0 && weighted > 0) {
-            const double f = fm::exp(eps * fm::log(weighted / total / c0[j]));
-            for (int k = b; k < e; ++k) R(L.dem + m.mk_series[k])[j] *= f;
-          }
+        }
+        bool any = false;
+        for (int j = 0; j < W; ++j) {
+          const bool on = (c0[j] > 0) & (total[j] > 0) & (weighted[j] > 0);
+          ratio[j] = on ? weighted[j] / total[j] / c0[j] : 1.0;
+          any |= on;
+        }
+        if (!any) continue;
+        fm::log_n(ratio, f, W, 1);
+        for (int j = 0; j < W; ++j) ratio[j] = eps * f[j];
+        fm::exp_n(ratio, f, W, 1);
+        for (int k = b; k < e; ++k) {
+          double* d = R(L.dem + m.mk_series[k]);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) d[j] *= f[j];
         }
       }
     }
@@ -1002,11 +1034,28 @@ template <int W = 1> struct PathStep {
       const double t0 = m.group_free_time[g], alpha = m.group_alpha[g], beta = m.group_beta[g];
       double* wait = R(L.wait + g);
       if (!(t0 > 0)) continue;
-      for (int j = 0; j < W; ++j) {
-        const double x = util[j];
-        const double xb = x > 0 ? fm::exp(beta * fm::log(x)) : 0.0;
-        wait[j] = t0 * (1.0 + alpha * xb);
+      if (alpha == 0) {
+        for (int j = 0; j < W; ++j) wait[j] = t0;
+        continue;
       }
+      double lx[W], xb[W];
+      const int ib = static_cast<int>(beta);
+      if (ib == beta && ib >= 1 && ib <= 8) { // a whole power (4, the usual one): products
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) xb[j] = util[j];
+        for (int i = 1; i < ib; ++i) {
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) xb[j] *= util[j];
+        }
+      } else {
+        for (int j = 0; j < W; ++j) xb[j] = util[j] > 0 ? util[j] : 1.0;
+        fm::log_n(xb, lx, W, 1);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) lx[j] *= beta;
+        fm::exp_n(lx, xb, W, 1);
+      }
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) wait[j] = t0 * (1.0 + alpha * (util[j] > 0 ? xb[j] : 0.0));
     }
   }
 
