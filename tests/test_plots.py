@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The analysis scripts on a small output: every chart shows the stored
-numbers (the plotted medians, heat-map cells, tornado bars, the new corridors' charts and the
-nodes' table equal the
-file's values), the images are non-empty and not blank, and the HTML report
-holds the summary tables and every chart inline."""
+numbers (the plotted medians, heat-map cells, tornado bars, the new corridors'
+charts and the nodes' table equal the file's values), the images are non-empty
+and not blank, and the HTML report holds the summary tables and every chart
+inline."""
 import os
 import re
 import subprocess
