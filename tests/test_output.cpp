@@ -56,8 +56,8 @@ void write_marked(Written& w) {
   res.stats.resize(static_cast<size_t>(w.m.NS) * v.cells() * res.width);
   for (int sc = 0; sc < w.m.NS; ++sc)
     for (int c = 0; c < v.cells(); ++c)
-      for (int k = 0; k < res.width; ++k) res.stats[(static_cast<size_t>(sc) * v.cells() + c) * res.width + k] =
-          known(sc, c, k);
+      for (int k = 0; k < res.width; ++k)
+        res.stats[(static_cast<size_t>(sc) * v.cells() + c) * res.width + k] = known(sc, c, k);
   w.path = (fs::temp_directory_path() / ("corridor_test_output_" + std::to_string(getpid()) + ".h5")).string();
   fs::remove(w.path);
   OutputTarget out = prepare_output(w.path, false, {});
