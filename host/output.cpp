@@ -241,14 +241,13 @@ void write_labels(Writer& w, const ModelInfo& info) {
 
 // demand, flow, unserved, diverted_out, diverted_in: mean, sd, sem, quantiles
 void write_series_statistics(const RunOut& o) {
-  constexpr int n_flow_vars = kDivertedIn + 1;
-  const char* vname[n_flow_vars] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
-  const char* vlong[n_flow_vars] = {"demand", "served flow (own demand served here plus diverted in)",
+  const char* vname[kDivertedIn + 1] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
+  const char* vlong[kDivertedIn + 1] = {"demand", "served flow (own demand served here plus diverted in)",
                                     "unserved demand", "demand diverted out to other ports or modes",
                                     "flow arriving diverted from other ports or modes"};
   const std::vector<std::string> d3{"scenario", "series", "year"};
   const std::string units = "series_unit per year";
-  for (int var = 0; var < n_flow_vars; ++var) {
+  for (int var = 0; var <= kDivertedIn; ++var) {
     std::vector<double> mean(static_cast<size_t>(o.NS) * o.S * o.Y), sd(mean.size()), sem(mean.size()),
         q(mean.size() * o.nq);
     for (int sc = 0; sc < o.NS; ++sc)

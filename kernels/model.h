@@ -77,6 +77,10 @@ struct Layout {
   // the network: per series generalized cost, net capture, market share; per
   // node time and binding indicator
   long long cost, capt, share, wait, bind;
+  // per node: this year's service ratio, the years in a row above the
+  // response threshold, the year an ordered response opens (-1: none), the
+  // capacity responses added; per market: the base year's mean generalized cost
+  long long ratio, streak, pend, added, mc0;
   long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
@@ -119,7 +123,12 @@ struct Layout {
     share = capt + S;
     wait = share + S;
     bind = wait + G;
-    size = bind + G;
+    ratio = bind + G;
+    streak = ratio + G;
+    pend = streak + G;
+    added = pend + G;
+    mc0 = added + G;
+    size = mc0 + v.M;
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -250,9 +259,6 @@ template <int W = 1> struct PathStep {
   // elements e are adjacent, R(e)[j] (scr.lane_stride == 1)
   CORRIDOR_INLINE double* R(long long e) const { return &scr(lane, e); }
   CORRIDOR_INLINE double& X(long long e) const { return scr(lane, e); }
-  CORRIDOR_INLINE int first_node(int s) const {
-    return m.route_begin[s] < m.route_begin[s + 1] ? m.route_node[m.route_begin[s]] : -1;
-  }
   CORRIDOR_INLINE uint32_t path_of(int j) const { return path + static_cast<uint32_t>(j); }
 
   CORRIDOR_HD void path_begin() const {
@@ -277,7 +283,7 @@ template <int W = 1> struct PathStep {
     }
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] == kLoad) {
-        X(L.log_trend + s) = fm::log(m.base[s]);
+        X(L.log_trend + s) = m.base[s] > 0 ? fm::log(m.base[s]) : 0.0; // a new corridor has no demand of its own
         X(L.growth + s) = X(L.trend_draw + s); // momentum starts neutral
       } else {
         X(L.log_trend + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
@@ -288,6 +294,7 @@ template <int W = 1> struct PathStep {
     for (int k = 0; k < 1 + P + Q; ++k) X(L.cnt + k) = 0.0; // sensitivity drivers
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
     for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
+    for (int g = 0; g < m.G; ++g) X(L.pend + g) = -1.0;
   }
 
   // Year y > 0: year_draw_plan's draws. W > 1 (the CPU): each is one pass
@@ -397,9 +404,9 @@ template <int W = 1> struct PathStep {
       CORRIDOR_LANES
       for (int j = 0; j < W; ++j) {
         const double mi = mm[j];
-        const double g = mi + a + phi * (gr[j] - mi) + br * fr[j] + bp * fp[j] + bq * fq[j] + sg * e[j];
+        const double g = mi + phi * (gr[j] - mi) + br * fr[j] + bp * fp[j] + bq * fq[j] + sg * e[j];
         gr[j] = g;
-        log_trend[j] += g;
+        log_trend[j] += g + a; // the adjustment adds to this year's growth, not to the momentum
         z[j] = rho * z[j] - ex * (jr[j] + drop[j]);
         log_level[j] = log_trend[j] + z[j];
       }
@@ -435,12 +442,182 @@ template <int W = 1> struct PathStep {
   // service, diversion, results and derived series, utilisation.
   CORRIDOR_HD void year_flows(int y) const {
     load_demand(y);
+    if (y > 0) {
+      capture(y);
+      route_choice();
+    }
     year_capacity(y);
     const bool any_excess = serve_pro_rata();
     if (any_excess) divert(); // nothing to divert: skip
     load_results();
     derived_series();
     utilisation();
+    network_costs(y);
+    if (m.sc_responsive[sc] > 0) respond(y);
+  }
+
+  // ---- capture (section 4.2): each open new corridor takes its share of
+  // its sources' demand, in the captures' (topological) order. Share at
+  // equal cost kappa, by a binary logit on last year's generalized costs
+  // when route choice is on; times the ramp-up of the corridor's expansion ----
+  CORRIDOR_INLINE void capture(int y) const {
+    if (m.K == 0) return;
+    for (int k = 0; k < m.K; ++k) {
+      double* a = R(L.capt + m.cap_from[k]);
+      double* b = R(L.capt + m.cor_series[m.cap_cor[k]]);
+      for (int j = 0; j < W; ++j) a[j] = b[j] = 0.0;
+    }
+    const double yd = y;
+    const bool choice = m.sc_route_choice[sc] > 0;
+    for (int k = 0; k < m.K; ++k) {
+      const int c = m.cap_cor[k], cs = m.cor_series[c], e = m.cor_exp[c], s = m.cap_from[k];
+      const int r0 = m.exp_ramp_begin[e], rn = m.exp_ramp_begin[e + 1] - r0;
+      const double kappa = m.cap_share[k];
+      const double theta = choice ? m.mk_scale[m.market[cs]] : 0.0;
+      const bool logit = theta > 0 && kappa < 1;
+      const double* open = R(L.open + e);
+      const double* cost_c = R(L.cost + cs);
+      const double* cost_s = R(L.cost + s);
+      double* ds = R(L.dem + s);
+      double* dc = R(L.dem + cs);
+      double* ks = R(L.capt + s);
+      double* kc = R(L.capt + cs);
+      for (int j = 0; j < W; ++j) {
+        const double age = yd - open[j];
+        if (age < 0) continue; // not open yet
+        const int a = age >= rn ? rn - 1 : static_cast<int>(age);
+        double p = kappa;
+        if (logit) {
+          double x = (cost_c[j] - cost_s[j]) / theta;
+          x = x > 700 ? 700 : (x < -700 ? -700 : x);
+          p = kappa / (kappa + (1.0 - kappa) * fm::exp(x));
+        }
+        const double take = m.exp_ramp[r0 + a] * p * ds[j];
+        ds[j] -= take;
+        dc[j] += take;
+        ks[j] -= take;
+        kc[j] += take;
+      }
+    }
+  }
+
+  // A load series' congestion time: what its chain's nodes took last year
+  // above their free time (hours).
+  CORRIDOR_INLINE double congestion(int s, int j) const {
+    double t = 0.0;
+    for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k) {
+      const int n = m.route_node[k];
+      t += R(L.wait + n)[j] - m.group_free_time[n];
+    }
+    return t;
+  }
+
+  // ---- route choice (section 4.3): each market's demand splits across its
+  // routes by a pivot-point logit on last year's congestion cost, and the
+  // market's demand responds to its mean generalized cost against the base
+  // year's with an elasticity. Off unless the scenario turns it on ----
+  CORRIDOR_INLINE void route_choice() const {
+    if (!(m.sc_route_choice[sc] > 0)) return;
+    for (int mk = 0; mk < m.M; ++mk) {
+      const int b = m.mk_begin[mk], e = m.mk_begin[mk + 1];
+      const double theta = m.mk_scale[mk], eps = m.mk_elasticity[mk], vot = m.mk_vot[mk];
+      const bool logit = theta > 0 && vot > 0 && e - b >= 2, elastic = eps != 0;
+      if (!logit && !elastic) continue;
+      const double* c0 = R(L.mc0 + mk);
+      for (int j = 0; j < W; ++j) {
+        if (logit) {
+          double total = 0.0, den = 0.0;
+          for (int k = b; k < e; ++k) {
+            const int r = m.mk_series[k];
+            const double d = R(L.dem + r)[j];
+            total += d;
+            den += d * fm::exp(-vot * congestion(r, j) / theta);
+          }
+          if (den > 0)
+            for (int k = b; k < e; ++k) {
+              const int r = m.mk_series[k];
+              double& d = R(L.dem + r)[j];
+              d = total * (d * fm::exp(-vot * congestion(r, j) / theta)) / den;
+            }
+        }
+        if (elastic && c0[j] > 0) {
+          double total = 0.0, weighted = 0.0;
+          for (int k = b; k < e; ++k) {
+            const int r = m.mk_series[k];
+            const double d = R(L.dem + r)[j];
+            total += d;
+            weighted += d * R(L.cost + r)[j];
+          }
+          if (total > 0 && weighted > 0) {
+            const double f = fm::exp(eps * fm::log(weighted / total / c0[j]));
+            for (int k = b; k < e; ++k) R(L.dem + m.mk_series[k])[j] *= f;
+          }
+        }
+      }
+    }
+  }
+
+  // ---- after the year's flows: node times (BPR), each load series'
+  // generalized cost and share of its market, and the base year's mean cost
+  // per market ----
+  CORRIDOR_INLINE void network_costs(int y) const {
+    for (int s = 0; s < m.S; ++s) {
+      if (m.kind[s] != kLoad) continue;
+      const double vot = m.mk_vot[m.market[s]], c = m.cost[s], t = m.time[s];
+      double* cost = R(L.cost + s);
+      for (int j = 0; j < W; ++j) {
+        double h = t;
+        for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k) h += R(L.wait + m.route_node[k])[j];
+        cost[j] = c + vot * h;
+      }
+    }
+    for (int mk = 0; mk < m.M; ++mk) {
+      const int b = m.mk_begin[mk], e = m.mk_begin[mk + 1];
+      double* c0 = R(L.mc0 + mk);
+      for (int j = 0; j < W; ++j) {
+        double total = 0.0, weighted = 0.0;
+        for (int k = b; k < e; ++k) {
+          const double d = R(L.dem + m.mk_series[k])[j];
+          total += d;
+          weighted += d * R(L.cost + m.mk_series[k])[j];
+        }
+        for (int k = b; k < e; ++k) {
+          const int r = m.mk_series[k];
+          R(L.share + r)[j] = total > 0 ? R(L.dem + r)[j] / total : 0.0;
+        }
+        if (y == 0) c0[j] = total > 0 ? weighted / total : 0.0;
+      }
+    }
+  }
+
+  // ---- capacity response (section 4.4): a node above its threshold for
+  // resp_years years in a row orders an expansion, which opens after a lag
+  // drawn for (path, year, node), one at a time, up to its cap ----
+  CORRIDOR_INLINE void respond(int y) const {
+    for (int g = 0; g < m.G; ++g) {
+      const double thr = m.resp_threshold[g];
+      if (!(thr > 0)) continue;
+      const double size = m.resp_size[g], cap = m.resp_cap[g];
+      const double* util = R(L.util + g);
+      double* streak = R(L.streak + g);
+      double* pend = R(L.pend + g);
+      const double* added = R(L.added + g);
+      for (int j = 0; j < W; ++j) {
+        streak[j] = util[j] > thr ? streak[j] + 1.0 : 0.0;
+        if (streak[j] >= m.resp_years[g] && pend[j] < 0 && added[j] + size <= cap * (1 + 1e-12)) {
+          const U32x4 blk = rng.block(path_of(j), static_cast<uint32_t>(y), kResponse, static_cast<uint32_t>(g));
+          const double u = u01_open(blk.v[0], blk.v[1]);
+          int lag = m.resp_lag_step[m.resp_lag_begin[g + 1] - 1];
+          for (int d = m.resp_lag_begin[g]; d < m.resp_lag_begin[g + 1]; ++d)
+            if (u <= m.resp_lag_cum[d]) {
+              lag = m.resp_lag_step[d];
+              break;
+            }
+          pend[j] = y + lag;
+          streak[j] = 0.0;
+        }
+      }
+    }
   }
 
   // ---- demand of load series (section 3); the base year is observed ----
@@ -449,8 +626,9 @@ template <int W = 1> struct PathStep {
       if (m.kind[s] != kLoad) continue;
       double* dem = R(L.dem + s);
       const double* ex = R(L.level + s);
+      const bool own = m.base[s] > 0; // a new corridor's demand is all captured
       CORRIDOR_LANES
-      for (int j = 0; j < W; ++j) dem[j] = y == 0 ? m.base[s] : ex[j];
+      for (int j = 0; j < W; ++j) dem[j] = y == 0 ? m.base[s] : (own ? ex[j] : 0.0);
     }
   }
 
@@ -464,25 +642,59 @@ template <int W = 1> struct PathStep {
       for (int j = 0; j < W; ++j) load[j] = used[j] = req[j] = 0.0;
     }
     open_expansions(y);
+    if (m.sc_responsive[sc] > 0) open_responses(y);
     for (int g = 0; g < m.G; ++g) group_closure(y, g);
     for (int s = 0; s < m.S; ++s) {
-      if (m.kind[s] != kLoad || first_node(s) < 0) continue;
-      double* load = R(L.load + first_node(s));
+      if (m.kind[s] != kLoad) continue;
       const double* dem = R(L.dem + s);
-      CORRIDOR_LANES
-      for (int j = 0; j < W; ++j) load[j] += dem[j];
+      for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k) {
+        double* load = R(L.load + m.route_node[k]);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) load[j] += dem[j];
+      }
     }
   }
 
-  // Expansions opening in year y add to their group's nominal capacity.
+  // Expansions add to their node's nominal capacity from their opening year,
+  // by the steps of their ramp-up (one step of the whole size when the ramp
+  // is "1").
   CORRIDOR_INLINE void open_expansions(int y) const {
     const double yd = y;
     for (int e = 0; e < m.E; ++e) {
       const double add = m.exp_add[e];
+      const int r0 = m.exp_ramp_begin[e], rn = m.exp_ramp_begin[e + 1] - r0;
       const double* open = R(L.open + e);
       double* cap = R(L.cap + m.exp_group[e]);
-      CORRIDOR_LANES
-      for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add : cap[j];
+      if (rn == 1) {
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add * m.exp_ramp[r0] : cap[j];
+        continue;
+      }
+      for (int j = 0; j < W; ++j) {
+        const double age = yd - open[j];
+        if (age < 0 || age >= rn) continue; // not open, or mature
+        const int a = static_cast<int>(age);
+        const double step = m.exp_ramp[r0 + a] - (a > 0 ? m.exp_ramp[r0 + a - 1] : 0.0);
+        cap[j] += add * step;
+      }
+    }
+  }
+
+  // Capacity responses ordered earlier open in year y.
+  CORRIDOR_INLINE void open_responses(int y) const {
+    const double yd = y;
+    for (int g = 0; g < m.G; ++g) {
+      if (!(m.resp_threshold[g] > 0)) continue;
+      const double size = m.resp_size[g];
+      double* cap = R(L.cap + g);
+      double* pend = R(L.pend + g);
+      double* added = R(L.added + g);
+      for (int j = 0; j < W; ++j)
+        if (pend[j] == yd) {
+          cap[j] += size;
+          added[j] += size;
+          pend[j] = -1.0;
+        }
     }
   }
 
@@ -524,26 +736,58 @@ template <int W = 1> struct PathStep {
     }
   }
 
-  // ---- pro-rata service where load exceeds the soft limit; whether any
-  // lane of any load series has an excess ----
+  // ---- pro-rata service (section 4.1): each node serves the share
+  // ratio = min(1, limit / load) of what reaches it, and a series is served
+  // its demand times the smallest ratio along its chain, whose node binds it.
+  // Whether any lane of any load series has an excess ----
   CORRIDOR_INLINE bool serve_pro_rata() const {
+    for (int g = 0; g < m.G; ++g) {
+      const double* load = R(L.load + g);
+      const double* lim = R(L.lim + g);
+      double* ratio = R(L.ratio + g);
+      double* bind = R(L.bind + g);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        const double cut = load[j] > 0 ? lim[j] / load[j] : 0.0;
+        ratio[j] = load[j] > lim[j] ? cut : 1.0;
+        bind[j] = 0.0;
+      }
+    }
     for (int s = 0; s < m.S; ++s) {
       if (m.kind[s] != kLoad) continue;
-      const int g = first_node(s);
+      const int rb = m.route_begin[s], re = m.route_begin[s + 1];
       const double* dem = R(L.dem + s);
       double* srv = R(L.srv + s);
       double* exc = R(L.exc + s);
       double* in = R(L.in + s);
       double* out = R(L.out + s);
-      if (g >= 0) {
-        const double* load = R(L.load + g);
-        const double* lim = R(L.lim + g);
+      if (re - rb == 1) { // one node: its ratio
+        const int g = m.route_node[rb];
+        const double* ratio = R(L.ratio + g);
         double* used = R(L.used + g);
+        double* bind = R(L.bind + g);
         CORRIDOR_LANES
         for (int j = 0; j < W; ++j) {
-          const double cut = load[j] > 0 ? dem[j] * (lim[j] / load[j]) : 0.0;
-          const double served = load[j] > lim[j] ? cut : dem[j];
+          const double r = ratio[j];
+          const double served = r < 1.0 ? dem[j] * r : dem[j];
           used[j] += served;
+          bind[j] = (r < 1.0) & (dem[j] > 0) ? 1.0 : bind[j];
+          srv[j] = served;
+          exc[j] = dem[j] - served;
+          in[j] = 0.0;
+          out[j] = 0.0;
+        }
+      } else if (re > rb) { // a chain: its tightest node
+        for (int j = 0; j < W; ++j) {
+          double r = 1.0;
+          int at = -1;
+          for (int k = rb; k < re; ++k) {
+            const double rk = R(L.ratio + m.route_node[k])[j];
+            if (rk < r) r = rk, at = m.route_node[k];
+          }
+          const double served = r < 1.0 ? dem[j] * r : dem[j];
+          for (int k = rb; k < re; ++k) R(L.used + m.route_node[k])[j] += served;
+          if (at >= 0 && dem[j] > 0) R(L.bind + at)[j] = 1.0;
           srv[j] = served;
           exc[j] = dem[j] - served;
           in[j] = 0.0;
@@ -596,14 +840,15 @@ template <int W = 1> struct PathStep {
       if (m.kind[s] != kLoad) continue;
       const double* exc = R(L.exc + s);
       for (int k = begin[s]; k < begin[s + 1]; ++k) {
-        const int ga = first_node(alts[k]);
-        if (ga < 0) continue;
+        const int a = alts[k];
         const double wk = wts[k];
-        double* req = R(L.req + ga);
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) {
-          const double ex = exc[j];
-          req[j] = ex > 0 ? req[j] + ex * share * wk * (1.0 - friction) : req[j];
+        for (int n = m.route_begin[a]; n < m.route_begin[a + 1]; ++n) { // every node of its chain
+          double* req = R(L.req + m.route_node[n]);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            const double ex = exc[j];
+            req[j] = ex > 0 ? req[j] + ex * share * wk * (1.0 - friction) : req[j];
+          }
         }
       }
     }
@@ -627,8 +872,9 @@ template <int W = 1> struct PathStep {
     }
   }
 
-  // Series s's excess goes to its alternatives as far as they accept it,
-  // less the friction on arrival.
+  // Series s's excess goes to its alternatives as far as they accept it (the
+  // least accepting node of an alternative's chain), less the friction on
+  // arrival, which uses every node of that chain.
   CORRIDOR_INLINE void divert_series(int s, const int* begin, const int* alts, const double* wts, double share) const {
     const double friction = m.sc_friction[sc];
     double* exc = R(L.exc + s);
@@ -637,21 +883,39 @@ template <int W = 1> struct PathStep {
     for (int j = 0; j < W; ++j) out_s[j] = 0.0;
     for (int k = begin[s]; k < begin[s + 1]; ++k) {
       const int a = alts[k];
-      const int ga = first_node(a);
+      const int rb = m.route_begin[a], re = m.route_begin[a + 1];
       const double wk = wts[k];
       double* in = R(L.in + a);
-      // an alternative without a capacity group takes all it is offered
-      const double* acc = ga >= 0 ? R(L.acc + ga) : nullptr;
-      double* used = ga >= 0 ? R(L.used + ga) : nullptr;
-      CORRIDOR_LANES
+      if (re - rb <= 1) {
+        // one node, or none: an unlimited alternative takes all it is offered
+        const int ga = re > rb ? m.route_node[rb] : -1;
+        const double* acc = ga >= 0 ? R(L.acc + ga) : nullptr;
+        double* used = ga >= 0 ? R(L.used + ga) : nullptr;
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double ex = exc[j];
+          const double take = ex * share * wk * (acc ? acc[j] : 1.0);
+          const double arrive = take * (1.0 - friction);
+          const bool on = ex > 0;
+          out_s[j] = on ? out_s[j] + take : out_s[j];
+          in[j] = on ? in[j] + arrive : in[j];
+          if (used) used[j] = on ? used[j] + arrive : used[j];
+        }
+        continue;
+      }
       for (int j = 0; j < W; ++j) {
         const double ex = exc[j];
-        const double take = ex * share * wk * (acc ? acc[j] : 1.0);
+        if (!(ex > 0)) continue;
+        double acc = 1.0;
+        for (int n = rb; n < re; ++n) {
+          const double an = R(L.acc + m.route_node[n])[j];
+          acc = an < acc ? an : acc;
+        }
+        const double take = ex * share * wk * acc;
         const double arrive = take * (1.0 - friction);
-        const bool on = ex > 0;
-        out_s[j] = on ? out_s[j] + take : out_s[j];
-        in[j] = on ? in[j] + arrive : in[j];
-        if (used) used[j] = on ? used[j] + arrive : used[j];
+        out_s[j] += take;
+        in[j] += arrive;
+        for (int n = rb; n < re; ++n) R(L.used + m.route_node[n])[j] += arrive;
       }
     }
     // weights sum to 1 only up to rounding: never divert more than the
@@ -713,6 +977,15 @@ template <int W = 1> struct PathStep {
         const double u = used[j] / k;
         util[j] = k > 0 ? u : 0.0;
         over[j] = load[j] > k ? 1.0 : 0.0;
+      }
+      // node time (BPR): free_time (1 + alpha x^beta), x the utilisation
+      const double t0 = m.group_free_time[g], alpha = m.group_alpha[g], beta = m.group_beta[g];
+      double* wait = R(L.wait + g);
+      if (!(t0 > 0)) continue;
+      for (int j = 0; j < W; ++j) {
+        const double x = util[j];
+        const double xb = x > 0 ? fm::exp(beta * fm::log(x)) : 0.0;
+        wait[j] = t0 * (1.0 + alpha * xb);
       }
     }
   }

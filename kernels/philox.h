@@ -55,6 +55,7 @@ enum Purpose : uint32_t {
   kClosure = 6,       // port closure occurrence and fraction lost
   kExpansion = 7,     // opening year of a capacity expansion, once per path
   kIntensity = 8,     // drift of derived-series intensities
+  kResponse = 9,      // lag of a capacity response ordered at a node in a year
 };
 
 // The counter names (index, year step, purpose, path); the key is the seed.

@@ -32,19 +32,32 @@ bool base_year_fixed(const HostModel& m) {
 namespace {
 
 // Series cells known without storing: a load series is constrained when it
-// uses capacity or can receive diverted flow; only a series with capacity
-// can have excess (unserved or diverted out), only an alternative of another
-// series can receive diverted flow, and an unconstrained series' flow is its
-// demand. A derived series follows its load series.
+// uses capacity (has a route) or can receive diverted flow; only a series
+// with capacity can have excess (unserved or diverted out), only an
+// alternative of another series can receive diverted flow, and an
+// unconstrained series' flow is its demand. A derived series follows its
+// load series. The network's: only a series in a capture captures; a
+// generalized cost without value of time, or along nodes without
+// congestion, is the same on every path; so is the share of a market's only
+// route (unless it is a new corridor); derived series have none.
 void plan_series_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
-  std::vector<char> capped(m.S, 0), receives(m.S, 0);
+  std::vector<char> capped(m.S, 0), receives(m.S, 0), captures(m.S, 0);
   for (int s = 0; s < m.S; ++s) {
     if (m.kind[s] == kLoad && m.route_begin[s + 1] > m.route_begin[s]) capped[s] = 1;
     for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k) receives[m.alt_series[k]] = 1;
     for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k) receives[m.xalt_series[k]] = 1;
   }
+  for (int k = 0; k < m.K; ++k) captures[m.cap_from[k]] = captures[m.cor_series[m.cap_cor[k]]] = 1;
   for (int s = 0; s < m.S; ++s) {
     const int l = m.kind[s] == kLoad ? s : m.source[s];
+    bool cost_fixed = true, share_fixed = false;
+    if (m.kind[s] == kLoad) {
+      const int mk = m.market[s];
+      for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k)
+        if (m.group_alpha[m.route_node[k]] != 0 && m.group_free_time[m.route_node[k]] != 0) cost_fixed = false;
+      if (m.mk_vot[mk] == 0) cost_fixed = true;
+      share_fixed = m.mk_begin[mk + 1] - m.mk_begin[mk] == 1 && m.corridor[s] < 0;
+    }
     for (int y = 0; y < m.Y; ++y) {
       if (!capped[l]) {
         p.kind[v.series_cell(s, kUnserved, y)] = CellPlan::kZero;
@@ -55,6 +68,31 @@ void plan_series_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
         p.kind[v.series_cell(s, kFlow, y)] = CellPlan::kAlias;
         p.alias_of[v.series_cell(s, kFlow, y)] = v.series_cell(s, kDemand, y);
       }
+      if (m.kind[s] != kLoad) {
+        p.kind[v.series_cell(s, kCost, y)] = p.kind[v.series_cell(s, kShare, y)] = CellPlan::kZero;
+      } else {
+        if (cost_fixed) p.kind[v.series_cell(s, kCost, y)] = CellPlan::kConstant;
+        if (share_fixed) p.kind[v.series_cell(s, kShare, y)] = CellPlan::kConstant;
+      }
+      if (!captures[s]) p.kind[v.series_cell(s, kCaptured, y)] = CellPlan::kZero;
+    }
+  }
+}
+
+// Node cells known without storing: no free time, no node time; no
+// congestion, the free time; capacity without expansions or responses, the
+// base capacity.
+void plan_group_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
+  std::vector<char> grows(m.G, 0);
+  for (int e = 0; e < m.E; ++e) grows[m.exp_group[e]] = 1;
+  for (int g = 0; g < m.G; ++g) {
+    if (m.resp_threshold[g] > 0) grows[g] = 1;
+    for (int y = 0; y < m.Y; ++y) {
+      if (m.group_free_time[g] == 0)
+        p.kind[v.group_cell(g, kWait, y)] = CellPlan::kZero;
+      else if (m.group_alpha[g] == 0)
+        p.kind[v.group_cell(g, kWait, y)] = CellPlan::kConstant;
+      if (!grows[g]) p.kind[v.group_cell(g, kCapacity, y)] = CellPlan::kConstant;
     }
   }
 }
@@ -115,6 +153,7 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   p.thr0.assign(C, inf);
   p.thr1.assign(C, inf);
   plan_series_cells(m, v, p);
+  plan_group_cells(m, v, p);
   plan_thresholds(m, v, utilization_threshold, p);
   plan_aggregate_aliases(m, v, p);
   // The base year is observed (MODEL.md section 3): no draw reaches it but an
