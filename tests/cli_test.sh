@@ -154,7 +154,7 @@ with h5py.File(sys.argv[1]) as f:
 print("xarray/h5py checks passed")
 PY
 check "xarray and h5py read every variable with its dimensions and units" "[ $? -eq 0 ]"
-# the network's datasets (MODEL.md section 9) on a version 1 input: no new corridor, every route one node
+# the network's datasets (MODEL.md section 9)
 /usr/bin/python3 - "$work/out.h5" <<'PY'
 import sys
 import numpy as np
@@ -173,29 +173,76 @@ for name, dims in want.items():
         assert "units" in ds[name].attrs, name
 assert ds["group"].attrs["long_name"] == "capacity node"
 assert ds.wait_mean.attrs["units"] == "h" and ds.wait_mean.dtype == np.float64  # hours, not decoded as time
-assert "capture" not in ds.dims
-assert (ds.p_open.values == 1).all(), "no new corridor in a version 1 input"
-assert (ds.series_expansion.values == "").all()
 p = ds.p_binding.values
 assert ((p >= 0) & (p <= 1)).all() and (ds.wait_quantile.values >= 0).all()
 sh = ds.share_quantile.values
 assert ((sh >= 0) & (sh <= 1 + 1e-12)).all()
 # captured demand leaves a source and joins a corridor: nothing counted twice
 assert np.allclose(ds.captured_mean.sum("series").values, 0, atol=1e-6 * float(ds.demand_mean.max()))
-# every load series with a capacity group routes through the group of its port, mode and metric
-groups = {(a, b, c): g for g, a, b, c in zip(ds.group.values, ds.group_port.values, ds.group_mode.values,
-                                                 ds.group_metric.values)}
-for s, kind, a, b, c, r in zip(ds.series.values, ds.series_kind.values, ds.series_port.values,
-                               ds.series_mode.values, ds.series_metric.values, ds.series_route.values):
-    assert r == (groups.get((a, b, c), "") if kind == "load" else ""), (s, r)
+# routes name capacity nodes; a derived series has none
+for s, kind, r in zip(ds.series.values, ds.series_kind.values, ds.series_route.values):
+    assert (r == "") if kind == "derived" else all(n in ds.group.values for n in r.split("|") if r), (s, r)
 assert (ds.series_route.values != "").sum() > 5
 # capacity in force: the nominal capacity, expansions opening in some paths and years only add to it
 cm = ds.capacity_mean.values
-assert (cm[..., 0] > 0).all() and (np.diff(cm, axis=-1) >= -1e-9 * cm.max()).all()
+assert (cm >= 0).all() and (np.diff(cm, axis=-1) >= -1e-9 * cm.max()).all()
 assert (cm[..., -1] > cm[..., 0]).any(), "an expansion opens in some path"
 print("network datasets: checks passed")
 PY
-check "the network's datasets: dimensions, units, p_open 1 without corridors, routes, captures summing to 0" "[ $? -eq 0 ]"
+check "the network's datasets: dimensions, units, routes, captures summing to 0" "[ $? -eq 0 ]"
+# an input with new corridors (schema version 2): p_open is the cumulative opening distribution of
+# expansion_years, the labels are the input's corridors, captures and routes
+/usr/bin/python3 - "$work/in.h5" "$work/out.h5" <<'PY'
+import sys
+import h5py
+import numpy as np
+import xarray as xr
+
+def table(f, name):
+    g = f[name]
+    return {k: [x.decode() if isinstance(x, bytes) else x for x in g[k][()]] for k in g}
+
+ds = xr.open_dataset(sys.argv[2])
+with h5py.File(sys.argv[1], "r") as f:
+    if "routes" not in f:  # version 1: each load series through the one node of its port, mode and metric
+        nodes = {tuple(k): g for g, *k in zip(ds.group.values, ds.group_port.values, ds.group_mode.values,
+                                       ds.group_metric.values)}
+        for s, kind, *k, r in zip(ds.series.values, ds.series_kind.values, ds.series_port.values,
+                                  ds.series_mode.values, ds.series_metric.values, ds.series_route.values):
+            assert r == (nodes.get(tuple(k), "") if kind == "load" else ""), (s, r)
+        assert (ds.series_route.values != "").sum() > 5
+    if "corridors" not in f or len(table(f, "corridors")["series"]) == 0:
+        assert (ds.p_open.values == 1).all() and (ds.series_expansion.values == "").all()
+        assert "capture" not in ds.dims
+        print("no new corridors in the input: p_open 1, no captures; routes of version 1")
+        sys.exit(0)
+    cor, ey, cap, routes = (table(f, n) for n in ("corridors", "expansion_years", "captures", "routes"))
+years = [int(y) for y in ds.year.values]
+opens = dict(zip(cor["series"], cor["expansion"]))
+assert {s: e for s, e in zip(ds.series.values, ds.series_expansion.values) if e} == opens
+n = 0
+for sc in ds.scenario.values:
+    for s, e in opens.items():
+        rows = [(int(y), p) for x, c, y, p in zip(ey["expansion"], ey["scenario"], ey["year"], ey["probability"])
+                if x == e and c == sc]
+        if not rows:
+            rows = [(int(y), p) for x, c, y, p in zip(ey["expansion"], ey["scenario"], ey["year"],
+                                                       ey["probability"]) if x == e and c in ("*", "")]
+        want = [sum(p for y, p in rows if y <= year) for year in years]
+        got = ds.p_open.sel(scenario=sc, series=s).values
+        assert np.allclose(got, want, rtol=0, atol=1e-12), (sc, s, got, want)
+        n += 1
+others = [s for s in ds.series.values if s not in opens]
+assert (ds.p_open.sel(series=others).values == 1).all()
+assert sorted(zip(ds.capture_corridor.values, ds.capture_from.values)) == sorted(zip(cap["corridor"], cap["from"]))
+chain = {}
+for s, node in zip(routes["series"], routes["node"]):
+    chain.setdefault(s, []).append(node)
+for s, r in zip(ds.series.values, ds.series_route.values):
+    assert r == "|".join(chain.get(s, [])), (s, r)
+print(f"p_open of {n} corridor-scenario pairs is the cumulative opening distribution; labels match the input")
+PY
+check "p_open is the input's cumulative opening distribution; corridor, capture and route labels" "[ $? -eq 0 ]"
 
 # summary and inspect, checked against the file
 "$corridor" summary "$work/out.h5" > "$work/summary.txt"
