@@ -243,8 +243,8 @@ void write_labels(Writer& w, const ModelInfo& info) {
 void write_series_statistics(const RunOut& o) {
   const char* vname[kDivertedIn + 1] = {"demand", "flow", "unserved", "diverted_out", "diverted_in"};
   const char* vlong[kDivertedIn + 1] = {"demand", "served flow (own demand served here plus diverted in)",
-                                    "unserved demand", "demand diverted out to other ports or modes",
-                                    "flow arriving diverted from other ports or modes"};
+                                        "unserved demand", "demand diverted out to other ports or modes",
+                                        "flow arriving diverted from other ports or modes"};
   const std::vector<std::string> d3{"scenario", "series", "year"};
   const std::string units = "series_unit per year";
   for (int var = 0; var <= kDivertedIn; ++var) {

@@ -284,7 +284,7 @@ template <int W = 1> struct PathStep {
     for (int s = 0; s < S; ++s) {
       if (m.kind[s] == kLoad) {
         X(L.log_trend + s) = m.base[s] > 0 ? fm::log(m.base[s]) : 0.0; // a new corridor has no demand of its own
-        X(L.growth + s) = X(L.trend_draw + s); // momentum starts neutral
+        X(L.growth + s) = X(L.trend_draw + s);                         // momentum starts neutral
       } else {
         X(L.log_trend + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
       }

@@ -19,7 +19,7 @@
   X(G)  /* capacity groups */                                                                                          \
   X(E)  /* expansions */                                                                                               \
   X(C)  /* new corridors (series that open with an expansion) */                                                       \
-  X(K)  /* captures (corridor takes from a source), in topological order */                                           \
+  X(K)  /* captures (corridor takes from a source), in topological order */                                            \
   X(M)  /* markets: (partner, metric) of load series */                                                                \
   X(A)  /* aggregates (totals and targets) */                                                                          \
   X(NS) /* scenarios */
@@ -40,10 +40,10 @@
   X(double, b_partner, S)                                                                                              \
   X(double, b_port, S)                                                                                                 \
   X(double, exposure, S)                                                                                               \
-  X(double, cost, S)    /* load: money cost per unit (generalized cost) */                                             \
-  X(double, time, S)    /* load: hours outside the nodes */                                                            \
-  X(int, market, S)     /* load: its market; derived: -1 */                                                            \
-  X(int, corridor, S)   /* a new corridor's index, else -1 */                                                          \
+  X(double, cost, S)  /* load: money cost per unit (generalized cost) */                                               \
+  X(double, time, S)  /* load: hours outside the nodes */                                                              \
+  X(int, market, S)   /* load: its market; derived: -1 */                                                              \
+  X(int, corridor, S) /* a new corridor's index, else -1 */                                                            \
   /* routes (CSR by series): the chain of capacity nodes (groups) a load series                                        \
      passes through, in order; empty: unlimited */                                                                     \
   X(int, route_begin, S + 1)                                                                                           \
@@ -67,17 +67,17 @@
   X(int, resp_years, G)                                                                                                \
   X(double, resp_size, G)                                                                                              \
   X(double, resp_cap, G)                                                                                               \
-  X(int, resp_lag_begin, G + 1) /* CSR: lag distribution per node */                                                  \
+  X(int, resp_lag_begin, G + 1) /* CSR: lag distribution per node */                                                   \
   X(int, resp_lag_step, resp_lag_begin[G])                                                                             \
   X(double, resp_lag_cum, resp_lag_begin[G])                                                                           \
   X(int, exp_group, E)                                                                                                 \
   X(double, exp_add, E)                                                                                                \
-  X(int, exp_ramp_begin, E + 1) /* CSR: share of maturity in the opening year, the next, ... */                       \
+  X(int, exp_ramp_begin, E + 1) /* CSR: share of maturity in the opening year, the next, ... */                        \
   X(double, exp_ramp, exp_ramp_begin[E])                                                                               \
   X(int, exp_dist_begin, NS* E + 1)               /* CSR over (scenario * E + e) */                                    \
   X(int, exp_dist_step, exp_dist_begin[NS * E])   /* opening year minus base year */                                   \
   X(double, exp_dist_cum, exp_dist_begin[NS * E]) /* cumulative probability */                                         \
-  /* new corridors and captures */                                                                                    \
+  /* new corridors and captures */                                                                                     \
   X(int, cor_series, C)                                                                                                \
   X(int, cor_exp, C) /* the expansion it opens with */                                                                 \
   X(int, cap_cor, K) /* the capturing corridor */                                                                      \
@@ -104,8 +104,8 @@
   X(double, sc_closure_scale, NS)                                                                                      \
   X(double, sc_friction, NS)                                                                                           \
   X(double, sc_cross_mode, NS)                                                                                         \
-  X(double, sc_route_choice, NS) /* 1: route choice and elasticity on */                                               \
-  X(double, sc_responsive, NS)   /* 1: capacity response on */                                                         \
+  X(double, sc_route_choice, NS)                        /* 1: route choice and elasticity on */                        \
+  X(double, sc_responsive, NS)                          /* 1: capacity response on */                                  \
   X(double, adjust, static_cast<long long>(NS) * S * Y) /* [scenario][series][year] */                                 \
   /* aggregate membership (CSR by aggregate, series in order) */                                                       \
   X(int, agg_begin, A + 1)                                                                                             \

@@ -10,6 +10,7 @@
 
 #include "host/backend.h"
 #include "kernels/model.h"
+#include "network_model.h"
 #include "util.h"
 
 using namespace corridor;
@@ -272,8 +273,9 @@ TEST(Model, LaneFormsEqualPathSteps) {
   // element of every lane must equal that of the same path run alone
   // (PathStep<1>, simulate_path's steps), after every year.
   int mixed_diversion = 0, mixed_closure = 0;
-  for (int sc : {0, 1}) {
-    const HostModel hm = build(rich_input());
+  for (int sc : {0, 1, 2, 3}) {
+    const HostModel hm = sc < 2 ? build(rich_input()) : network_model(); // then the network's two scenarios
+    sc %= 2;
     const ModelView v = hm.view();
     const Layout L(v);
     constexpr int W = kLanesMax;
