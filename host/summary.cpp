@@ -527,7 +527,8 @@ std::string attr_string(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) > 0) {
     if (!h5::read_attr_string(obj, name, s)) {
       double d;
-      if (h5::read_attr_double(obj, name, d)) s = fmt(Cell(d));
+      // whole numbers (a seed, a count of paths) as they are, without separators
+      if (h5::read_attr_double(obj, name, d)) s = d == std::floor(d) && std::fabs(d) < 9e15 ? exact(d) : fmt(Cell(d));
     }
   }
   return s;

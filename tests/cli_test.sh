@@ -363,7 +363,9 @@ check "summary's New corridors table equals the stored values" "[ $? -eq 0 ]"
 check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep -q '1999' '$work/err'"
 "$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
 check "inspect lists datasets with their dimensions and the provenance" \
-  "grep -q 'flow_quantile *(scenario=3, series=30, year=17, quantile=7)' '$work/inspect.txt' && grep -q 'input_sha256 = ' '$work/inspect.txt'"
+  "grep -q 'flow_quantile *(scenario=[1-9][0-9]*, series=[1-9][0-9]*, year=17, quantile=7)' '$work/inspect.txt' &&
+   grep -q 'input_sha256 = ' '$work/inspect.txt' && grep -qx '  seed = 20240101' '$work/inspect.txt' &&
+   grep -q '^  p_open  *(scenario=[0-9]*, series=[0-9]*, year=17) ' '$work/inspect.txt'"
 # raw paths: the stored quantiles are numpy's quantiles of the raw paths, exactly
 "$corridor" run "$work/in.h5" -o "$work/paths.h5" -n 700 --save-paths -q
 /usr/bin/python3 - "$work/paths.h5" <<'PY'
