@@ -339,14 +339,64 @@ std::vector<int> corridor_years(const std::vector<int>& years, const std::vector
   return out;
 }
 
+// index of a statistic of (scenario, series, year) in a [NS][S][Y] array
+size_t at_sy(const RunData& d, int sc, int s, int y) { return (static_cast<size_t>(sc) * d.S + s) * d.Y + y; }
+
+// a scenario other than sc where new corridor c never opens (P(open) 0 at the
+// horizon), or -1; -1 too when it never opens in sc either
+int never_open_scenario(const RunData& d, int sc, int c) {
+  if (d.popen[at_sy(d, sc, c, d.Y - 1)] == 0) return -1;
+  for (int o = 0; o < d.NS; ++o)
+    if (o != sc && d.popen[at_sy(d, o, c, d.Y - 1)] == 0) return o;
+  return -1;
+}
+
+// new corridor c, then each series it captures from, in the order of the captures
+std::vector<int> corridor_members(const RunData& d, int c) {
+  std::vector<int> members{c};
+  for (size_t k = 0; k < d.cap_cor.size(); ++k) {
+    if (d.cap_cor[k] != d.series[c]) continue;
+    const int s = static_cast<int>(std::find(d.series.begin(), d.series.end(), d.cap_from[k]) - d.series.begin());
+    if (s < d.S && std::find(members.begin(), members.end(), s) == members.end()) members.push_back(s);
+  }
+  return members;
+}
+
+// one row of the new corridors' table: series s (c itself or a source of c) in year y
+std::vector<Cell> corridor_row(const RunData& d, int sc, int c, int s, int y, int none) {
+  const int iq50 = nearest(d.probs, 0.5), iqlo = nearest(d.probs, 0.05), iqhi = nearest(d.probs, 0.95);
+  const size_t iq = at_sy(d, sc, s, y) * d.nq;
+  // a source's captured is negative: what is taken from it (0, not -0, when nothing)
+  auto taken = [&](int k) { return s == c ? d.captq[iq + k] : 0.0 - d.captq[iq + k]; };
+  std::vector<Cell> row{d.series[c],
+                        d.series[s],
+                        s == c ? "new corridor" : "source",
+                        Cell(d.years[y]),
+                        Cell(d.popen[at_sy(d, sc, c, y)]),
+                        Cell(d.flowq[iq + iq50]),
+                        Cell(d.flowq[iq + iqlo]),
+                        Cell(d.flowq[iq + iqhi]),
+                        Cell(taken(iq50)),
+                        Cell(taken(s == c ? iqlo : iqhi)),
+                        Cell(taken(s == c ? iqhi : iqlo)),
+                        Cell(d.unsq[iq + iq50])};
+  if (none >= 0) {
+    row.push_back(d.scen[none]);
+    row.push_back(Cell(d.flowq[at_sy(d, none, s, y) * d.nq + iq50]));
+  } else {
+    row.push_back("-");
+    row.push_back("-");
+  }
+  return row;
+}
+
 // What each new corridor does in the scenario: P(open by the year), its flow,
 // what it captures and from which series, those sources' flow and unserved
 // demand, and the sources' median flow in a scenario where the corridor never
 // opens (P(open) 0 at the horizon), when the input has one.
 Table corridors_table(const View& v) {
   const RunData& d = v.d;
-  const int iq50 = nearest(d.probs, 0.5), iqlo = nearest(d.probs, 0.05), iqhi = nearest(d.probs, 0.95);
-  const std::string lo = pct(d.probs[iqlo]), hi = pct(d.probs[iqhi]);
+  const std::string lo = pct(d.probs[nearest(d.probs, 0.05)]), hi = pct(d.probs[nearest(d.probs, 0.95)]);
   Table t{"New corridors: opening probability, flow, demand captured (median and " + lo + "-" + hi +
               " interval) and the sources it captures from",
           {"corridor", "series", "role", "year", "P(open by year)", "flow median", "flow " + lo, "flow " + hi,
@@ -356,48 +406,11 @@ Table corridors_table(const View& v) {
   t.note = "captured: + into the corridor; for a source, what every corridor takes from it. Scenarios share "
            "their random numbers (the same paths), so the interval of a difference between two scenarios needs "
            "the paired paths (corridor run --save-paths), not these intervals.";
-  auto at = [&](int sc, int s, int y) { return (static_cast<size_t>(sc) * d.S + s) * d.Y + y; };
-  auto index = [&](const std::string& id) {
-    return static_cast<int>(std::find(d.series.begin(), d.series.end(), id) - d.series.begin());
-  };
   for (int c = 0; c < d.S; ++c) {
     if (d.ser_exp[c].empty()) continue;
-    int none = -1; // a scenario where the corridor never opens
-    for (int sc = 0; sc < d.NS && none < 0; ++sc)
-      if (sc != v.sc && d.popen[at(sc, c, d.Y - 1)] == 0) none = sc;
-    if (d.popen[at(v.sc, c, d.Y - 1)] == 0) none = -1; // it does not open here either
-    std::vector<int> members{c};
-    for (size_t k = 0; k < d.cap_cor.size(); ++k)
-      if (d.cap_cor[k] == d.series[c]) {
-        const int s = index(d.cap_from[k]);
-        if (s < d.S && std::find(members.begin(), members.end(), s) == members.end()) members.push_back(s);
-      }
-    for (int s : members)
-      for (int y : v.cyi) {
-        const size_t i = at(v.sc, s, y), iq = i * d.nq;
-        // a source's captured is negative: what is taken from it (0, not -0, when nothing)
-        auto taken = [&](int k) { return s == c ? d.captq[iq + k] : 0.0 - d.captq[iq + k]; };
-        std::vector<Cell> row{d.series[c],
-                              d.series[s],
-                              s == c ? "new corridor" : "source",
-                              Cell(d.years[y]),
-                              Cell(d.popen[at(v.sc, c, y)]),
-                              Cell(d.flowq[iq + iq50]),
-                              Cell(d.flowq[iq + iqlo]),
-                              Cell(d.flowq[iq + iqhi]),
-                              Cell(taken(iq50)),
-                              Cell(taken(s == c ? iqlo : iqhi)),
-                              Cell(taken(s == c ? iqhi : iqlo)),
-                              Cell(d.unsq[iq + iq50])};
-        if (none >= 0) {
-          row.push_back(d.scen[none]);
-          row.push_back(Cell(d.flowq[at(none, s, y) * d.nq + iq50]));
-        } else {
-          row.push_back("-");
-          row.push_back("-");
-        }
-        t.rows.push_back(row);
-      }
+    const int none = never_open_scenario(d, v.sc, c);
+    for (int s : corridor_members(d, c))
+      for (int y : v.cyi) t.rows.push_back(corridor_row(d, v.sc, c, s, y, none));
   }
   return t;
 }
