@@ -565,27 +565,37 @@ template <int W = 1> struct PathStep {
       if (m.kind[s] != kLoad) continue;
       const double vot = m.mk_vot[m.market[s]], c = m.cost[s], t = m.time[s];
       double* cost = R(L.cost + s);
-      for (int j = 0; j < W; ++j) {
-        double h = t;
-        for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k) h += R(L.wait + m.route_node[k])[j];
-        cost[j] = c + vot * h;
+      for (int j = 0; j < W; ++j) cost[j] = t;
+      for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k) {
+        const double* w = R(L.wait + m.route_node[k]);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) cost[j] += w[j];
       }
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) cost[j] = c + vot * cost[j];
     }
     for (int mk = 0; mk < m.M; ++mk) {
       const int b = m.mk_begin[mk], e = m.mk_begin[mk + 1];
-      double* c0 = R(L.mc0 + mk);
-      for (int j = 0; j < W; ++j) {
-        double total = 0.0, weighted = 0.0;
-        for (int k = b; k < e; ++k) {
-          const double d = R(L.dem + m.mk_series[k])[j];
-          total += d;
-          weighted += d * R(L.cost + m.mk_series[k])[j];
+      double total[W], weighted[W];
+      for (int j = 0; j < W; ++j) total[j] = weighted[j] = 0.0;
+      for (int k = b; k < e; ++k) {
+        const double* d = R(L.dem + m.mk_series[k]);
+        const double* c = R(L.cost + m.mk_series[k]);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          total[j] += d[j];
+          weighted[j] += d[j] * c[j];
         }
-        for (int k = b; k < e; ++k) {
-          const int r = m.mk_series[k];
-          R(L.share + r)[j] = total > 0 ? R(L.dem + r)[j] / total : 0.0;
-        }
-        if (y == 0) c0[j] = total > 0 ? weighted / total : 0.0;
+      }
+      for (int k = b; k < e; ++k) {
+        const double* d = R(L.dem + m.mk_series[k]);
+        double* sh = R(L.share + m.mk_series[k]);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) sh[j] = total[j] > 0 ? d[j] / total[j] : 0.0;
+      }
+      if (y == 0) {
+        double* c0 = R(L.mc0 + mk);
+        for (int j = 0; j < W; ++j) c0[j] = total[j] > 0 ? weighted[j] / total[j] : 0.0;
       }
     }
   }
