@@ -9,7 +9,10 @@
 
 namespace corridor {
 
-constexpr int kSchemaVersion = 1;
+// The newest schema version this build reads; it reads every version from 1.
+// Version 2 adds the network: routes, new corridors, captures, markets, node
+// congestion and capacity response (inputs/README.md).
+constexpr int kSchemaVersion = 2;
 
 // Bad input: each line of what() names the file, table or dataset, the row and
 // the problem. Commands exit with status 2 on it.
@@ -50,6 +53,9 @@ struct Table {
   std::map<std::string, std::vector<double>> num;
   // line number in the source file of each row (CSV), for messages
   std::vector<long> line;
+  // false for an optional table the input does not have (no file, no group):
+  // read as a table without rows
+  bool given = true;
   std::string row_ref(size_t r) const; // "row 3 (line 5)"
 };
 

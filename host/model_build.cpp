@@ -72,6 +72,7 @@ int find_mode(const std::string& m) {
 
 struct Meta {
   int base = 0, horizon = 0;
+  int version = kSchemaVersion; // 1, or 2 (also for a version refused: checked as the newest)
 };
 
 Meta check_meta(const Input& in, Checker& ck) {
@@ -95,10 +96,13 @@ Meta check_meta(const Input& in, Checker& ck) {
   int version = 0;
   if (num("schema_version", version)) {
     if (version > kSchemaVersion)
-      ck.err.push_back(where + ": schema_version " + std::to_string(version) + " is newer than this build reads (" +
-                       std::to_string(kSchemaVersion) + "); upgrade corridor");
+      ck.err.push_back(where + ": schema_version " + std::to_string(version) +
+                       " is newer than this build reads (1 to " + std::to_string(kSchemaVersion) +
+                       "); upgrade corridor");
     else if (version < 1)
-      ck.err.push_back(where + ": schema_version " + std::to_string(version) + " is not a valid version");
+      ck.err.push_back(where + ": schema_version " + std::to_string(version) + " is not a valid version (1 to " +
+                       std::to_string(kSchemaVersion) + ")");
+    if (version == 1) mt.version = 1;
   }
   if (!in.meta.count("title")) ck.err.push_back(where + ": missing 'title'");
   const bool b = num("base_year", mt.base), h = num("horizon_year", mt.horizon);
@@ -117,12 +121,14 @@ Meta check_meta(const Input& in, Checker& ck) {
 
 // The input's tables, by name.
 struct Tables {
-  const Table &ports, &partners, &metrics, &series, &groups, &exps, &eyears, &scen, &adj, &targets, &hist;
+  const Table &ports, &partners, &metrics, &series, &groups, &routes, &exps, &eyears, &corridors, &captures, &markets,
+      &scen, &adj, &targets, &hist;
   explicit Tables(const Input& in)
       : ports(in.tables.at("ports")), partners(in.tables.at("partners")), metrics(in.tables.at("metrics")),
-        series(in.tables.at("series")), groups(in.tables.at("groups")), exps(in.tables.at("expansions")),
-        eyears(in.tables.at("expansion_years")), scen(in.tables.at("scenarios")), adj(in.tables.at("adjustments")),
-        targets(in.tables.at("targets")), hist(in.tables.at("history")) {}
+        series(in.tables.at("series")), groups(in.tables.at("groups")), routes(in.tables.at("routes")),
+        exps(in.tables.at("expansions")), eyears(in.tables.at("expansion_years")), corridors(in.tables.at("corridors")),
+        captures(in.tables.at("captures")), markets(in.tables.at("markets")), scen(in.tables.at("scenarios")),
+        adj(in.tables.at("adjustments")), targets(in.tables.at("targets")), hist(in.tables.at("history")) {}
 };
 
 // A growth adjustment row, its references resolved (-2: '*', every one).
@@ -143,6 +149,16 @@ struct Resolved {
   std::vector<int> e_group;                                                // per expansion
   std::map<std::pair<int, int>, std::vector<std::pair<int, double>>> dist; // (exp, scen or -2) -> (year, p)
   std::vector<Adjustment> adjs;
+  // version 2
+  std::vector<std::vector<int>> route;                  // per series: its nodes in chain order
+  std::vector<std::vector<double>> ramp;                // per expansion
+  std::vector<std::vector<std::pair<int, double>>> lag; // per group: (lag, probability), by lag
+  std::vector<int> s_corridor;                          // per series: its corridor, or -1
+  std::vector<int> cor_series, cor_exp;                 // per corridor (corridors.csv row)
+  std::vector<int> cap_cor, cap_from;                   // per capture row: corridor index, source series
+  std::vector<double> cap_share;
+  std::vector<int> cap_order;                    // capture rows in topological order
+  std::map<std::pair<int, int>, int> market_row; // (partner, metric) -> markets.csv row
 };
 
 // Checks every table of an input, one after another, collecting every
@@ -155,15 +171,36 @@ public:
     check_ids();
     check_ports();
     check_partners();
+    find_corridor_series();
     check_series();
     check_series_sources();
     check_groups();
+    check_routes();
     check_expansions();
     check_opening_years();
+    check_corridors();
+    check_captures();
+    check_markets();
     check_scenarios();
     check_adjustments();
     check_targets();
     check_history();
+    if (r_.mt.version == 1)
+      check_version1();
+    else if (t_.routes.given) // without routes.csv, reported once above
+      check_unlimited();
+  }
+  // the notes validation shows: each load series without a capacity limit, with its reason
+  std::vector<std::string> notes() const {
+    std::vector<std::string> out;
+    const Table& series = t_.series;
+    for (size_t s = 0; s < series.rows; ++s) {
+      const std::string& why = series.str.at("unlimited")[s];
+      if (r_.mt.version == 2 && !why.empty() && r_.s_kind[s] == kLoad && r_.route[s].empty())
+        out.push_back(series.where + ": " + series.row_ref(s) + ": series '" + series.str.at("id")[s] +
+                      "' has no capacity limit: " + why);
+    }
+    return out;
   }
 
 private:
@@ -243,7 +280,9 @@ private:
       const std::string& k = series.str.at("kind")[r];
       r_.s_kind[r] = k == "load" ? kLoad : k == "derived" ? kDerived : -1;
       if (r_.s_kind[r] < 0) ck_.add(series, r, "kind", "'" + k + "' is not load or derived");
-      ck_.positive(series, r, "base_value");
+      check_base_value(r);
+      ck_.nonneg(series, r, "cost");
+      ck_.nonneg(series, r, "time");
       ck_.range(series, r, "mu", -1, 1, "is outside [-1, 1] (log growth per year)");
       ck_.nonneg(series, r, "tau");
       ck_.nonneg(series, r, "sigma");
@@ -269,6 +308,30 @@ private:
         ck_.add(series, r, "source_series",
                 "'" + series.str.at("id")[l] + "' is not of the same port, partner and mode");
       r_.s_source[r] = l;
+      if (cor_names_.count(series.str.at("id")[l]))
+        ck_.add(series, r, "source_series",
+                "'" + series.str.at("id")[l] +
+                    "' is a new corridor (corridors.csv): a derived series of a new corridor is not supported yet");
+    }
+  }
+
+  // the series ids corridors.csv names: base_value 0 is theirs alone
+  void find_corridor_series() {
+    for (const auto& id : t_.corridors.str.at("series")) cor_names_.insert(id);
+  }
+
+  void check_base_value(size_t r) {
+    const Table& series = t_.series;
+    if (!ck_.finite(series, r, "base_value")) return;
+    const double v = series.num.at("base_value")[r];
+    if (cor_names_.count(series.str.at("id")[r])) {
+      if (v != 0)
+        ck_.add(series, r, "base_value",
+                format_number(v) + " for a new corridor (corridors.csv): a new corridor starts from 0");
+    } else if (v == 0) {
+      ck_.add(series, r, "base_value", "0 must be > 0 (0 is for a new corridor, listed in corridors.csv)");
+    } else if (!(v > 0)) {
+      ck_.add(series, r, "base_value", format_number(v) + " must be > 0");
     }
   }
 
@@ -279,12 +342,152 @@ private:
       r_.g_port[r] = ref(groups, r, "port", r_.port_id, "port");
       r_.g_mode[r] = mode_ref(groups, r, "mode");
       r_.g_metric[r] = ref(groups, r, "metric", r_.metric_id, "metric");
-      ck_.positive(groups, r, "capacity");
+      if (r_.mt.version == 1)
+        ck_.positive(groups, r, "capacity");
+      else
+        ck_.nonneg(groups, r, "capacity");
       ck_.range(groups, r, "overload", 1, 10, "is outside [1, 10]");
+      // version 2 allows several nodes of one port, mode and metric
       if (r_.g_port[r] >= 0 && r_.g_mode[r] >= 0 && r_.g_metric[r] >= 0 &&
           !r_.group_key.emplace(std::make_tuple(r_.g_port[r], r_.g_mode[r], r_.g_metric[r]), static_cast<int>(r))
-               .second)
+               .second &&
+          r_.mt.version == 1)
         ck_.add(groups, r, "id", "a second group for the same port, mode and metric");
+      check_congestion(r);
+      check_response(r);
+    }
+  }
+
+  // BPR congestion of node r
+  void check_congestion(size_t r) {
+    const Table& groups = t_.groups;
+    ck_.nonneg(groups, r, "free_time");
+    ck_.nonneg(groups, r, "bpr_alpha");
+    ck_.nonneg(groups, r, "bpr_beta");
+    const double a = groups.num.at("bpr_alpha")[r], b = groups.num.at("bpr_beta")[r];
+    if (a > 0 && b >= 0 && b < 1) ck_.add(groups, r, "bpr_beta", format_number(b) + " must be >= 1 when bpr_alpha > 0");
+  }
+
+  // capacity response of node r: all its parameters or none
+  void check_response(size_t r) {
+    const Table& groups = t_.groups;
+    r_.lag.emplace_back();
+    static const char* const cols[] = {"response_threshold", "response_years", "response_size",
+                                       "response_cap",       "response_lag",   "response_lag_prob"};
+    std::vector<std::string> missing;
+    size_t given = 0;
+    for (const char* c : cols) {
+      const bool g = groups.str.count(c) ? !groups.str.at(c)[r].empty() : groups.num.at(c)[r] != 0;
+      given += g;
+      if (!g) missing.push_back(c);
+    }
+    if (given == 0) return;
+    if (!missing.empty()) {
+      std::string l;
+      for (const auto& m : missing) l += (l.empty() ? "" : ", ") + m;
+      return ck_.add(groups, r, missing[0],
+                     "response parameters partly given: " + l + " missing (give all of them or none)");
+    }
+    ck_.positive(groups, r, "response_threshold");
+    const double years = groups.num.at("response_years")[r], size = groups.num.at("response_size")[r],
+                 cap = groups.num.at("response_cap")[r];
+    if (years < 1) ck_.add(groups, r, "response_years", format_number(years) + " must be >= 1");
+    ck_.positive(groups, r, "response_size");
+    if (ck_.finite(groups, r, "response_cap") && size > 0 && cap < size)
+      ck_.add(groups, r, "response_cap", format_number(cap) + " is less than response_size " + format_number(size));
+    check_lags(r);
+  }
+
+  // the lag distribution of node r's response: whole years >= 1, each once,
+  // as many probabilities summing to 1; kept sorted by lag in r_.lag
+  void check_lags(size_t r) {
+    const Table& groups = t_.groups;
+    std::vector<double> lags, probs;
+    const bool lok = number_list(groups, r, "response_lag", 'i', lags);
+    const bool pok = number_list(groups, r, "response_lag_prob", 'r', probs);
+    if (!lok || !pok) return;
+    bool ok = true;
+    for (double l : lags)
+      if (l < 1) {
+        ck_.add(groups, r, "response_lag", "lag " + format_number(l) + " is not a whole number of years >= 1");
+        ok = false;
+      }
+    double sum = 0;
+    for (double p : probs) {
+      if (p < 0 || p > 1) {
+        ck_.add(groups, r, "response_lag_prob", format_number(p) + " is not a probability in [0, 1]");
+        ok = false;
+      }
+      sum += p;
+    }
+    if (lags.size() != probs.size()) {
+      ck_.add(groups, r, "response_lag_prob",
+              std::to_string(probs.size()) + " probabilities for " + std::to_string(lags.size()) + " lags");
+      return;
+    }
+    if (ok && std::fabs(sum - 1.0) > 1e-9)
+      return ck_.add(groups, r, "response_lag_prob", "probabilities sum to " + format_number(sum) + ", not 1");
+    std::set<double> seen;
+    for (double l : lags)
+      if (!seen.insert(l).second) {
+        ck_.add(groups, r, "response_lag", "lag " + format_number(l) + " is listed twice");
+        ok = false;
+      }
+    if (!ok) return;
+    for (size_t k = 0; k < lags.size(); ++k) r_.lag.back().push_back({static_cast<int>(lags[k]), probs[k]});
+    std::sort(r_.lag.back().begin(), r_.lag.back().end());
+  }
+
+  // The numbers of a list separated by | in column `col` of row r (an empty
+  // cell: none); false when an element was reported.
+  bool number_list(const Table& t, size_t r, const std::string& col, char type, std::vector<double>& out) {
+    const std::string& cell = t.str.at(col)[r];
+    if (cell.empty()) return true;
+    const auto parts = split_bar(cell);
+    bool ok = parts.size() == static_cast<size_t>(std::count(cell.begin(), cell.end(), '|')) + 1;
+    if (!ok) ck_.add(t, r, col, "'" + cell + "': an empty element at the end");
+    for (size_t k = 0; ok && k < parts.size(); ++k) {
+      double v = 0;
+      const std::string bad = parse_value(parts[k], type, false, v);
+      if (!bad.empty()) {
+        ck_.add(t, r, col, "'" + cell + "': element " + std::to_string(k + 1) + ": " + bad);
+        ok = false;
+      }
+      out.push_back(v);
+    }
+    return ok;
+  }
+
+  const std::string& metric_name(int k) const { return t_.metrics.str.at("id")[k]; }
+  const std::string& series_name(int s) const { return t_.series.str.at("id")[s]; }
+
+  // routes.csv: the chain of each load series, in row order
+  void check_routes() {
+    const Table& routes = t_.routes;
+    r_.route.assign(t_.series.rows, {});
+    if (r_.mt.version == 2 && !routes.given)
+      ck_.err.push_back(routes.where + ": missing table 'routes' (schema_version 2 requires it)");
+    for (size_t r = 0; r < routes.rows; ++r) {
+      const int s = ref(routes, r, "series", r_.series_id, "series");
+      const int g = ref(routes, r, "node", r_.group_id, "node");
+      if (s < 0) continue;
+      if (r_.s_kind[s] != kLoad) {
+        ck_.add(routes, r, "series", "'" + series_name(s) + "' is a derived series: routes are of load series");
+        continue;
+      }
+      if (g < 0) continue;
+      if (r_.g_metric[g] >= 0 && r_.s_metric[s] >= 0 && r_.g_metric[g] != r_.s_metric[s]) {
+        ck_.add(routes, r, "node",
+                "node '" + t_.groups.str.at("id")[g] + "' is of metric '" + metric_name(r_.g_metric[g]) +
+                    "', series '" + series_name(s) + "' of '" + metric_name(r_.s_metric[s]) + "'");
+        continue;
+      }
+      if (std::find(r_.route[s].begin(), r_.route[s].end(), g) != r_.route[s].end()) {
+        ck_.add(routes, r, "node",
+                "series '" + series_name(s) + "' passes node '" + t_.groups.str.at("id")[g] + "' a second time");
+        continue;
+      }
+      r_.route[s].push_back(g);
     }
   }
 
@@ -294,7 +497,37 @@ private:
     for (size_t r = 0; r < exps.rows; ++r) {
       r_.e_group[r] = ref(exps, r, "group", r_.group_id, "group");
       ck_.positive(exps, r, "capacity_add");
+      check_ramp(r);
     }
+    // version 2: capacity 0 only for a node an expansion builds
+    const Table& groups = t_.groups;
+    for (size_t g = 0; g < groups.rows; ++g)
+      if (groups.num.at("capacity")[g] == 0 && r_.mt.version == 2 &&
+          std::find(r_.e_group.begin(), r_.e_group.end(), static_cast<int>(g)) == r_.e_group.end())
+        ck_.add(groups, g, "capacity", "0, and no expansion builds the node (expansions.csv)");
+  }
+
+  // an expansion's ramp: in [0, 1], non-decreasing, ending at 1
+  void check_ramp(size_t r) {
+    const Table& exps = t_.exps;
+    std::vector<double> v;
+    r_.ramp.emplace_back();
+    const std::string& cell = exps.str.at("ramp")[r];
+    if (cell.empty()) return ck_.add(exps, r, "ramp", "empty (the default is 1: mature in the opening year)");
+    if (!number_list(exps, r, "ramp", 'r', v)) return;
+    bool ok = true;
+    for (size_t k = 0; k < v.size(); ++k) {
+      if (v[k] < 0 || v[k] > 1) {
+        ck_.add(exps, r, "ramp", "'" + cell + "': " + format_number(v[k]) + " is outside [0, 1]");
+        ok = false;
+      } else if (k > 0 && v[k] < v[k - 1]) {
+        ck_.add(exps, r, "ramp",
+                "'" + cell + "' decreases (" + format_number(v[k]) + " after " + format_number(v[k - 1]) + ")");
+        ok = false;
+      }
+    }
+    if (ok && v.back() != 1) ck_.add(exps, r, "ramp", "'" + cell + "' ends at " + format_number(v.back()) + ", not 1");
+    r_.ramp.back() = v;
   }
 
   // expansion_years: years within the horizon, probabilities summing to 1
@@ -342,6 +575,209 @@ private:
       ck_.range(scen, r, "closure_scale", 0, 100, "is outside [0, 100]");
       ck_.prob(scen, r, "diversion_friction");
       ck_.prob(scen, r, "cross_mode_share");
+      for (const char* c : {"route_choice", "responsive"}) {
+        const double v = scen.num.at(c)[r];
+        if (v != 0 && v != 1) ck_.add(scen, r, c, format_number(v) + " is not 0 or 1");
+      }
+    }
+  }
+
+  // corridors.csv: each a load series that opens with an expansion
+  void check_corridors() {
+    const Table& cors = t_.corridors;
+    r_.s_corridor.assign(t_.series.rows, -1);
+    for (size_t r = 0; r < cors.rows; ++r) {
+      const int s = ref(cors, r, "series", r_.series_id, "series");
+      const int e = ref(cors, r, "expansion", r_.exp_id, "expansion");
+      if (s < 0) continue;
+      if (r_.s_kind[s] != kLoad) {
+        ck_.add(cors, r, "series", "'" + series_name(s) + "' is not a load series");
+        continue;
+      }
+      if (r_.s_corridor[s] >= 0) {
+        ck_.add(cors, r, "series", "'" + series_name(s) + "' is listed a second time");
+        continue;
+      }
+      // registered even with an unknown expansion (reported): no cascade into captures
+      r_.s_corridor[s] = static_cast<int>(r_.cor_series.size());
+      r_.cor_series.push_back(s);
+      r_.cor_exp.push_back(e);
+    }
+  }
+
+  // captures.csv: a corridor takes from a load series of its metric, once
+  // per pair; the order in which they apply (a source's own incoming
+  // captures first) must exist: no cycles
+  void check_captures() {
+    const Table& caps = t_.captures;
+    std::set<std::pair<int, int>> pairs;
+    for (size_t r = 0; r < caps.rows; ++r) {
+      const std::string& cname = caps.str.at("corridor")[r];
+      const auto it = r_.series_id.find(cname);
+      const int c = it == r_.series_id.end() ? -1 : r_.s_corridor[it->second];
+      if (c < 0) ck_.add(caps, r, "corridor", "'" + cname + "' is not a new corridor (not in corridors.csv)");
+      const int f = ref(caps, r, "from", r_.series_id, "series");
+      if (f >= 0 && r_.s_kind[f] != kLoad) {
+        ck_.add(caps, r, "from", "'" + series_name(f) + "' is not a load series");
+        continue;
+      }
+      const double share = caps.num.at("share")[r];
+      if (ck_.finite(caps, r, "share") && !(share > 0 && share <= 1))
+        ck_.add(caps, r, "share", format_number(share) + " is outside (0, 1]");
+      if (c < 0 || f < 0) continue;
+      const int cs = r_.cor_series[c];
+      if (r_.s_metric[f] >= 0 && r_.s_metric[cs] >= 0 && r_.s_metric[f] != r_.s_metric[cs]) {
+        ck_.add(caps, r, "from",
+                "'" + series_name(f) + "' is of metric '" + metric_name(r_.s_metric[f]) + "', corridor '" +
+                    series_name(cs) + "' of '" + metric_name(r_.s_metric[cs]) + "'");
+        continue;
+      }
+      if (!pairs.insert({c, f}).second) {
+        ck_.add(caps, r, "from", "a second capture of '" + series_name(cs) + "' from '" + series_name(f) + "'");
+        continue;
+      }
+      r_.cap_cor.push_back(c);
+      r_.cap_from.push_back(f);
+      r_.cap_share.push_back(share);
+    }
+    order_captures();
+  }
+
+  // Kahn's order over the captures: capture k waits for every capture into
+  // its source; among those ready, the first in input order.
+  void order_captures() {
+    const size_t K = r_.cap_cor.size();
+    std::vector<int> waits(K, 0);
+    std::map<int, std::vector<int>> into; // series -> captures into it
+    for (size_t k = 0; k < K; ++k) into[r_.cor_series[r_.cap_cor[k]]].push_back(static_cast<int>(k));
+    std::map<int, std::vector<int>> out_of; // series -> captures out of it
+    for (size_t k = 0; k < K; ++k) {
+      out_of[r_.cap_from[k]].push_back(static_cast<int>(k));
+      const auto it = into.find(r_.cap_from[k]);
+      if (it != into.end()) waits[k] = static_cast<int>(it->second.size());
+    }
+    std::set<int> ready;
+    for (size_t k = 0; k < K; ++k)
+      if (waits[k] == 0) ready.insert(static_cast<int>(k));
+    while (!ready.empty()) {
+      const int k = *ready.begin();
+      ready.erase(ready.begin());
+      r_.cap_order.push_back(k);
+      const auto it = out_of.find(r_.cor_series[r_.cap_cor[k]]);
+      if (it != out_of.end())
+        for (int j : it->second)
+          if (--waits[j] == 0) ready.insert(j);
+    }
+    if (r_.cap_order.size() != K)
+      ck_.err.push_back(t_.captures.where + ": captures form a cycle: " + cycle(waits, into));
+  }
+
+  // A cycle among the captures Kahn's order left over (waits > 0): from the
+  // first, walk to a capture into its source (one is left over too) until a
+  // capture repeats; "'A' takes from 'B', 'B' takes from 'A'".
+  std::string cycle(const std::vector<int>& waits, std::map<int, std::vector<int>>& into) const {
+    std::vector<int> path;
+    std::map<int, size_t> at;
+    int k = 0;
+    while (waits[k] == 0) ++k;
+    while (!at.count(k)) {
+      at[k] = path.size();
+      path.push_back(k);
+      for (int j : into[r_.cap_from[k]])
+        if (waits[j] > 0) {
+          k = j;
+          break;
+        }
+    }
+    std::string l;
+    for (size_t i = path.size(); i-- > at[k];)
+      l += (l.empty() ? "" : ", ") + ("'" + series_name(r_.cor_series[r_.cap_cor[path[i]]]) + "' takes from '" +
+                                      series_name(r_.cap_from[path[i]]) + "'");
+    return l;
+  }
+
+  // markets.csv: route choice parameters per (partner, metric)
+  void check_markets() {
+    const Table& mk = t_.markets;
+    for (size_t r = 0; r < mk.rows; ++r) {
+      const int p = ref(mk, r, "partner", r_.partner_id, "partner");
+      const int k = ref(mk, r, "metric", r_.metric_id, "metric");
+      ck_.nonneg(mk, r, "logit_scale");
+      if (ck_.finite(mk, r, "elasticity") && mk.num.at("elasticity")[r] > 0)
+        ck_.add(mk, r, "elasticity", format_number(mk.num.at("elasticity")[r]) + " must be <= 0");
+      ck_.nonneg(mk, r, "value_of_time");
+      if (p >= 0 && k >= 0 && !r_.market_row.emplace(std::make_pair(p, k), static_cast<int>(r)).second)
+        ck_.add(mk, r, "metric",
+                "a second row for partner '" + mk.str.at("partner")[r] + "' and metric '" + metric_name(k) + "'");
+    }
+  }
+
+  // Version 1 has no network: its tables without rows, its columns at their defaults.
+  void check_version1() {
+    for (const Table* t : {&t_.routes, &t_.corridors, &t_.captures, &t_.markets})
+      if (t->rows)
+        ck_.err.push_back(t->where + ": " + std::to_string(t->rows) + (t->rows == 1 ? " row" : " rows") +
+                          ", but the table is of schema version 2 (meta schema_version is 1)");
+    const std::vector<std::pair<const Table*, std::vector<std::string>>> cols = {
+        {&t_.series, {"cost", "time", "unlimited"}},
+        {&t_.groups,
+         {"free_time", "bpr_alpha", "bpr_beta", "response_threshold", "response_years", "response_size", "response_cap",
+          "response_lag", "response_lag_prob"}},
+        {&t_.exps, {"ramp"}},
+        {&t_.scen, {"route_choice", "responsive"}}};
+    for (const auto& tc : cols) {
+      const Table& t = *tc.first;
+      for (const auto& c : tc.second)
+        for (size_t r = 0; r < t.rows; ++r) {
+          const auto sit = t.str.find(c);
+          const bool set = sit != t.str.end() ? sit->second[r] != (c == "ramp" ? "1" : "") : t.num.at(c)[r] != 0;
+          if (set)
+            ck_.add(t, r, c,
+                    "'" + (sit != t.str.end() ? sit->second[r] : format_number(t.num.at(c)[r])) +
+                        "' is of schema version 2 (meta schema_version is 1)");
+        }
+    }
+  }
+
+  // Version 2: a load series that can receive traffic - diverted to it as an
+  // alternative of a capped series, or captured as a new corridor - has a
+  // route, or a reason why it has no capacity limit.
+  void check_unlimited() {
+    const Table& series = t_.series;
+    const int road = find_mode("road"), rail = find_mode("rail");
+    std::map<std::pair<int, int>, std::vector<int>> by_market; // (partner, metric) -> load series
+    for (size_t s = 0; s < series.rows; ++s)
+      if (r_.s_kind[s] == kLoad) by_market[{r_.s_partner[s], r_.s_metric[s]}].push_back(static_cast<int>(s));
+    std::vector<int> donor(series.rows, -1);
+    for (const auto& kv : by_market)
+      for (int s : kv.second) {
+        if (r_.route[s].empty()) continue;
+        for (int a : kv.second)
+          if (a != s && donor[a] < 0 &&
+              ((r_.s_mode[a] == r_.s_mode[s] && r_.s_port[a] != r_.s_port[s]) ||
+               (r_.s_mode[s] == road && r_.s_mode[a] == rail)))
+            donor[a] = s;
+      }
+    for (size_t s = 0; s < series.rows; ++s) {
+      const std::string& why = series.str.at("unlimited")[s];
+      if (r_.s_kind[s] != kLoad) {
+        if (!why.empty()) ck_.add(series, s, "unlimited", "a derived series follows its load series: no reason here");
+        continue;
+      }
+      if (!r_.route[s].empty()) {
+        if (!why.empty())
+          ck_.add(series, s, "unlimited", "'" + why + "' given, but the series has a route (routes.csv)");
+        continue;
+      }
+      if (!why.empty()) continue;
+      if (r_.s_corridor[s] >= 0)
+        ck_.add(series, s, "unlimited",
+                "empty, and the series has no route (routes.csv): a new corridor receives captured traffic, so it "
+                "needs a route or a reason why it has no capacity limit");
+      else if (donor[s] >= 0)
+        ck_.add(series, s, "unlimited",
+                "empty, and the series has no route (routes.csv): it can receive traffic diverted from '" +
+                    series_name(donor[s]) + "', so it needs a route or a reason why it has no capacity limit");
     }
   }
 
@@ -400,14 +836,18 @@ private:
   const Tables& t_;
   Checker& ck_;
   Resolved& r_;
+  std::set<std::string> cor_names_;
 };
 
-// Validates every table; throws InputError listing every problem.
-Resolved validate(const Input& in, const Tables& t) {
+// Validates every table; throws InputError listing every problem. The notes
+// (series without a capacity limit, with their reason) go to `notes`.
+Resolved validate(const Input& in, const Tables& t, std::vector<std::string>* notes = nullptr) {
   Checker ck;
   Resolved r;
-  Validator(in, t, ck, r).run();
+  Validator v(in, t, ck, r);
+  v.run();
   if (!ck.err.empty()) throw InputError(ck.err);
+  if (notes) *notes = v.notes();
   return r;
 }
 
@@ -447,7 +887,7 @@ void describe(const Input& in, const Tables& t, const Resolved& r, ModelInfo& in
   info.expansions = t.exps.str.at("id");
 }
 
-// Per series: references, capacity group and growth parameters.
+// Per series: references, route (chain of nodes), costs and growth parameters.
 void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   const Table& series = t.series;
   m.kind = r.s_kind;
@@ -455,19 +895,36 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   m.port = r.s_port;
   m.mode = r.s_mode;
   m.source = r.s_source;
-  // routes: schema version 1, the one group of the series' (port, mode, metric)
+  // routes: version 2, routes.csv (chain order = row order); version 1, the
+  // one group of the series' (port, mode, metric)
+  const bool v2 = r.mt.version == 2;
   m.route_begin.push_back(0);
   for (int s = 0; s < m.S; ++s) {
-    if (r.s_kind[s] == kLoad) {
+    if (v2) {
+      m.route_node.insert(m.route_node.end(), r.route[s].begin(), r.route[s].end());
+    } else if (r.s_kind[s] == kLoad) {
       const auto it = r.group_key.find({r.s_port[s], r.s_mode[s], r.s_metric[s]});
       if (it != r.group_key.end()) m.route_node.push_back(it->second);
     }
     m.route_begin.push_back(static_cast<int>(m.route_node.size()));
   }
-  m.cost.assign(m.S, 0.0);
-  m.time.assign(m.S, 0.0);
-  m.corridor.assign(m.S, -1);
-  // markets: one per (partner, metric) of load series, in order of first use
+  m.cost = v2 ? series.num.at("cost") : std::vector<double>(m.S, 0.0);
+  m.time = v2 ? series.num.at("time") : std::vector<double>(m.S, 0.0);
+  m.corridor = r.s_corridor;
+  m.base = series.num.at("base_value");
+  m.mu = series.num.at("mu");
+  m.tau = series.num.at("tau");
+  m.sigma = series.num.at("sigma");
+  m.phi = series.num.at("phi");
+  m.b_region = series.num.at("b_region");
+  m.b_partner = series.num.at("b_partner");
+  m.b_port = series.num.at("b_port");
+  m.exposure = series.num.at("shock_exposure");
+}
+
+// Markets: one per (partner, metric) of load series, in order of first use,
+// members in series order (CSR); parameters from markets.csv, or 0 (off).
+void assemble_markets(const Tables& t, const Resolved& r, HostModel& m) {
   std::map<std::pair<int, int>, int> market_of;
   std::vector<std::vector<int>> members;
   m.market.assign(m.S, -1);
@@ -491,20 +948,19 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   m.mk_scale.assign(m.M, 0.0);
   m.mk_elasticity.assign(m.M, 0.0);
   m.mk_vot.assign(m.M, 0.0);
-  m.base = series.num.at("base_value");
-  m.mu = series.num.at("mu");
-  m.tau = series.num.at("tau");
-  m.sigma = series.num.at("sigma");
-  m.phi = series.num.at("phi");
-  m.b_region = series.num.at("b_region");
-  m.b_partner = series.num.at("b_partner");
-  m.b_port = series.num.at("b_port");
-  m.exposure = series.num.at("shock_exposure");
+  for (const auto& kv : market_of) {
+    const auto it = r.market_row.find(kv.first);
+    if (it == r.market_row.end()) continue;
+    m.mk_scale[kv.second] = t.markets.num.at("logit_scale")[it->second];
+    m.mk_elasticity[kv.second] = t.markets.num.at("elasticity")[it->second];
+    m.mk_vot[kv.second] = t.markets.num.at("value_of_time")[it->second];
+  }
 }
 
-// Diversion alternatives of each capacitated load series (CSR): the same
-// partner, mode and metric at other ports, and road to rail; weights
-// proportional to base values.
+// Diversion alternatives of each capped load series (one with a non-empty
+// route) (CSR): the same partner, mode and metric at other ports, and road to
+// rail; weights proportional to base values, so a new corridor (base 0) gets
+// weight 0 (all 0 when every alternative has base 0).
 void assemble_alternatives(const Resolved& r, HostModel& m) {
   const int road = find_mode("road"), rail = find_mode("rail");
   m.alt_begin.push_back(0);
@@ -523,7 +979,7 @@ void assemble_alternatives(const Resolved& r, HostModel& m) {
       for (int a : *pr) tot += m.base[a];
       for (int a : *pr) {
         (pr == &alt ? m.alt_series : m.xalt_series).push_back(a);
-        (pr == &alt ? m.alt_weight : m.xalt_weight).push_back(m.base[a] / tot);
+        (pr == &alt ? m.alt_weight : m.xalt_weight).push_back(tot > 0 ? m.base[a] / tot : 0.0);
       }
     }
     m.alt_begin.push_back(static_cast<int>(m.alt_series.size()));
@@ -531,29 +987,69 @@ void assemble_alternatives(const Resolved& r, HostModel& m) {
   }
 }
 
-// Capacity groups, expansions and their opening-year distributions per
-// scenario (CSR; a scenario without rows of its own takes the '*' rows).
-void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
+// Node congestion and capacity response: all parameters or none (threshold
+// 0); lags by length, cumulative probabilities, the last 1 exactly.
+void assemble_nodes(const Tables& t, const Resolved& r, HostModel& m) {
+  const bool v2 = r.mt.version == 2;
+  const Table& groups = t.groups;
   m.group_port = r.g_port;
-  m.group_capacity = t.groups.num.at("capacity");
-  m.group_overload = t.groups.num.at("overload");
-  m.group_free_time.assign(m.G, 0.0);
-  m.group_alpha.assign(m.G, 0.0);
-  m.group_beta.assign(m.G, 0.0);
+  m.group_capacity = groups.num.at("capacity");
+  m.group_overload = groups.num.at("overload");
+  m.group_free_time = v2 ? groups.num.at("free_time") : std::vector<double>(m.G, 0.0);
+  m.group_alpha = v2 ? groups.num.at("bpr_alpha") : std::vector<double>(m.G, 0.0);
+  m.group_beta = v2 ? groups.num.at("bpr_beta") : std::vector<double>(m.G, 0.0);
   m.resp_threshold.assign(m.G, 0.0);
   m.resp_years.assign(m.G, 0);
   m.resp_size.assign(m.G, 0.0);
   m.resp_cap.assign(m.G, 0.0);
-  m.resp_lag_begin.assign(m.G + 1, 0);
+  m.resp_lag_begin.push_back(0);
+  for (int g = 0; g < m.G; ++g) {
+    const auto& lag = r.lag[g];
+    if (v2 && !lag.empty()) {
+      m.resp_threshold[g] = groups.num.at("response_threshold")[g];
+      m.resp_years[g] = static_cast<int>(groups.num.at("response_years")[g]);
+      m.resp_size[g] = groups.num.at("response_size")[g];
+      m.resp_cap[g] = groups.num.at("response_cap")[g];
+      double cum = 0;
+      for (size_t k = 0; k < lag.size(); ++k) {
+        cum += lag[k].second;
+        m.resp_lag_step.push_back(lag[k].first);
+        m.resp_lag_cum.push_back(k + 1 == lag.size() ? 1.0 : cum);
+      }
+    }
+    m.resp_lag_begin.push_back(static_cast<int>(m.resp_lag_step.size()));
+  }
+}
+
+// New corridors, and the captures in their topological order.
+void assemble_corridors(const Resolved& r, HostModel& m) {
+  m.C = static_cast<int>(r.cor_series.size());
+  m.cor_series = r.cor_series;
+  m.cor_exp = r.cor_exp;
+  m.K = static_cast<int>(r.cap_order.size());
+  for (int k : r.cap_order) {
+    m.cap_cor.push_back(r.cap_cor[k]);
+    m.cap_from.push_back(r.cap_from[k]);
+    m.cap_share.push_back(r.cap_share[k]);
+  }
+}
+
+// Capacity nodes, expansions (ramps: version 1, mature when they open) and
+// their opening-year distributions per scenario (CSR; a scenario without
+// rows of its own takes the '*' rows).
+void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
+  assemble_nodes(t, r, m);
   m.exp_group = r.e_group;
   m.exp_add = t.exps.num.at("capacity_add");
   m.exp_ramp_begin.push_back(0);
   for (int e = 0; e < m.E; ++e) {
-    m.exp_ramp.push_back(1.0);
+    if (r.mt.version == 2)
+      m.exp_ramp.insert(m.exp_ramp.end(), r.ramp[e].begin(), r.ramp[e].end());
+    else
+      m.exp_ramp.push_back(1.0);
     m.exp_ramp_begin.push_back(static_cast<int>(m.exp_ramp.size()));
   }
-  m.C = 0;
-  m.K = 0;
+  assemble_corridors(r, m);
   m.exp_dist_begin.push_back(0);
   for (int s = 0; s < m.NS; ++s)
     for (int e = 0; e < m.E; ++e) {
@@ -588,8 +1084,9 @@ void assemble_scenarios(const Tables& t, const Resolved& r, HostModel& m) {
   m.sc_closure_scale = scen.num.at("closure_scale");
   m.sc_friction = scen.num.at("diversion_friction");
   m.sc_cross_mode = scen.num.at("cross_mode_share");
-  m.sc_route_choice.assign(m.NS, 0.0);
-  m.sc_responsive.assign(m.NS, 0.0);
+  const bool v2 = r.mt.version == 2;
+  m.sc_route_choice = v2 ? scen.num.at("route_choice") : std::vector<double>(m.NS, 0.0);
+  m.sc_responsive = v2 ? scen.num.at("responsive") : std::vector<double>(m.NS, 0.0);
   const int NS = m.NS, S = m.S, Y = m.Y;
   m.adjust.assign(static_cast<size_t>(NS) * S * Y, 0.0);
   for (const auto& a : r.adjs)
@@ -658,7 +1155,11 @@ void assemble_aggregates(const Tables& t, const Resolved& r, HostModel& m, Model
 
 } // namespace
 
-void validate_input(const Input& in) { validate(in, Tables(in)); }
+std::vector<std::string> validate_input(const Input& in) {
+  std::vector<std::string> notes;
+  validate(in, Tables(in), &notes);
+  return notes;
+}
 
 HostModel build_model(const Input& in, ModelInfo& info) {
   const Tables t(in);
@@ -669,6 +1170,7 @@ HostModel build_model(const Input& in, ModelInfo& info) {
   m.NS = static_cast<int>(t.scen.rows);
   describe(in, t, r, info);
   assemble_series(t, r, m);
+  assemble_markets(t, r, m);
   assemble_alternatives(r, m);
   assemble_capacity(t, r, m);
   assemble_scenarios(t, r, m);

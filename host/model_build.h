@@ -24,7 +24,9 @@ struct ModelInfo {
   std::vector<int> agg_partner, agg_port, agg_mode, agg_total, target_agg;
 };
 
-void validate_input(const Input& in); // throws InputError listing every problem
+// Throws InputError listing every problem; returns the notes validation
+// shows (each load series without a capacity limit, with its reason).
+std::vector<std::string> validate_input(const Input& in);
 HostModel build_model(const Input& in, ModelInfo& info);
 // Drivers (growth draws, opening years, shock and closure counts) and responses
 // (Xinjiang totals per metric and group utilisation in `year`) of the sensitivity.

@@ -43,13 +43,17 @@ struct ModelView {
   CORRIDOR_MODEL_ARRAYS(CORRIDOR_VIEW_ARRAY)
 #undef CORRIDOR_VIEW_ARRAY
 
-  CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y; }
+  CORRIDOR_INLINE int cells() const { return kSeriesVars * S * Y + kGroupVars * G * Y + A * Y + K * Y; }
   // Cell ids of one scenario: series-major, then groups, then aggregates.
   CORRIDOR_INLINE int series_cell(int s, int v, int y) const { return (s * kSeriesVars + v) * Y + y; }
   CORRIDOR_INLINE int group_cell(int g, int v, int y) const {
     return kSeriesVars * S * Y + (g * kGroupVars + v) * Y + y;
   }
   CORRIDOR_INLINE int agg_cell(int a, int y) const { return kSeriesVars * S * Y + kGroupVars * G * Y + a * Y + y; }
+  // what capture k (a new corridor from one source) took in year y
+  CORRIDOR_INLINE int capture_cell(int k, int y) const {
+    return kSeriesVars * S * Y + kGroupVars * G * Y + (A + k) * Y + y;
+  }
 };
 
 // Where simulate_path() keeps each per-path quantity in its scratch lane.
@@ -81,6 +85,7 @@ struct Layout {
   // response threshold, the year an ordered response opens (-1: none), the
   // capacity responses added; per market: the base year's mean generalized cost
   long long ratio, streak, pend, added, mc0;
+  long long take; // per capture: what it took this year
   long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
@@ -128,7 +133,8 @@ struct Layout {
     pend = streak + G;
     added = pend + G;
     mc0 = added + G;
-    size = mc0 + v.M;
+    take = mc0 + v.M;
+    size = take + v.K;
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -150,13 +156,14 @@ struct Layout {
       const long long base[kGroupVars] = {util, over, wait, bind, cap};
       return base[rg % kGroupVars] + rg / kGroupVars;
     }
-    return agg + (rg - kGroupVars * v.G);
+    const int ra = rg - kGroupVars * v.G;
+    return ra < v.A ? agg + ra : take + (ra - v.A);
   }
 };
 
 // Calls f(cell, element) for every cell of year y (Layout::cell_elem).
 template <class F> CORRIDOR_HD void for_each_cell_of_year(const ModelView& v, const Layout& L, int y, F&& f) {
-  const int rows = kSeriesVars * v.S + kGroupVars * v.G + v.A;
+  const int rows = kSeriesVars * v.S + kGroupVars * v.G + v.A + v.K;
   for (int r = 0; r < rows; ++r) {
     const int cell = r * v.Y + y;
     int yy;
@@ -465,7 +472,8 @@ template <int W = 1> struct PathStep {
     for (int k = 0; k < m.K; ++k) {
       double* a = R(L.capt + m.cap_from[k]);
       double* b = R(L.capt + m.cor_series[m.cap_cor[k]]);
-      for (int j = 0; j < W; ++j) a[j] = b[j] = 0.0;
+      double* t = R(L.take + k);
+      for (int j = 0; j < W; ++j) a[j] = b[j] = t[j] = 0.0;
     }
     const double yd = y;
     const bool choice = m.sc_route_choice[sc] > 0;
@@ -482,6 +490,7 @@ template <int W = 1> struct PathStep {
       double* dc = R(L.dem + cs);
       double* ks = R(L.capt + s);
       double* kc = R(L.capt + cs);
+      double* tk = R(L.take + k);
       for (int j = 0; j < W; ++j) {
         const double age = yd - open[j];
         if (age < 0) continue; // not open yet
@@ -497,6 +506,7 @@ template <int W = 1> struct PathStep {
         dc[j] += take;
         ks[j] -= take;
         kc[j] += take;
+        tk[j] = take;
       }
     }
   }

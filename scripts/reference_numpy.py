@@ -71,10 +71,9 @@ def simulate_demand(model, scenario, paths, seed):
         FC = rng.standard_normal((paths, P))
         FP = rng.standard_normal((paths, Q))
         e = rng.standard_normal((paths, S))
-        g = (m + model["A"][scenario, :, t] + phi * (gprev - m) + bR * FR + bC * FC[:, pi] + bP * FP[:, qi]
-             + sigma * e)
+        g = m + phi * (gprev - m) + bR * FR + bC * FC[:, pi] + bP * FP[:, qi] + sigma * e
         gprev = g
-        lnT += g
+        lnT += g + model["A"][scenario, :, t]  # adjustments add to the year's growth, not to the momentum
         jr = np.where(rng.random((paths, 1)) < sc["region_shock_prob"],
                       np.maximum(0, sc["region_shock_mean"] + sc["region_shock_sd"] * rng.standard_normal((paths, 1))), 0)
         jp = np.where(rng.random((paths, P)) < sc["partner_shock_prob"],

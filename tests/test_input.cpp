@@ -662,3 +662,625 @@ TEST(Input, FuzzCorpusFilesAreValidOrRefused) {
   EXPECT_GE(n, 3u);
   EXPECT_GE(crashes, 1u);
 }
+
+// ---- schema version 2: the network tables ------------------------------------
+
+namespace {
+// FNV-1a over the dimensions and the arrays the model had when version 2 came
+// (a fixed list, so that arrays added later do not move it): the version-1
+// assembly must stay byte for byte what it was.
+uint64_t fnv(uint64_t h, const void* p, size_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+template <class T> uint64_t fnv_array(uint64_t h, const char* name, const std::vector<T>& v) {
+  h = fnv(h, name, std::strlen(name) + 1);
+  const size_t n = v.size();
+  h = fnv(h, &n, sizeof n);
+  return n ? fnv(h, v.data(), n * sizeof(T)) : h;
+}
+uint64_t v1_arrays_hash(const HostModel& m) {
+  uint64_t h = 1469598103934665603ull;
+  for (int d : {m.S, m.Y, m.P, m.Q, m.G, m.E, m.C, m.K, m.M, m.A, m.NS}) h = fnv(h, &d, sizeof d);
+  h = fnv_array(h, "kind", m.kind);
+  h = fnv_array(h, "partner", m.partner);
+  h = fnv_array(h, "port", m.port);
+  h = fnv_array(h, "mode", m.mode);
+  h = fnv_array(h, "source", m.source);
+  h = fnv_array(h, "base", m.base);
+  h = fnv_array(h, "mu", m.mu);
+  h = fnv_array(h, "tau", m.tau);
+  h = fnv_array(h, "sigma", m.sigma);
+  h = fnv_array(h, "phi", m.phi);
+  h = fnv_array(h, "b_region", m.b_region);
+  h = fnv_array(h, "b_partner", m.b_partner);
+  h = fnv_array(h, "b_port", m.b_port);
+  h = fnv_array(h, "exposure", m.exposure);
+  h = fnv_array(h, "cost", m.cost);
+  h = fnv_array(h, "time", m.time);
+  h = fnv_array(h, "market", m.market);
+  h = fnv_array(h, "corridor", m.corridor);
+  h = fnv_array(h, "route_begin", m.route_begin);
+  h = fnv_array(h, "route_node", m.route_node);
+  h = fnv_array(h, "alt_begin", m.alt_begin);
+  h = fnv_array(h, "alt_series", m.alt_series);
+  h = fnv_array(h, "alt_weight", m.alt_weight);
+  h = fnv_array(h, "xalt_begin", m.xalt_begin);
+  h = fnv_array(h, "xalt_series", m.xalt_series);
+  h = fnv_array(h, "xalt_weight", m.xalt_weight);
+  h = fnv_array(h, "group_port", m.group_port);
+  h = fnv_array(h, "group_capacity", m.group_capacity);
+  h = fnv_array(h, "group_overload", m.group_overload);
+  h = fnv_array(h, "group_free_time", m.group_free_time);
+  h = fnv_array(h, "group_alpha", m.group_alpha);
+  h = fnv_array(h, "group_beta", m.group_beta);
+  h = fnv_array(h, "resp_threshold", m.resp_threshold);
+  h = fnv_array(h, "resp_years", m.resp_years);
+  h = fnv_array(h, "resp_size", m.resp_size);
+  h = fnv_array(h, "resp_cap", m.resp_cap);
+  h = fnv_array(h, "resp_lag_begin", m.resp_lag_begin);
+  h = fnv_array(h, "resp_lag_step", m.resp_lag_step);
+  h = fnv_array(h, "resp_lag_cum", m.resp_lag_cum);
+  h = fnv_array(h, "exp_group", m.exp_group);
+  h = fnv_array(h, "exp_add", m.exp_add);
+  h = fnv_array(h, "exp_ramp_begin", m.exp_ramp_begin);
+  h = fnv_array(h, "exp_ramp", m.exp_ramp);
+  h = fnv_array(h, "exp_dist_begin", m.exp_dist_begin);
+  h = fnv_array(h, "exp_dist_step", m.exp_dist_step);
+  h = fnv_array(h, "exp_dist_cum", m.exp_dist_cum);
+  h = fnv_array(h, "cor_series", m.cor_series);
+  h = fnv_array(h, "cor_exp", m.cor_exp);
+  h = fnv_array(h, "cap_cor", m.cap_cor);
+  h = fnv_array(h, "cap_from", m.cap_from);
+  h = fnv_array(h, "cap_share", m.cap_share);
+  h = fnv_array(h, "mk_scale", m.mk_scale);
+  h = fnv_array(h, "mk_elasticity", m.mk_elasticity);
+  h = fnv_array(h, "mk_vot", m.mk_vot);
+  h = fnv_array(h, "mk_begin", m.mk_begin);
+  h = fnv_array(h, "mk_series", m.mk_series);
+  h = fnv_array(h, "closure_prob", m.closure_prob);
+  h = fnv_array(h, "closure_lo", m.closure_lo);
+  h = fnv_array(h, "closure_hi", m.closure_hi);
+  h = fnv_array(h, "sc_region_prob", m.sc_region_prob);
+  h = fnv_array(h, "sc_region_mean", m.sc_region_mean);
+  h = fnv_array(h, "sc_region_sd", m.sc_region_sd);
+  h = fnv_array(h, "sc_partner_prob", m.sc_partner_prob);
+  h = fnv_array(h, "sc_partner_mean", m.sc_partner_mean);
+  h = fnv_array(h, "sc_partner_sd", m.sc_partner_sd);
+  h = fnv_array(h, "sc_rho", m.sc_rho);
+  h = fnv_array(h, "sc_closure_scale", m.sc_closure_scale);
+  h = fnv_array(h, "sc_friction", m.sc_friction);
+  h = fnv_array(h, "sc_cross_mode", m.sc_cross_mode);
+  h = fnv_array(h, "sc_route_choice", m.sc_route_choice);
+  h = fnv_array(h, "sc_responsive", m.sc_responsive);
+  h = fnv_array(h, "adjust", m.adjust);
+  h = fnv_array(h, "agg_begin", m.agg_begin);
+  h = fnv_array(h, "agg_series", m.agg_series);
+  h = fnv_array(h, "agg_threshold", m.agg_threshold);
+  return h;
+}
+} // namespace
+
+// Version-1 inputs assemble to the arrays they assembled to before version 2
+// (hashes taken from the assembly of commit 9cefc0e).
+TEST(InputV2, Version1ArraysUnchanged) {
+  EXPECT_EQ(v1_arrays_hash(build(good())), 0xc278381e6642e689ull);
+  EXPECT_EQ(v1_arrays_hash(build(rich_input())), 0x359361b7ef9e5e74ull);
+}
+
+// The network input assembles into the arrays the kernels read: routes in
+// chain order, nodes' congestion and response, ramps, corridors, captures in
+// topological order, the market's parameters and the scenario switches.
+TEST(InputV2, NetworkAssembles) {
+  const Input in = network_input();
+  ASSERT_EQ(errors_of(in), "");
+  const HostModel m = build(in);
+  ASSERT_EQ(m.size_problem(), "");
+  // series A, B, R, N, N2, D; nodes G1, G2, G3, G4, GR
+  EXPECT_EQ(m.route_begin, (std::vector<int>{0, 2, 3, 4, 5, 5, 5}));
+  EXPECT_EQ(m.route_node, (std::vector<int>{0, 1, 2, 4, 3}));
+  EXPECT_EQ(m.cost, (std::vector<double>{30, 25, 60, 20, 0, 0}));
+  EXPECT_EQ(m.time, (std::vector<double>{20, 30, 10, 15, 0, 0}));
+  EXPECT_EQ(m.base, (std::vector<double>{100, 80, 50, 0, 0, 3}));
+  EXPECT_EQ(m.corridor, (std::vector<int>{-1, -1, -1, 0, 1, -1}));
+  EXPECT_EQ(m.C, 2);
+  EXPECT_EQ(m.cor_series, (std::vector<int>{3, 4}));
+  EXPECT_EQ(m.cor_exp, (std::vector<int>{1, 0}));
+  // captures listed N2<-N, N<-B, N<-A: the two into N come first
+  EXPECT_EQ(m.K, 3);
+  EXPECT_EQ(m.cap_cor, (std::vector<int>{0, 0, 1}));
+  EXPECT_EQ(m.cap_from, (std::vector<int>{1, 0, 3}));
+  EXPECT_EQ(m.cap_share, (std::vector<double>{0.4, 0.2, 0.5}));
+  EXPECT_EQ(m.exp_ramp_begin, (std::vector<int>{0, 2, 5}));
+  EXPECT_EQ(m.exp_ramp, (std::vector<double>{0.5, 1, 0.3, 0.7, 1}));
+  EXPECT_EQ(m.group_capacity, (std::vector<double>{120, 150, 100, 0, 60}));
+  EXPECT_EQ(m.group_free_time, (std::vector<double>{0, 2, 0, 0, 0}));
+  EXPECT_EQ(m.group_alpha, (std::vector<double>{0, 0.15, 0, 0, 0}));
+  EXPECT_EQ(m.group_beta, (std::vector<double>{0, 4, 0, 0, 0}));
+  EXPECT_EQ(m.resp_threshold, (std::vector<double>{0, 0, 0.9, 0, 0}));
+  EXPECT_EQ(m.resp_years, (std::vector<int>{0, 0, 2, 0, 0}));
+  EXPECT_EQ(m.resp_size, (std::vector<double>{0, 0, 30, 0, 0}));
+  EXPECT_EQ(m.resp_cap, (std::vector<double>{0, 0, 90, 0, 0}));
+  // lags 3|1|2 with 0.5|0.2|0.3: by length, cumulative, the last 1 exactly
+  EXPECT_EQ(m.resp_lag_begin, (std::vector<int>{0, 0, 0, 3, 3, 3}));
+  EXPECT_EQ(m.resp_lag_step, (std::vector<int>{1, 2, 3}));
+  ASSERT_EQ(m.resp_lag_cum.size(), 3u);
+  EXPECT_EQ(m.resp_lag_cum[0], 0.2);
+  EXPECT_EQ(m.resp_lag_cum[1], 0.2 + 0.3);
+  EXPECT_EQ(m.resp_lag_cum[2], 1.0);
+  // one market, (KAZ, freight): the load series; D (derived) has none
+  EXPECT_EQ(m.M, 1);
+  EXPECT_EQ(m.market, (std::vector<int>{0, 0, 0, 0, 0, -1}));
+  EXPECT_EQ(m.mk_begin, (std::vector<int>{0, 5}));
+  EXPECT_EQ(m.mk_series, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(m.mk_scale, (std::vector<double>{100}));
+  EXPECT_EQ(m.mk_elasticity, (std::vector<double>{-0.5}));
+  EXPECT_EQ(m.mk_vot, (std::vector<double>{2}));
+  EXPECT_EQ(m.sc_route_choice, (std::vector<double>{1, 0}));
+  EXPECT_EQ(m.sc_responsive, (std::vector<double>{1, 0}));
+  // alternatives of the capped series (a route): A -> B, N (N's base 0: weight
+  // 0); B -> A, N2; N -> A, N2 (all weight on A); R (road) -> rail A, B, N, N2
+  // cross-mode; N2 has no route, so it diverts nothing
+  EXPECT_EQ(m.alt_begin, (std::vector<int>{0, 2, 4, 4, 6, 6, 6}));
+  EXPECT_EQ(m.alt_series, (std::vector<int>{1, 3, 0, 4, 0, 4}));
+  EXPECT_EQ(m.alt_weight, (std::vector<double>{1, 0, 1, 0, 1, 0}));
+  EXPECT_EQ(m.xalt_begin, (std::vector<int>{0, 0, 0, 4, 4, 4, 4}));
+  EXPECT_EQ(m.xalt_series, (std::vector<int>{0, 1, 3, 4}));
+  EXPECT_EQ(m.xalt_weight, (std::vector<double>{100.0 / 180, 80.0 / 180, 0, 0}));
+  // validation notes the series without a capacity limit, with the reason
+  EXPECT_EQ(validate_input(in), (std::vector<std::string>{"test:series: row 5: series 'N2' has no capacity limit: "
+                                                          "assumption: a new line without capacity figures"}));
+}
+
+// Alternatives whose base values are all 0 (new corridors only) get weight 0, not NaN.
+TEST(InputV2, AlternativesOfNewCorridorsOnlyWeighZero) {
+  Input in = network_input();
+  // A, B and D move to partner KGZ: N's only alternative (KAZ rail at P1) is N2, base 0
+  add_row(in, "partners", {{"id", "KGZ"}, {"name", "Kyrgyzstan"}, {"kind", "partner"}});
+  for (size_t s : {0, 1, 5}) in.tables["series"].str["partner"][s] = "KGZ";
+  ASSERT_EQ(errors_of(in), "");
+  const HostModel m = build(in);
+  const int n = 3;
+  ASSERT_EQ(m.alt_begin[n + 1] - m.alt_begin[n], 1);
+  EXPECT_EQ(m.alt_series[m.alt_begin[n]], 4);
+  EXPECT_EQ(m.alt_weight[m.alt_begin[n]], 0.0);
+}
+
+// A version-1 input and the same input as version 2 (routes.csv holding the
+// chains version 1 implies) assemble to the same arrays, bit for bit.
+TEST(InputV2, Version2OfAVersion1InputAssemblesTheSame) {
+  for (const Input& v1 : {good(), rich_input()}) {
+    const Input v2 = as_version2(v1);
+    ASSERT_EQ(errors_of(v2), "");
+    EXPECT_EQ(v1_arrays_hash(build(v2)), v1_arrays_hash(build(v1)));
+  }
+}
+
+TEST(InputV2, CsvHdf5RoundTripIsExact) {
+  const fs::path d = temp_dir("rt2");
+  Input in = network_input();
+  in.tables["series"].str["unlimited"][4] = "no figures, \"assumed\" unlimited";
+  in.tables["groups"].num["bpr_alpha"][1] = 0.1 + 0.2;
+  write_csv_dir(in, (d / "csv").string());
+  const Input a = read_csv_dir((d / "csv").string());
+  write_h5_input(a, (d / "in.h5").string());
+  const Input b = read_h5_input((d / "in.h5").string());
+  write_csv_dir(b, (d / "csv2").string());
+  const Input c = read_csv_dir((d / "csv2").string());
+  for (const auto& def : input_schema()) {
+    EXPECT_EQ(a.tables.at(def.name).str, b.tables.at(def.name).str) << def.name;
+    EXPECT_TRUE(same_bits(a.tables.at(def.name).num, b.tables.at(def.name).num)) << def.name;
+    EXPECT_EQ(c.tables.at(def.name).str, in.tables.at(def.name).str) << def.name;
+    EXPECT_TRUE(same_bits(c.tables.at(def.name).num, in.tables.at(def.name).num)) << def.name;
+  }
+  EXPECT_EQ(a.meta, b.meta);
+  EXPECT_EQ(c.meta.at("schema_version"), "2");
+  EXPECT_EQ(errors_of(b), "");
+  EXPECT_EQ(v1_arrays_hash(build(c)), v1_arrays_hash(build(in)));
+  // the CSV files: one per table, version-2 columns in the header
+  std::ifstream f(d / "csv2" / "routes.csv");
+  std::string header, row;
+  std::getline(f, header);
+  std::getline(f, row);
+  EXPECT_EQ(header, "series,node,source");
+  EXPECT_EQ(row, "A,G1,");
+  fs::remove_all(d);
+}
+
+namespace {
+// The lines of errors_of, one per entry.
+std::vector<std::string> error_lines(const Input& in) {
+  try {
+    validate_input(in);
+  } catch (const InputError& e) {
+    return e.lines;
+  }
+  return {};
+}
+void erase_row(Input& in, const std::string& table, size_t r) {
+  Table& t = in.tables[table];
+  for (auto& kv : t.str) kv.second.erase(kv.second.begin() + static_cast<long>(r));
+  for (auto& kv : t.num) kv.second.erase(kv.second.begin() + static_cast<long>(r));
+  --t.rows;
+}
+} // namespace
+
+// Each version-2 problem, refused with its exact line (and only that line).
+TEST(InputV2, BadNetworkCorpus) {
+  const std::vector<BadCase> cases = {
+      {"route: unknown node", [](Input& in) { in.tables["routes"].str["node"][0] = "GX"; },
+       "test:routes: row 1: column 'node': unknown node 'GX'"},
+      {"route: unknown series", [](Input& in) { in.tables["routes"].str["series"][0] = "Z"; },
+       "test:routes: row 1: column 'series': unknown series 'Z'"},
+      {"route: derived series",
+       [](Input& in) {
+         add_row(in, "routes", {{"series", "D"}, {"node", "G1"}});
+       },
+       "test:routes: row 6: column 'series': 'D' is a derived series: routes are of load series"},
+      {"route: node of another metric",
+       [](Input& in) {
+         add_row(in, "groups",
+                 {{"id", "GT"}, {"port", "P1"}, {"mode", "rail"}, {"metric", "trains"}, {"capacity", "5"}});
+         add_row(in, "routes", {{"series", "A"}, {"node", "GT"}});
+       },
+       "test:routes: row 6: column 'node': node 'GT' is of metric 'trains', series 'A' of 'freight'"},
+      {"route: a node twice",
+       [](Input& in) {
+         add_row(in, "routes", {{"series", "A"}, {"node", "G1"}});
+       },
+       "test:routes: row 6: column 'node': series 'A' passes node 'G1' a second time"},
+      {"ramp above 1", [](Input& in) { in.tables["expansions"].str["ramp"][0] = "0.5|1.2"; },
+       "test:expansions: row 1: column 'ramp': '0.5|1.2': 1.2 is outside [0, 1]"},
+      {"ramp below 0", [](Input& in) { in.tables["expansions"].str["ramp"][1] = "-0.1|1"; },
+       "test:expansions: row 2: column 'ramp': '-0.1|1': -0.1 is outside [0, 1]"},
+      {"ramp decreasing", [](Input& in) { in.tables["expansions"].str["ramp"][1] = "0.6|0.4|1"; },
+       "test:expansions: row 2: column 'ramp': '0.6|0.4|1' decreases (0.4 after 0.6)"},
+      {"ramp not ending at 1", [](Input& in) { in.tables["expansions"].str["ramp"][0] = "0.5|0.9"; },
+       "test:expansions: row 1: column 'ramp': '0.5|0.9' ends at 0.9, not 1"},
+      {"ramp not a number", [](Input& in) { in.tables["expansions"].str["ramp"][0] = "0.5|x|1"; },
+       "test:expansions: row 1: column 'ramp': '0.5|x|1': element 2: 'x' is not a number"},
+      {"ramp empty element", [](Input& in) { in.tables["expansions"].str["ramp"][0] = "0.5||1"; },
+       "test:expansions: row 1: column 'ramp': '0.5||1': element 2: missing value"},
+      {"ramp trailing bar", [](Input& in) { in.tables["expansions"].str["ramp"][0] = "1|"; },
+       "test:expansions: row 1: column 'ramp': '1|': an empty element at the end"},
+      {"logit scale < 0", [](Input& in) { in.tables["markets"].num["logit_scale"][0] = -1; },
+       "test:markets: row 1: column 'logit_scale': negative value -1"},
+      {"elasticity > 0", [](Input& in) { in.tables["markets"].num["elasticity"][0] = 0.3; },
+       "test:markets: row 1: column 'elasticity': 0.3 must be <= 0"},
+      {"value of time < 0", [](Input& in) { in.tables["markets"].num["value_of_time"][0] = -2; },
+       "test:markets: row 1: column 'value_of_time': negative value -2"},
+      {"market twice",
+       [](Input& in) {
+         add_row(in, "markets", {{"partner", "KAZ"}, {"metric", "freight"}});
+       },
+       "test:markets: row 2: column 'metric': a second row for partner 'KAZ' and metric 'freight'"},
+      {"market of an unknown partner", [](Input& in) { in.tables["markets"].str["partner"][0] = "XXX"; },
+       "test:markets: row 1: column 'partner': unknown partner 'XXX'"},
+      {"capture from another metric",
+       [](Input& in) {
+         add_row(in, "series",
+                 {{"id", "T"},
+                  {"port", "P1"},
+                  {"partner", "KAZ"},
+                  {"mode", "rail"},
+                  {"metric", "trains"},
+                  {"kind", "load"},
+                  {"base_value", "5"},
+                  {"mu", "0"}});
+         add_row(in, "captures", {{"corridor", "N"}, {"from", "T"}, {"share", "0.1"}});
+       },
+       "test:captures: row 4: column 'from': 'T' is of metric 'trains', corridor 'N' of 'freight'"},
+      {"capture from a derived series", [](Input& in) { in.tables["captures"].str["from"][1] = "D"; },
+       "test:captures: row 2: column 'from': 'D' is not a load series"},
+      {"capture by a series not in corridors.csv", [](Input& in) { in.tables["captures"].str["corridor"][1] = "A"; },
+       "test:captures: row 2: column 'corridor': 'A' is not a new corridor (not in corridors.csv)"},
+      {"capture by an unknown series", [](Input& in) { in.tables["captures"].str["corridor"][1] = "Q"; },
+       "test:captures: row 2: column 'corridor': 'Q' is not a new corridor (not in corridors.csv)"},
+      {"capture pair twice",
+       [](Input& in) {
+         add_row(in, "captures", {{"corridor", "N"}, {"from", "B"}, {"share", "0.1"}});
+       },
+       "test:captures: row 4: column 'from': a second capture of 'N' from 'B'"},
+      {"capture share 0", [](Input& in) { in.tables["captures"].num["share"][1] = 0; },
+       "test:captures: row 2: column 'share': 0 is outside (0, 1]"},
+      {"capture share above 1", [](Input& in) { in.tables["captures"].num["share"][1] = 1.5; },
+       "test:captures: row 2: column 'share': 1.5 is outside (0, 1]"},
+      {"capture cycle",
+       [](Input& in) {
+         add_row(in, "captures", {{"corridor", "N"}, {"from", "N2"}, {"share", "0.1"}});
+       },
+       "test:captures: captures form a cycle: 'N' takes from 'N2', 'N2' takes from 'N'"},
+      {"capture of itself", [](Input& in) { in.tables["captures"].str["from"][0] = "N2"; },
+       "test:captures: captures form a cycle: 'N2' takes from 'N2'"},
+      {"corridor of an unknown expansion", [](Input& in) { in.tables["corridors"].str["expansion"][0] = "EX"; },
+       "test:corridors: row 1: column 'expansion': unknown expansion 'EX'"},
+      {"corridor twice",
+       [](Input& in) {
+         add_row(in, "corridors", {{"series", "N"}, {"expansion", "E1"}});
+       },
+       "test:corridors: row 3: column 'series': 'N' is listed a second time"},
+      {"base value 0 outside corridors.csv", [](Input& in) { in.tables["series"].num["base_value"][0] = 0; },
+       "test:series: row 1: column 'base_value': 0 must be > 0 (0 is for a new corridor, listed in corridors.csv)"},
+      {"base value of a new corridor", [](Input& in) { in.tables["series"].num["base_value"][3] = 5; },
+       "test:series: row 4: column 'base_value': 5 for a new corridor (corridors.csv): a new corridor starts from 0"},
+      {"derived series of a new corridor", [](Input& in) { in.tables["series"].str["source_series"][5] = "N2"; },
+       "test:series: row 6: column 'source_series': 'N2' is a new corridor (corridors.csv): a derived series of a "
+       "new corridor is not supported yet"},
+      {"cost < 0", [](Input& in) { in.tables["series"].num["cost"][0] = -1; },
+       "test:series: row 1: column 'cost': negative value -1"},
+      {"time < 0", [](Input& in) { in.tables["series"].num["time"][1] = -3; },
+       "test:series: row 2: column 'time': negative value -3"},
+      {"response partly given", [](Input& in) { in.tables["groups"].num["response_size"][2] = 0; },
+       "test:groups: row 3: column 'response_size': response parameters partly given: response_size missing (give "
+       "all of them or none)"},
+      {"response partly given (lags)",
+       [](Input& in) {
+         in.tables["groups"].str["response_lag"][2] = "";
+         in.tables["groups"].str["response_lag_prob"][2] = "";
+       },
+       "test:groups: row 3: column 'response_lag': response parameters partly given: response_lag, "
+       "response_lag_prob missing (give all of them or none)"},
+      {"response on a node without one", [](Input& in) { in.tables["groups"].num["response_threshold"][0] = 0.8; },
+       "test:groups: row 1: column 'response_years': response parameters partly given: response_years, "
+       "response_size, response_cap, response_lag, response_lag_prob missing (give all of them or none)"},
+      {"lag probabilities not summing to 1",
+       [](Input& in) { in.tables["groups"].str["response_lag_prob"][2] = "0.5|0.25|0.125"; },
+       "test:groups: row 3: column 'response_lag_prob': probabilities sum to 0.875, not 1"},
+      {"lag 0", [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|0|2"; },
+       "test:groups: row 3: column 'response_lag': lag 0 is not a whole number of years >= 1"},
+      {"lag not an integer", [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|1.5|2"; },
+       "test:groups: row 3: column 'response_lag': '3|1.5|2': element 2: '1.5' is not an integer"},
+      {"lag twice", [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|1|3"; },
+       "test:groups: row 3: column 'response_lag': lag 3 is listed twice"},
+      {"lags and probabilities of different counts",
+       [](Input& in) { in.tables["groups"].str["response_lag"][2] = "3|1"; },
+       "test:groups: row 3: column 'response_lag_prob': 3 probabilities for 2 lags"},
+      {"response years 0 with the rest", [](Input& in) { in.tables["groups"].num["response_years"][2] = -1; },
+       "test:groups: row 3: column 'response_years': -1 must be >= 1"},
+      {"response cap below size", [](Input& in) { in.tables["groups"].num["response_cap"][2] = 20; },
+       "test:groups: row 3: column 'response_cap': 20 is less than response_size 30"},
+      {"response threshold < 0", [](Input& in) { in.tables["groups"].num["response_threshold"][2] = -0.5; },
+       "test:groups: row 3: column 'response_threshold': -0.5 must be > 0"},
+      {"bpr beta < 1", [](Input& in) { in.tables["groups"].num["bpr_beta"][1] = 0.5; },
+       "test:groups: row 2: column 'bpr_beta': 0.5 must be >= 1 when bpr_alpha > 0"},
+      {"free time < 0", [](Input& in) { in.tables["groups"].num["free_time"][1] = -2; },
+       "test:groups: row 2: column 'free_time': negative value -2"},
+      {"capacity 0 without an expansion", [](Input& in) { in.tables["groups"].num["capacity"][4] = 0; },
+       "test:groups: row 5: column 'capacity': 0, and no expansion builds the node (expansions.csv)"},
+      {"route_choice 2", [](Input& in) { in.tables["scenarios"].num["route_choice"][0] = 2; },
+       "test:scenarios: row 1: column 'route_choice': 2 is not 0 or 1"},
+      {"responsive -1", [](Input& in) { in.tables["scenarios"].num["responsive"][1] = -1; },
+       "test:scenarios: row 2: column 'responsive': -1 is not 0 or 1"},
+      {"new corridor without route or reason", [](Input& in) { in.tables["series"].str["unlimited"][4] = ""; },
+       "test:series: row 5: column 'unlimited': empty, and the series has no route (routes.csv): a new corridor "
+       "receives captured traffic, so it needs a route or a reason why it has no capacity limit"},
+      {"alternative without route or reason", [](Input& in) { erase_row(in, "routes", 2); },
+       "test:series: row 2: column 'unlimited': empty, and the series has no route (routes.csv): it can receive "
+       "traffic diverted from 'A', so it needs a route or a reason why it has no capacity limit"},
+      {"cross-mode alternative without route or reason",
+       [](Input& in) {
+         for (size_t r = 0; r < in.tables["series"].rows; ++r) in.tables["series"].str["partner"][r] = "KGZ";
+         in.tables["series"].str["partner"][2] = "KAZ";
+         add_row(in, "partners", {{"id", "KGZ"}, {"name", "Kyrgyzstan"}, {"kind", "partner"}});
+         add_row(in, "series",
+                 {{"id", "RL"},
+                  {"port", "P2"},
+                  {"partner", "KAZ"},
+                  {"mode", "rail"},
+                  {"metric", "freight"},
+                  {"kind", "load"},
+                  {"base_value", "5"},
+                  {"mu", "0"}});
+       },
+       "test:series: row 7: column 'unlimited': empty, and the series has no route (routes.csv): it can receive "
+       "traffic diverted from 'R', so it needs a route or a reason why it has no capacity limit"},
+      {"a reason and a route", [](Input& in) { in.tables["series"].str["unlimited"][0] = "none"; },
+       "test:series: row 1: column 'unlimited': 'none' given, but the series has a route (routes.csv)"},
+      {"schema version 3", [](Input& in) { in.meta["schema_version"] = "3"; },
+       "test: meta: schema_version 3 is newer than this build reads (1 to 2); upgrade corridor"},
+      {"schema version 0", [](Input& in) { in.meta["schema_version"] = "0"; },
+       "test: meta: schema_version 0 is not a valid version (1 to 2)"},
+      {"version 1 with a network",
+       [](Input& in) {
+         in.meta["schema_version"] = "1";
+         for (const char* t : {"corridors", "captures", "markets"}) {
+           Table& tb = in.tables[t];
+           while (tb.rows) erase_row(in, t, 0);
+         }
+         while (in.tables["routes"].rows > 1) erase_row(in, "routes", 1);
+         Table& s = in.tables["series"];
+         for (size_t r = 0; r < s.rows; ++r) s.num["cost"][r] = s.num["time"][r] = 0, s.str["unlimited"][r] = "";
+         s.num["base_value"][3] = s.num["base_value"][4] = 1;
+         Table& g = in.tables["groups"];
+         erase_row(in, "groups", 1);
+         for (size_t r = 0; r < g.rows; ++r) {
+           for (const char* c : {"response_threshold", "response_years", "response_size", "response_cap"})
+             g.num[c][r] = 0;
+           g.str["response_lag"][r] = g.str["response_lag_prob"][r] = "";
+           g.num["capacity"][r] = 10;
+         }
+         erase_row(in, "groups", 2); // G4: P2 rail twice
+         in.tables["expansions"].str["ramp"] = {"1", "1"};
+         in.tables["expansions"].str["group"] = {"G1", "G3"};
+         in.tables["scenarios"].num["route_choice"][0] = in.tables["scenarios"].num["responsive"][0] = 0;
+       },
+       "test:routes: 1 row, but the table is of schema version 2 (meta schema_version is 1)"},
+  };
+  ASSERT_EQ(error_lines(network_input()), std::vector<std::string>{});
+  for (const auto& c : cases) {
+    Input in = network_input();
+    c.mutate(in);
+    const auto lines = error_lines(in);
+    ASSERT_EQ(lines.size(), 1u) << c.name << ": got\n" << joined(lines);
+    EXPECT_EQ(lines[0], c.expect) << c.name;
+  }
+}
+
+// Version 1 keeps its rules: one group per port, mode and metric, no version-2
+// columns, and no route or reason asked of a series that can receive traffic.
+TEST(InputV2, Version1KeepsItsRules) {
+  Input v1 = rich_input();
+  // P1_air is capped (group G_air); P2_air can receive its diverted traffic
+  // and has no group: fine in version 1, refused in version 2
+  for (const char* port : {"P1", "P2"})
+    add_row(v1, "series",
+            {{"id", std::string(port) + "_air"},
+             {"port", port},
+             {"partner", "KAZ"},
+             {"mode", "air"},
+             {"metric", "freight"},
+             {"kind", "load"},
+             {"base_value", "2"},
+             {"mu", "0"}});
+  add_row(v1, "groups", {{"id", "G_air"}, {"port", "P1"}, {"mode", "air"}, {"metric", "freight"}, {"capacity", "3"}});
+  EXPECT_EQ(error_lines(v1), std::vector<std::string>{});
+  EXPECT_EQ(error_lines(as_version2(v1)),
+            (std::vector<std::string>{
+                "test:series: row 10: column 'unlimited': empty, and the series has no route (routes.csv): it can "
+                "receive traffic diverted from 'P1_air', so it needs a route or a reason why it has no capacity "
+                "limit"}));
+  Input v2 = as_version2(v1);
+  v2.tables["series"].str["unlimited"][9] = "air cargo: no capacity figures";
+  EXPECT_EQ(error_lines(v2), std::vector<std::string>{});
+  EXPECT_EQ(validate_input(v2), (std::vector<std::string>{"test:series: row 10: series 'P2_air' has no capacity "
+                                                          "limit: air cargo: no capacity figures"}));
+  EXPECT_EQ(validate_input(v1), std::vector<std::string>{}); // version 1: no notes
+  // a second group of one port, mode and metric
+  Input two = good();
+  add_row(two, "groups", {{"id", "G2"}, {"port", "P1"}, {"mode", "rail"}, {"metric", "freight"}, {"capacity", "5"}});
+  EXPECT_EQ(error_lines(two), (std::vector<std::string>{"test:groups: row 2: column 'id': a second group for the same "
+                                                        "port, mode and metric"}));
+  EXPECT_EQ(error_lines(as_version2(two)), std::vector<std::string>{});
+  // version-2 columns and tables
+  Input cols = good();
+  cols.tables["groups"].num["free_time"][0] = 2;
+  cols.tables["expansions"].str["ramp"][0] = "0.5|1";
+  cols.tables["series"].str["unlimited"][0] = "x";
+  cols.tables["scenarios"].num["responsive"][0] = 1;
+  add_row(cols, "markets", {{"partner", "KAZ"}, {"metric", "freight"}});
+  add_row(cols, "markets", {{"partner", "KAZ"}, {"metric", "freight"}});
+  EXPECT_EQ(error_lines(cols),
+            (std::vector<std::string>{
+                "test:markets: row 2: column 'metric': a second row for partner 'KAZ' and metric 'freight'",
+                "test:markets: 2 rows, but the table is of schema version 2 (meta schema_version is 1)",
+                "test:series: row 1: column 'unlimited': 'x' is of schema version 2 (meta schema_version is 1)",
+                "test:groups: row 1: column 'free_time': '2' is of schema version 2 (meta schema_version is 1)",
+                "test:expansions: row 1: column 'ramp': '0.5|1' is of schema version 2 (meta schema_version is 1)",
+                "test:scenarios: row 1: column 'responsive': '1' is of schema version 2 (meta schema_version is 1)"}));
+}
+
+namespace {
+// Runs the corridor binary: its exit status, stdout in `out`, stderr in `err`.
+int run_corridor_io(const std::vector<std::string>& args, std::string& out, std::string& err) {
+  const std::string base = (fs::temp_directory_path() / ("corridor_test_io_" + std::to_string(getpid()))).string();
+  std::string cmd = std::string("'") + CORRIDOR_BIN + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " >'" + base + ".out' 2>'" + base + ".err'";
+  const int st = std::system(cmd.c_str());
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    fs::remove(p);
+    return ss.str();
+  };
+  out = slurp(base + ".out");
+  err = slurp(base + ".err");
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+} // namespace
+
+// corridor validate on a version-2 folder: the notes and "valid" (exit 0);
+// problems one line each naming file, row, CSV line and column (exit 2),
+// every one listed; import and export keep the network.
+TEST(InputV2, ValidateImportExportFolders) {
+  const fs::path d = temp_dir("cli2");
+  const fs::path ok = d / "ok";
+  write_csv_dir(network_input(), ok.string());
+  std::string out, err;
+  EXPECT_EQ(run_corridor_io({"validate", ok.string()}, out, err), 0) << err;
+  EXPECT_EQ(out, "note: " + (ok / "series.csv").string() +
+                     ": row 5 (line 6): series 'N2' has no capacity limit: assumption: a new line without capacity "
+                     "figures\n" +
+                     ok.string() + ": valid\n");
+  EXPECT_EQ(err, "");
+  // import, export: the same tables; the model runs it
+  EXPECT_EQ(run_corridor_io({"import", ok.string(), "-o", (d / "in.h5").string()}, out, err), 0) << err;
+  EXPECT_EQ(
+      run_corridor_io({"run", (d / "in.h5").string(), "-o", (d / "out.h5").string(), "-n", "200", "-q"}, out, err), 0)
+      << err;
+  EXPECT_EQ(run_corridor_io({"export", (d / "in.h5").string(), (d / "back").string()}, out, err), 0) << err;
+  for (const char* t : {"routes", "corridors", "captures", "markets", "groups", "series", "expansions", "scenarios"}) {
+    std::ifstream a(ok / (std::string(t) + ".csv")), b(d / "back" / (std::string(t) + ".csv"));
+    std::stringstream sa, sb;
+    sa << a.rdbuf();
+    sb << b.rdbuf();
+    EXPECT_EQ(sa.str(), sb.str()) << t;
+  }
+  // two problems, both listed
+  const fs::path bad = d / "bad";
+  fs::copy(ok, bad);
+  set_cell(bad, "expansions", 0, "ramp", "0.5|x");
+  set_cell(bad, "captures", 1, "share", "0");
+  EXPECT_EQ(run_corridor_io({"validate", bad.string()}, out, err), 2);
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(err, "error: " + (bad / "expansions.csv").string() +
+                     ": row 1 (line 2): column 'ramp': '0.5|x': element 2: 'x' is not a number\n"
+                     "error: " +
+                     (bad / "captures.csv").string() + ": row 2 (line 3): column 'share': 0 is outside (0, 1]\n");
+  // version 2 without routes.csv
+  const fs::path nor = d / "noroutes";
+  fs::copy(ok, nor);
+  fs::remove(nor / "routes.csv");
+  EXPECT_EQ(run_corridor_io({"validate", nor.string()}, out, err), 2);
+  EXPECT_EQ(err,
+            "error: " + (nor / "routes.csv").string() + ": missing table 'routes' (schema_version 2 requires it)\n");
+  // a cycle, through the folder (the table's name in the message)
+  const fs::path cyc = d / "cycle";
+  fs::copy(ok, cyc);
+  set_cell(cyc, "captures", 1, "from", "N2");
+  EXPECT_EQ(run_corridor_io({"validate", cyc.string()}, out, err), 2);
+  EXPECT_EQ(err, "error: " + (cyc / "captures.csv").string() +
+                     ": captures form a cycle: 'N' takes from 'N2', 'N2' takes from 'N'\n");
+  // an unknown schema version
+  const fs::path v9 = d / "v9";
+  fs::copy(ok, v9);
+  set_cell(v9, "meta", 0, "value", "9");
+  EXPECT_EQ(run_corridor_io({"validate", v9.string()}, out, err), 2);
+  EXPECT_EQ(err, "error: " + v9.string() +
+                     ": meta: schema_version 9 is newer than this build reads (1 to 2); upgrade "
+                     "corridor\n");
+  fs::remove_all(d);
+}
+
+// The same checks on an HDF5 input name the file and the table's group.
+TEST(InputV2, Hdf5ProblemsNameTheDataset) {
+  const fs::path d = temp_dir("h5v2");
+  const fs::path p = d / "in.h5";
+  write_h5_input(network_input(), p.string());
+  EXPECT_EQ(validate_input(read_h5_input(p.string())).size(), 1u); // the note on N2
+  {
+    h5::Quiet q;
+    Rw rw(p);
+    replace_dataset(rw.f, "/captures/share");
+    const std::vector<double> share = {0.5, 0, 0.2};
+    h5::write_doubles(rw.f, "/captures/share", {3}, share.data(), false);
+    replace_dataset(rw.f, "/expansions/ramp");
+    h5::write_fixed_strings(rw.f, "/expansions/ramp", {"0.5|1", "0.7|0.3|1"});
+  }
+  EXPECT_EQ(refusal([&] { validate_input(read_h5_input(p.string())); }),
+            (std::vector<std::string>{p.string() +
+                                          ":/expansions: row 2: column 'ramp': '0.7|0.3|1' decreases (0.3 after 0.7)",
+                                      p.string() + ":/captures: row 2: column 'share': 0 is outside (0, 1]"}));
+  // version 2 without the routes group
+  write_h5_input(network_input(), p.string());
+  {
+    h5::Quiet q;
+    Rw rw(p);
+    EXPECT_GE(H5Ldelete(rw.f, "/routes", H5P_DEFAULT), 0);
+  }
+  EXPECT_EQ(refusal([&] { validate_input(read_h5_input(p.string())); }),
+            (std::vector<std::string>{p.string() + ":/routes: missing table 'routes' (schema_version 2 requires it)"}));
+  fs::remove_all(d);
+}

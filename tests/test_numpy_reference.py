@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Corridor's CPU backend against the independent NumPy implementation of
-MODEL.md section 3, on the default Xinjiang input: the demand mean, sd and
-quantiles of every series, year and scenario agree within sampling error."""
+MODEL.md section 3 (demand before the network acts on it), on the default
+Xinjiang input as it was before the network (tests/data/v1_xinjiang) with
+growth adjustments in two scenarios: the demand mean, sd and quantiles of
+every series, year and scenario agree within sampling error."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,9 +18,17 @@ import reference_numpy as ref  # noqa: E402
 
 corridor, root = sys.argv[1], sys.argv[2]
 N = 20000
+ADJUSTMENTS = """scenario,port,partner,mode,metric,year_from,year_to,growth,source
+high_connectivity,*,KAZ,*,freight,2025,2030,0.02,test
+high_connectivity,*,*,*,passengers,2025,2028,0.04,test
+disruption,*,KGZ,road,*,2026,2031,-0.03,test
+"""
 with tempfile.TemporaryDirectory() as d:
-    inp, out = os.path.join(d, "in.h5"), os.path.join(d, "out.h5")
-    subprocess.run([corridor, "import", os.path.join(root, "inputs", "xinjiang"), "-o", inp], check=True)
+    inp, out, folder = os.path.join(d, "in.h5"), os.path.join(d, "out.h5"), os.path.join(d, "input")
+    shutil.copytree(os.path.join(root, "tests", "data", "v1_xinjiang"), folder)
+    with open(os.path.join(folder, "adjustments.csv"), "w") as f:
+        f.write(ADJUSTMENTS)
+    subprocess.run([corridor, "import", folder, "-o", inp], check=True)
     subprocess.run([corridor, "run", inp, "-o", out, "-n", str(N), "--backend", "cpu", "-q"], check=True)
     model = ref.load(inp)
     with h5py.File(out, "r") as f:

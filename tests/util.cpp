@@ -178,4 +178,95 @@ Input rich_input() {
   return in;
 }
 
+Input network_input() {
+  Input in = empty_input(2024, 2034);
+  in.meta["schema_version"] = "2";
+  add_row(in, "ports", {{"id", "P2"}, {"name", "Port 2"}, {"kind", "land"}, {"lat", "44"}, {"lon", "81"}});
+  add_row(in, "metrics", {{"id", "trains"}, {"unit", "trains"}});
+  auto load = [&](const std::string& id, const std::string& port, const std::string& mode, const std::string& base,
+                  const std::vector<std::pair<std::string, std::string>>& more) {
+    std::vector<std::pair<std::string, std::string>> v = {
+        {"id", id},       {"port", port},       {"partner", "KAZ"}, {"mode", mode},   {"metric", "freight"},
+        {"kind", "load"}, {"base_value", base}, {"mu", "0.05"},     {"sigma", "0.05"}};
+    v.insert(v.end(), more.begin(), more.end());
+    add_row(in, "series", v);
+  };
+  load("A", "P1", "rail", "100", {{"cost", "30"}, {"time", "20"}});
+  load("B", "P2", "rail", "80", {{"cost", "25"}, {"time", "30"}});
+  load("R", "P1", "road", "50", {{"cost", "60"}, {"time", "10"}});
+  load("N", "P2", "rail", "0", {{"cost", "20"}, {"time", "15"}});
+  load("N2", "P1", "rail", "0", {{"unlimited", "assumption: a new line without capacity figures"}});
+  add_row(in, "series",
+          {{"id", "D"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "rail"},
+           {"metric", "trains"},
+           {"kind", "derived"},
+           {"source_series", "A"},
+           {"base_value", "3"},
+           {"mu", "0"}});
+  add_row(in, "groups", {{"id", "G1"}, {"port", "P1"}, {"mode", "rail"}, {"metric", "freight"}, {"capacity", "120"}});
+  add_row(in, "groups",
+          {{"id", "G2"},
+           {"port", "P1"},
+           {"mode", "rail"},
+           {"metric", "freight"},
+           {"capacity", "150"},
+           {"free_time", "2"},
+           {"bpr_alpha", "0.15"},
+           {"bpr_beta", "4"}});
+  add_row(in, "groups",
+          {{"id", "G3"},
+           {"port", "P2"},
+           {"mode", "rail"},
+           {"metric", "freight"},
+           {"capacity", "100"},
+           {"response_threshold", "0.9"},
+           {"response_years", "2"},
+           {"response_size", "30"},
+           {"response_cap", "90"},
+           {"response_lag", "3|1|2"},
+           {"response_lag_prob", "0.5|0.2|0.3"}});
+  add_row(in, "groups", {{"id", "G4"}, {"port", "P2"}, {"mode", "rail"}, {"metric", "freight"}, {"capacity", "0"}});
+  add_row(in, "groups", {{"id", "GR"}, {"port", "P1"}, {"mode", "road"}, {"metric", "freight"}, {"capacity", "60"}});
+  for (const auto& sn : std::vector<std::pair<std::string, std::string>>{
+           {"A", "G1"}, {"A", "G2"}, {"B", "G3"}, {"R", "GR"}, {"N", "G4"}})
+    add_row(in, "routes", {{"series", sn.first}, {"node", sn.second}});
+  add_row(in, "expansions", {{"id", "E1"}, {"group", "G1"}, {"capacity_add", "50"}, {"ramp", "0.5|1"}});
+  add_row(in, "expansions", {{"id", "EN"}, {"group", "G4"}, {"capacity_add", "80"}, {"ramp", "0.3|0.7|1"}});
+  add_row(in, "expansion_years", {{"expansion", "E1"}, {"year", "2027"}, {"probability", "1"}});
+  add_row(in, "expansion_years", {{"expansion", "EN"}, {"year", "2028"}, {"probability", "0.6"}});
+  add_row(in, "expansion_years", {{"expansion", "EN"}, {"year", "2030"}, {"probability", "0.4"}});
+  add_row(in, "corridors", {{"series", "N"}, {"expansion", "EN"}});
+  add_row(in, "corridors", {{"series", "N2"}, {"expansion", "E1"}});
+  add_row(in, "captures", {{"corridor", "N2"}, {"from", "N"}, {"share", "0.5"}});
+  add_row(in, "captures", {{"corridor", "N"}, {"from", "B"}, {"share", "0.4"}});
+  add_row(in, "captures", {{"corridor", "N"}, {"from", "A"}, {"share", "0.2"}});
+  add_row(in, "markets",
+          {{"partner", "KAZ"},
+           {"metric", "freight"},
+           {"logit_scale", "100"},
+           {"elasticity", "-0.5"},
+           {"value_of_time", "2"}});
+  in.tables["scenarios"].num["route_choice"][0] = 1;
+  in.tables["scenarios"].num["responsive"][0] = 1;
+  add_row(in, "scenarios", {{"id", "static"}, {"name", "Static"}});
+  return in;
+}
+
+Input as_version2(Input in) {
+  in.meta["schema_version"] = "2";
+  const Table series = in.tables.at("series"), groups = in.tables.at("groups");
+  for (size_t s = 0; s < series.rows; ++s) {
+    if (series.str.at("kind")[s] != "load") continue;
+    for (size_t g = 0; g < groups.rows; ++g)
+      if (groups.str.at("port")[g] == series.str.at("port")[s] &&
+          groups.str.at("mode")[g] == series.str.at("mode")[s] &&
+          groups.str.at("metric")[g] == series.str.at("metric")[s])
+        add_row(in, "routes", {{"series", series.str.at("id")[s]}, {"node", groups.str.at("id")[g]}});
+  }
+  return in;
+}
+
 } // namespace corridor::test

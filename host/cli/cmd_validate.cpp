@@ -1,4 +1,5 @@
-// corridor validate: every problem of an input, one line each (exit 2), or "valid".
+// corridor validate: every problem of an input, one line each (exit 2), or
+// "valid", after a note for each series without a capacity limit and its reason.
 #include <cstdio>
 
 #include "../model_build.h"
@@ -9,7 +10,7 @@ namespace corridor {
 
 int cmd_validate(const ValidateOptions& o) {
   const Input in = load_input(o.input, "validate");
-  validate_input(in);
+  for (const auto& note : validate_input(in)) std::printf("note: %s\n", note.c_str());
   std::printf("%s: valid\n", o.input.c_str());
   return 0;
 }
