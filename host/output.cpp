@@ -357,7 +357,7 @@ void write_network(const RunOut& o) {
 // The network's structure as labels: each series' route (its chain of node
 // ids, "A|B|C"; empty: no capacity limit) and the expansion a new corridor
 // opens with; the captures (corridor takes from a source) along `capture`
-// when the input has any.
+// when the input has any, with what each took.
 void write_network_labels(const RunOut& o) {
   std::vector<std::string> route(o.S), opens(o.S);
   for (int s = 0; s < o.S; ++s) {
@@ -382,6 +382,21 @@ void write_network_labels(const RunOut& o) {
   o.w.strings_var("capture_from", from, "capture", "the source series it captures from");
   h5::write_doubles(o.w.file, "capture_share", {static_cast<hsize_t>(o.m.K)}, o.m.cap_share.data(), false);
   o.w.attach("capture_share", {"capture"}, "1", "share kappa of the source's demand the corridor captures at maturity");
+  // what each capture took, per year (ModelView::capture_cell)
+  std::vector<double> mean(static_cast<size_t>(o.NS) * o.m.K * o.Y), q(mean.size() * o.nq);
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int k = 0; k < o.m.K; ++k)
+      for (int y = 0; y < o.Y; ++y) {
+        const size_t i = (static_cast<size_t>(sc) * o.m.K + k) * o.Y + y;
+        const int cell = o.v.capture_cell(k, y);
+        mean[i] = o.st(sc, cell, 0);
+        for (int j = 0; j < o.nq; ++j) q[i * o.nq + j] = o.st(sc, cell, 3 + j);
+      }
+  const std::string l = "demand the new corridor took from the source (capture_corridor from capture_from)";
+  o.w.doubles_var("capture_taken_mean", {"scenario", "capture", "year"}, o.shape({o.NS, o.m.K, o.Y}), mean,
+                  "series_unit of capture_from per year", "mean of " + l);
+  o.w.doubles_var("capture_taken_quantile", {"scenario", "capture", "year", "quantile"},
+                  o.shape({o.NS, o.m.K, o.Y, o.nq}), q, "series_unit of capture_from per year", "quantiles of " + l);
 }
 
 // NAME_quantile and NAME_mean of total served flow by one dimension

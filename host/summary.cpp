@@ -118,6 +118,7 @@ struct RunData {
   // the captures, and the statistics their table shows
   std::vector<std::string> ser_exp, cap_cor, cap_from;
   std::vector<double> popen, flowq, captq, unsq; // NS S Y (popen) and NS S Y nq
+  std::vector<double> takeq;                     // NS capture Y nq: what each capture took (empty: not written)
   bool has_corridors = false;
   int NS = 0, Y = 0, nq = 0, K = 0, G = 0, S = 0, T = 0, D = 0, R = 0;
 };
@@ -156,6 +157,7 @@ void read_corridors(const File& F, RunData& d) {
   if (F.has("capture_corridor")) {
     d.cap_cor = h5::read_strings(f, "capture_corridor");
     d.cap_from = h5::read_strings(f, "capture_from");
+    if (F.has("capture_taken_quantile")) d.takeq = h5::read_doubles(f, "capture_taken_quantile");
   }
 }
 
@@ -351,23 +353,33 @@ int never_open_scenario(const RunData& d, int sc, int c) {
   return -1;
 }
 
-// new corridor c, then each series it captures from, in the order of the captures
-std::vector<int> corridor_members(const RunData& d, int c) {
-  std::vector<int> members{c};
+// new corridor c (capture -1), then each series it captures from with the
+// capture's index, in the order of the captures
+std::vector<std::pair<int, int>> corridor_members(const RunData& d, int c) {
+  std::vector<std::pair<int, int>> members{{c, -1}};
   for (size_t k = 0; k < d.cap_cor.size(); ++k) {
     if (d.cap_cor[k] != d.series[c]) continue;
     const int s = static_cast<int>(std::find(d.series.begin(), d.series.end(), d.cap_from[k]) - d.series.begin());
-    if (s < d.S && std::find(members.begin(), members.end(), s) == members.end()) members.push_back(s);
+    if (s < d.S) members.push_back({s, static_cast<int>(k)});
   }
   return members;
 }
 
-// one row of the new corridors' table: series s (c itself or a source of c) in year y
-std::vector<Cell> corridor_row(const RunData& d, int sc, int c, int s, int y, int none) {
+// one row of the new corridors' table: series s (c itself, or the source of
+// capture k of c) in year y
+std::vector<Cell> corridor_row(const RunData& d, int sc, int c, int s, int k, int y, int none) {
   const int iq50 = nearest(d.probs, 0.5), iqlo = nearest(d.probs, 0.05), iqhi = nearest(d.probs, 0.95);
   const size_t iq = at_sy(d, sc, s, y) * d.nq;
-  // a source's captured is negative: what is taken from it (0, not -0, when nothing)
-  auto taken = [&](int k) { return s == c ? d.captq[iq + k] : 0.0 - d.captq[iq + k]; };
+  const size_t ik = ((static_cast<size_t>(sc) * d.cap_cor.size() + std::max(k, 0)) * d.Y + y) * d.nq;
+  // the corridor: what it captured; a source: what this corridor took from it
+  // (from an output without per-capture statistics: -captured of the source,
+  // what every corridor took; 0, not -0, when nothing)
+  const bool per_capture = s != c && !d.takeq.empty();
+  auto taken = [&](int j) {
+    if (s == c) return d.captq[iq + j];
+    if (per_capture) return d.takeq[ik + j];
+    return 0.0 - d.captq[iq + nearest(d.probs, 1 - d.probs[j])]; // the quantile of -x at p: -(x's at 1-p)
+  };
   std::vector<Cell> row{d.series[c],
                         d.series[s],
                         s == c ? "new corridor" : "source",
@@ -377,8 +389,8 @@ std::vector<Cell> corridor_row(const RunData& d, int sc, int c, int s, int y, in
                         Cell(d.flowq[iq + iqlo]),
                         Cell(d.flowq[iq + iqhi]),
                         Cell(taken(iq50)),
-                        Cell(taken(s == c ? iqlo : iqhi)),
-                        Cell(taken(s == c ? iqhi : iqlo)),
+                        Cell(taken(iqlo)),
+                        Cell(taken(iqhi)),
                         Cell(d.unsq[iq + iq50])};
   if (none >= 0) {
     row.push_back(d.scen[none]);
@@ -403,14 +415,16 @@ Table corridors_table(const View& v) {
            "captured median", "captured " + lo, "captured " + hi, "unserved median", "scenario without it",
            "flow median there"},
           {}};
-  t.note = "captured: + into the corridor; for a source, what every corridor takes from it. Scenarios share "
+  t.note = std::string("captured: for the corridor, all it captured; for a source, ") +
+           (d.takeq.empty() ? "what every corridor took from it" : "what this corridor took from it") +
+           ". Scenarios share "
            "their random numbers (the same paths), so the interval of a difference between two scenarios needs "
            "the paired paths (corridor run --save-paths), not these intervals.";
   for (int c = 0; c < d.S; ++c) {
     if (d.ser_exp[c].empty()) continue;
     const int none = never_open_scenario(d, v.sc, c);
-    for (int s : corridor_members(d, c))
-      for (int y : v.cyi) t.rows.push_back(corridor_row(d, v.sc, c, s, y, none));
+    for (const auto& [s, k] : corridor_members(d, c))
+      for (int y : v.cyi) t.rows.push_back(corridor_row(d, v.sc, c, s, k, y, none));
   }
   return t;
 }

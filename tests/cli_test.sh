@@ -96,7 +96,10 @@ check "1 thread and 2 threads with a small budget give the same datasets" \
 # replay
 "$corridor" replay "$work/in.h5" --path 3 -o "$work/replay.csv"
 check "replay writes the trajectory" "grep -q '^series,ALA_KAZ_rail_freight,2040,' '$work/replay.csv'"
-bad_rows=$(awk -F, '($1 == "series" && NF != 11) || ($1 == "group" && NF != 13)' "$work/replay.csv" | wc -l)
+bad_rows=$(awk -F, '($1 == "series" && NF != 11) || ($1 == "group" && NF != 13) || ($1 == "capture" && NF != 4)' "$work/replay.csv" | wc -l)
+captures=$(/usr/bin/python3 -c 'import sys, h5py; f = h5py.File(sys.argv[1]); print(len(f["captures"]["corridor"]) if "captures" in f else 0)' "$work/in.h5")
+check "replay writes what each capture took, every year ($captures captures)" \
+  "[ \$(grep -c '^capture,' '$work/replay.csv') -eq \$(( captures * 17 )) ]"
 check "replay names the network's columns, every row has them" \
   "grep -qx 'kind,id,year,demand,flow,unserved,diverted_out,diverted_in,cost,captured,share' '$work/replay.csv' &&
    grep -qx 'kind,id,year,capacity,closure_share_lost,capacity_left,demand,flow,utilization,demand_over_capacity,node_time,binding,capacity_in_force' '$work/replay.csv' &&
@@ -301,7 +304,8 @@ import h5py
 import numpy as np
 with h5py.File(sys.argv[1], "r+") as f:
     f["series_expansion"][...] = [""] * len(f["series"])  # the input's own corridors, if any, unmarked
-    for name in ("capture_corridor", "capture_from", "capture_share", "capture"):
+    for name in ("capture_corridor", "capture_from", "capture_share", "capture_taken_mean",
+                 "capture_taken_quantile", "capture"):
         if name in f:
             del f[name]
     f["series_expansion"][1] = "E_new"
@@ -359,6 +363,33 @@ assert n == 9 * len(scen), n
 print(f"New corridors table: {n} rows match the file")
 PY
 check "summary's New corridors table equals the stored values" "[ $? -eq 0 ]"
+# with the run's own captures: a source's row shows what that corridor took from it (capture_taken)
+"$corridor" summary "$work/out.h5" --format json > "$work/own.json"
+/usr/bin/python3 - "$work/out.h5" "$work/own.json" <<'PY'
+import json
+import sys
+import xarray as xr
+ds, js = xr.open_dataset(sys.argv[1]), json.load(open(sys.argv[2]))
+if "capture" not in ds.dims:
+    print("no captures in the input")
+    sys.exit(0)
+pairs = {(c, f): k for k, (c, f) in enumerate(zip(ds.capture_corridor.values, ds.capture_from.values))}
+n = 0
+for sc in js["scenarios"]:
+    (t,) = [t for t in sc["tables"] if t["title"].startswith("New corridors")]
+    assert "what this corridor took from it" in t["note"]
+    for r in (dict(zip(t["columns"], r)) for r in t["rows"]):
+        if r["role"] != "source":
+            continue
+        q = ds.capture_taken_quantile.sel(scenario=sc["id"], year=r["year"]).isel(capture=pairs[(r["corridor"],
+                                                                                                 r["series"])])
+        assert [r["captured median"], r["captured 5%"], r["captured 95%"]] == \
+            [q.sel(quantile=p).item() for p in (0.5, 0.05, 0.95)], r
+        n += 1
+assert n == 3 * len(pairs) * len(js["scenarios"]), n
+print(f"{n} source rows show what their corridor took")
+PY
+check "summary: each source row shows what its corridor took (capture_taken)" "[ $? -eq 0 ]"
 "$corridor" summary "$work/out.h5" --years 1999 2>"$work/err"
 check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep -q '1999' '$work/err'"
 "$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
@@ -464,7 +495,8 @@ expect 2 "error: --origin: '1099511627776' is not an integer in [1000, 9999]" "b
   "$corridor" backtest "$in" --origin 2019,1099511627776
 expect 2 "error: --years: 1999 is not a year of $out (2024-2040)" "summary --years outside the file: exit 2" -- \
   "$corridor" summary "$out" --years 1999
-expect 2 "error: --scenario: 'nope' is not a scenario of $in (baseline, high_connectivity, disruption)" \
+scenarios=$(/usr/bin/python3 -c 'import sys, h5py; print(", ".join(x.decode() for x in h5py.File(sys.argv[1])["scenario"][()]))' "$out")
+expect 2 "error: --scenario: 'nope' is not a scenario of $in ($scenarios)" \
   "replay of an unknown scenario: exit 2" -- "$corridor" replay "$in" --path 1 --scenario nope
 
 # threads: more than 2 per logical CPU are lowered, with a note; the output is the same

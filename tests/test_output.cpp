@@ -164,6 +164,20 @@ TEST(Output, RoutesCorridorsAndCapturesAreLabelled) {
   EXPECT_EQ(h5::read_strings(w.f, "capture"),
             (std::vector<std::string>{w.info.series[w.corridor_series] + "<" + w.info.series[w.source_series]}));
   EXPECT_EQ(h5::read_doubles(w.f, "capture_share"), (std::vector<double>{0.4}));
+  // what the capture took: the statistics of its own cell
+  const ModelView v = w.m.view();
+  const int Y = w.m.Y, nq = static_cast<int>(w.cfg.probs.size());
+  std::vector<hsize_t> dm, dq;
+  const auto mean = h5::read_doubles(w.f, "capture_taken_mean", &dm);
+  const auto q = h5::read_doubles(w.f, "capture_taken_quantile", &dq);
+  ASSERT_EQ(dm, (std::vector<hsize_t>{(hsize_t)w.m.NS, 1, (hsize_t)Y}));
+  ASSERT_EQ(dq, (std::vector<hsize_t>{(hsize_t)w.m.NS, 1, (hsize_t)Y, (hsize_t)nq}));
+  for (int sc = 0; sc < w.m.NS; ++sc)
+    for (int y = 0; y < Y; ++y) {
+      EXPECT_EQ(mean[static_cast<size_t>(sc) * Y + y], known(sc, v.capture_cell(0, y), 0));
+      for (int k = 0; k < nq; ++k)
+        EXPECT_EQ(q[(static_cast<size_t>(sc) * Y + y) * nq + k], known(sc, v.capture_cell(0, y), 3 + k));
+    }
   w.f = h5::Id();
   fs::remove(w.path);
 }
@@ -185,6 +199,7 @@ TEST(Output, NoCaptureDimensionWithoutCaptures) {
     h5::Id f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     EXPECT_FALSE(h5::link_exists(f, "capture"));
     EXPECT_FALSE(h5::link_exists(f, "capture_corridor"));
+    EXPECT_FALSE(h5::link_exists(f, "capture_taken_quantile"));
     for (const auto& e : h5::read_strings(f, "series_expansion")) EXPECT_EQ(e, "");
     for (double p : h5::read_doubles(f, "p_open")) EXPECT_EQ(p, 1.0);
   }

@@ -94,7 +94,8 @@ with tempfile.TemporaryDirectory() as d:
     with h5py.File(marked, "r+") as f:
         ser = [x.decode() for x in f["series"][()]]
         f["series_expansion"][...] = [""] * len(ser)  # the input's own corridors, if any, unmarked
-        for name in ("capture_corridor", "capture_from", "capture_share", "capture"):
+        for name in ("capture_corridor", "capture_from", "capture_share", "capture_taken_mean",
+                     "capture_taken_quantile", "capture"):
             if name in f:
                 del f[name]
         f["series_expansion"][1] = "E_new"

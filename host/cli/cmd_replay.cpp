@@ -53,6 +53,17 @@ void write_groups(std::ostream& os, const HostModel& m, const ModelInfo& info, c
     }
 }
 
+// what each new corridor took from each source (inputs with captures only)
+void write_captures(std::ostream& os, const HostModel& m, const ModelInfo& info, const std::vector<double>& cells) {
+  if (m.K == 0) return;
+  const ModelView v = m.view();
+  os << "\nkind,id,year,taken\n";
+  for (int k = 0; k < m.K; ++k)
+    for (int y = 0; y < m.Y; ++y)
+      os << "capture," << info.series[m.cor_series[m.cap_cor[k]]] << "<" << info.series[m.cap_from[k]] << ","
+         << info.years[y] << "," << format_number(cells[v.capture_cell(k, y)]) << "\n";
+}
+
 void write_expansions(std::ostream& os, const HostModel& m, const ModelInfo& info, const std::vector<double>& cells) {
   const ModelView v = m.view();
   os << "\nkind,id,opening_year\n";
@@ -78,6 +89,7 @@ int cmd_replay(const ReplayOptions& o) {
   std::ostringstream os;
   write_series(os, m, info, cells);
   write_groups(os, m, info, cells);
+  write_captures(os, m, info, cells);
   write_expansions(os, m, info, cells);
   if (!o.csv.empty()) {
     out.commit_bytes(os.str());
