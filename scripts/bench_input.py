@@ -12,7 +12,8 @@ bench_input.py DIR --copies-of INPUT --series N [--shared-ports]: N series
 (default 100) made of copies of the CSV input INPUT (e.g. inputs/xinjiang),
 the many-series workload of scripts/bench. Copy 0 is INPUT itself; copy k > 0
 has ids with the suffix _k: its own ports, partners, capacity groups,
-expansions, series, targets, adjustments and history, so that each copy is a
+expansions, series, targets, adjustments, history, routes, new corridors,
+captures and markets, so that each copy is a
 region of its own and a series keeps the few diversion alternatives it has in
 INPUT. The last copy keeps the first series of INPUT only (a derived series
 follows its load series, so none loses its source). With --shared-ports the
@@ -55,9 +56,12 @@ def copies():
            "expansions": {"id": "expansion", "group": "group"}, "expansion_years": {"expansion": "expansion"},
            "series": {"id": "series", "port": "port", "partner": "partner", "source_series": "series"},
            "targets": {"id": "target", "ports": "port", "partners": "partner"},
-           "adjustments": {"port": "port", "partner": "partner"}, "history": {"series": "series"}}
+           "adjustments": {"port": "port", "partner": "partner"}, "history": {"series": "series"},
+           "routes": {"series": "series", "node": "group"}, "corridors": {"series": "series", "expansion": "expansion"},
+           "captures": {"corridor": "series", "from": "series"}, "markets": {"partner": "partner"}}
     if a.shared_ports:
-        ref = {"series": {"id": "series", "source_series": "series"}}
+        ref = {"series": {"id": "series", "source_series": "series"}, "routes": {"series": "series"},
+               "corridors": {"series": "series"}, "captures": {"corridor": "series", "from": "series"}}
 
     def rename(v, k):
         if k == 0 or v in ("", "*"):
@@ -80,6 +84,10 @@ def copies():
                 out[name].append({c: rename(v, k) if c in cols else v for c, v in r.items()})
     kept = {r["id"] for r in out["series"]}
     out["history"] = [r for r in out.get("history", []) if r["series"] in kept]
+    # the network (schema version 2) of the series kept
+    for name, cols in (("routes", ["series"]), ("corridors", ["series"]), ("captures", ["corridor", "from"])):
+        if name in out:
+            out[name] = [r for r in out[name] if all(r[c] in kept for c in cols)]
     for name, (header, _) in tables.items():
         table(name, header, [[r[c] for c in header] for r in out[name]])
 

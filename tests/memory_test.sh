@@ -26,7 +26,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)
 "$corridor" import "$work/many" -o "$work/many.h5" >/dev/null
 check "the many-series input imports" "[ -s '$work/many.h5' ]"
 
-budget_mib=96
+budget_mib=160 # the statistics kept of 600 series x 5 scenarios with the network's cells take most of it
 kib=$(peak_kib "$corridor" run "$work/many.h5" -o "$work/limited.h5" -n 200 -t 2 --sensitivity-paths 100 \
   --max-memory ${budget_mib}M 2>&1 | tee "$work/log" | tail -1)
 echo "peak resident memory with --max-memory ${budget_mib}M: $kib KiB"
