@@ -200,7 +200,7 @@ void write_coordinates(Writer& w, const ModelInfo& info, const RunConfig& cfg) {
   w.coord_strings("series", info.series, "projected series (corridor and metric)");
   w.coord_ints("year", info.years, "calendar year", "year");
   w.coord_doubles("quantile", cfg.probs, "probability of the quantile", "1");
-  w.coord_strings("group", info.groups, "capacity group (port, mode, load metric)");
+  w.coord_strings("group", info.groups, "capacity node");
   w.coord_strings("partner", info.partners, "partner country or transit destination");
   w.coord_strings("port", info.ports, "Xinjiang border port");
   w.coord_strings("mode", kModes, "transport mode");
@@ -221,9 +221,9 @@ void write_labels(Writer& w, const ModelInfo& info) {
   w.strings_var("series_metric", info.series_metric, "series", "metric of the series");
   w.strings_var("series_unit", info.series_unit, "series", "unit of the series (per year)");
   w.strings_var("series_kind", info.series_kind, "series", "load or derived");
-  w.strings_var("group_port", info.group_port, "group", "port of the capacity group");
-  w.strings_var("group_mode", info.group_mode, "group", "mode of the capacity group");
-  w.strings_var("group_metric", info.group_metric, "group", "load metric of the capacity group");
+  w.strings_var("group_port", info.group_port, "group", "port of the capacity node");
+  w.strings_var("group_mode", info.group_mode, "group", "mode of the capacity node");
+  w.strings_var("group_metric", info.group_metric, "group", "load metric of the capacity node");
   w.strings_var("port_name", info.port_names, "port", "port name");
   w.strings_var("port_kind", info.port_kinds, "port", "land, air or pipeline");
   doubles("port_lat", info.port_lat, "port", "degrees_north", "latitude");
@@ -291,6 +291,112 @@ void write_capacity(const RunOut& o) {
   o.w.doubles_var("p_over_capacity", d3, sh, pover, "1", "probability that demand exceeds capacity");
   o.w.doubles_var("p_utilization_above_threshold", d3, sh, pthr, "1",
                   "probability that utilisation >= the utilization_threshold attribute of the file");
+}
+
+// NAME_mean and NAME_quantile of one cell variable of every series (group):
+// the network's outputs (MODEL.md section 9)
+void write_mean_quantile(const RunOut& o, bool series, int var, const std::string& name, const std::string& units,
+                         const std::string& long_name) {
+  const int n = series ? o.S : o.G;
+  const std::string dim = series ? "series" : "group";
+  std::vector<double> mean(static_cast<size_t>(o.NS) * n * o.Y), q(mean.size() * o.nq);
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int a = 0; a < n; ++a)
+      for (int y = 0; y < o.Y; ++y) {
+        const size_t i = (static_cast<size_t>(sc) * n + a) * o.Y + y;
+        const int cell = series ? o.v.series_cell(a, var, y) : o.v.group_cell(a, var, y);
+        mean[i] = o.st(sc, cell, 0);
+        for (int k = 0; k < o.nq; ++k) q[i * o.nq + k] = o.st(sc, cell, 3 + k);
+      }
+  o.w.doubles_var(name + "_mean", {"scenario", dim, "year"}, o.shape({o.NS, n, o.Y}), mean, units,
+                  "mean of " + long_name);
+  o.w.doubles_var(name + "_quantile", {"scenario", dim, "year", "quantile"}, o.shape({o.NS, n, o.Y, o.nq}), q, units,
+                  "quantiles of " + long_name);
+}
+
+// P(a new corridor is open in year y or before), exactly from its expansion's
+// opening distribution in the scenario (cumulative probabilities by year
+// offset; the rest of the mass: never); 1 for every other series
+double p_open(const HostModel& m, int sc, int s, int y) {
+  const int c = m.corridor[s];
+  if (c < 0) return 1.0;
+  const int e = m.cor_exp[c];
+  double p = 0;
+  for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d)
+    if (m.exp_dist_step[d] <= y) p = std::max(p, m.exp_dist_cum[d]);
+  return std::min(p, 1.0);
+}
+
+// the network: generalized cost, route share, captured demand, node time,
+// binding, capacity in force, opening probabilities of new corridors
+void write_network(const RunOut& o) {
+  write_mean_quantile(o, true, kCost, "cost", "money_unit per series_unit",
+                      "generalized cost of the route (cost plus value of time times hours outside and at the nodes)");
+  write_mean_quantile(o, true, kShare, "share", "1", "route share of its market's demand (partner and metric)");
+  write_mean_quantile(o, true, kCaptured, "captured", "series_unit per year",
+                      "net captured demand (+ into a new corridor, - out of a source)");
+  write_mean_quantile(o, false, kWait, "wait", "h",
+                      "node time: hours a load unit spends at the capacity node (BPR congestion)");
+  write_mean_quantile(o, false, kCapacity, "capacity", "group_metric unit per year",
+                      "nominal capacity in force (expansions and capacity responses included)");
+  std::vector<double> pb(static_cast<size_t>(o.NS) * o.G * o.Y), po(static_cast<size_t>(o.NS) * o.S * o.Y);
+  for (int sc = 0; sc < o.NS; ++sc) {
+    for (int g = 0; g < o.G; ++g)
+      for (int y = 0; y < o.Y; ++y)
+        pb[(static_cast<size_t>(sc) * o.G + g) * o.Y + y] = o.st(sc, o.v.group_cell(g, kBinding, y), 0);
+    for (int s = 0; s < o.S; ++s)
+      for (int y = 0; y < o.Y; ++y) po[(static_cast<size_t>(sc) * o.S + s) * o.Y + y] = p_open(o.m, sc, s, y);
+  }
+  o.w.doubles_var("p_binding", {"scenario", "group", "year"}, o.shape({o.NS, o.G, o.Y}), pb, "1",
+                  "probability that the node binds some series' chain (its tightest node, pro-rata ratio < 1)");
+  o.w.doubles_var("p_open", {"scenario", "series", "year"}, o.shape({o.NS, o.S, o.Y}), po, "1",
+                  "probability that a new corridor is open in the year or before (exact, from its expansion's "
+                  "opening distribution); 1 for every other series");
+}
+
+// The network's structure as labels: each series' route (its chain of node
+// ids, "A|B|C"; empty: no capacity limit) and the expansion a new corridor
+// opens with; the captures (corridor takes from a source) along `capture`
+// when the input has any, with what each took.
+void write_network_labels(const RunOut& o) {
+  std::vector<std::string> route(o.S), opens(o.S);
+  for (int s = 0; s < o.S; ++s) {
+    for (int k = o.m.route_begin[s]; k < o.m.route_begin[s + 1]; ++k)
+      route[s] += (k > o.m.route_begin[s] ? "|" : "") + o.info.groups[o.m.route_node[k]];
+    if (o.m.corridor[s] >= 0) opens[s] = o.info.expansions[o.m.cor_exp[o.m.corridor[s]]];
+  }
+  o.w.strings_var("series_route", route, "series",
+                  "route of the series: its chain of capacity nodes, in order, joined by | (empty: no capacity "
+                  "limit)");
+  o.w.strings_var("series_expansion", opens, "series",
+                  "expansion a new corridor opens with (empty: not a new corridor)");
+  if (o.m.K == 0) return;
+  std::vector<std::string> id(o.m.K), cor(o.m.K), from(o.m.K);
+  for (int k = 0; k < o.m.K; ++k) {
+    cor[k] = o.info.series[o.m.cor_series[o.m.cap_cor[k]]];
+    from[k] = o.info.series[o.m.cap_from[k]];
+    id[k] = cor[k] + "<" + from[k];
+  }
+  o.w.coord_strings("capture", id, "capture: a new corridor takes demand from a source series (corridor<source)");
+  o.w.strings_var("capture_corridor", cor, "capture", "the capturing new corridor (series)");
+  o.w.strings_var("capture_from", from, "capture", "the source series it captures from");
+  h5::write_doubles(o.w.file, "capture_share", {static_cast<hsize_t>(o.m.K)}, o.m.cap_share.data(), false);
+  o.w.attach("capture_share", {"capture"}, "1", "share kappa of the source's demand the corridor captures at maturity");
+  // what each capture took, per year (ModelView::capture_cell)
+  std::vector<double> mean(static_cast<size_t>(o.NS) * o.m.K * o.Y), q(mean.size() * o.nq);
+  for (int sc = 0; sc < o.NS; ++sc)
+    for (int k = 0; k < o.m.K; ++k)
+      for (int y = 0; y < o.Y; ++y) {
+        const size_t i = (static_cast<size_t>(sc) * o.m.K + k) * o.Y + y;
+        const int cell = o.v.capture_cell(k, y);
+        mean[i] = o.st(sc, cell, 0);
+        for (int j = 0; j < o.nq; ++j) q[i * o.nq + j] = o.st(sc, cell, 3 + j);
+      }
+  const std::string l = "demand the new corridor took from the source (capture_corridor from capture_from)";
+  o.w.doubles_var("capture_taken_mean", {"scenario", "capture", "year"}, o.shape({o.NS, o.m.K, o.Y}), mean,
+                  "series_unit of capture_from per year", "mean of " + l);
+  o.w.doubles_var("capture_taken_quantile", {"scenario", "capture", "year", "quantile"},
+                  o.shape({o.NS, o.m.K, o.Y, o.nq}), q, "series_unit of capture_from per year", "quantiles of " + l);
 }
 
 // NAME_quantile and NAME_mean of total served flow by one dimension
@@ -418,6 +524,8 @@ void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, 
       write_labels(w, info);
       write_series_statistics(o);
       write_capacity(o);
+      write_network(o);
+      write_network_labels(o);
       write_totals(o);
       write_targets(o);
       if (raw_paths) write_raw_paths(o, *raw_paths, prov.seed, prov.paths);

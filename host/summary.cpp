@@ -28,6 +28,7 @@ struct Table {
   std::string title;
   std::vector<std::string> columns;
   std::vector<std::vector<Cell>> rows;
+  std::string note = ""; // printed under the table when not empty
 };
 struct Section {
   std::string id, name;
@@ -113,6 +114,12 @@ struct RunData {
   std::vector<int> years;
   std::vector<double> probs, tq, pover, uq, dout, din, uns, dem, ptarget, tvalue, rho;
   bool has_div = false;
+  // new corridors (MODEL.md section 9): which series opens with an expansion,
+  // the captures, and the statistics their table shows
+  std::vector<std::string> ser_exp, cap_cor, cap_from;
+  std::vector<double> popen, flowq, captq, unsq; // NS S Y (popen) and NS S Y nq
+  std::vector<double> takeq;                     // NS capture Y nq: what each capture took (empty: not written)
+  bool has_corridors = false;
   int NS = 0, Y = 0, nq = 0, K = 0, G = 0, S = 0, T = 0, D = 0, R = 0;
 };
 
@@ -135,6 +142,23 @@ void read_capacity_and_flows(const File& F, RunData& d) {
   d.dem = h5::read_doubles(f, "demand_mean");
   d.series_unit = h5::read_strings(f, "series_unit");
   d.series_kind = h5::read_strings(f, "series_kind");
+}
+
+void read_corridors(const File& F, RunData& d) {
+  const hid_t f = F.f;
+  if (!F.has("series_expansion")) return;
+  d.ser_exp = h5::read_strings(f, "series_expansion");
+  d.has_corridors = std::any_of(d.ser_exp.begin(), d.ser_exp.end(), [](const std::string& e) { return !e.empty(); });
+  if (!d.has_corridors) return;
+  d.popen = h5::read_doubles(f, "p_open");
+  d.flowq = h5::read_doubles(f, "flow_quantile");
+  d.captq = h5::read_doubles(f, "captured_quantile");
+  d.unsq = h5::read_doubles(f, "unserved_quantile");
+  if (F.has("capture_corridor")) {
+    d.cap_cor = h5::read_strings(f, "capture_corridor");
+    d.cap_from = h5::read_strings(f, "capture_from");
+    if (F.has("capture_taken_quantile")) d.takeq = h5::read_doubles(f, "capture_taken_quantile");
+  }
 }
 
 void read_targets_and_sensitivity(const File& F, RunData& d) {
@@ -167,6 +191,7 @@ RunData read_run_data(const std::string& path) {
   d.tq = h5::read_doubles(f, "total_quantile"); // NS K Y nq
   read_capacity_and_flows(F, d);
   read_targets_and_sensitivity(F, d);
+  read_corridors(F, d);
   d.NS = static_cast<int>(d.scen.size()), d.Y = static_cast<int>(d.years.size());
   d.nq = static_cast<int>(d.probs.size()), d.K = static_cast<int>(d.metrics.size());
   d.G = static_cast<int>(d.groups.size()), d.S = static_cast<int>(d.series.size());
@@ -201,6 +226,7 @@ struct View {
   const std::vector<int>& yi;
   int ylast;
   int top;
+  const std::vector<int>& cyi; // years of the new corridors' table
 };
 
 Table totals_table(const View& v) {
@@ -302,19 +328,122 @@ Table sensitivity_table(const View& v) {
   return t;
 }
 
+// years of the new corridors' table: --years, or 2030, 2035 and the horizon
+// (those after the base year)
+std::vector<int> corridor_years(const std::vector<int>& years, const std::vector<int>& yi, const SummaryOptions& opt) {
+  if (!opt.years.empty()) return yi;
+  std::vector<int> out;
+  for (int y : {2030, 2035, years.back()}) {
+    const auto it = std::find(years.begin(), years.end(), y);
+    const int i = static_cast<int>(it - years.begin());
+    if (it != years.end() && i > 0 && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  }
+  return out;
+}
+
+// index of a statistic of (scenario, series, year) in a [NS][S][Y] array
+size_t at_sy(const RunData& d, int sc, int s, int y) { return (static_cast<size_t>(sc) * d.S + s) * d.Y + y; }
+
+// a scenario other than sc where new corridor c never opens (P(open) 0 at the
+// horizon), or -1; -1 too when it never opens in sc either
+int never_open_scenario(const RunData& d, int sc, int c) {
+  if (d.popen[at_sy(d, sc, c, d.Y - 1)] == 0) return -1;
+  for (int o = 0; o < d.NS; ++o)
+    if (o != sc && d.popen[at_sy(d, o, c, d.Y - 1)] == 0) return o;
+  return -1;
+}
+
+// new corridor c (capture -1), then each series it captures from with the
+// capture's index, in the order of the captures
+std::vector<std::pair<int, int>> corridor_members(const RunData& d, int c) {
+  std::vector<std::pair<int, int>> members{{c, -1}};
+  for (size_t k = 0; k < d.cap_cor.size(); ++k) {
+    if (d.cap_cor[k] != d.series[c]) continue;
+    const int s = static_cast<int>(std::find(d.series.begin(), d.series.end(), d.cap_from[k]) - d.series.begin());
+    if (s < d.S) members.push_back({s, static_cast<int>(k)});
+  }
+  return members;
+}
+
+// one row of the new corridors' table: series s (c itself, or the source of
+// capture k of c) in year y
+std::vector<Cell> corridor_row(const RunData& d, int sc, int c, int s, int k, int y, int none) {
+  const int iq50 = nearest(d.probs, 0.5), iqlo = nearest(d.probs, 0.05), iqhi = nearest(d.probs, 0.95);
+  const size_t iq = at_sy(d, sc, s, y) * d.nq;
+  const size_t ik = ((static_cast<size_t>(sc) * d.cap_cor.size() + std::max(k, 0)) * d.Y + y) * d.nq;
+  // the corridor: what it captured; a source: what this corridor took from it
+  // (from an output without per-capture statistics: -captured of the source,
+  // what every corridor took; 0, not -0, when nothing)
+  const bool per_capture = s != c && !d.takeq.empty();
+  auto taken = [&](int j) {
+    if (s == c) return d.captq[iq + j];
+    if (per_capture) return d.takeq[ik + j];
+    return 0.0 - d.captq[iq + nearest(d.probs, 1 - d.probs[j])]; // the quantile of -x at p: -(x's at 1-p)
+  };
+  std::vector<Cell> row{d.series[c],
+                        d.series[s],
+                        s == c ? "new corridor" : "source",
+                        Cell(d.years[y]),
+                        Cell(d.popen[at_sy(d, sc, c, y)]),
+                        Cell(d.flowq[iq + iq50]),
+                        Cell(d.flowq[iq + iqlo]),
+                        Cell(d.flowq[iq + iqhi]),
+                        Cell(taken(iq50)),
+                        Cell(taken(iqlo)),
+                        Cell(taken(iqhi)),
+                        Cell(d.unsq[iq + iq50])};
+  if (none >= 0) {
+    row.push_back(d.scen[none]);
+    row.push_back(Cell(d.flowq[at_sy(d, none, s, y) * d.nq + iq50]));
+  } else {
+    row.push_back("-");
+    row.push_back("-");
+  }
+  return row;
+}
+
+// What each new corridor does in the scenario: P(open by the year), its flow,
+// what it captures and from which series, those sources' flow and unserved
+// demand, and the sources' median flow in a scenario where the corridor never
+// opens (P(open) 0 at the horizon), when the input has one.
+Table corridors_table(const View& v) {
+  const RunData& d = v.d;
+  const std::string lo = pct(d.probs[nearest(d.probs, 0.05)]), hi = pct(d.probs[nearest(d.probs, 0.95)]);
+  Table t{"New corridors: opening probability, flow, demand captured (median and " + lo + "-" + hi +
+              " interval) and the sources it captures from",
+          {"corridor", "series", "role", "year", "P(open by year)", "flow median", "flow " + lo, "flow " + hi,
+           "captured median", "captured " + lo, "captured " + hi, "unserved median", "scenario without it",
+           "flow median there"},
+          {}};
+  t.note = std::string("captured: for the corridor, all it captured; for a source, ") +
+           (d.takeq.empty() ? "what every corridor took from it" : "what this corridor took from it") +
+           ". Scenarios share "
+           "their random numbers (the same paths), so the interval of a difference between two scenarios needs "
+           "the paired paths (corridor run --save-paths), not these intervals.";
+  for (int c = 0; c < d.S; ++c) {
+    if (d.ser_exp[c].empty()) continue;
+    const int none = never_open_scenario(d, v.sc, c);
+    for (const auto& [s, k] : corridor_members(d, c))
+      for (int y : v.cyi) t.rows.push_back(corridor_row(d, v.sc, c, s, k, y, none));
+  }
+  return t;
+}
+
 // the tables of every scenario, in the order they print
 std::vector<Section> summary_sections(const std::string& path, const SummaryOptions& opt) {
   const RunData d = read_run_data(path);
   const std::vector<int> yi = shown_years(path, d.years, opt);
+  const std::vector<int> cyi = corridor_years(d.years, yi, opt);
   std::vector<Section> out;
   for (int sc = 0; sc < d.NS; ++sc) {
-    const View v{d, sc, yi, yi.back(), opt.top};
+    const View v{d, sc, yi, yi.back(), opt.top, cyi};
     Section sec{d.scen[sc], d.scen_name[sc], {}};
     sec.tables.push_back(totals_table(v));
     if (d.G > 0) sec.tables.push_back(binding_table(v));
     if (d.has_div) sec.tables.push_back(diversions_table(v));
     if (d.T > 0) sec.tables.push_back(targets_table(v));
     if (d.D > 0 && d.R > 0) sec.tables.push_back(sensitivity_table(v));
+    if (d.has_corridors) sec.tables.push_back(corridors_table(v));
     out.push_back(sec);
   }
   return out;
@@ -358,6 +487,7 @@ void render_text(const std::vector<Section>& secs, bool markdown, std::ostream& 
         line(cells, right);
       }
       if (t.rows.empty()) os << (markdown ? "(none)\n" : "  (none)\n");
+      if (!t.note.empty()) os << (markdown ? "\n*" + t.note + "*\n" : "  note: " + t.note + "\n");
       os << (markdown ? "\n" : "");
     }
     os << "\n";
@@ -403,7 +533,9 @@ void render_json(const std::string& path, const std::vector<Section>& secs, std:
         }
         os << "]";
       }
-      os << "]}";
+      os << "]";
+      if (!t.note.empty()) os << ", \"note\": " << json_str(t.note);
+      os << "}";
     }
     os << "]}";
   }
@@ -422,7 +554,8 @@ std::string attr_string(hid_t obj, const char* name) {
   if (H5Aexists(obj, name) > 0) {
     if (!h5::read_attr_string(obj, name, s)) {
       double d;
-      if (h5::read_attr_double(obj, name, d)) s = fmt(Cell(d));
+      // whole numbers (a seed, a count of paths) as they are, without separators
+      if (h5::read_attr_double(obj, name, d)) s = d == std::floor(d) && std::fabs(d) < 9e15 ? exact(d) : fmt(Cell(d));
     }
   }
   return s;

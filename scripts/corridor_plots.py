@@ -1,4 +1,4 @@
-"""Charts of Corridor outputs, for scripts/plots, scripts/report and notebooks.
+"""Charts and tables of Corridor outputs, for scripts/plots, scripts/report and notebooks.
 
 Every function takes an output opened with xarray (open_output) and returns a
 matplotlib Figure, so a notebook can show it and a script can save it. Uses
@@ -256,3 +256,89 @@ def network(ds, scenario, metric, year):
     fig.tight_layout()
     fig.links_drawn = drawn
     return fig
+
+
+# ---------------------------------------------------------------- network ----
+def new_corridors(ds):
+    """{corridor series: [source series it captures from, ...]} from the output's labels; {} when none."""
+    if "series_expansion" not in ds:
+        return {}
+    out = {s: [] for s, e in zip(labels(ds, "series"), labels(ds, "series_expansion")) if e}
+    if "capture_corridor" in ds:
+        for c, f in zip(labels(ds, "capture_corridor"), labels(ds, "capture_from")):
+            if c in out and f not in out[c]:
+                out[c].append(f)
+    return out
+
+
+def never_open_scenario(ds, corridor, scenario):
+    """A scenario other than `scenario` where the corridor never opens (P(open) 0 at the horizon), or None;
+    None too when it never opens in `scenario` either."""
+    p = ds["p_open"].sel(series=corridor).isel(year=-1)
+    if float(p.sel(scenario=scenario)) == 0:
+        return None
+    for sc in labels(ds, "scenario"):
+        if sc != scenario and float(p.sel(scenario=sc)) == 0:
+            return sc
+    return None
+
+
+def fan_chart_corridor(ds, scenario, corridor):
+    """A new corridor's served flow and that of each series it captures from (median and bands), with
+    P(open) on the corridor's panel and, dashed, each source's median in a scenario where it never opens."""
+    sources = new_corridors(ds).get(corridor, [])
+    fig, axes = _grid(1 + len(sources))
+    years = ds["year"].values
+    other = never_open_scenario(ds, corridor, scenario)
+    for k, (ax, s) in enumerate(zip(axes, [corridor] + sources)):
+        fan(ax, ds, years, ds["flow_quantile"].sel(scenario=scenario, series=s).values, COLORS[0 if k == 0 else 1])
+        if k == 0:
+            tw = ax.twinx()
+            tw.plot(years, ds["p_open"].sel(scenario=scenario, series=s).values, ":", color="k", lw=1.2,
+                    label="P(open)")
+            tw.set_ylim(0, 1.05)
+            tw.set_ylabel("P(open by the year)")
+            tw.legend(fontsize=7, loc="lower right")
+            ax.set_title(f"{s} (new corridor)", fontsize=9)
+        else:
+            if other is not None:
+                i50 = _qindex(ds, 0.5)
+                if i50 is not None:
+                    ax.plot(years, ds["flow_quantile"].sel(scenario=other, series=s).values[:, i50], "--",
+                            color="k", lw=1.5, label=f"median, {other}")
+            ax.set_title(f"{s} (source)", fontsize=9)
+        ax.set_ylabel(str(ds["series_unit"].sel(series=s).values) + " per year")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"New corridor {corridor} and the series it captures from, scenario {scenario}: "
+                 "median and 50/80/90% intervals")
+    fig.tight_layout()
+    return fig
+
+
+def corridor_years(ds):
+    """2030, 2035 and the horizon, those after the base year (the years of the corridor and node tables)."""
+    years = [int(y) for y in ds["year"].values]
+    out = []
+    for y in (2030, 2035, years[-1]):
+        if y in years[1:] and y not in out:
+            out.append(y)
+    return out
+
+
+def node_table(ds, scenario, years=None):
+    """Per capacity node: P(binding) and median utilisation at `years` (default corridor_years).
+    Returns (columns, rows)."""
+    years = years or corridor_years(ds)
+    i50 = _qindex(ds, 0.5)
+    cols = ["node", "port", "mode", "metric"]
+    cols += [f"P(binding) {y}" for y in years] + [f"median utilisation {y}" for y in years]
+    rows = []
+    for g, port, mode, metric in zip(labels(ds, "group"), labels(ds, "group_port"), labels(ds, "group_mode"),
+                                     labels(ds, "group_metric")):
+        row = [g, port, mode, metric]
+        row += [float(ds["p_binding"].sel(scenario=scenario, group=g, year=y)) for y in years]
+        row += [float(ds["utilization_quantile"].sel(scenario=scenario, group=g, year=y).values[i50])
+                if i50 is not None else float("nan") for y in years]
+        rows.append(row)
+    return cols, rows

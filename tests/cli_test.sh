@@ -96,6 +96,14 @@ check "1 thread and 2 threads with a small budget give the same datasets" \
 # replay
 "$corridor" replay "$work/in.h5" --path 3 -o "$work/replay.csv"
 check "replay writes the trajectory" "grep -q '^series,ALA_KAZ_rail_freight,2040,' '$work/replay.csv'"
+bad_rows=$(awk -F, '($1 == "series" && NF != 11) || ($1 == "group" && NF != 13) || ($1 == "capture" && NF != 4)' "$work/replay.csv" | wc -l)
+captures=$(/usr/bin/python3 -c 'import sys, h5py; f = h5py.File(sys.argv[1]); print(len(f["captures"]["corridor"]) if "captures" in f else 0)' "$work/in.h5")
+check "replay writes what each capture took, every year ($captures captures)" \
+  "[ \$(grep -c '^capture,' '$work/replay.csv') -eq \$(( captures * 17 )) ]"
+check "replay names the network's columns, every row has them" \
+  "grep -qx 'kind,id,year,demand,flow,unserved,diverted_out,diverted_in,cost,captured,share' '$work/replay.csv' &&
+   grep -qx 'kind,id,year,capacity,closure_share_lost,capacity_left,demand,flow,utilization,demand_over_capacity,node_time,binding,capacity_in_force' '$work/replay.csv' &&
+   [ $bad_rows -eq 0 ]"
 
 # export / import round trip
 "$corridor" export "$work/in.h5" "$work/exported" >/dev/null && "$corridor" import "$work/exported" -o "$work/in2.h5" >/dev/null
@@ -149,6 +157,95 @@ with h5py.File(sys.argv[1]) as f:
 print("xarray/h5py checks passed")
 PY
 check "xarray and h5py read every variable with its dimensions and units" "[ $? -eq 0 ]"
+# the network's datasets (MODEL.md section 9)
+/usr/bin/python3 - "$work/out.h5" <<'PY'
+import sys
+import numpy as np
+import xarray as xr
+ds = xr.open_dataset(sys.argv[1])
+s3, s4 = ("scenario", "series", "year"), ("scenario", "series", "year", "quantile")
+g3, g4 = ("scenario", "group", "year"), ("scenario", "group", "year", "quantile")
+want = {"cost_mean": s3, "cost_quantile": s4, "share_mean": s3, "share_quantile": s4, "captured_mean": s3,
+        "captured_quantile": s4, "wait_mean": g3, "wait_quantile": g4, "p_binding": g3, "capacity_mean": g3,
+        "capacity_quantile": g4, "p_open": s3, "series_route": ("series",), "series_expansion": ("series",),
+        "group_port": ("group",), "group_mode": ("group",), "group_metric": ("group",)}
+for name, dims in want.items():
+    assert ds[name].dims == dims, (name, ds[name].dims)
+    assert "long_name" in ds[name].attrs, name
+    if dims != ("series",) and dims != ("group",):
+        assert "units" in ds[name].attrs, name
+assert ds["group"].attrs["long_name"] == "capacity node"
+assert ds.wait_mean.attrs["units"] == "h" and ds.wait_mean.dtype == np.float64  # hours, not decoded as time
+p = ds.p_binding.values
+assert ((p >= 0) & (p <= 1)).all() and (ds.wait_quantile.values >= 0).all()
+sh = ds.share_quantile.values
+assert ((sh >= 0) & (sh <= 1 + 1e-12)).all()
+# captured demand leaves a source and joins a corridor: nothing counted twice
+assert np.allclose(ds.captured_mean.sum("series").values, 0, atol=1e-6 * float(ds.demand_mean.max()))
+# routes name capacity nodes; a derived series has none
+for s, kind, r in zip(ds.series.values, ds.series_kind.values, ds.series_route.values):
+    assert (r == "") if kind == "derived" else all(n in ds.group.values for n in r.split("|") if r), (s, r)
+assert (ds.series_route.values != "").sum() > 5
+# capacity in force: the nominal capacity, expansions opening in some paths and years only add to it
+cm = ds.capacity_mean.values
+assert (cm >= 0).all() and (np.diff(cm, axis=-1) >= -1e-9 * cm.max()).all()
+assert (cm[..., -1] > cm[..., 0]).any(), "an expansion opens in some path"
+print("network datasets: checks passed")
+PY
+check "the network's datasets: dimensions, units, routes, captures summing to 0" "[ $? -eq 0 ]"
+# an input with new corridors (schema version 2): p_open is the cumulative opening distribution of
+# expansion_years, the labels are the input's corridors, captures and routes
+/usr/bin/python3 - "$work/in.h5" "$work/out.h5" <<'PY'
+import sys
+import h5py
+import numpy as np
+import xarray as xr
+
+def table(f, name):
+    g = f[name]
+    return {k: [x.decode() if isinstance(x, bytes) else x for x in g[k][()]] for k in g}
+
+ds = xr.open_dataset(sys.argv[2])
+with h5py.File(sys.argv[1], "r") as f:
+    if "routes" not in f:  # version 1: each load series through the one node of its port, mode and metric
+        nodes = {tuple(k): g for g, *k in zip(ds.group.values, ds.group_port.values, ds.group_mode.values,
+                                       ds.group_metric.values)}
+        for s, kind, *k, r in zip(ds.series.values, ds.series_kind.values, ds.series_port.values,
+                                  ds.series_mode.values, ds.series_metric.values, ds.series_route.values):
+            assert r == (nodes.get(tuple(k), "") if kind == "load" else ""), (s, r)
+        assert (ds.series_route.values != "").sum() > 5
+    if "corridors" not in f or len(table(f, "corridors")["series"]) == 0:
+        assert (ds.p_open.values == 1).all() and (ds.series_expansion.values == "").all()
+        assert "capture" not in ds.dims
+        print("no new corridors in the input: p_open 1, no captures; routes of version 1")
+        sys.exit(0)
+    cor, ey, cap, routes = (table(f, n) for n in ("corridors", "expansion_years", "captures", "routes"))
+years = [int(y) for y in ds.year.values]
+opens = dict(zip(cor["series"], cor["expansion"]))
+assert {s: e for s, e in zip(ds.series.values, ds.series_expansion.values) if e} == opens
+n = 0
+for sc in ds.scenario.values:
+    for s, e in opens.items():
+        rows = [(int(y), p) for x, c, y, p in zip(ey["expansion"], ey["scenario"], ey["year"], ey["probability"])
+                if x == e and c == sc]
+        if not rows:
+            rows = [(int(y), p) for x, c, y, p in zip(ey["expansion"], ey["scenario"], ey["year"],
+                                                       ey["probability"]) if x == e and c in ("*", "")]
+        want = [sum(p for y, p in rows if y <= year) for year in years]
+        got = ds.p_open.sel(scenario=sc, series=s).values
+        assert np.allclose(got, want, rtol=0, atol=1e-12), (sc, s, got, want)
+        n += 1
+others = [s for s in ds.series.values if s not in opens]
+assert (ds.p_open.sel(series=others).values == 1).all()
+assert sorted(zip(ds.capture_corridor.values, ds.capture_from.values)) == sorted(zip(cap["corridor"], cap["from"]))
+chain = {}
+for s, node in zip(routes["series"], routes["node"]):
+    chain.setdefault(s, []).append(node)
+for s, r in zip(ds.series.values, ds.series_route.values):
+    assert r == "|".join(chain.get(s, [])), (s, r)
+print(f"p_open of {n} corridor-scenario pairs is the cumulative opening distribution; labels match the input")
+PY
+check "p_open is the input's cumulative opening distribution; corridor, capture and route labels" "[ $? -eq 0 ]"
 
 # summary and inspect, checked against the file
 "$corridor" summary "$work/out.h5" > "$work/summary.txt"
@@ -198,11 +295,108 @@ assert n > 30, n
 print(f"summary json: {n} rows match the file")
 PY
 check "summary values equal the stored values" "[ $? -eq 0 ]"
+# the New corridors table, on a copy of the output where a series is marked as a new corridor
+# capturing from two others, with known opening probabilities, never opening in one scenario
+cp "$work/out.h5" "$work/marked.h5"
+/usr/bin/python3 - "$work/marked.h5" <<'PY'
+import sys
+import h5py
+import numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    f["series_expansion"][...] = [""] * len(f["series"])  # the input's own corridors, if any, unmarked
+    for name in ("capture_corridor", "capture_from", "capture_share", "capture_taken_mean",
+                 "capture_taken_quantile", "capture"):
+        if name in f:
+            del f[name]
+    f["series_expansion"][1] = "E_new"
+    po = f["p_open"][()]
+    po[:, 1, :] = np.linspace(0, 0.75, po.shape[2])
+    po[2, 1, :] = 0  # never opens in the third scenario
+    f["p_open"][...] = po
+    cq = f["captured_quantile"][()]
+    cq[:, 1] = np.abs(cq[:, 1]) + np.arange(cq.shape[-1]) + 1  # into the corridor: increasing over quantiles
+    cq[:, 0] = -(np.arange(cq.shape[-1])[::-1] + 1.0)  # out of a source: negative
+    f["captured_quantile"][...] = cq
+    f.create_dataset("capture_corridor", data=["c", "c"], dtype=h5py.string_dtype())
+    f["capture_corridor"][...] = [f["series"][1], f["series"][1]]
+    f.create_dataset("capture_from", data=[f["series"][0], f["series"][4]], dtype=h5py.string_dtype())
+PY
+"$corridor" summary "$work/out.h5" > "$work/plain.txt"
+corridors=$(/usr/bin/python3 -c 'import sys, h5py; print(sum(1 for e in h5py.File(sys.argv[1])["series_expansion"][()] if e))' "$work/out.h5")
+check "a New corridors table when the input has new corridors ($corridors)" \
+  "[ \$(grep -c '^  New corridors' '$work/plain.txt') -eq \$(( corridors > 0 ? \$(grep -c '^== scenario' '$work/plain.txt') : 0 )) ]"
+"$corridor" summary "$work/marked.h5" --format json > "$work/marked.json"
+/usr/bin/python3 - "$work/marked.h5" "$work/marked.json" <<'PY'
+import json
+import sys
+import xarray as xr
+ds, js = xr.open_dataset(sys.argv[1]), json.load(open(sys.argv[2]))
+ser, scen = [str(x) for x in ds.series.values], [str(x) for x in ds.scenario.values]
+cor, sources = ser[1], [ser[0], ser[4]]
+n = 0
+for sc in js["scenarios"]:
+    (t,) = [t for t in sc["tables"] if t["title"].startswith("New corridors")]
+    assert "paired paths" in t["note"]
+    rows = [dict(zip(t["columns"], r)) for r in t["rows"]]
+    assert [r["series"] for r in rows] == [cor] * 3 + [sources[0]] * 3 + [sources[1]] * 3, rows
+    assert [r["year"] for r in rows[:3]] == [2030, 2035, 2040]
+    for r in rows:
+        assert r["corridor"] == cor and r["role"] == ("new corridor" if r["series"] == cor else "source")
+        at = dict(scenario=sc["id"], series=r["series"], year=r["year"])
+        assert r["P(open by year)"] == ds.p_open.sel(scenario=sc["id"], series=cor, year=r["year"]).item()
+        fq = ds.flow_quantile.sel(**at)
+        assert [r["flow median"], r["flow 5%"], r["flow 95%"]] == [fq.sel(quantile=p).item() for p in (0.5, 0.05, 0.95)]
+        cq = ds.captured_quantile.sel(**at)
+        want = [cq.sel(quantile=p).item() for p in (0.5, 0.05, 0.95)]
+        if r["role"] == "source":  # what is taken from it: -captured, its 5% from captured's 95%
+            want = [-cq.sel(quantile=p).item() for p in (0.5, 0.95, 0.05)]
+        assert [r["captured median"], r["captured 5%"], r["captured 95%"]] == want, (r, want)
+        assert r["unserved median"] == ds.unserved_quantile.sel(**at, quantile=0.5).item()
+        if sc["id"] == scen[2]:  # never opens here: no scenario to set beside
+            assert r["scenario without it"] == "-" and r["flow median there"] == "-"
+        else:
+            assert r["scenario without it"] == scen[2]
+            assert r["flow median there"] == ds.flow_quantile.sel(scenario=scen[2], series=r["series"],
+                                                                   year=r["year"], quantile=0.5).item()
+        n += 1
+assert n == 9 * len(scen), n
+print(f"New corridors table: {n} rows match the file")
+PY
+check "summary's New corridors table equals the stored values" "[ $? -eq 0 ]"
+# with the run's own captures: a source's row shows what that corridor took from it (capture_taken)
+"$corridor" summary "$work/out.h5" --format json > "$work/own.json"
+/usr/bin/python3 - "$work/out.h5" "$work/own.json" <<'PY'
+import json
+import sys
+import xarray as xr
+ds, js = xr.open_dataset(sys.argv[1]), json.load(open(sys.argv[2]))
+if "capture" not in ds.dims:
+    print("no captures in the input")
+    sys.exit(0)
+pairs = {(c, f): k for k, (c, f) in enumerate(zip(ds.capture_corridor.values, ds.capture_from.values))}
+n = 0
+for sc in js["scenarios"]:
+    (t,) = [t for t in sc["tables"] if t["title"].startswith("New corridors")]
+    assert "what this corridor took from it" in t["note"]
+    for r in (dict(zip(t["columns"], r)) for r in t["rows"]):
+        if r["role"] != "source":
+            continue
+        q = ds.capture_taken_quantile.sel(scenario=sc["id"], year=r["year"]).isel(capture=pairs[(r["corridor"],
+                                                                                                 r["series"])])
+        assert [r["captured median"], r["captured 5%"], r["captured 95%"]] == \
+            [q.sel(quantile=p).item() for p in (0.5, 0.05, 0.95)], r
+        n += 1
+assert n == 3 * len(pairs) * len(js["scenarios"]), n
+print(f"{n} source rows show what their corridor took")
+PY
+check "summary: each source row shows what its corridor took (capture_taken)" "[ $? -eq 0 ]"
 "$corridor" summary "$work/out.h5" --years 1999 2>"$work/err"
 check "summary with a year outside the file fails clearly" "[ $? -ne 0 ] && grep -q '1999' '$work/err'"
 "$corridor" inspect "$work/out.h5" > "$work/inspect.txt"
 check "inspect lists datasets with their dimensions and the provenance" \
-  "grep -q 'flow_quantile *(scenario=3, series=30, year=17, quantile=7)' '$work/inspect.txt' && grep -q 'input_sha256 = ' '$work/inspect.txt'"
+  "grep -q 'flow_quantile *(scenario=[1-9][0-9]*, series=[1-9][0-9]*, year=17, quantile=7)' '$work/inspect.txt' &&
+   grep -q 'input_sha256 = ' '$work/inspect.txt' && grep -qx '  seed = 20240101' '$work/inspect.txt' &&
+   grep -q '^  p_open  *(scenario=[0-9]*, series=[0-9]*, year=17) ' '$work/inspect.txt'"
 # raw paths: the stored quantiles are numpy's quantiles of the raw paths, exactly
 "$corridor" run "$work/in.h5" -o "$work/paths.h5" -n 700 --save-paths -q
 /usr/bin/python3 - "$work/paths.h5" <<'PY'
@@ -301,7 +495,8 @@ expect 2 "error: --origin: '1099511627776' is not an integer in [1000, 9999]" "b
   "$corridor" backtest "$in" --origin 2019,1099511627776
 expect 2 "error: --years: 1999 is not a year of $out (2024-2040)" "summary --years outside the file: exit 2" -- \
   "$corridor" summary "$out" --years 1999
-expect 2 "error: --scenario: 'nope' is not a scenario of $in (baseline, high_connectivity, disruption)" \
+scenarios=$(/usr/bin/python3 -c 'import sys, h5py; print(", ".join(x.decode() for x in h5py.File(sys.argv[1])["scenario"][()]))' "$out")
+expect 2 "error: --scenario: 'nope' is not a scenario of $in ($scenarios)" \
   "replay of an unknown scenario: exit 2" -- "$corridor" replay "$in" --path 1 --scenario nope
 
 # threads: more than 2 per logical CPU are lowered, with a note; the output is the same

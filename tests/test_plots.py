@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """The analysis scripts on a small output: every chart shows the stored
-numbers (the plotted medians, heat-map cells and tornado bars equal the
-file's values), the images are non-empty and not blank, and the HTML report
-holds the summary tables and every chart inline."""
+numbers (the plotted medians, heat-map cells, tornado bars, the new corridors'
+charts and the nodes' table equal the file's values), the images are non-empty
+and not blank, and the HTML report holds the summary tables and every chart
+inline."""
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
+import h5py
 import matplotlib.image as mpimg
 import numpy as np
 
@@ -84,6 +86,67 @@ with tempfile.TemporaryDirectory() as d:
     fig = cp.network(ds, "baseline", "freight", 2040)
     check(fig.links_drawn > 5, "network draws port-partner links")
 
+    # a copy where a series is marked as a new corridor capturing from two others, never opening in
+    # disruption: its fan chart, the node table and the report's New corridors section
+    marked = os.path.join(d, "marked.h5")
+    with open(out, "rb") as src, open(marked, "wb") as dst:
+        dst.write(src.read())
+    with h5py.File(marked, "r+") as f:
+        ser = [x.decode() for x in f["series"][()]]
+        f["series_expansion"][...] = [""] * len(ser)  # the input's own corridors, if any, unmarked
+        for name in ("capture_corridor", "capture_from", "capture_share", "capture_taken_mean",
+                     "capture_taken_quantile", "capture"):
+            if name in f:
+                del f[name]
+        f["series_expansion"][1] = "E_new"
+        po = f["p_open"][()]
+        po[:, 1, :] = np.linspace(0, 0.75, po.shape[2])
+        po[2, 1, :] = 0
+        f["p_open"][...] = po
+        f.create_dataset("capture_corridor", data=[ser[1], ser[1]], dtype=h5py.string_dtype())
+        f.create_dataset("capture_from", data=[ser[0], ser[4]], dtype=h5py.string_dtype())
+    dm = cp.open_output(marked)
+    check(cp.new_corridors(dm) == {ser[1]: [ser[0], ser[4]]}, "new corridors read")
+    check(cp.never_open_scenario(dm, ser[1], "baseline") == "disruption"
+          and cp.never_open_scenario(dm, ser[1], "disruption") is None, "the scenario where it never opens")
+    fig = cp.fan_chart_corridor(dm, "baseline", ser[1])
+    panels = [a for a in fig.axes if a.get_visible() and a.get_title()]
+    check([a.get_title() for a in panels] == [f"{ser[1]} (new corridor)", f"{ser[0]} (source)",
+                                                f"{ser[4]} (source)"], "one panel per corridor and source")
+    for ax, s in zip(panels, [ser[1], ser[0], ser[4]]):
+        (line,) = median_lines(ax)
+        check(np.array_equal(line.get_ydata(), dm.flow_quantile.sel(scenario="baseline", series=s,
+                                                                    quantile=0.5).values), f"corridor chart {s}")
+        if s != ser[1]:
+            (other,) = [ln for ln in ax.get_lines() if ln.get_label() == "median, disruption"]
+            check(np.array_equal(other.get_ydata(), dm.flow_quantile.sel(scenario="disruption", series=s,
+                                                                         quantile=0.5).values),
+                  f"{s}: median where the corridor never opens")
+    popen = [ln for a in fig.axes for ln in a.get_lines() if ln.get_label() == "P(open)"]
+    check(len(popen) == 1 and np.array_equal(popen[0].get_ydata(), po[0, 1]), "P(open) drawn")
+    cols, rows = cp.node_table(ds, "baseline")
+    check(cols[4:] == ["P(binding) 2030", "P(binding) 2035", "P(binding) 2040", "median utilisation 2030",
+                       "median utilisation 2035", "median utilisation 2040"] and len(rows) == len(ds.group),
+          "node table columns")
+    for r in rows:
+        g = r[0]
+        check(r[4:7] == [ds.p_binding.sel(scenario="baseline", group=g, year=y).item() for y in (2030, 2035, 2040)]
+              and r[7:] == [ds.utilization_quantile.sel(scenario="baseline", group=g, year=y, quantile=0.5).item()
+                            for y in (2030, 2035, 2040)], f"node table row {g}")
+    rep_m = os.path.join(d, "report_marked")
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), marked, "-o", rep_m,
+                    "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
+    page = open(os.path.join(rep_m, "index.html"), encoding="utf-8").read()
+    sec = page[page.index("<h2>New corridors</h2>"):]
+    sec = sec[:sec.index("<h2>", 5)]
+    n_sc = len(cp.labels(ds, "scenario"))
+    check(sec.count("New corridors: opening probability") == n_sc and "paired paths" in sec
+          and re.findall(r"data-file='corridor_([a-z_]+)_" + ser[1] + r"\.png'", sec)
+          == [sc for sc in cp.labels(ds, "scenario") if sc != "disruption"],
+          "report: New corridors section with the table and a chart per scenario where it may open")
+    check(page.count("New corridors: opening probability") == n_sc, "the corridor table only in its section")
+    check(page.count("Capacity nodes (") == n_sc, "report: the capacity nodes' table per scenario")
+
     rep = os.path.join(d, "report")
     subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), out, "--input", inp, "-o", rep,
                     "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
@@ -94,6 +157,8 @@ with tempfile.TemporaryDirectory() as d:
         px = mpimg.imread(os.path.join(rep, name))
         check(px.shape[0] > 100 and px.shape[1] > 100 and float(px[..., :3].std()) > 0.01, f"{name} is not blank")
     check("Capacity groups most likely to bind" in page and "Largest diversions" in page, "summary tables in report")
+    check(("<h2>New corridors</h2>" in page) == bool(cp.new_corridors(ds)) and "Capacity nodes (baseline)" in page,
+          "a New corridors section when the input has new corridors; the nodes' table")
     med = ds.total_quantile.sel(scenario="baseline", metric="freight", year=2040, quantile=0.5).item()
     check(f"{med:,.0f}" in page, "report shows the stored 2040 freight median")
     check("input_sha256" in page and ds.attrs["input_sha256"] in page, "report shows the provenance")
@@ -102,6 +167,10 @@ with tempfile.TemporaryDirectory() as d:
                     "--scenario", "disruption"], check=True, stdout=subprocess.DEVNULL)
     files = sorted(os.listdir(pl))
     check(len(files) > 20 and "disruption_freight_by_port.png" in files, "scripts/plots writes every chart")
+    plm = os.path.join(d, "plots_marked")
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "plots"), marked, "-o", plm, "--scenario",
+                    "baseline"], check=True, stdout=subprocess.DEVNULL)
+    check(f"baseline_corridor_{ser[1]}.png" in os.listdir(plm), "scripts/plots draws each new corridor")
     for name in files:
         px = mpimg.imread(os.path.join(pl, name))
         check(float(px[..., :3].std()) > 0.01, f"plots/{name} is not blank")
@@ -120,8 +189,8 @@ with tempfile.TemporaryDirectory() as d:
           "charts there\n" and r.stdout == "", f"plots refuses to replace charts without --force ({r.returncode}: {r.stderr})")
     check(snapshot(pl) == before, "a refused plots run leaves the folder as it was")
     r = plots("--scenario", "nope")
-    check(r.returncode == 2 and r.stderr == f"plots: --scenario: 'nope' is not a scenario of {out} (baseline, "
-          "high_connectivity, disruption)\n", f"plots refuses an unknown scenario ({r.returncode}: {r.stderr})")
+    check(r.returncode == 2 and r.stderr == f"plots: --scenario: 'nope' is not a scenario of {out} "
+          f"({', '.join(cp.labels(ds, 'scenario'))})\n", f"plots refuses an unknown scenario ({r.returncode}: {r.stderr})")
     r = plots("--input", os.path.join(d, "nothere.h5"))
     check(r.returncode == 2 and r.stderr == f"plots: {os.path.join(d, 'nothere.h5')}: no such file\n",
           f"plots refuses a missing input ({r.returncode}: {r.stderr})")

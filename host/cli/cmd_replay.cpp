@@ -22,9 +22,16 @@ int scenario_index(const ReplayOptions& o, const ModelInfo& info) {
   return static_cast<int>(it - info.scenarios.begin());
 }
 
+// the headers below name the cell variables in this order
+static_assert(kSeriesVars == 8 && kDivertedIn == 4 && kCost == 5 && kCaptured == 6 && kShare == 7,
+              "replay's series header names the variables of model.h (Var)");
+static_assert(kGroupVars == 5 && kUtil == 0 && kOver == 1 && kWait == 2 && kBinding == 3 && kCapacity == 4,
+              "replay's group header names the variables of model.h (GroupVar)");
+
 void write_series(std::ostream& os, const HostModel& m, const ModelInfo& info, const std::vector<double>& cells) {
   const ModelView v = m.view();
-  os << "kind,id,year,demand,flow,unserved,diverted_out,diverted_in\n";
+  // the columns in the order of the cell variables (model.h, Var)
+  os << "kind,id,year,demand,flow,unserved,diverted_out,diverted_in,cost,captured,share\n";
   for (int s = 0; s < m.S; ++s)
     for (int y = 0; y < m.Y; ++y) {
       os << "series," << info.series[s] << "," << info.years[y];
@@ -35,14 +42,26 @@ void write_series(std::ostream& os, const HostModel& m, const ModelInfo& info, c
 
 void write_groups(std::ostream& os, const HostModel& m, const ModelInfo& info, const std::vector<double>& cells) {
   const ModelView v = m.view();
-  os << "\nkind,id,year,capacity,closure_share_lost,capacity_left,demand,flow,utilization,demand_over_capacity\n";
+  os << "\nkind,id,year,capacity,closure_share_lost,capacity_left,demand,flow,utilization,demand_over_capacity,"
+        "node_time,binding,capacity_in_force\n";
   for (int g = 0; g < m.G; ++g)
     for (int y = 0; y < m.Y; ++y) {
       os << "group," << info.groups[g] << "," << info.years[y];
       for (int k = 0; k < kGroupTrace; ++k) os << "," << format_number(cells[replay_group_trace(v, y, g) + k]);
-      os << "," << format_number(cells[v.group_cell(g, 0, y)]) << "," << format_number(cells[v.group_cell(g, 1, y)])
-         << "\n";
+      for (int var = 0; var < kGroupVars; ++var) os << "," << format_number(cells[v.group_cell(g, var, y)]);
+      os << "\n";
     }
+}
+
+// what each new corridor took from each source (inputs with captures only)
+void write_captures(std::ostream& os, const HostModel& m, const ModelInfo& info, const std::vector<double>& cells) {
+  if (m.K == 0) return;
+  const ModelView v = m.view();
+  os << "\nkind,id,year,taken\n";
+  for (int k = 0; k < m.K; ++k)
+    for (int y = 0; y < m.Y; ++y)
+      os << "capture," << info.series[m.cor_series[m.cap_cor[k]]] << "<" << info.series[m.cap_from[k]] << ","
+         << info.years[y] << "," << format_number(cells[v.capture_cell(k, y)]) << "\n";
 }
 
 void write_expansions(std::ostream& os, const HostModel& m, const ModelInfo& info, const std::vector<double>& cells) {
@@ -70,6 +89,7 @@ int cmd_replay(const ReplayOptions& o) {
   std::ostringstream os;
   write_series(os, m, info, cells);
   write_groups(os, m, info, cells);
+  write_captures(os, m, info, cells);
   write_expansions(os, m, info, cells);
   if (!o.csv.empty()) {
     out.commit_bytes(os.str());
