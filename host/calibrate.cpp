@@ -263,14 +263,19 @@ OriginSeries origin_series(const Table& s, const std::vector<std::vector<Observa
   return os;
 }
 
-// the demand model from the origin: first scenario's shocks, no capacity, no adjustments
+// the demand model from the origin: first scenario's shocks, no capacity, no
+// network, no adjustments
 Input origin_input(const Input& in, int origin, const OriginSeries& os) {
   Input sub = in;
   sub.meta["base_year"] = std::to_string(origin);
   sub.meta["horizon_year"] = std::to_string(os.last);
   sub.tables["series"] = subset(in.tables.at("series"), os.rows);
   sub.tables["series"].num.at("base_value") = os.base;
-  for (const char* t : {"groups", "expansions", "expansion_years", "targets", "adjustments", "history"})
+  auto& unlimited = sub.tables["series"].str;
+  if (unlimited.count("unlimited")) // schema version 2: every series says why it has no capacity
+    for (auto& u : unlimited.at("unlimited")) u = "backtest: the demand model alone";
+  for (const char* t : {"groups", "expansions", "expansion_years", "targets", "adjustments", "history", "routes",
+                        "corridors", "captures", "markets"})
     if (sub.tables.count(t)) sub.tables[t] = subset(sub.tables[t], {});
   sub.tables["scenarios"] = subset(in.tables.at("scenarios"), {0});
   return sub;
