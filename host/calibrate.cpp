@@ -272,7 +272,8 @@ Input origin_input(const Input& in, int origin, const OriginSeries& os) {
   sub.tables["series"] = subset(in.tables.at("series"), os.rows);
   sub.tables["series"].num.at("base_value") = os.base;
   auto& unlimited = sub.tables["series"].str;
-  if (unlimited.count("unlimited")) // schema version 2: every series says why it has no capacity
+  const auto ver = in.meta.find("schema_version");
+  if (unlimited.count("unlimited") && ver != in.meta.end() && ver->second != "1") // version 2: each says why
     for (auto& u : unlimited.at("unlimited")) u = "backtest: the demand model alone";
   for (const char* t : {"groups", "expansions", "expansion_years", "targets", "adjustments", "history", "routes",
                         "corridors", "captures", "markets"})
