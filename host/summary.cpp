@@ -395,7 +395,9 @@ std::vector<Cell> corridor_row(const RunData& d, int sc, int c, int s, int k, in
   if (none >= 0) {
     row.push_back(d.scen[none]);
     row.push_back(Cell(d.flowq[at_sy(d, none, s, y) * d.nq + iq50]));
+    row.push_back(Cell(d.unsq[at_sy(d, none, s, y) * d.nq + iq50]));
   } else {
+    row.push_back("-");
     row.push_back("-");
     row.push_back("-");
   }
@@ -413,7 +415,7 @@ Table corridors_table(const View& v) {
               " interval) and the sources it captures from",
           {"corridor", "series", "role", "year", "P(open by year)", "flow median", "flow " + lo, "flow " + hi,
            "captured median", "captured " + lo, "captured " + hi, "unserved median", "scenario without it",
-           "flow median there"},
+           "flow median there", "unserved median there"},
           {}};
   t.note = std::string("captured: for the corridor, all it captured; for a source, ") +
            (d.takeq.empty() ? "what every corridor took from it" : "what this corridor took from it") +

@@ -354,10 +354,13 @@ for sc in js["scenarios"]:
         assert r["unserved median"] == ds.unserved_quantile.sel(**at, quantile=0.5).item()
         if sc["id"] == scen[2]:  # never opens here: no scenario to set beside
             assert r["scenario without it"] == "-" and r["flow median there"] == "-"
+            assert r["unserved median there"] == "-"
         else:
             assert r["scenario without it"] == scen[2]
             assert r["flow median there"] == ds.flow_quantile.sel(scenario=scen[2], series=r["series"],
                                                                    year=r["year"], quantile=0.5).item()
+            assert r["unserved median there"] == ds.unserved_quantile.sel(scenario=scen[2], series=r["series"],
+                                                                           year=r["year"], quantile=0.5).item()
         n += 1
 assert n == 9 * len(scen), n
 print(f"New corridors table: {n} rows match the file")
