@@ -493,7 +493,7 @@ template <int W = 1> struct PathStep {
       bool any_open = false;
       for (int j = 0; j < W; ++j) any_open |= yd >= open[j];
       if (!any_open) continue; // nothing to take on any lane
-      if (logit) { // p = kappa / (kappa + (1 - kappa) e^{(C_c - C_s) / theta}), costs of last year
+      if (logit) {             // p = kappa / (kappa + (1 - kappa) e^{(C_c - C_s) / theta}), costs of last year
         const double* cost_c = R(L.cost + cs);
         const double* cost_s = R(L.cost + s);
         double x[W];
