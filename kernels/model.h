@@ -570,16 +570,7 @@ template <int W = 1> struct PathStep {
       if (elastic) {
         const double* c0 = R(L.mc0 + mk);
         double weighted[W], ratio[W], f[W];
-        for (int j = 0; j < W; ++j) total[j] = weighted[j] = 0.0;
-        for (int k = b; k < e; ++k) {
-          const double* d = R(L.dem + m.mk_series[k]);
-          const double* c = R(L.cost + m.mk_series[k]);
-          CORRIDOR_LANES
-          for (int j = 0; j < W; ++j) {
-            total[j] += d[j];
-            weighted[j] += d[j] * c[j];
-          }
-        }
+        market_sums(mk, total, weighted);
         bool any = false;
         for (int j = 0; j < W; ++j) {
           const bool on = (c0[j] > 0) & (total[j] > 0) & (weighted[j] > 0);
@@ -595,6 +586,21 @@ template <int W = 1> struct PathStep {
           CORRIDOR_LANES
           for (int j = 0; j < W; ++j) d[j] *= f[j];
         }
+      }
+    }
+  }
+
+  // Market mk's demand (total) and its demand-weighted generalized cost
+  // (weighted), per lane, summed in the market's series order.
+  CORRIDOR_INLINE void market_sums(int mk, double* total, double* weighted) const {
+    for (int j = 0; j < W; ++j) total[j] = weighted[j] = 0.0;
+    for (int k = m.mk_begin[mk]; k < m.mk_begin[mk + 1]; ++k) {
+      const double* d = R(L.dem + m.mk_series[k]);
+      const double* c = R(L.cost + m.mk_series[k]);
+      CORRIDOR_LANES
+      for (int j = 0; j < W; ++j) {
+        total[j] += d[j];
+        weighted[j] += d[j] * c[j];
       }
     }
   }
@@ -619,16 +625,7 @@ template <int W = 1> struct PathStep {
     for (int mk = 0; mk < m.M; ++mk) {
       const int b = m.mk_begin[mk], e = m.mk_begin[mk + 1];
       double total[W], weighted[W];
-      for (int j = 0; j < W; ++j) total[j] = weighted[j] = 0.0;
-      for (int k = b; k < e; ++k) {
-        const double* d = R(L.dem + m.mk_series[k]);
-        const double* c = R(L.cost + m.mk_series[k]);
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) {
-          total[j] += d[j];
-          weighted[j] += d[j] * c[j];
-        }
-      }
+      market_sums(mk, total, weighted);
       for (int k = b; k < e; ++k) {
         const double* d = R(L.dem + m.mk_series[k]);
         double* sh = R(L.share + m.mk_series[k]);
