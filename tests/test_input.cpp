@@ -72,6 +72,29 @@ bool same_bits(const std::map<std::string, std::vector<double>>& a,
   }
   return true;
 }
+
+// in -> CSV (csv/) -> a -> HDF5 (in.h5) -> b -> CSV (csv2/) -> c, under d:
+// every table the same bytes at each step; the three inputs read back
+struct RoundTrip {
+  Input a, b, c;
+};
+RoundTrip round_trip(const Input& in, const fs::path& d) {
+  RoundTrip r;
+  write_csv_dir(in, (d / "csv").string());
+  r.a = read_csv_dir((d / "csv").string());
+  write_h5_input(r.a, (d / "in.h5").string());
+  r.b = read_h5_input((d / "in.h5").string());
+  write_csv_dir(r.b, (d / "csv2").string());
+  r.c = read_csv_dir((d / "csv2").string());
+  for (const auto& def : input_schema()) {
+    EXPECT_EQ(r.a.tables.at(def.name).str, r.b.tables.at(def.name).str) << def.name;
+    EXPECT_TRUE(same_bits(r.a.tables.at(def.name).num, r.b.tables.at(def.name).num)) << def.name;
+    EXPECT_EQ(r.c.tables.at(def.name).str, in.tables.at(def.name).str) << def.name;
+    EXPECT_TRUE(same_bits(r.c.tables.at(def.name).num, in.tables.at(def.name).num)) << def.name;
+  }
+  EXPECT_EQ(r.a.meta, r.b.meta);
+  return r;
+}
 } // namespace
 
 TEST(Input, CsvHdf5RoundTripIsExact) {
@@ -79,19 +102,7 @@ TEST(Input, CsvHdf5RoundTripIsExact) {
   Input in = good();
   in.tables["ports"].str["name"][0] = "Port, \"one\" \xE9\x9C\x8D";
   in.tables["series"].num["mu"][0] = 0.1 + 0.2; // not a short decimal
-  write_csv_dir(in, (d / "csv").string());
-  const Input a = read_csv_dir((d / "csv").string());
-  write_h5_input(a, (d / "in.h5").string());
-  const Input b = read_h5_input((d / "in.h5").string());
-  write_csv_dir(b, (d / "csv2").string());
-  const Input c = read_csv_dir((d / "csv2").string());
-  for (const auto& def : input_schema()) {
-    EXPECT_EQ(a.tables.at(def.name).str, b.tables.at(def.name).str) << def.name;
-    EXPECT_TRUE(same_bits(a.tables.at(def.name).num, b.tables.at(def.name).num)) << def.name;
-    EXPECT_EQ(c.tables.at(def.name).str, in.tables.at(def.name).str) << def.name;
-    EXPECT_TRUE(same_bits(c.tables.at(def.name).num, in.tables.at(def.name).num)) << def.name;
-  }
-  EXPECT_EQ(a.meta, b.meta);
+  const auto [a, b, c] = round_trip(in, d);
   EXPECT_NO_THROW(validate_input(b));
   fs::remove_all(d);
 }
@@ -862,19 +873,7 @@ TEST(InputV2, CsvHdf5RoundTripIsExact) {
   Input in = network_input();
   in.tables["series"].str["unlimited"][4] = "no figures, \"assumed\" unlimited";
   in.tables["groups"].num["bpr_alpha"][1] = 0.1 + 0.2;
-  write_csv_dir(in, (d / "csv").string());
-  const Input a = read_csv_dir((d / "csv").string());
-  write_h5_input(a, (d / "in.h5").string());
-  const Input b = read_h5_input((d / "in.h5").string());
-  write_csv_dir(b, (d / "csv2").string());
-  const Input c = read_csv_dir((d / "csv2").string());
-  for (const auto& def : input_schema()) {
-    EXPECT_EQ(a.tables.at(def.name).str, b.tables.at(def.name).str) << def.name;
-    EXPECT_TRUE(same_bits(a.tables.at(def.name).num, b.tables.at(def.name).num)) << def.name;
-    EXPECT_EQ(c.tables.at(def.name).str, in.tables.at(def.name).str) << def.name;
-    EXPECT_TRUE(same_bits(c.tables.at(def.name).num, in.tables.at(def.name).num)) << def.name;
-  }
-  EXPECT_EQ(a.meta, b.meta);
+  const auto [a, b, c] = round_trip(in, d);
   EXPECT_EQ(c.meta.at("schema_version"), "2");
   EXPECT_EQ(errors_of(b), "");
   EXPECT_EQ(v1_arrays_hash(build(c)), v1_arrays_hash(build(in)));
