@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 #include <thrust/copy.h>
+#include <thrust/fill.h>
 #include <thrust/for_each.h>
 #include <thrust/functional.h>
 #include <thrust/iterator/counting_iterator.h>
@@ -82,18 +83,53 @@ template <template <class> class Vec> struct YearCellsOn {
       : ybeg(h.ybeg.begin(), h.ybeg.end()), dst(h.dst.begin(), h.dst.end()), elem(h.elem.begin(), h.elem.end()) {}
 };
 
-// Stores the cells of a pass of one path at the end of each year: column k
-// of the pass goes to values[k * n + path] (a per-cell column, or with n = 1
-// and path = 0 one path's row).
-struct ChunkSink {
+// Where a sink's columns live: value `path` of column k at
+// at(k, path) = values + k * cs + (path / kSumBlock) * bs + path % kSumBlock,
+// in blocks of kSumBlock paths, as the statistics read them (stats.h). A
+// run's pass puts the columns of a block side by side (cs = kSumBlock, bs =
+// columns x kSumBlock), so that a tile's stores of a year fall in one
+// region; the sensitivity's are plain columns (cs = n, bs = kSumBlock).
+struct Columns {
+  double* values;
+  long long cs, bs;
+  CORRIDOR_HD double* at(long long k, long long path) const {
+    return values + k * cs + (path / kSumBlock) * bs + path % kSumBlock;
+  }
+};
+
+// What a simulation stores at the end of each year: cells ybeg[y] ..
+// ybeg[y + 1] - 1 (YearCells) into the columns, and, where cbeg is set,
+// counts the paths on which the cells cbeg[y] .. cbeg[y + 1] - 1 (0/1
+// indicators, CellPlan::kCount) are 1, into counts[cdst[j]].
+struct SinkCells {
   const int* ybeg;
   const int* dst;
   const long long* elem;
-  double* values;
-  long long n;
+  Columns cols;
+  const int* cbeg = nullptr;
+  const int* cdst = nullptr;
+  const long long* celem = nullptr;
+  unsigned long long* counts = nullptr;
+};
+
+// Adds c to a count that other threads add to (integers: any order gives the same sum).
+CORRIDOR_INLINE void count_add(unsigned long long* p, unsigned long long c) {
+#if defined(__CUDA_ARCH__)
+  atomicAdd(p, c);
+#else
+  __atomic_fetch_add(p, c, __ATOMIC_RELAXED);
+#endif
+}
+
+// Stores the cells of a pass of one path at the end of each year.
+struct ChunkSink {
+  SinkCells c;
   long long path;
   template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
-    for (int j = ybeg[y]; j < ybeg[y + 1]; ++j) values[static_cast<long long>(dst[j]) * n + path] = X(elem[j]);
+    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path) = X(c.elem[j]);
+    if (c.cbeg)
+      for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j)
+        if (X(c.celem[j]) != 0.0) count_add(c.counts + c.cdst[j], 1);
   }
 };
 
@@ -103,13 +139,9 @@ struct SimulateBatch {
   int sc;
   long long p0;
   Scratch scr;
-  const int* ybeg;
-  const int* dst;
-  const long long* elem;
-  double* values;
-  long long n;
+  SinkCells cells;
   CORRIDOR_HD void operator()(long long lane) const {
-    ChunkSink sink{ybeg, dst, elem, values, n, p0 + lane};
+    ChunkSink sink{cells, p0 + lane};
     simulate_path(m, seed, sc, static_cast<uint32_t>(p0 + lane), scr, lane, sink);
   }
 };
@@ -145,11 +177,8 @@ struct SimulateTile {
   int sc;
   long long p0;
   Scratch scr;
-  const int* ybeg;
-  const int* dst;
-  const long long* elem;
-  double* values;
-  long long n, nb;
+  SinkCells cells;
+  long long nb;
   void operator()(long long t) const {
 #if !defined(__CUDA_ARCH__)
     const long long l0 = t * kTile;
@@ -158,16 +187,28 @@ struct SimulateTile {
     const Scratch ts{scr.p + l0 * scr.lane_stride, 1, kTile}; // the batch scratch is path-major
     for (int j = 0; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin();
     const PathStep<kTile> tile(m, seed, sc, path0, ts, 0);
+    // the tile's paths in their block of kSumBlock (Columns): w1 there, the rest in the next
+    const long long p = p0 + l0;
+    const int w1 = static_cast<int>(kSumBlock - p % kSumBlock < w ? kSumBlock - p % kSumBlock : w);
+    const SinkCells& c = cells;
     for (int y = 0; y < m.Y; ++y) {
       if (y > 0) tile.year_draws(y);
       tile.year_growth(y);
       tile.year_exps();
       tile.year_flows(y);
       tile.year_totals();
-      for (int c = ybeg[y]; c < ybeg[y + 1]; ++c) {
-        double* col = values + static_cast<long long>(dst[c]) * n + p0 + l0;
-        store_row(col, ts.p + elem[c] * kTile, w);
+      for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) {
+        const double* line = ts.p + c.elem[j] * kTile;
+        store_row(c.cols.at(c.dst[j], p), line, w1);
+        if (w1 < w) store_row(c.cols.at(c.dst[j], p + w1), line + w1, w - w1);
       }
+      if (c.cbeg)
+        for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j) {
+          const double* line = ts.p + c.celem[j] * kTile;
+          unsigned long long ones = 0;
+          for (int l = 0; l < w; ++l) ones += line[l] != 0.0;
+          if (ones) count_add(c.counts + c.cdst[j], ones);
+        }
     }
 #if defined(__SSE2__)
     _mm_sfence();
@@ -363,18 +404,17 @@ template <class DoubleVec> Scratch make_scratch(DoubleVec& buf, bool lane_major,
   return lane_major ? Scratch{p, 1, lanes} : Scratch{p, size, 1};
 }
 // Launches a simulation of the batch of paths p0 .. p0 + nb - 1 of scenario
-// sc that stores the cells `yc` into columns of n values (SimulateBatch:
-// one path per thread, the GPU; SimulateTile: tiles of paths, the CPU).
+// sc that stores (and counts) `cells` (SimulateBatch: one path per thread,
+// the GPU; SimulateTile: tiles of paths, the CPU).
 template <class Policy>
 void simulate_batch(Policy pol, bool lane_major, const ModelView& v, uint64_t seed, int sc, long long p0, long long nb,
-                    const Scratch& scr, const int* ybeg, const int* dst, const long long* elem, double* values,
-                    long long n, KernelFn<SimulateTile> tile_fn) {
+                    const Scratch& scr, const SinkCells& cells, KernelFn<SimulateTile> tile_fn) {
   const thrust::counting_iterator<long long> i0(0);
   if (lane_major) {
-    thrust::for_each(pol, i0, i0 + nb, SimulateBatch{v, seed, sc, p0, scr, ybeg, dst, elem, values, n});
+    thrust::for_each(pol, i0, i0 + nb, SimulateBatch{v, seed, sc, p0, scr, cells});
   } else {
 #if !defined(__CUDACC__)
-    const SimulateTile t{v, seed, sc, p0, scr, ybeg, dst, elem, values, n, nb};
+    const SimulateTile t{v, seed, sc, p0, scr, cells, nb};
     thrust::for_each(pol, i0, i0 + (nb + kTile - 1) / kTile, Via<SimulateTile>{t, tile_fn});
 #else
     (void)tile_fn;
@@ -383,8 +423,10 @@ void simulate_batch(Policy pol, bool lane_major, const ModelView& v, uint64_t se
 }
 
 // A run (Backend::run): for each scenario, passes over the paths that each
-// store a share of the stored cells (MemoryPlan) and reduce them to
-// statistics, then the cells known without storing (CellPlan).
+// store a share of the scenario's stored cells (MemoryPlan, sized for the
+// scenario that stores most) and reduce them to statistics; the first pass
+// also counts the indicators; then the cells known without storing
+// (CellPlan).
 template <class Policy, template <class> class Vec> class RunLaunch {
 public:
   RunLaunch(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
@@ -393,23 +435,39 @@ public:
       : pol_(pol), lane_major_(lane_major), h_(h), plan_(plan), cfg_(cfg), res_(res), tile_fn_(tile_fn),
         stats_fn_(stats_fn), nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(cfg.paths),
         mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, cfg, tile_fn, stats_fn)), up_(h),
-        L_(up_.v), nstored_(static_cast<int>(plan.stored.size())), cpp_(static_cast<int>(mp_.cells_per_pass)) {
+        L_(up_.v), cpp_(static_cast<int>(mp_.cells_per_pass)) {
     allocate();
     res_.width = width_;
     res_.passes = static_cast<int>(mp_.passes);
     res_.cells_per_pass = mp_.cells_per_pass;
     res_.planned_bytes = mp_.bytes;
     res_.stats.assign(static_cast<size_t>(up_.v.NS) * up_.v.cells() * width_, 0.0);
-    total_work_ = static_cast<double>(up_.v.NS) * mp_.passes * (n_ + 1);
+    double passes = 0;
+    for (int sc = 0; sc < up_.v.NS; ++sc) passes += static_cast<double>(scenario_passes(sc));
+    total_work_ = passes * static_cast<double>(n_ + 1);
   }
 
   void scenario(int sc) {
-    for (int c0 = 0; c0 < nstored_; c0 += cpp_) {
-      simulate_pass(sc, pass_cells_[static_cast<size_t>(c0 / cpp_)]);
-      pass_statistics(c0, std::min(cpp_, nstored_ - c0));
+    const std::vector<int>& stored = plan_.stored[static_cast<size_t>(sc)];
+    const int nstored = static_cast<int>(stored.size());
+    std::vector<double> t0(static_cast<size_t>(nstored)), t1(t0.size());
+    for (int k = 0; k < nstored; ++k) {
+      t0[k] = plan_.thr0[stored[k]];
+      t1[k] = plan_.thr1[stored[k]];
+    }
+    thrust::copy(t0.begin(), t0.end(), thr0_.begin());
+    thrust::copy(t1.begin(), t1.end(), thr1_.begin());
+    thrust::fill(counts_.begin(), counts_.end(), 0ull);
+    const int np = scenario_passes(sc);
+    for (int pass = 0; pass < np; ++pass) {
+      const int c0 = pass * cpp_;
+      const int nc = std::min(cpp_, nstored - c0);
+      simulate_pass(sc, pass, nc);
+      pass_statistics(c0, nc);
     }
     double* dst = res_.stats.data() + static_cast<size_t>(sc) * up_.v.cells() * width_;
-    stored_results(dst);
+    stored_results(sc, dst);
+    counted_results(sc, dst);
     known_results(sc, dst);
   }
 
@@ -422,25 +480,33 @@ private:
     return plan_memory(h, plan, cfg, budget, batch_hint, group_hint, !lane_major);
   }
 
+  // passes over the paths in scenario sc (one at least where it counts indicators)
+  int scenario_passes(int sc) const {
+    const int nstored = static_cast<int>(plan_.stored[static_cast<size_t>(sc)].size());
+    const bool counts = !plan_.counted[static_cast<size_t>(sc)].empty();
+    return std::max(counts ? 1 : 0, (nstored + cpp_ - 1) / cpp_);
+  }
+
   // The buffers of the run: thresholds of the stored cells, the scratch of a
-  // batch, the values of a pass, the statistics buffers of one group of
-  // cells, and the stored cells of each pass by year.
+  // batch, the values of a pass, the indicator counts, the statistics
+  // buffers of one group of cells, and each scenario's stored cells of each
+  // pass by year and counted cells by year.
   void allocate() {
     probs_.assign(cfg_.probs.begin(), cfg_.probs.end());
-    std::vector<double> t0(nstored_), t1(nstored_);
-    for (int k = 0; k < nstored_; ++k) {
-      t0[k] = plan_.thr0[plan_.stored[k]];
-      t1[k] = plan_.thr1[plan_.stored[k]];
-    }
-    thr0_.assign(t0.begin(), t0.end());
-    thr1_.assign(t1.begin(), t1.end());
+    const size_t most = std::max<size_t>(plan_.max_stored(), 1);
+    thr0_.resize(most);
+    thr1_.resize(most);
     // CPU: whole tiles, whose lanes interleave in their share (SimulateTile)
     const long long batch = static_cast<long long>(mp_.batch);
     scr_ = make_scratch(scratch_, lane_major_, L_.size, lane_major_ ? batch : tile_lanes(batch));
-    values_.resize(static_cast<size_t>(mp_.cells_per_pass) * n_);
     // the GPU splits each cell's passes into one item per block of paths,
     // the CPU gives a cell one item
     nblk_ = stats_blocks(n_);
+    values_.resize(static_cast<size_t>(mp_.cells_per_pass) * nblk_ * kSumBlock);
+    size_t counted = 1;
+    for (const auto& c : plan_.counted) counted = std::max(counted, c.size());
+    counts_.resize(counted);
+    host_counts_.resize(counted);
     const long long sg = static_cast<long long>(mp_.stats_group);
     bm_.resize(static_cast<size_t>(sg * nblk_));
     quant_.resize(static_cast<size_t>(sg));
@@ -449,24 +515,40 @@ private:
     bmin_.resize(static_cast<size_t>(sg) * kBins);
     bmax_.resize(static_cast<size_t>(sg) * kBins);
     cand_.resize(static_cast<size_t>(sg) * kCand);
-    stats_.resize(static_cast<size_t>(nstored_) * width_);
-    host_stats_.resize(static_cast<size_t>(nstored_) * width_);
-    // the same in every scenario
-    pass_cells_.reserve(static_cast<size_t>(mp_.passes));
-    for (int c0 = 0; c0 < nstored_; c0 += cpp_)
-      pass_cells_.emplace_back(YearCells(up_.v, plan_.stored.data() + c0, std::min(cpp_, nstored_ - c0)));
+    stats_.resize(most * width_);
+    host_stats_.resize(most * width_);
+    pass_cells_.resize(static_cast<size_t>(up_.v.NS));
+    count_cells_.reserve(static_cast<size_t>(up_.v.NS));
+    for (int sc = 0; sc < up_.v.NS; ++sc) {
+      const std::vector<int>& stored = plan_.stored[static_cast<size_t>(sc)];
+      const int nstored = static_cast<int>(stored.size());
+      for (int c0 = 0; c0 < nstored || c0 == 0; c0 += cpp_)
+        pass_cells_[static_cast<size_t>(sc)].emplace_back(
+            YearCells(up_.v, stored.data() + c0, std::max(0, std::min(cpp_, nstored - c0))));
+      const std::vector<int>& counted_sc = plan_.counted[static_cast<size_t>(sc)];
+      count_cells_.emplace_back(YearCells(up_.v, counted_sc.data(), static_cast<int>(counted_sc.size())));
+    }
   }
 
-  // Every path of scenario sc, batch by batch, storing one pass's cells.
-  void simulate_pass(int sc, const YearCellsOn<Vec>& yc) {
-    const int* ybeg = thrust::raw_pointer_cast(yc.ybeg.data());
-    const int* dst = thrust::raw_pointer_cast(yc.dst.data());
-    const long long* elem = thrust::raw_pointer_cast(yc.elem.data());
+  // Every path of scenario sc, batch by batch, storing the nc cells of one
+  // pass; the first pass also counts the indicators.
+  void simulate_pass(int sc, int pass, int nc) {
+    const YearCellsOn<Vec>& yc = pass_cells_[static_cast<size_t>(sc)][static_cast<size_t>(pass)];
+    SinkCells cells{thrust::raw_pointer_cast(yc.ybeg.data()), thrust::raw_pointer_cast(yc.dst.data()),
+                    thrust::raw_pointer_cast(yc.elem.data()),
+                    Columns{thrust::raw_pointer_cast(values_.data()), kSumBlock,
+                            static_cast<long long>(std::max(nc, 1)) * kSumBlock}};
+    if (pass == 0) {
+      const YearCellsOn<Vec>& cc = count_cells_[static_cast<size_t>(sc)];
+      cells.cbeg = thrust::raw_pointer_cast(cc.ybeg.data());
+      cells.cdst = thrust::raw_pointer_cast(cc.dst.data());
+      cells.celem = thrust::raw_pointer_cast(cc.elem.data());
+      cells.counts = thrust::raw_pointer_cast(counts_.data());
+    }
     const auto t0 = std::chrono::steady_clock::now();
     for (long long p0 = 0; p0 < n_; p0 += static_cast<long long>(mp_.batch)) {
       const long long nb = std::min<long long>(static_cast<long long>(mp_.batch), n_ - p0);
-      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, p0, nb, scr_, ybeg, dst, elem,
-                     thrust::raw_pointer_cast(values_.data()), n_, tile_fn_);
+      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, p0, nb, scr_, cells, tile_fn_);
       progress(static_cast<double>(nb));
     }
     res_.simulate_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -478,17 +560,20 @@ private:
     const auto t0 = std::chrono::steady_clock::now();
     for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp_.stats_group)) {
       const int ng = std::min<int>(static_cast<int>(mp_.stats_group), nc - g0);
-      group_statistics(pol_, stats_group(c0, g0, ng), stats_fn_);
+      group_statistics(pol_, stats_group(c0, g0, ng, nc), stats_fn_);
     }
     res_.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress(1.0);
   }
 
-  // The statistics task of cells g0 .. g0 + ng - 1 of the pass at c0.
-  StatsGroup stats_group(int c0, int g0, int ng) {
+  // The statistics task of cells g0 .. g0 + ng - 1 of the pass of nc cells
+  // at c0 (their columns in blocks, see Columns).
+  StatsGroup stats_group(int c0, int g0, int ng, int nc) {
     StatsGroup G;
-    G.x = thrust::raw_pointer_cast(values_.data()) + static_cast<long long>(g0) * n_;
+    G.x = thrust::raw_pointer_cast(values_.data()) + static_cast<long long>(g0) * kSumBlock;
     G.n = n_;
+    G.cs = kSumBlock;
+    G.bs = static_cast<long long>(nc) * kSumBlock;
     G.ncells = ng;
     G.nq = nq_;
     G.probs = thrust::raw_pointer_cast(probs_.data());
@@ -510,19 +595,32 @@ private:
   }
 
   // The stored cells' statistics into the scenario's results.
-  void stored_results(double* dst) {
+  void stored_results(int sc, double* dst) {
+    const std::vector<int>& stored = plan_.stored[static_cast<size_t>(sc)];
     thrust::copy(stats_.begin(), stats_.end(), host_stats_.begin());
-    for (int k = 0; k < nstored_; ++k)
+    for (size_t k = 0; k < stored.size(); ++k)
       std::copy(host_stats_.begin() + static_cast<long long>(k) * width_,
                 host_stats_.begin() + static_cast<long long>(k + 1) * width_,
-                dst + static_cast<long long>(plan_.stored[k]) * width_);
+                dst + static_cast<long long>(stored[k]) * width_);
+  }
+
+  // The counted indicators' statistics (indicator_stats).
+  void counted_results(int sc, double* dst) {
+    const std::vector<int>& counted = plan_.counted[static_cast<size_t>(sc)];
+    thrust::copy(counts_.begin(), counts_.end(), host_counts_.begin());
+    for (size_t k = 0; k < counted.size(); ++k) {
+      const int c = counted[k];
+      indicator_stats(host_counts_[k], n_, cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
+                      dst + static_cast<long long>(c) * width_);
+    }
   }
 
   // Cells known without storing: zeros, the cells that are the same on every
   // path (from one path simulated here), and aliases of stored cells.
   void known_results(int sc, double* dst) {
     const int C = up_.v.cells();
-    const bool constant = std::count(plan_.kind.begin(), plan_.kind.end(), CellPlan::kConstant) > 0;
+    const int* kind = plan_.kind.data() + static_cast<size_t>(sc) * C;
+    const bool constant = std::count(kind, kind + C, CellPlan::kConstant) > 0;
     std::vector<double> one(constant ? static_cast<size_t>(C) : 0);
     if (constant) {
       const ModelView hv = h_.view();
@@ -532,8 +630,8 @@ private:
     }
     for (int c = 0; c < C; ++c) {
       double* o = dst + static_cast<long long>(c) * width_;
-      if (plan_.kind[c] == CellPlan::kZero || plan_.kind[c] == CellPlan::kConstant) {
-        const double x = plan_.kind[c] == CellPlan::kZero ? 0.0 : one[c];
+      if (kind[c] == CellPlan::kZero || kind[c] == CellPlan::kConstant) {
+        const double x = kind[c] == CellPlan::kZero ? 0.0 : one[c];
         std::fill(o, o + width_, x);
         o[1] = o[2] = 0.0; // sd, sem
         o[3 + nq_] = x >= plan_.thr0[c] ? 1.0 : 0.0;
@@ -541,7 +639,7 @@ private:
       }
     }
     for (int c = 0; c < C; ++c)
-      if (plan_.kind[c] == CellPlan::kAlias) {
+      if (kind[c] == CellPlan::kAlias) {
         const double* srcp = dst + static_cast<long long>(plan_.alias_of[c]) * width_;
         std::copy(srcp, srcp + width_, dst + static_cast<long long>(c) * width_);
       }
@@ -565,8 +663,9 @@ private:
   MemoryPlan mp_;
   DeviceModel<Vec> up_;
   Layout L_;
-  int nstored_, cpp_; // stored cells; stored cells per pass
+  int cpp_; // stored cells per pass
   Vec<double> probs_, thr0_, thr1_, scratch_, values_, stats_;
+  Vec<unsigned long long> counts_;
   Scratch scr_{nullptr, 0, 0};
   long long nblk_ = 0;
   Vec<BlockMoments> bm_;
@@ -575,7 +674,9 @@ private:
   Vec<int32_t> mark_;
   Vec<uint64_t> bmin_, bmax_, cand_;
   std::vector<double> host_stats_;
-  std::vector<YearCellsOn<Vec>> pass_cells_;
+  std::vector<unsigned long long> host_counts_;
+  std::vector<std::vector<YearCellsOn<Vec>>> pass_cells_; // [scenario][pass]
+  std::vector<YearCellsOn<Vec>> count_cells_;             // [scenario]
   double total_work_ = 0, done_ = 0;
 };
 
@@ -761,9 +862,6 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   rho.assign(static_cast<size_t>(v.NS) * D * K, 0.0);
   if (n < 2 || D == 0 || K == 0) return;
   const YearCellsOn<Vec> cells(sensitivity_cells(v, spec));
-  const int* ybeg = thrust::raw_pointer_cast(cells.ybeg.data());
-  const int* dst = thrust::raw_pointer_cast(cells.dst.data());
-  const long long* elem = thrust::raw_pointer_cast(cells.elem.data());
   long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
   if (cfg.max_memory > 0) { // what the run keeps and the columns come first; the scratch takes the rest
     const uint64_t fixed = kept_bytes(h, cfg, !lane_major) + sensitivity_bytes(h, spec, lane_major);
@@ -779,10 +877,11 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   Vec<double> key(nk);
   Vec<long long> idx(nk), first(nk), last(nk);
   double* colp = thrust::raw_pointer_cast(cols.data());
+  const SinkCells sink{thrust::raw_pointer_cast(cells.ybeg.data()), thrust::raw_pointer_cast(cells.dst.data()),
+                       thrust::raw_pointer_cast(cells.elem.data()), Columns{colp, n, kSumBlock}};
   for (int sc = 0; sc < v.NS; ++sc) {
     for (long long p0 = 0; p0 < n; p0 += batch)
-      simulate_batch(pol, lane_major, v, cfg.seed, sc, p0, std::min<long long>(batch, n - p0), scr, ybeg, dst, elem,
-                     colp, n, tile_fn);
+      simulate_batch(pol, lane_major, v, cfg.seed, sc, p0, std::min<long long>(batch, n - p0), scr, sink, tile_fn);
     rank_columns<Policy, Vec>(pol, colp, n, D + K, key, idx, first, last);
     rank_correlations<Policy, Vec>(pol, colp, n, D, K, rho.data() + static_cast<size_t>(sc) * D * K);
   }

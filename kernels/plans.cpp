@@ -31,6 +31,12 @@ bool base_year_fixed(const HostModel& m) {
 
 namespace {
 
+// The kinds that hold in every scenario, before the per-scenario ones.
+struct ModelPlan {
+  std::vector<int> kind, alias_of;
+  std::vector<double> thr0, thr1;
+};
+
 // Series cells known without storing: a load series is constrained when it
 // uses capacity (has a route) or can receive diverted flow; only a series
 // with capacity can have excess (unserved or diverted out), only an
@@ -40,7 +46,7 @@ namespace {
 // generalized cost without value of time, or along nodes without
 // congestion, is the same on every path; so is the share of a market's only
 // route (unless it is a new corridor); derived series have none.
-void plan_series_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
+void plan_series_cells(const HostModel& m, const ModelView& v, ModelPlan& p) {
   std::vector<char> capped(m.S, 0), receives(m.S, 0), captures(m.S, 0);
   for (int s = 0; s < m.S; ++s) {
     if (m.kind[s] == kLoad && m.route_begin[s + 1] > m.route_begin[s]) capped[s] = 1;
@@ -82,7 +88,7 @@ void plan_series_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
 // Node cells known without storing: no free time, no node time; no
 // congestion, the free time; capacity without expansions or responses, the
 // base capacity.
-void plan_group_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
+void plan_group_cells(const HostModel& m, const ModelView& v, ModelPlan& p) {
   std::vector<char> grows(m.G, 0);
   for (int e = 0; e < m.E; ++e) grows[m.exp_group[e]] = 1;
   for (int g = 0; g < m.G; ++g) {
@@ -99,7 +105,7 @@ void plan_group_cells(const HostModel& m, const ModelView& v, CellPlan& p) {
 
 // Exceedance thresholds of group and aggregate cells; an aggregate without
 // members is zero.
-void plan_thresholds(const HostModel& m, const ModelView& v, double utilization_threshold, CellPlan& p) {
+void plan_thresholds(const HostModel& m, const ModelView& v, double utilization_threshold, ModelPlan& p) {
   for (int g = 0; g < m.G; ++g)
     for (int y = 0; y < m.Y; ++y) {
       p.thr0[v.group_cell(g, 0, y)] = utilization_threshold;
@@ -116,7 +122,7 @@ void plan_thresholds(const HostModel& m, const ModelView& v, double utilization_
 // same series are one column (the running sum starts at +0.0, and
 // 0.0 + x == x): each is an alias of a stored cell when its exceedance
 // thresholds agree with that cell's.
-void plan_aggregate_aliases(const HostModel& m, const ModelView& v, CellPlan& p) {
+void plan_aggregate_aliases(const HostModel& m, const ModelView& v, ModelPlan& p) {
   auto resolve = [&](int c) { return p.kind[c] == CellPlan::kAlias ? p.alias_of[c] : c; };
   std::map<std::pair<std::vector<int>, double>, int> first; // members and threshold -> aggregate
   for (int a = 0; a < m.A; ++a) {
@@ -141,29 +147,99 @@ void plan_aggregate_aliases(const HostModel& m, const ModelView& v, CellPlan& p)
   }
 }
 
+// The first year offset in which expansion e may open in scenario sc (the
+// smallest step with probability); Y when it never opens there.
+int first_opening(const HostModel& m, int sc, int e) {
+  int first = m.Y;
+  double prev = 0.0;
+  for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
+    if (m.exp_dist_cum[d] > prev && m.exp_dist_step[d] < first) first = m.exp_dist_step[d];
+    prev = m.exp_dist_cum[d];
+  }
+  return first;
+}
+
+// Scenario sc's cells known from the scenario's structure (CellPlan): kind
+// holds the model-wide kinds and gets the scenario's. Only stored cells
+// change: each rule names values that the model computes as +0.0 on every
+// path (model.h: diverted_out starts at zero and only alternatives add to
+// it; capture takes 0.0 before the opening year and a new corridor's own
+// demand is zero) or as 0.0 and 1.0 only (the indicators).
+void plan_scenario_cells(const HostModel& m, const ModelView& v, int sc, int* kind) {
+  auto zero = [&](int c) {
+    if (kind[c] == CellPlan::kStored) kind[c] = CellPlan::kZero;
+  };
+  // no alternatives in the scenario: nothing diverts out (a derived series
+  // follows its load series)
+  for (int s = 0; s < m.S; ++s) {
+    const int l = m.kind[s] == kLoad ? s : m.source[s];
+    const bool alts = m.alt_begin[l + 1] > m.alt_begin[l] ||
+                      (m.xalt_begin[l + 1] > m.xalt_begin[l] && m.sc_cross_mode[sc] > 0.0);
+    if (!alts)
+      for (int y = 0; y < v.Y; ++y) zero(v.series_cell(s, kDivertedOut, y));
+  }
+  // before a new corridor may first open: its demand, flow, unserved and
+  // diverted demand, captures and route share, what each of its captures
+  // took, and what its sources lost to it
+  std::vector<int> first_take(static_cast<size_t>(m.S), m.Y); // per source: the first year anything is taken
+  for (int k = 0; k < m.K; ++k) {
+    const int c = m.cap_cor[k], f = first_opening(m, sc, m.cor_exp[c]);
+    first_take[m.cap_from[k]] = std::min(first_take[m.cap_from[k]], f);
+    for (int y = 0; y < f && y < v.Y; ++y) zero(v.capture_cell(k, y));
+  }
+  for (int c = 0; c < m.C; ++c) {
+    const int cs = m.cor_series[c], f = first_opening(m, sc, m.cor_exp[c]);
+    for (int y = 0; y < f && y < v.Y; ++y)
+      for (int var : {kDemand, kFlow, kUnserved, kDivertedOut, kCaptured, kShare}) zero(v.series_cell(cs, var, y));
+  }
+  for (int s = 0; s < m.S; ++s)
+    if (m.corridor[s] < 0)
+      for (int y = 0; y < first_take[s] && y < v.Y; ++y) zero(v.series_cell(s, kCaptured, y));
+  // the 0/1 indicators: counted
+  for (int g = 0; g < m.G; ++g)
+    for (int y = 0; y < v.Y; ++y)
+      for (int var : {kOver, kBinding})
+        if (kind[v.group_cell(g, var, y)] == CellPlan::kStored) kind[v.group_cell(g, var, y)] = CellPlan::kCount;
+}
+
 } // namespace
 
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   const ModelView v = m.view();
   const int C = v.cells();
-  CellPlan p;
-  p.kind.assign(C, CellPlan::kStored);
-  p.alias_of.assign(C, -1);
+  ModelPlan b;
+  b.kind.assign(C, CellPlan::kStored);
+  b.alias_of.assign(C, -1);
   const double inf = std::numeric_limits<double>::infinity();
-  p.thr0.assign(C, inf);
-  p.thr1.assign(C, inf);
-  plan_series_cells(m, v, p);
-  plan_group_cells(m, v, p);
-  plan_thresholds(m, v, utilization_threshold, p);
-  plan_aggregate_aliases(m, v, p);
+  b.thr0.assign(C, inf);
+  b.thr1.assign(C, inf);
+  plan_series_cells(m, v, b);
+  plan_group_cells(m, v, b);
+  plan_thresholds(m, v, utilization_threshold, b);
+  plan_aggregate_aliases(m, v, b);
   // The base year is observed (MODEL.md section 3): no draw reaches it but an
   // expansion's opening year. Unless some expansion may open in it on some
   // paths and not on others, its stored cells are the same on every path.
   if (base_year_fixed(m))
     for (int c = 0; c < C; ++c)
-      if (p.kind[c] == CellPlan::kStored && c % v.Y == 0) p.kind[c] = CellPlan::kConstant;
-  for (int c = 0; c < C; ++c)
-    if (p.kind[c] == CellPlan::kStored) p.stored.push_back(c);
+      if (b.kind[c] == CellPlan::kStored && c % v.Y == 0) b.kind[c] = CellPlan::kConstant;
+  CellPlan p;
+  p.cells = C;
+  p.alias_of = std::move(b.alias_of);
+  p.thr0 = std::move(b.thr0);
+  p.thr1 = std::move(b.thr1);
+  p.kind.resize(static_cast<size_t>(m.NS) * C);
+  p.stored.resize(static_cast<size_t>(m.NS));
+  p.counted.resize(static_cast<size_t>(m.NS));
+  for (int sc = 0; sc < m.NS; ++sc) {
+    int* kind = p.kind.data() + static_cast<size_t>(sc) * C;
+    std::copy(b.kind.begin(), b.kind.end(), kind);
+    plan_scenario_cells(m, v, sc, kind);
+    for (int c = 0; c < C; ++c) {
+      if (kind[c] == CellPlan::kStored) p.stored[sc].push_back(c);
+      if (kind[c] == CellPlan::kCount) p.counted[sc].push_back(c);
+    }
+  }
   return p;
 }
 
@@ -252,14 +328,14 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   const ModelView v = m.view();
   const Layout L(v);
   const uint64_t n = cfg.paths;
-  const uint64_t nstored = plan.stored.size();
+  const uint64_t nstored = plan.max_stored();
   // what does not scale with paths, then per scratch lane, per cell in a
   // statistics group and per stored cell of a pass; a short budget first
   // shrinks the statistics group, then the batch, before it fails
   const uint64_t base = unscaled_bytes(m, v, cfg, nstored, tiled);
   const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
-  const uint64_t per_cell = n * 8;
+  const uint64_t per_cell = static_cast<uint64_t>(stats_blocks(static_cast<long long>(n))) * kSumBlock * 8; // whole blocks (launch.inl, Columns)
   MemoryPlan mp;
   mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(batch, n));
   mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(stats_group, std::max<uint64_t>(1, nstored)));

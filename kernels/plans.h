@@ -10,18 +10,33 @@
 
 namespace corridor {
 
-// Which cells of a scenario are computed from stored path values, and which
-// are known without storing: the flow of an uncapacitated series is its
-// demand, its unserved demand is zero, a total of one series is that series'
-// flow, totals of the same series with the same threshold are one column,
-// and the base year is the same on every path unless an expansion may open
-// in it on some paths only (then one path gives it).
+// Which cells of each scenario are computed from stored path values, and
+// which are known without storing: the flow of an uncapacitated series is
+// its demand, its unserved demand is zero, a total of one series is that
+// series' flow, totals of the same series with the same threshold are one
+// column, and the base year is the same on every path unless an expansion
+// may open in it on some paths only (then one path gives it). Some cells are
+// known per scenario: nothing diverts out of a series without alternatives
+// (cross-mode ones count where the scenario's cross_mode share is positive),
+// and a new corridor takes nothing, and has no demand or flow, before the
+// first year its expansion may open in the scenario (never: no year). The
+// 0/1 indicators (demand over capacity, binding node) are counted, not
+// stored: their mean, exceedances and quantiles follow from the count.
 struct CellPlan {
-  enum Kind : int { kStored = 0, kAlias = 1, kZero = 2, kConstant = 3 };
-  std::vector<int> kind;          // per cell
-  std::vector<int> alias_of;      // per cell (kAlias)
-  std::vector<int> stored;        // stored cell ids, ascending
-  std::vector<double> thr0, thr1; // per cell exceedance thresholds
+  enum Kind : int { kStored = 0, kAlias = 1, kZero = 2, kConstant = 3, kCount = 4 };
+  int cells = 0;                         // cells of one scenario (ModelView::cells())
+  std::vector<int> kind;                 // [scenario][cell]
+  std::vector<int> alias_of;             // per cell (kAlias, the same in every scenario)
+  std::vector<std::vector<int>> stored;  // per scenario: stored cell ids, ascending
+  std::vector<std::vector<int>> counted; // per scenario: counted cell ids, ascending
+  std::vector<double> thr0, thr1;        // per cell exceedance thresholds
+  int at(int sc, int c) const { return kind[static_cast<size_t>(sc) * cells + c]; }
+  // the most cells any scenario stores (what the memory plan provides for)
+  size_t max_stored() const {
+    size_t n = 0;
+    for (const auto& s : stored) n = s.size() > n ? s.size() : n;
+    return n;
+  }
 };
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);
 // Whether the base year is the same on every path (see CellPlan).

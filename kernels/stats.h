@@ -210,10 +210,13 @@ struct CellQuant {
 };
 
 // A group of cells and the buffers of its statistics. Cell k's n values
-// are at x + k * n in path order; its results go to out + k * width.
+// lie in blocks of kSumBlock paths, in path order: block b (paths b *
+// kSumBlock to path_end(b) - 1) at x + k * cs + b * bs; a plain column has
+// cs = n, bs = kSumBlock. Its results go to out + k * width.
 struct StatsGroup {
   const double* x;
   long long n;
+  long long cs = 0, bs = 0;
   int ncells;
   int nq;
   const double* probs;
@@ -236,10 +239,13 @@ struct StatsGroup {
   // holds paths b * kSumBlock to path_end(b) - 1
   CORRIDOR_INLINE long long blocks_end(long long t) const { return (t + 1) * bper < nblk ? (t + 1) * bper : nblk; }
   CORRIDOR_INLINE long long path_end(long long b) const { return (b + 1) * kSumBlock < n ? (b + 1) * kSumBlock : n; }
+  // block b of cell k; value i of cell k
+  CORRIDOR_INLINE const double* block(long long k, long long b) const { return x + k * cs + b * bs; }
+  CORRIDOR_INLINE double value(long long k, long long i) const { return block(k, i / kSumBlock)[i % kSumBlock]; }
   // the group of cell k alone
   CORRIDOR_INLINE StatsGroup cell(long long k) const {
     StatsGroup g = *this;
-    g.x = x + k * n;
+    g.x = x + k * cs;
     g.ncells = 1;
     g.thr0 = thr0 + k;
     g.thr1 = thr1 + k;
@@ -263,11 +269,11 @@ CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
 // ---- phase 1 (items): block sums, exceedance counts, extremes ----
 CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
   const long long k = item / G.block_items(), t = item % G.block_items();
-  const double* x = G.x + k * G.n;
   const double thr0 = G.thr0[k], thr1 = G.thr1[k];
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    const long long i0 = b * kSumBlock, i1 = G.path_end(b);
+    const double* x = G.block(k, b);
+    const long long i0 = 0, i1 = G.path_end(b) - b * kSumBlock;
     // without branches: ties at the extremes (zeros of unserved demand, 0/1
     // indicators) come in no predictable order
     const double sum = block_sum(x, i0, i1, [](double v) { return v; });
@@ -324,11 +330,10 @@ CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
 // ---- phase 3 (items): block sums of squared deviations ----
 CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   const long long k = item / G.block_items(), t = item % G.block_items();
-  const double* x = G.x + k * G.n;
   const double mean = G.q[k].mean;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    G.bm[k * G.nblk + b].ss = block_ss(x, b * kSumBlock, G.path_end(b), mean);
+    G.bm[k * G.nblk + b].ss = block_ss(G.block(k, b), 0, G.path_end(b) - b * kSumBlock, mean);
   }
 }
 
@@ -424,7 +429,6 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
   const long long k = item / G.T, t = item % G.T;
   const CellQuant& q = G.q[k];
   if (!q.active) return;
-  const double* x = G.x + k * G.n;
   const uint64_t lo = q.lo, hi = q.hi;
   const int shift = q.shift;
   uint32_t* hist = G.hist + k * kBins;
@@ -432,13 +436,13 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
   uint64_t* bmax = G.bmax + k * kBins;
   if (q.level == 0) { // the first level over the whole interior: counts only
     for (long long i = t; i < G.n; i += G.T) {
-      const uint64_t key = order_key(x[i]);
+      const uint64_t key = order_key(G.value(k, i));
       if (key >= lo && key <= hi) shared_inc(hist + ((key - lo) >> shift));
     }
     return;
   }
   for (long long i = t; i < G.n; i += G.T) {
-    const uint64_t key = order_key(x[i]);
+    const uint64_t key = order_key(G.value(k, i));
     if (key < lo || key > hi) continue;
     const long long j = static_cast<long long>((key - lo) >> shift);
     shared_inc(hist + j);
@@ -456,7 +460,6 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
     stats_ss_item(G, k);
     return;
   }
-  const double* x = G.x + k * G.n;
   const double mean = q.mean;
   const uint64_t lo = q.lo, hi = q.hi;
   const int shift = q.shift;
@@ -470,14 +473,15 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   const uint32_t nb = static_cast<uint32_t>(q.nb); // the bins of this level, then the kOut slots
   for (uint32_t j = 0; j < nb + kOut; ++j) hl[j] = 0;
   for (long long b = 0; b < G.nblk; ++b) {
-    const long long i0 = b * kSumBlock, i1 = G.path_end(b);
-    G.bm[k * G.nblk + b].ss = block_ss(x, i0, i1, mean);
+    const double* x = G.block(k, b);
+    const long long len = G.path_end(b) - b * kSumBlock;
+    G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
     uint32_t bins[kSumBlock]; // computed without branches (vectorised), then counted
-    for (long long i = i0; i < i1; ++i) {
+    for (long long i = 0; i < len; ++i) {
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo
-      bins[i - i0] = off <= span ? static_cast<uint32_t>(off >> shift) : nb + static_cast<uint32_t>(i & (kOut - 1));
+      bins[i] = off <= span ? static_cast<uint32_t>(off >> shift) : nb + static_cast<uint32_t>(i & (kOut - 1));
     }
-    for (long long j = 0; j < i1 - i0; ++j) ++hl[bins[j]];
+    for (long long j = 0; j < len; ++j) ++hl[bins[j]];
   }
   for (long long j = 0; j < q.nb; ++j) h[j] += hl[j];
 }
@@ -584,11 +588,11 @@ CORRIDOR_INLINE void stats_collect_many_bins(const double* x, long long n, uint6
 
 // one item of several per cell (the GPU): every T-th value from t, its slot
 // claimed atomically
-CORRIDOR_INLINE void stats_collect_strided(const double* x, long long n, long long t, long long T, uint64_t lo,
+CORRIDOR_INLINE void stats_collect_strided(const StatsGroup& G, long long k, long long t, long long T, uint64_t lo,
                                            uint64_t hi, int shift, const int32_t* mark, uint32_t* hist,
                                            uint64_t* cand) {
-  for (long long i = t; i < n; i += T) {
-    const uint64_t key = order_key(x[i]);
+  for (long long i = t; i < G.n; i += T) {
+    const uint64_t key = order_key(G.value(k, i));
     if (key < lo || key > hi) continue;
     const long long j = static_cast<long long>((key - lo) >> shift);
     if (mark[j] >= 0) cand[shared_inc(hist + j)] = key;
@@ -599,7 +603,6 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
   const long long k = item / G.T, t = item % G.T;
   const CellQuant& q = G.q[k];
   if (!q.active || !q.collect) return;
-  const double* x = G.x + k * G.n;
   const uint64_t lo = q.lo, hi = q.hi;
   const int shift = q.shift;
   uint32_t* hist = G.hist + k * kBins;
@@ -610,14 +613,18 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
     const uint64_t span = hi - lo;
     uint32_t mb[kMaxRanks];
     const int nmb = stats_collected_bins(q, mb);
-    if (nmb <= 16)
-      stats_collect_few_bins(x, G.n, lo, span, shift, mb, nmb, hist, cand);
-    else
-      stats_collect_many_bins(x, G.n, lo, span, shift, static_cast<uint64_t>(q.nb - 1), mark, hist, cand);
+    for (long long b = 0; b < G.nblk; ++b) { // block by block; the candidates' order is free (they are sorted)
+      const double* x = G.block(k, b);
+      const long long len = G.path_end(b) - b * kSumBlock;
+      if (nmb <= 16)
+        stats_collect_few_bins(x, len, lo, span, shift, mb, nmb, hist, cand);
+      else
+        stats_collect_many_bins(x, len, lo, span, shift, static_cast<uint64_t>(q.nb - 1), mark, hist, cand);
+    }
     return;
   }
 #endif
-  stats_collect_strided(x, G.n, t, G.T, lo, hi, shift, mark, hist, cand);
+  stats_collect_strided(G, k, t, G.T, lo, hi, shift, mark, hist, cand);
 }
 
 // ---- level phase e (cells): sort each collected bin; its ranks' keys ----
@@ -653,6 +660,29 @@ CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
     }
     out[3 + p] = lerp_np(vlo, vhi, r.h - static_cast<double>(r.lo));
   }
+}
+
+// The statistics of a 0/1 indicator from the number c of its n values that
+// are 1: the mean, quantiles and exceedances that the statistics of its
+// stored column give, bit for bit (its sum is the integer c, its order
+// statistics are n - c zeros then c ones); sd and sem in closed form.
+CORRIDOR_INLINE void indicator_stats(unsigned long long c, long long n, const double* probs, int nq, double thr0, double thr1,
+                            double* out) {
+  const double dn = static_cast<double>(n), dc = static_cast<double>(c);
+  const double mean = dc / dn;
+  out[0] = mean;
+  const double ss = dc * (1.0 - mean) * (1.0 - mean) + (dn - dc) * mean * mean;
+  out[1] = n > 1 ? fm::sqrt(ss / (dn - 1.0)) : 0.0;
+  out[2] = out[1] / fm::sqrt(dn);
+  const long long zeros = n - static_cast<long long>(c);
+  for (int p = 0; p < nq; ++p) {
+    const Type7 r = type7_ranks(n, probs[p]);
+    const double vlo = r.lo < zeros ? 0.0 : 1.0, vhi = r.hi < zeros ? 0.0 : 1.0;
+    out[3 + p] = lerp_np(vlo, vhi, r.h - static_cast<double>(r.lo));
+  }
+  const long long ones = static_cast<long long>(c);
+  out[3 + nq] = static_cast<double>((1.0 >= thr0 ? ones : 0) + (0.0 >= thr0 ? zeros : 0)) / dn;
+  out[4 + nq] = static_cast<double>((1.0 >= thr1 ? ones : 0) + (0.0 >= thr1 ? zeros : 0)) / dn;
 }
 
 // Every phase in order, one item after another: the reference the launching's

@@ -24,9 +24,16 @@ struct Group {
   std::vector<uint64_t> bmin, bmax, cand;
   int levels = 0;
   Group(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
-        long long T = 1, long long bper = 0) {
+        long long T = 1, long long bper = 0, bool blocked = false) {
     const long long n = static_cast<long long>(cells[0].size()), K = static_cast<long long>(cells.size());
-    for (const auto& c : cells) x.insert(x.end(), c.begin(), c.end());
+    const long long nblk = stats_blocks(n);
+    if (!blocked) { // plain columns, one after another
+      for (const auto& c : cells) x.insert(x.end(), c.begin(), c.end());
+    } else { // a run's pass: block b of every cell side by side (launch.inl, Columns)
+      x.assign(static_cast<size_t>(nblk * K * kSumBlock), -99.0);
+      for (long long k = 0; k < K; ++k)
+        for (long long i = 0; i < n; ++i) x[(i / kSumBlock) * K * kSumBlock + k * kSumBlock + i % kSumBlock] = cells[k][i];
+    }
     thr0.assign(K, t0);
     thr1.assign(K, t1);
     const int width = stats_width(nq);
@@ -34,6 +41,8 @@ struct Group {
     StatsGroup G;
     G.x = x.data();
     G.n = n;
+    G.cs = blocked ? kSumBlock : n;
+    G.bs = blocked ? K * kSumBlock : kSumBlock;
     G.ncells = static_cast<int>(K);
     G.nq = nq;
     G.probs = probs;
@@ -146,7 +155,12 @@ TEST(Stats, SplitSchedulesGiveTheSameBytes) {
   for (const auto& tb : std::vector<std::pair<long long, long long>>{{49, 1}, {3, 7}, {1000, 2}, {1, 1}}) {
     const Group split(cells, 11, kProbs, 0.5, 1.0, tb.first, tb.second);
     EXPECT_TRUE(split.out == one.out) << "T " << tb.first << " bper " << tb.second;
+    // a run's pass keeps the cells' blocks side by side (launch.inl, Columns): the same bytes
+    const Group blocked(cells, 11, kProbs, 0.5, 1.0, tb.first, tb.second, true);
+    EXPECT_TRUE(blocked.out == one.out) << "blocked, T " << tb.first << " bper " << tb.second;
   }
+  const Group blocked(cells, 11, kProbs, 0.5, 1.0, 1, 0, true); // the CPU's schedule
+  EXPECT_TRUE(blocked.out == one.out);
   for (int k = 0; k < 6; ++k)
     for (int q = 0; q < 11; ++q) ASSERT_EQ(one.cell(k)[3 + q], test::np_quantile(cells[k], kProbs[q])) << k << " " << q;
 }
@@ -162,4 +176,32 @@ TEST(Stats, ManyLevelsWhenBinsStayHeavy) {
   const Group grp({x}, 11, kProbs, 0, 0, 977, 1);
   for (int q = 0; q < 11; ++q) ASSERT_EQ(grp.out[3 + q], test::np_quantile(x, kProbs[q])) << kProbs[q];
   EXPECT_GE(grp.levels, 3);
+}
+
+TEST(Stats, CountedIndicatorsGiveTheStatisticsOfTheirColumn) {
+  // a 0/1 indicator that a run counts instead of storing (CellPlan::kCount):
+  // mean, quantiles and exceedances bit for bit those of its stored column,
+  // sd and sem in closed form
+  std::mt19937_64 g(8);
+  for (long long n : {1LL, 2LL, 7LL, 1024LL, 5000LL, 100001LL}) {
+    for (double p : {0.0, 0.003, 0.4, 0.5, 0.97, 1.0}) {
+      std::vector<double> x(static_cast<size_t>(n));
+      unsigned long long c = 0;
+      for (auto& v : x) {
+        v = std::uniform_real_distribution<double>()(g) < p ? 1.0 : 0.0;
+        c += v == 1.0;
+      }
+      for (const auto& thr : std::vector<std::pair<double, double>>{{1.0, INFINITY}, {0.5, 0.0}, {INFINITY, -1.0}}) {
+        const std::vector<double> col = stats_of(x, 11, kProbs, thr.first, thr.second);
+        std::vector<double> counted(col.size(), -7.0);
+        indicator_stats(c, n, kProbs, 11, thr.first, thr.second, counted.data());
+        EXPECT_EQ(counted[0], col[0]) << n << " " << p;
+        for (int q = 0; q < 11; ++q) EXPECT_EQ(counted[3 + q], col[3 + q]) << n << " " << p << " " << kProbs[q];
+        EXPECT_EQ(counted[3 + 11], col[3 + 11]) << n << " " << p;
+        EXPECT_EQ(counted[4 + 11], col[4 + 11]) << n << " " << p;
+        EXPECT_NEAR(counted[1], col[1], 1e-12 * (1 + col[1])) << n << " " << p;
+        EXPECT_NEAR(counted[2], col[2], 1e-12 * (1 + col[2])) << n << " " << p;
+      }
+    }
+  }
 }

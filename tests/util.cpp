@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <algorithm>
+#include <numeric>
 #include <stdexcept>
 
 #include "kernels/stats.h"
@@ -267,6 +268,16 @@ Input as_version2(Input in) {
         add_row(in, "routes", {{"series", series.str.at("id")[s]}, {"node", groups.str.at("id")[g]}});
   }
   return in;
+}
+
+CellPlan every_cell_stored(CellPlan p) {
+  std::fill(p.kind.begin(), p.kind.end(), CellPlan::kStored);
+  for (auto& s : p.stored) {
+    s.resize(static_cast<size_t>(p.cells));
+    std::iota(s.begin(), s.end(), 0);
+  }
+  for (auto& c : p.counted) c.clear();
+  return p;
 }
 
 } // namespace corridor::test

@@ -6,6 +6,7 @@
 #include "host/backend.h"
 #include "host/input.h"
 #include "host/model_build.h"
+#include "kernels/plans.h"
 
 namespace corridor::test {
 
@@ -31,6 +32,9 @@ Input network_input();
 // chain version 1 implies (the one group of each load series' port, mode and metric).
 Input as_version2(Input in);
 HostModel build(const Input& in, ModelInfo* info = nullptr);
+// The plan p with every cell of every scenario stored: nothing known,
+// aliased or counted (its thresholds kept), to compare a run's plan with.
+CellPlan every_cell_stored(CellPlan p);
 
 // numpy.quantile(..., method='linear') of a copy of v
 double np_quantile(std::vector<double> v, double p);

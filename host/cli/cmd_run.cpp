@@ -46,7 +46,7 @@ void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, cons
               info.horizon_year, o.paths, static_cast<unsigned long long>(o.seed));
   std::printf("  backend %s, %d pass%s over the paths (%llu of %zu stored cells per pass)\n", be.description().c_str(),
               res.passes, res.passes == 1 ? "" : "es", static_cast<unsigned long long>(res.cells_per_pass),
-              plan.stored.size());
+              plan.max_stored());
   std::printf("  simulation and statistics %.2f s, %.3g cell-years/s; with output %.2f s\n", t.sim, cell_years / t.sim,
               t.total);
   std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s; sensitivity (%u paths) %.2f s\n",
