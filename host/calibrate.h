@@ -72,10 +72,10 @@ struct BacktestCase {
   std::string series;
   int origin = 0, year = 0;
   double actual = 0;
-  bool partial = false;          // the actual or the origin is an annualised partial year
-  std::vector<double> q;         // at BacktestResult::probs
-  std::vector<double> iscore;    // interval score of ln actual, per BacktestResult::levels
-  double wis = 0;                // weighted interval score of ln actual (CRPS from the quantiles)
+  bool partial = false;       // the actual or the origin is an annualised partial year
+  std::vector<double> q;      // at BacktestResult::probs
+  std::vector<double> iscore; // interval score of ln actual, per BacktestResult::levels
+  double wis = 0;             // weighted interval score of ln actual (CRPS from the quantiles)
 };
 // Scores over a set of cases (one horizon, or all of them).
 struct BacktestScore {

@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include <random>
 
 #include "host/calibrate.h"
 #include "util.h"
@@ -93,15 +93,32 @@ TEST(Calibrate, SaysWhyASeriesIsNotEstimated) {
   add_row(in, "metrics", {{"id", "trains"}, {"unit", "trains"}});
   add_row(in, "metrics", {{"id", "passengers"}, {"unit", "persons"}});
   add_row(in, "series",
-          {{"id", "D"}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "rail"}, {"metric", "trains"},
-           {"kind", "derived"}, {"source_series", "S0"}, {"base_value", "10"}});
-  add_row(in, "series",
-          {{"id", "N"}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "road"}, {"metric", "freight"}, {"kind", "load"},
+          {{"id", "D"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "rail"},
+           {"metric", "trains"},
+           {"kind", "derived"},
+           {"source_series", "S0"},
            {"base_value", "10"}});
   add_row(in, "series",
-          {{"id", "T"}, {"port", "P1"}, {"partner", "KAZ"}, {"mode", "road"}, {"metric", "passengers"},
-           {"kind", "load"}, {"base_value", "10"}});
-  for (int y : {2018, 2019, 2020}) add_row(in, "history", {{"series", "T"}, {"year", std::to_string(y)}, {"value", "5"}});
+          {{"id", "N"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "road"},
+           {"metric", "freight"},
+           {"kind", "load"},
+           {"base_value", "10"}});
+  add_row(in, "series",
+          {{"id", "T"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "road"},
+           {"metric", "passengers"},
+           {"kind", "load"},
+           {"base_value", "10"}});
+  for (int y : {2018, 2019, 2020})
+    add_row(in, "history", {{"series", "T"}, {"year", std::to_string(y)}, {"value", "5"}});
   validate_input(in);
   const Calibration c = calibrate(in);
   ASSERT_EQ(c.series.size(), 4u);

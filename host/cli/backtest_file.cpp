@@ -71,8 +71,8 @@ void write_score_set(Dims& d, const std::vector<const BacktestScore*>& s, const 
     mdape.push_back(x->mdape);
     n.push_back(x->n);
   }
-  const std::vector<std::string> hl = by_horizon ? std::vector<std::string>{"horizon", "level"}
-                                                 : std::vector<std::string>{"level"};
+  const std::vector<std::string> hl =
+      by_horizon ? std::vector<std::string>{"horizon", "level"} : std::vector<std::string>{"level"};
   const std::string of = by_horizon ? " per horizon" : " over every case";
   d.doubles(prefix + "coverage", hl, cov, "1", "share of actuals inside the central interval" + of);
   d.doubles(prefix + "coverage_lower", hl, lo, "1", "lower end of the Wilson 95% interval of the coverage" + of);

@@ -38,8 +38,8 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
   }
   std::printf("  %zu cases of %zu series (%d with an annualised partial year)\n\n", r.cases.size(), series.size(),
               partial);
-  std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %-17s  %-23s  %6s %7s\n", "horizon", "cases", "cover 50%",
-              "cover 80%", "cover 90%", "width/median", "interval score (log)", "CRPS", "MdAPE");
+  std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %-17s  %-23s  %6s %7s\n", "horizon", "cases", "cover 50%", "cover 80%",
+              "cover 90%", "width/median", "interval score (log)", "CRPS", "MdAPE");
   std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %5s %5s %5s  %7s %7s %7s  %6s %7s\n", "(years)", "", "[95% Wilson]",
               "[95% Wilson]", "[95% Wilson]", "50%", "80%", "90%", "50%", "80%", "90%", "(log)", "");
   for (const BacktestScore& s : r.by_horizon) print_score(std::to_string(s.horizon).c_str(), s);
