@@ -251,7 +251,9 @@ BinomialInterval wilson_interval(int k, int n, double z) {
   const double p = static_cast<double>(k) / n, z2 = z * z, d = 1 + z2 / n;
   const double centre = (p + z2 / (2.0 * n)) / d;
   const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / d;
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // exact bounds at 0 and n of n, and the observed share inside despite rounding
+  return {k == 0 ? 0.0 : std::min(p, std::max(0.0, centre - half)),
+          k == n ? 1.0 : std::max(p, std::min(1.0, centre + half))};
 }
 
 double interval_score(double lo, double hi, double alpha, double x) {

@@ -365,11 +365,10 @@ def backtest_calibration(bt):
     observed shares. Points on the diagonal: intervals hold what they claim; below it: too narrow."""
     levels = np.asarray(bt["level"], dtype=float)
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
-    for ax in (a,):
-        ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="nominal")
+    a.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="nominal")
     cov, lo, hi = (np.asarray(bt[k], dtype=float) for k in ("all_coverage", "all_coverage_lower",
                                                            "all_coverage_upper"))
-    a.errorbar(levels, cov, yerr=[cov - lo, hi - cov], fmt="o", color=COLORS[0], capsize=4, ms=6,
+    a.errorbar(levels, cov, yerr=np.clip([cov - lo, hi - cov], 0, None), fmt="o", color=COLORS[0], capsize=4, ms=6,
                label=f"observed, {int(bt['attrs'].get('all_cases', 0))} cases (95% Wilson)")
     a.set_xlim(0.4, 1)
     a.set_ylim(0, 1)
@@ -382,8 +381,8 @@ def backtest_calibration(bt):
     cov, lo, hi = (np.asarray(bt[k], dtype=float) for k in ("coverage", "coverage_lower", "coverage_upper"))
     for j, lev in enumerate(levels):
         x = hz + (j - 1) * 0.18
-        b.errorbar(x, cov[:, j], yerr=[cov[:, j] - lo[:, j], hi[:, j] - cov[:, j]], fmt="o", ms=4, capsize=2,
-                   color=COLORS[j], label=f"{lev:.0%} interval")
+        err = np.clip([cov[:, j] - lo[:, j], hi[:, j] - cov[:, j]], 0, None)
+        b.errorbar(x, cov[:, j], yerr=err, fmt="o", ms=4, capsize=2, color=COLORS[j], label=f"{lev:.0%} interval")
         b.axhline(lev, color=COLORS[j], lw=1, ls="--")
     n = np.asarray(bt["cases"])
     for x, k in zip(hz, n):

@@ -187,7 +187,8 @@ TEST(Scores, WilsonIntervalOfKnownCases) {
   EXPECT_NEAR(b.hi, 0.763407, 1e-6);
   const BinomialInterval c = wilson_interval(10, 10);
   EXPECT_NEAR(c.lo, 1 - 3.841459 / 13.841459, 1e-6);
-  EXPECT_NEAR(c.hi, 1.0, 1e-12);
+  // exactly 1, so that the observed share lies inside its interval
+  EXPECT_EQ(c.hi, 1.0);
   const BinomialInterval e = wilson_interval(0, 0); // no cases: nothing known
   EXPECT_EQ(e.lo, 0.0);
   EXPECT_EQ(e.hi, 1.0);
