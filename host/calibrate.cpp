@@ -11,8 +11,6 @@
 namespace corridor {
 namespace {
 
-int meta_int(const Input& in, const std::string& k) { return std::stoi(in.meta.at(k)); }
-
 Table subset(const Table& t, const std::vector<size_t>& rows) {
   Table o;
   o.where = t.where;
@@ -89,7 +87,6 @@ std::vector<double> loadings(const std::vector<std::vector<double>>& z) {
 
 std::vector<std::vector<Observation>> series_history(const Input& in) {
   const Table& s = in.tables.at("series");
-  const int base = meta_int(in, "base_year");
   std::map<std::string, size_t> idx;
   for (size_t r = 0; r < s.rows; ++r) idx[s.str.at("id")[r]] = r;
   std::vector<std::map<int, Observation>> by(s.rows);
@@ -104,8 +101,6 @@ std::vector<std::vector<Observation>> series_history(const Input& in) {
       by[f->second][y] = Observation{y, h.num.at("value")[r] / cov, cov < 1.0};
     }
   }
-  for (size_t r = 0; r < s.rows; ++r)
-    if (!by[r].count(base)) by[r][base] = Observation{base, s.num.at("base_value")[r], false};
   std::vector<std::vector<Observation>> out(s.rows);
   for (size_t r = 0; r < s.rows; ++r)
     for (const auto& kv : by[r]) out[r].push_back(kv.second);
@@ -125,7 +120,18 @@ SeriesEstimate estimate_series(const Table& s, size_t r, const std::vector<Obser
   for (const auto& x : o) e.partial += x.partial;
   e.first = o.empty() ? 0 : o.front().year;
   e.last = o.empty() ? 0 : o.back().year;
-  if (s.str.at("kind")[r] != "load" || e.n < 3 || e.last - e.first < 3) return e;
+  if (s.str.at("kind")[r] != "load") {
+    e.reason = "derived: follows its load series";
+    return e;
+  }
+  if (e.n < 3) {
+    e.reason = e.n == 0 ? "no history" : std::to_string(e.n) + (e.n == 1 ? " observation" : " observations");
+    return e;
+  }
+  if (e.last - e.first < 3) {
+    e.reason = "observations span less than 3 years";
+    return e;
+  }
   const double T = e.last - e.first;
   e.mu = (std::log(o.back().value) - std::log(o.front().value)) / T;
   double ss = 0;
@@ -138,6 +144,7 @@ SeriesEstimate estimate_series(const Table& s, size_t r, const std::vector<Obser
   e.mu_se = e.sigma / std::sqrt(T);
   e.sigma_se = e.sigma / std::sqrt(2 * (m - 1));
   e.estimated = e.sigma > 0;
+  if (!e.estimated) e.reason = "no variation around the trend";
   if (e.estimated)
     for (size_t i = 1; i < o.size(); ++i)
       if (o[i].year - o[i - 1].year == 1)
@@ -239,12 +246,41 @@ Input apply_calibration(const Input& in, const Calibration& c) {
   return out;
 }
 
+BinomialInterval wilson_interval(int k, int n, double z) {
+  if (n <= 0) return {};
+  const double p = static_cast<double>(k) / n, z2 = z * z, d = 1 + z2 / n;
+  const double centre = (p + z2 / (2.0 * n)) / d;
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / d;
+  // exact bounds at 0 and n of n, and the observed share inside despite rounding
+  return {k == 0 ? 0.0 : std::min(p, std::max(0.0, centre - half)),
+          k == n ? 1.0 : std::max(p, std::min(1.0, centre + half))};
+}
+
+double interval_score(double lo, double hi, double alpha, double x) {
+  return (hi - lo) + 2 / alpha * (std::max(0.0, lo - x) + std::max(0.0, x - hi));
+}
+
+double weighted_interval_score(const std::vector<double>& probs, const std::vector<double>& q, double x) {
+  const size_t m = probs.size();
+  if (m == 0 || m % 2 == 0 || q.size() != m || std::fabs(probs[m / 2] - 0.5) > 1e-12)
+    throw std::invalid_argument("weighted_interval_score: levels must be a median and symmetric intervals");
+  double s = 0.5 * std::fabs(x - q[m / 2]);
+  for (size_t k = 0; k < m / 2; ++k) {
+    const double a = 2 * probs[k];
+    if (std::fabs(probs[k] + probs[m - 1 - k] - 1) > 1e-12)
+      throw std::invalid_argument("weighted_interval_score: levels must be symmetric around the median");
+    s += a / 2 * interval_score(q[k], q[m - 1 - k], a, x);
+  }
+  return s / (static_cast<double>(m / 2) + 0.5);
+}
+
 namespace {
 
 // the load series observed at the origin and later (rows), their values there (base) and the last year observed
 struct OriginSeries {
   std::vector<size_t> rows;
   std::vector<double> base;
+  std::vector<bool> partial; // the value at the origin is an annualised partial year
   int last = 0;
 };
 
@@ -258,6 +294,7 @@ OriginSeries origin_series(const Table& s, const std::vector<std::vector<Observa
     if (at == o.end() || at + 1 == o.end()) continue;
     os.rows.push_back(r);
     os.base.push_back(at->value);
+    os.partial.push_back(at->partial);
     os.last = std::max(os.last, o.back().year);
   }
   return os;
@@ -282,28 +319,88 @@ Input origin_input(const Input& in, int origin, const OriginSeries& os) {
   return sub;
 }
 
-// coverage of the central intervals and the median absolute percentage error, per horizon
+// index of the quantile at level p in probs
+size_t qindex(const std::vector<double>& probs, double p) {
+  for (size_t k = 0; k < probs.size(); ++k)
+    if (std::fabs(probs[k] - p) < 1e-9) return k;
+  throw std::logic_error("backtest: no quantile at " + std::to_string(p));
+}
+
+double log_or_nan(double v) { return v > 0 ? std::log(v) : std::nan(""); }
+
+// the interval and weighted interval scores of one case, on log values
+void score_case(const std::vector<double>& probs, const std::vector<double>& levels, BacktestCase& bc) {
+  std::vector<double> lq;
+  for (double v : bc.q) lq.push_back(log_or_nan(v));
+  const double lx = log_or_nan(bc.actual);
+  for (double lev : levels) {
+    const double a = 1 - lev;
+    bc.iscore.push_back(interval_score(lq[qindex(probs, a / 2)], lq[qindex(probs, 1 - a / 2)], a, lx));
+  }
+  bc.wis = weighted_interval_score(probs, lq, lx);
+}
+
+double mean_finite(const std::vector<double>& v) {
+  double s = 0;
+  int n = 0;
+  for (double x : v)
+    if (std::isfinite(x)) s += x, ++n;
+  return n ? s / n : std::nan("");
+}
+
+BacktestScore score_cases(const std::vector<double>& probs, const std::vector<double>& levels,
+                          const std::vector<const BacktestCase*>& cs, int horizon) {
+  BacktestScore sc;
+  sc.horizon = horizon;
+  sc.n = static_cast<int>(cs.size());
+  const size_t i50 = qindex(probs, 0.5);
+  for (size_t l = 0; l < levels.size(); ++l) {
+    const double a = 1 - levels[l];
+    const size_t lo = qindex(probs, a / 2), hi = qindex(probs, 1 - a / 2);
+    int in = 0;
+    std::vector<double> width, is;
+    for (const BacktestCase* bc : cs) {
+      in += bc->actual >= bc->q[lo] && bc->actual <= bc->q[hi];
+      width.push_back((bc->q[hi] - bc->q[lo]) / bc->q[i50]);
+      is.push_back(bc->iscore[l]);
+    }
+    const BinomialInterval w = wilson_interval(in, sc.n);
+    sc.cover.push_back(sc.n ? static_cast<double>(in) / sc.n : std::nan(""));
+    sc.cover_lo.push_back(w.lo);
+    sc.cover_hi.push_back(w.hi);
+    sc.sharpness.push_back(mean_finite(width));
+    sc.iscore.push_back(mean_finite(is));
+  }
+  std::vector<double> wis, ape;
+  for (const BacktestCase* bc : cs) {
+    wis.push_back(bc->wis);
+    ape.push_back(std::fabs(bc->q[i50] - bc->actual) / std::fabs(bc->actual));
+  }
+  sc.wis = mean_finite(wis);
+  sc.mdape = median(ape);
+  return sc;
+}
+
+// the scores per horizon and over every case
 void score(BacktestResult& res) {
   std::map<int, std::vector<const BacktestCase*>> byh;
-  for (const auto& bc : res.cases) byh[bc.year - bc.origin].push_back(&bc);
-  for (const auto& kv : byh) {
-    res.horizons.push_back(kv.first);
-    res.n.push_back(static_cast<int>(kv.second.size()));
-    double c50 = 0, c80 = 0, c90 = 0;
-    std::vector<double> ape;
-    for (const BacktestCase* bc : kv.second) {
-      const auto& q = bc->q; // 0.05 0.10 0.25 0.50 0.75 0.90 0.95
-      c50 += bc->actual >= q[2] && bc->actual <= q[4];
-      c80 += bc->actual >= q[1] && bc->actual <= q[5];
-      c90 += bc->actual >= q[0] && bc->actual <= q[6];
-      ape.push_back(std::fabs(q[3] - bc->actual) / std::fabs(bc->actual));
-    }
-    const double n = static_cast<double>(kv.second.size());
-    res.cover50.push_back(c50 / n);
-    res.cover80.push_back(c80 / n);
-    res.cover90.push_back(c90 / n);
-    res.mdape.push_back(median(ape));
+  std::vector<const BacktestCase*> every;
+  for (auto& bc : res.cases) {
+    score_case(res.probs, res.levels, bc);
+    byh[bc.year - bc.origin].push_back(&bc);
+    every.push_back(&bc);
   }
+  for (const auto& kv : byh) {
+    const BacktestScore sc = score_cases(res.probs, res.levels, kv.second, kv.first);
+    res.horizons.push_back(kv.first);
+    res.n.push_back(sc.n);
+    res.cover50.push_back(sc.cover[0]);
+    res.cover80.push_back(sc.cover[1]);
+    res.cover90.push_back(sc.cover[2]);
+    res.mdape.push_back(sc.mdape);
+    res.by_horizon.push_back(sc);
+  }
+  res.all = score_cases(res.probs, res.levels, every, 0);
 }
 
 } // namespace
@@ -333,6 +430,7 @@ BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32
         bc.origin = origin;
         bc.year = ob.year;
         bc.actual = ob.value;
+        bc.partial = ob.partial || os.partial[i];
         const int cell = v.series_cell(static_cast<int>(i), kDemand, ob.year - origin);
         for (size_t k = 0; k < res.probs.size(); ++k)
           bc.q.push_back(rr.stats[static_cast<size_t>(cell) * rr.width + 3 + k]); // scenario 0

@@ -16,14 +16,17 @@ struct Observation {
   double value; // annual
   bool partial;
 };
-// History of each series (sorted by year, the base value at the base year
-// included as an observation), keyed by series row.
+// History of each series (sorted by year), keyed by series row. Only the
+// history table's rows are observations: a base value counts as one only when
+// the history repeats it at the base year (inputs/README.md), so a base value
+// that is an assumption is never scored as if it had been observed.
 std::vector<std::vector<Observation>> series_history(const Input& in);
 
 struct SeriesEstimate {
   std::string series;
   int n = 0, partial = 0, first = 0, last = 0;
   bool estimated = false; // at least 3 observations spanning 3 years or more
+  std::string reason;     // why not, when not estimated
   double mu = 0, mu_se = 0, sigma = 0, sigma_se = 0;
   double b_region = 0, b_region_se = 0;
   bool has_loading = false;
@@ -47,24 +50,58 @@ Calibration calibrate(const Input& in);
 // every estimated series replaced, and the source column saying so.
 Input apply_calibration(const Input& in, const Calibration& c);
 
+// Scores of interval forecasts (docs/MODEL.md section 8).
+struct BinomialInterval {
+  double lo = 0, hi = 1;
+};
+// Wilson score interval of a proportion k/n at the normal quantile z (1.96: 95%).
+BinomialInterval wilson_interval(int k, int n, double z = 1.959963984540054);
+// Interval score of Gneiting and Raftery (2007) of the central (1 - alpha)
+// interval [lo, hi] for the outcome x: (hi - lo) + 2/alpha times the distance
+// by which x falls outside. Lower is better; in the units of x.
+double interval_score(double lo, double hi, double alpha, double x);
+// Weighted interval score (Bracher et al. 2021) of the quantiles q at the
+// levels probs (the median and central intervals, symmetric around 0.5):
+// (|x - median| / 2 + sum over intervals of alpha/2 IS_alpha) / (K + 1/2), K
+// intervals. It approximates the CRPS from quantiles (with the median alone it
+// is |x - median|, the CRPS of a point forecast). Throws unless the levels are
+// symmetric around a median.
+double weighted_interval_score(const std::vector<double>& probs, const std::vector<double>& q, double x);
+
 struct BacktestCase {
   std::string series;
   int origin = 0, year = 0;
   double actual = 0;
-  std::vector<double> q; // at BacktestResult::probs
+  bool partial = false;       // the actual or the origin is an annualised partial year
+  std::vector<double> q;      // at BacktestResult::probs
+  std::vector<double> iscore; // interval score of ln actual, per BacktestResult::levels
+  double wis = 0;             // weighted interval score of ln actual (CRPS from the quantiles)
+};
+// Scores over a set of cases (one horizon, or all of them).
+struct BacktestScore {
+  int horizon = 0; // 0: every horizon
+  int n = 0;
+  std::vector<double> cover, cover_lo, cover_hi; // per level: share of actuals inside, Wilson 95% interval
+  std::vector<double> sharpness;                 // per level: mean of interval width / median
+  std::vector<double> iscore;                    // per level: mean interval score of ln values
+  double wis = 0;                                // mean weighted interval score of ln values
+  double mdape = 0;                              // median absolute % error of the median, as a fraction
 };
 struct BacktestResult {
   std::vector<double> probs{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
+  std::vector<double> levels{0.5, 0.8, 0.9}; // central intervals scored
   std::vector<BacktestCase> cases;
   std::vector<int> horizons;                            // distinct horizons, ascending
   std::vector<int> n;                                   // cases per horizon
   std::vector<double> cover50, cover80, cover90, mdape; // per horizon
+  std::vector<BacktestScore> by_horizon;                // per horizon, as horizons
+  BacktestScore all;                                    // every case
 };
 
 // For each origin year and each load series observed there and later, the
 // demand model (the input's parameters and its first scenario's shocks, no
 // capacity) is run from the observed value at the origin; each later
-// observation is compared with the projected quantiles.
+// observation is compared with the projected quantiles and scored.
 BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be);
 
 } // namespace corridor

@@ -342,3 +342,88 @@ def node_table(ds, scenario, years=None):
                 if i50 is not None else float("nan") for y in years]
         rows.append(row)
     return cols, rows
+
+
+# ------------------------------------------------------------------ backtest
+def open_backtest(path):
+    """The file of `corridor backtest -o`: a dict of its datasets (numpy arrays, strings decoded) and its
+    attributes under "attrs"."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        for k in f:
+            v = f[k][()]
+            if v.dtype.kind in "OS":
+                v = np.array([x.decode() if isinstance(x, bytes) else str(x) for x in v])
+            out[k] = v
+        out["attrs"] = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+    return out
+
+
+def backtest_calibration(bt):
+    """Calibration plot of a backtest: observed coverage of the central 50/80/90% intervals against their
+    nominal level, over every case (left) and per horizon (right), with the Wilson 95% intervals of the
+    observed shares. Points on the diagonal: intervals hold what they claim; below it: too narrow."""
+    levels = np.asarray(bt["level"], dtype=float)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
+    a.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="nominal")
+    cov, lo, hi = (np.asarray(bt[k], dtype=float) for k in ("all_coverage", "all_coverage_lower",
+                                                           "all_coverage_upper"))
+    a.errorbar(levels, cov, yerr=np.clip([cov - lo, hi - cov], 0, None), fmt="o", color=COLORS[0], capsize=4, ms=6,
+               label=f"observed, {int(bt['attrs'].get('all_cases', 0))} cases (95% Wilson)")
+    a.set_xlim(0.4, 1)
+    a.set_ylim(0, 1)
+    a.set_xlabel("nominal coverage of the central interval")
+    a.set_ylabel("share of actuals inside")
+    a.set_title("every case")
+    a.legend(fontsize=7, loc="upper left")
+    a.grid(alpha=0.3)
+    hz = np.asarray(bt["horizon"])
+    cov, lo, hi = (np.asarray(bt[k], dtype=float) for k in ("coverage", "coverage_lower", "coverage_upper"))
+    for j, lev in enumerate(levels):
+        x = hz + (j - 1) * 0.18
+        err = np.clip([cov[:, j] - lo[:, j], hi[:, j] - cov[:, j]], 0, None)
+        b.errorbar(x, cov[:, j], yerr=err, fmt="o", ms=4, capsize=2, color=COLORS[j], label=f"{lev:.0%} interval")
+        b.axhline(lev, color=COLORS[j], lw=1, ls="--")
+    n = np.asarray(bt["cases"])
+    for x, k in zip(hz, n):
+        b.annotate(str(int(k)), (x, 0.02), ha="center", fontsize=7, color="0.3")
+    b.set_ylim(0, 1.05)
+    b.set_xticks(hz)
+    b.set_xlabel("horizon (years from the origin); cases per horizon at the bottom")
+    b.set_ylabel("share of actuals inside")
+    b.set_title("per horizon (dashed: nominal)")
+    b.legend(fontsize=7, loc="lower right")
+    b.grid(alpha=0.3)
+    fig.suptitle("Backtest: nominal against observed coverage")
+    fig.tight_layout()
+    return fig
+
+
+def backtest_table(bt):
+    """(columns, rows) of the backtest scores per horizon and over every case, as `corridor backtest`
+    prints them: coverage with its Wilson 95% interval, sharpness (width over the median), interval score
+    and CRPS on ln values, median absolute percentage error."""
+    cols = ["horizon (years)", "cases"]
+    levels = [f"{x:.0%}" for x in np.asarray(bt["level"], dtype=float)]
+    cols += [f"cover {lev} [Wilson 95%]" for lev in levels]
+    cols += [f"width/median {lev}" for lev in levels]
+    cols += [f"interval score {lev} (ln)" for lev in levels]
+    cols += ["CRPS (ln)", "MdAPE"]
+
+    def row(label, n, cov, lo, hi, sh, isc, crps, mdape):
+        r = [label, int(n)]
+        r += [f"{c:.2f} [{a:.2f}, {b:.2f}]" for c, a, b in zip(cov, lo, hi)]
+        r += [round(float(x), 2) for x in sh]
+        r += [round(float(x), 3) for x in isc]
+        r += [round(float(crps), 3), f"{100 * float(mdape):.1f}%"]
+        return r
+
+    rows = []
+    for i, h in enumerate(bt["horizon"]):
+        rows.append(row(str(int(h)), bt["cases"][i], bt["coverage"][i], bt["coverage_lower"][i],
+                        bt["coverage_upper"][i], bt["sharpness"][i], bt["interval_score"][i], bt["crps"][i],
+                        bt["mdape"][i]))
+    at = bt["attrs"]
+    rows.append(row("all", at["all_cases"], bt["all_coverage"], bt["all_coverage_lower"], bt["all_coverage_upper"],
+                    bt["all_sharpness"], bt["all_interval_score"], at["all_crps"], at["all_mdape"]))
+    return cols, rows

@@ -418,7 +418,7 @@ check "--save-paths writes paths_flow whose quantiles are the stored ones" "[ $?
 # calibration and backtest on the default input's history
 "$corridor" calibrate "$work/in.h5" -o "$work/cal.h5" > "$work/cal.txt"
 check "calibrate reports estimates with standard errors and writes a valid input" \
-  "grep -q 'HORP_TKM_pipeline_gas .* +- ' '$work/cal.txt' && '$corridor' validate '$work/cal.h5' >/dev/null"
+  "grep -q 'ALAP_KAZ_pipeline_oil .* +- ' '$work/cal.txt' && '$corridor' validate '$work/cal.h5' >/dev/null"
 "$corridor" backtest "$work/in.h5" --origin 2013,2019,2022,2023 -n 2000 -o "$work/bt.h5" > "$work/bt.txt"
 check "backtest scores intervals per horizon and writes them" \
   "grep -q 'cover 90%' '$work/bt.txt' && /usr/bin/python3 -c \"import h5py,sys; f=h5py.File(sys.argv[1]); assert len(f['horizon'])>0 and f['case_quantile'].shape[1]==7\" '$work/bt.h5'"

@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "host/calibrate.h"
 #include "util.h"
@@ -40,7 +43,7 @@ Input synthetic(int n, int T, double mu, double b, double s, uint64_t seed, bool
              {"mu", "0.01"},
              {"tau", "0"},
              {"sigma", format_number(std::sqrt(b * b + s * s))}});
-    for (int t = 0; t < T; ++t) {
+    for (int t = 0; t <= T; ++t) { // the base year too: the history table holds every observation
       const bool part = partial_years && t == T / 2;
       // a partial year reports only the months covered (here 5/12 of the year)
       add_row(in, "history",
@@ -55,7 +58,7 @@ Input synthetic(int n, int T, double mu, double b, double s, uint64_t seed, bool
 
 } // namespace
 
-TEST(Calibrate, HistoryAnnualisesPartialYearsAndAddsTheBase) {
+TEST(Calibrate, HistoryAnnualisesPartialYears) {
   const Input in = synthetic(1, 6, 0.05, 0, 0.1, 1, true);
   const auto h = series_history(in);
   ASSERT_EQ(h[0].size(), 7u);
@@ -65,6 +68,65 @@ TEST(Calibrate, HistoryAnnualisesPartialYearsAndAddsTheBase) {
   for (const auto& o : h[0]) partial += o.partial;
   EXPECT_EQ(partial, 1);
   EXPECT_NEAR(h[0][3].value / h[0][2].value, std::exp(0.05), 0.5); // annualised, not 5/12 of a year
+}
+
+TEST(Calibrate, TheBaseValueIsAnObservationOnlyWhenTheHistoryHoldsIt) {
+  // an assumed base value (say +15% on the last figure) must never be scored as an actual
+  Input in = synthetic(1, 6, 0.05, 0, 0.1, 1, false);
+  Table& h = in.tables.at("history");
+  const std::vector<size_t> keep{0, 1, 2, 3, 4, 5}; // drop the base year's row
+  for (auto& kv : h.num) kv.second.resize(keep.size());
+  for (auto& kv : h.str) kv.second.resize(keep.size());
+  h.rows = keep.size();
+  if (h.line.size() > keep.size()) h.line.resize(keep.size());
+  const auto o = series_history(in);
+  ASSERT_EQ(o[0].size(), 6u);
+  EXPECT_EQ(o[0].back().year, 2019);
+  auto be = make_cpu_backend(1);
+  const BacktestResult b = backtest(in, {2018, 2019}, 100, 1, *be);
+  ASSERT_EQ(b.cases.size(), 1u); // 2018 -> 2019 only: nothing against the base year
+  EXPECT_EQ(b.cases[0].year, 2019);
+}
+
+TEST(Calibrate, SaysWhyASeriesIsNotEstimated) {
+  Input in = synthetic(1, 6, 0.05, 0, 0.1, 1, false);
+  add_row(in, "metrics", {{"id", "trains"}, {"unit", "trains"}});
+  add_row(in, "metrics", {{"id", "passengers"}, {"unit", "persons"}});
+  add_row(in, "series",
+          {{"id", "D"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "rail"},
+           {"metric", "trains"},
+           {"kind", "derived"},
+           {"source_series", "S0"},
+           {"base_value", "10"}});
+  add_row(in, "series",
+          {{"id", "N"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "road"},
+           {"metric", "freight"},
+           {"kind", "load"},
+           {"base_value", "10"}});
+  add_row(in, "series",
+          {{"id", "T"},
+           {"port", "P1"},
+           {"partner", "KAZ"},
+           {"mode", "road"},
+           {"metric", "passengers"},
+           {"kind", "load"},
+           {"base_value", "10"}});
+  for (int y : {2018, 2019, 2020})
+    add_row(in, "history", {{"series", "T"}, {"year", std::to_string(y)}, {"value", "5"}});
+  validate_input(in);
+  const Calibration c = calibrate(in);
+  ASSERT_EQ(c.series.size(), 4u);
+  EXPECT_TRUE(c.series[0].estimated);
+  EXPECT_TRUE(c.series[0].reason.empty());
+  EXPECT_EQ(c.series[1].reason, "derived: follows its load series");
+  EXPECT_EQ(c.series[2].reason, "no history");
+  EXPECT_EQ(c.series[3].reason, "observations span less than 3 years");
 }
 
 TEST(Calibrate, EstimatesAreWithinTheirStandardErrors) {
@@ -115,6 +177,57 @@ TEST(Calibrate, RegionalLoadingAndApplication) {
   EXPECT_NE(t.str.at("source")[0].find("calibrated"), std::string::npos);
 }
 
+TEST(Scores, WilsonIntervalOfKnownCases) {
+  // 0 of 10: [0, z^2 / (n + z^2)] = [0, 0.27753]; 5 of 10: 0.5 -+ 0.26341 (Wilson 1927; Newcombe 1998)
+  const BinomialInterval a = wilson_interval(0, 10);
+  EXPECT_EQ(a.lo, 0.0);
+  EXPECT_NEAR(a.hi, 3.841459 / 13.841459, 1e-6);
+  const BinomialInterval b = wilson_interval(5, 10);
+  EXPECT_NEAR(b.lo, 0.236593, 1e-6);
+  EXPECT_NEAR(b.hi, 0.763407, 1e-6);
+  const BinomialInterval c = wilson_interval(10, 10);
+  EXPECT_NEAR(c.lo, 1 - 3.841459 / 13.841459, 1e-6);
+  // exactly 1, so that the observed share lies inside its interval
+  EXPECT_EQ(c.hi, 1.0);
+  const BinomialInterval e = wilson_interval(0, 0); // no cases: nothing known
+  EXPECT_EQ(e.lo, 0.0);
+  EXPECT_EQ(e.hi, 1.0);
+}
+
+TEST(Scores, IntervalScoreOfHandCases) {
+  // [1, 3] at alpha 0.1: its width inside, plus 2/alpha = 20 per unit outside
+  EXPECT_DOUBLE_EQ(interval_score(1, 3, 0.1, 2), 2.0);
+  EXPECT_DOUBLE_EQ(interval_score(1, 3, 0.1, 4), 22.0);
+  EXPECT_DOUBLE_EQ(interval_score(1, 3, 0.1, 0.5), 12.0);
+  EXPECT_DOUBLE_EQ(interval_score(1, 3, 0.5, 4), 6.0);
+}
+
+TEST(Scores, CrpsFromQuantilesOfHandCases) {
+  // the median alone: |x - m|, the CRPS of a point forecast
+  EXPECT_DOUBLE_EQ(weighted_interval_score({0.5}, {2}, 5), 3.0);
+  // quartiles 1, 2, 3 and x = 4: (|4 - 2| / 2 + 0.5 / 2 x IS_0.5) / 1.5, IS_0.5 = 2 + 4 x 1 = 6
+  EXPECT_DOUBLE_EQ(weighted_interval_score({0.25, 0.5, 0.75}, {1, 2, 3}, 4), 2.5 / 1.5);
+  // many evenly spaced quantiles of N(0, 1): the closed-form CRPS x (2 Phi(x) - 1) + 2 phi(x) - 1/sqrt(pi),
+  // less the normalisation 1/(K + 1/2) against the quadrature's 1/(K + 1) of K intervals
+  const int K = 400;
+  std::vector<double> p, q;
+  for (int j = 1; j < 2 * K; ++j) {
+    p.push_back(j / (2.0 * K));
+    // inverse normal by bisection (the test needs no library)
+    double lo = -10, hi = 10;
+    for (int it = 0; it < 200; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p.back() ? lo : hi) = mid;
+    }
+    q.push_back(0.5 * (lo + hi));
+  }
+  const double x = 0.7, Phi = 0.5 * std::erfc(-x / std::sqrt(2.0)), phi = std::exp(-x * x / 2) / std::sqrt(2 * M_PI);
+  const double crps = x * (2 * Phi - 1) + 2 * phi - 1 / std::sqrt(M_PI); // 0.4215692
+  EXPECT_NEAR(weighted_interval_score(p, q, x) * (K - 0.5) / K, crps, 1e-5);
+  EXPECT_NEAR(weighted_interval_score(p, q, x), crps, 1e-3);
+  EXPECT_THROW(weighted_interval_score({0.1, 0.5, 0.8}, {1, 2, 3}, 0), std::invalid_argument);
+}
+
 TEST(Backtest, CoverageIsNominalOnDataFromTheModel) {
   // history drawn from the demand model with the input's own parameters: the
   // projected intervals must hold the later values at their nominal rates
@@ -137,4 +250,41 @@ TEST(Backtest, CoverageIsNominalOnDataFromTheModel) {
   for (size_t r = 0; r < static_cast<size_t>(n); ++r) in.tables["series"].num["sigma"][r] = 0.03;
   const BacktestResult tight = backtest(in, {2010}, 4000, 3, *be);
   EXPECT_LT(tight.cover90.back(), 0.6);
+  // the scores agree with the coverage: Wilson intervals hold the observed share, and the
+  // overconfident model scores worse (interval score and CRPS of ln values)
+  for (const auto& sc : b.by_horizon)
+    for (size_t l = 0; l < sc.cover.size(); ++l) {
+      EXPECT_LE(sc.cover_lo[l], sc.cover[l]);
+      EXPECT_GE(sc.cover_hi[l], sc.cover[l]);
+      EXPECT_GT(sc.sharpness[l], 0);
+    }
+  EXPECT_EQ(b.all.n, 10 * n);
+  EXPECT_GT(tight.all.iscore[2], b.all.iscore[2]);
+  EXPECT_GT(tight.all.wis, b.all.wis);
+  EXPECT_LT(tight.all.sharpness[2], b.all.sharpness[2]);
 }
+
+#ifdef CORRIDOR_SOURCE_DIR
+TEST(Backtest, TheDefaultInputHasThirtyRealCases) {
+  // issue 17: at least 30 cases over origins 2010-2023, none against a base value that is an assumption
+  const Input in = read_csv_dir(std::string(CORRIDOR_SOURCE_DIR) + "/inputs/xinjiang");
+  validate_input(in);
+  std::vector<int> origins;
+  for (int y = 2010; y <= 2023; ++y) origins.push_back(y);
+  auto be = make_cpu_backend(2);
+  const BacktestResult b = backtest(in, origins, 200, 1, *be);
+  EXPECT_GE(b.cases.size(), 30u);
+  EXPECT_EQ(b.all.n, static_cast<int>(b.cases.size()));
+  const Table& s = in.tables.at("series");
+  for (const auto& c : b.cases) {
+    EXPECT_GE(c.origin, 2010);
+    EXPECT_LT(c.origin, c.year);
+    if (c.year != 2024) continue;
+    // an actual in the base year is the base value only where the series' source gives it as observed
+    for (size_t r = 0; r < s.rows; ++r)
+      if (s.str.at("id")[r] == c.series && c.actual == s.num.at("base_value")[r]) {
+        EXPECT_EQ(s.str.at("source")[r].find("assumed"), std::string::npos) << c.series;
+      }
+  }
+}
+#endif

@@ -147,10 +147,28 @@ with tempfile.TemporaryDirectory() as d:
     check(page.count("New corridors: opening probability") == n_sc, "the corridor table only in its section")
     check(page.count("Capacity nodes (") == n_sc, "report: the capacity nodes' table per scenario")
 
+    # the backtest's calibration plot draws the stored coverage and its Wilson intervals
+    bt_path = os.path.join(d, "bt.h5")
+    subprocess.run([corridor, "backtest", inp, "--origin", ",".join(str(y) for y in range(2010, 2024)), "-n", "500",
+                    "-o", bt_path], check=True, stdout=subprocess.DEVNULL)
+    bt = cp.open_backtest(bt_path)
+    fig = cp.backtest_calibration(bt)
+    pts = fig.axes[0].get_lines()[1]
+    check(np.array_equal(pts.get_xdata(), bt["level"]) and np.array_equal(pts.get_ydata(), bt["all_coverage"]),
+          "backtest calibration plot: observed against nominal coverage")
+    check(bt["attrs"]["all_cases"] >= 30 and bt["coverage"].shape == (len(bt["horizon"]), 3)
+          and np.all(bt["coverage_lower"] <= bt["coverage"]) and np.all(bt["coverage"] <= bt["coverage_upper"]),
+          "backtest of the default: 30 cases or more, coverage inside its Wilson interval")
+    cols, rows = cp.backtest_table(bt)
+    check(rows[-1][0] == "all" and rows[-1][1] == bt["attrs"]["all_cases"] and len(rows[-1]) == len(cols),
+          "backtest table")
+
     rep = os.path.join(d, "report")
-    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), out, "--input", inp, "-o", rep,
-                    "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), out, "--input", inp, "--backtest",
+                    bt_path, "-o", rep, "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
     page = open(os.path.join(rep, "index.html"), encoding="utf-8").read()
+    check("<h2>Backtest</h2>" in page and "data-file='backtest_calibration.png'" in page
+          and "Scores per horizon" in page, "report: Backtest section with the calibration plot and the scores")
     imgs = re.findall(r"data-file='([^']+)' src='data:image/png;base64,", page)
     check(len(imgs) >= 8, f"report embeds its charts ({len(imgs)})")
     for name in imgs:

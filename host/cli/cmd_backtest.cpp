@@ -1,5 +1,8 @@
 // corridor backtest: project from past years and score the intervals against the history.
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "../model_build.h"
 #include "../output.h"
@@ -10,6 +13,15 @@
 namespace corridor {
 namespace {
 
+void print_score(const char* label, const BacktestScore& s) {
+  std::printf("  %-7s %5d", label, s.n);
+  for (size_t l = 0; l < s.cover.size(); ++l)
+    std::printf("  %4.2f [%4.2f,%4.2f]", s.cover[l], s.cover_lo[l], s.cover_hi[l]);
+  std::printf("  %5.2f %5.2f %5.2f", s.sharpness[0], s.sharpness[1], s.sharpness[2]);
+  std::printf("  %7.3f %7.3f %7.3f", s.iscore[0], s.iscore[1], s.iscore[2]);
+  std::printf("  %6.3f %6.1f%%\n", s.wis, 100 * s.mdape);
+}
+
 void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
   std::printf("corridor backtest: %s, origins", o.input.c_str());
   for (int y : o.origins) std::printf(" %d", y);
@@ -18,10 +30,24 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
     std::printf("  no series is observed at an origin and later: nothing to compare\n");
     return;
   }
-  std::printf("  %-8s %6s %10s %10s %10s %8s\n", "horizon", "cases", "cover 50%", "cover 80%", "cover 90%", "MdAPE");
-  for (size_t i = 0; i < r.horizons.size(); ++i)
-    std::printf("  %-8d %6d %10.2f %10.2f %10.2f %7.1f%%\n", r.horizons[i], r.n[i], r.cover50[i], r.cover80[i],
-                r.cover90[i], 100 * r.mdape[i]);
+  int partial = 0;
+  std::vector<std::string> series;
+  for (const auto& c : r.cases) {
+    partial += c.partial;
+    if (std::find(series.begin(), series.end(), c.series) == series.end()) series.push_back(c.series);
+  }
+  std::printf("  %zu cases of %zu series (%d with an annualised partial year)\n\n", r.cases.size(), series.size(),
+              partial);
+  std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %-17s  %-23s  %6s %7s\n", "horizon", "cases", "cover 50%", "cover 80%",
+              "cover 90%", "width/median", "interval score (log)", "CRPS", "MdAPE");
+  std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %5s %5s %5s  %7s %7s %7s  %6s %7s\n", "(years)", "", "[95% Wilson]",
+              "[95% Wilson]", "[95% Wilson]", "50%", "80%", "90%", "50%", "80%", "90%", "(log)", "");
+  for (const BacktestScore& s : r.by_horizon) print_score(std::to_string(s.horizon).c_str(), s);
+  print_score("all", r.all);
+  std::printf("\n  cover: share of actuals inside the central interval; width/median: mean interval width over the\n"
+              "  median (sharpness); interval score (Gneiting-Raftery) and CRPS (the weighted interval score of the\n"
+              "  7 quantiles, Bracher et al. 2021) of ln values, lower is better; MdAPE: median absolute %% error\n"
+              "  of the median\n");
 }
 
 } // namespace

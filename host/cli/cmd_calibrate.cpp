@@ -37,10 +37,20 @@ void print_calibration(const std::string& input, const Calibration& c) {
                 c.factor_series, c.factor_years, c.shock_freq, c.shock_freq_se);
   else
     std::printf("\n  regional factor and shock frequency: not estimated (need 3 series with 5 annual increments)\n");
+  std::printf("\n  load series not estimated (they keep their input parameters):\n");
+  int derived = 0;
+  for (const SeriesEstimate& e : c.series) {
+    if (e.estimated) continue;
+    if (e.reason.rfind("derived", 0) == 0) {
+      ++derived;
+      continue;
+    }
+    std::printf("  %-28s %s\n", e.series.c_str(), e.reason.c_str());
+  }
   const int skipped = static_cast<int>(c.series.size()) - est;
-  std::printf("  %d series estimated; %d kept their input parameters (fewer than 3 observations over 3 years, or "
-              "derived)\n",
-              est, skipped);
+  std::printf("  %d series estimated; %d kept their input parameters (%d of them derived series, which follow their "
+              "load series); an estimate needs 3 observations over 3 years or more\n",
+              est, skipped, derived);
 }
 
 } // namespace
