@@ -23,6 +23,10 @@
 #include <chrono>
 #include <stdexcept>
 
+#if defined(_OPENMP) && !defined(__CUDACC__)
+#include <omp.h>
+#endif
+
 #include "host_model.h"
 #include "plans.h"
 #include "run_types.h"
@@ -83,24 +87,35 @@ template <template <class> class Vec> struct YearCellsOn {
       : ybeg(h.ybeg.begin(), h.ybeg.end()), dst(h.dst.begin(), h.dst.end()), elem(h.elem.begin(), h.elem.end()) {}
 };
 
-// Where a sink's columns live: value `path` of column k at
-// at(k, path) = values + k * cs + (path / kSumBlock) * bs + path % kSumBlock,
-// in blocks of kSumBlock paths, as the statistics read them (stats.h). A
-// run's pass puts the columns of a block side by side (cs = kSumBlock, bs =
-// columns x kSumBlock), so that a tile's stores of a year fall in one
-// region; the sensitivity's are plain columns (cs = n, bs = kSumBlock).
+constexpr int kLayoutShift = 13; // 2^13 = 8,192 paths per layout block of a run's pass (at least kSumBlock)
+
+// Where a sink's nc columns of n paths live: in layout blocks of 2^lbs
+// paths (the last one shorter), each block holding its share of every
+// column side by side: value `path` of column k at
+//   values + b0 * nc + k * (paths in that block) + (path - b0),
+// b0 the first path of its block. A run's pass uses blocks of
+// 2^kLayoutShift paths, so that a tile's stores of a year fall in one
+// region; plain columns (the sensitivity's) are one block (lbs =
+// kPlainColumns). The statistics read the same layout (stats.h,
+// StatsGroup::at).
 struct Columns {
   double* values;
-  long long cs, bs;
+  long long n;
+  int lbs;
+  long long nc;
   CORRIDOR_HD double* at(long long k, long long path) const {
-    return values + k * cs + (path / kSumBlock) * bs + path % kSumBlock;
+    const long long b0 = (path >> lbs) << lbs, len = n - b0 < (1ll << lbs) ? n - b0 : (1ll << lbs);
+    return values + b0 * nc + k * len + (path - b0);
   }
 };
 
 // What a simulation stores at the end of each year: cells ybeg[y] ..
 // ybeg[y + 1] - 1 (YearCells) into the columns, and, where cbeg is set,
 // counts the paths on which the cells cbeg[y] .. cbeg[y + 1] - 1 (0/1
-// indicators, CellPlan::kCount) are 1, into counts[cdst[j]].
+// indicators, CellPlan::kCount) are 1, into counts[cdst[j]]: on the GPU
+// one count per cell (atomic adds, one per warp), on the CPU one row of
+// counts per thread (counts + thread x count_stride, plain adds), which the
+// run adds up (integers: any order gives the same sums).
 struct SinkCells {
   const int* ybeg;
   const int* dst;
@@ -110,14 +125,19 @@ struct SinkCells {
   const int* cdst = nullptr;
   const long long* celem = nullptr;
   unsigned long long* counts = nullptr;
+  long long count_stride = 0;
 };
 
-// Adds c to a count that other threads add to (integers: any order gives the same sum).
-CORRIDOR_INLINE void count_add(unsigned long long* p, unsigned long long c) {
+// Counts a path whose indicator is 1 (one path per thread, the GPU: the
+// active threads of a warp add their ones at once).
+CORRIDOR_HD inline void count_one(unsigned long long* p, bool one) {
 #if defined(__CUDA_ARCH__)
-  atomicAdd(p, c);
+  const unsigned mask = __activemask();
+  const unsigned ones = __ballot_sync(mask, one);
+  if (ones != 0u && (threadIdx.x & 31u) == static_cast<unsigned>(__ffs(mask) - 1))
+    atomicAdd(p, static_cast<unsigned long long>(__popc(ones)));
 #else
-  __atomic_fetch_add(p, c, __ATOMIC_RELAXED);
+  if (one) __atomic_fetch_add(p, 1ull, __ATOMIC_RELAXED);
 #endif
 }
 
@@ -129,7 +149,7 @@ struct ChunkSink {
     for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path) = X(c.elem[j]);
     if (c.cbeg)
       for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j)
-        if (X(c.celem[j]) != 0.0) count_add(c.counts + c.cdst[j], 1);
+        count_one(c.counts + c.cdst[j], X(c.celem[j]) != 0.0);
   }
 };
 
@@ -187,9 +207,9 @@ struct SimulateTile {
     const Scratch ts{scr.p + l0 * scr.lane_stride, 1, kTile}; // the batch scratch is path-major
     for (int j = 0; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin();
     const PathStep<kTile> tile(m, seed, sc, path0, ts, 0);
-    // the tile's paths in their block of kSumBlock (Columns): w1 there, the rest in the next
-    const long long p = p0 + l0;
-    const int w1 = static_cast<int>(kSumBlock - p % kSumBlock < w ? kSumBlock - p % kSumBlock : w);
+    // the tile's paths in their layout block (Columns): w1 there, the rest in the next
+    const long long p = p0 + l0, lb = 1ll << cells.cols.lbs;
+    const int w1 = static_cast<int>(lb - p % lb < w ? lb - p % lb : w);
     const SinkCells& c = cells;
     for (int y = 0; y < m.Y; ++y) {
       if (y > 0) tile.year_draws(y);
@@ -202,13 +222,19 @@ struct SimulateTile {
         store_row(c.cols.at(c.dst[j], p), line, w1);
         if (w1 < w) store_row(c.cols.at(c.dst[j], p + w1), line + w1, w - w1);
       }
-      if (c.cbeg)
+      if (c.cbeg) {
+#if defined(_OPENMP) && !defined(__CUDACC__)
+        unsigned long long* counts = c.counts + omp_get_thread_num() * c.count_stride; // this thread's row
+#else
+        unsigned long long* counts = c.counts;
+#endif
         for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j) {
           const double* line = ts.p + c.celem[j] * kTile;
           unsigned long long ones = 0;
           for (int l = 0; l < w; ++l) ones += line[l] != 0.0;
-          if (ones) count_add(c.counts + c.cdst[j], ones);
+          counts[c.cdst[j]] += ones;
         }
+      }
     }
 #if defined(__SSE2__)
     _mm_sfence();
@@ -502,11 +528,16 @@ private:
     // the GPU splits each cell's passes into one item per block of paths,
     // the CPU gives a cell one item
     nblk_ = stats_blocks(n_);
-    values_.resize(static_cast<size_t>(mp_.cells_per_pass) * nblk_ * kSumBlock);
+    values_.resize(static_cast<size_t>(mp_.cells_per_pass) * n_);
     size_t counted = 1;
     for (const auto& c : plan_.counted) counted = std::max(counted, c.size());
-    counts_.resize(counted);
-    host_counts_.resize(counted);
+    // a row per CPU thread (a whole number of cache lines), one on the GPU
+    count_stride_ = static_cast<long long>((counted + 7) / 8 * 8);
+#if defined(_OPENMP) && !defined(__CUDACC__)
+    count_rows_ = lane_major_ ? 1 : std::max(1, omp_get_max_threads());
+#endif
+    counts_.resize(static_cast<size_t>(count_rows_ * count_stride_));
+    host_counts_.resize(counts_.size());
     const long long sg = static_cast<long long>(mp_.stats_group);
     bm_.resize(static_cast<size_t>(sg * nblk_));
     quant_.resize(static_cast<size_t>(sg));
@@ -536,14 +567,14 @@ private:
     const YearCellsOn<Vec>& yc = pass_cells_[static_cast<size_t>(sc)][static_cast<size_t>(pass)];
     SinkCells cells{thrust::raw_pointer_cast(yc.ybeg.data()), thrust::raw_pointer_cast(yc.dst.data()),
                     thrust::raw_pointer_cast(yc.elem.data()),
-                    Columns{thrust::raw_pointer_cast(values_.data()), kSumBlock,
-                            static_cast<long long>(std::max(nc, 1)) * kSumBlock}};
+                    Columns{thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc}};
     if (pass == 0) {
       const YearCellsOn<Vec>& cc = count_cells_[static_cast<size_t>(sc)];
       cells.cbeg = thrust::raw_pointer_cast(cc.ybeg.data());
       cells.cdst = thrust::raw_pointer_cast(cc.dst.data());
       cells.celem = thrust::raw_pointer_cast(cc.elem.data());
       cells.counts = thrust::raw_pointer_cast(counts_.data());
+      cells.count_stride = count_stride_;
     }
     const auto t0 = std::chrono::steady_clock::now();
     for (long long p0 = 0; p0 < n_; p0 += static_cast<long long>(mp_.batch)) {
@@ -570,10 +601,11 @@ private:
   // at c0 (their columns in blocks, see Columns).
   StatsGroup stats_group(int c0, int g0, int ng, int nc) {
     StatsGroup G;
-    G.x = thrust::raw_pointer_cast(values_.data()) + static_cast<long long>(g0) * kSumBlock;
+    G.x = thrust::raw_pointer_cast(values_.data());
     G.n = n_;
-    G.cs = kSumBlock;
-    G.bs = static_cast<long long>(nc) * kSumBlock;
+    G.lbs = kLayoutShift;
+    G.nc = nc;
+    G.c0 = g0;
     G.ncells = ng;
     G.nq = nq_;
     G.probs = thrust::raw_pointer_cast(probs_.data());
@@ -610,7 +642,9 @@ private:
     thrust::copy(counts_.begin(), counts_.end(), host_counts_.begin());
     for (size_t k = 0; k < counted.size(); ++k) {
       const int c = counted[k];
-      indicator_stats(host_counts_[k], n_, cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
+      unsigned long long ones = 0;
+      for (long long r = 0; r < count_rows_; ++r) ones += host_counts_[static_cast<size_t>(r * count_stride_) + k];
+      indicator_stats(ones, n_, cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
                       dst + static_cast<long long>(c) * width_);
     }
   }
@@ -666,6 +700,7 @@ private:
   int cpp_; // stored cells per pass
   Vec<double> probs_, thr0_, thr1_, scratch_, values_, stats_;
   Vec<unsigned long long> counts_;
+  long long count_stride_ = 0, count_rows_ = 1;
   Scratch scr_{nullptr, 0, 0};
   long long nblk_ = 0;
   Vec<BlockMoments> bm_;
@@ -878,7 +913,7 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   Vec<long long> idx(nk), first(nk), last(nk);
   double* colp = thrust::raw_pointer_cast(cols.data());
   const SinkCells sink{thrust::raw_pointer_cast(cells.ybeg.data()), thrust::raw_pointer_cast(cells.dst.data()),
-                       thrust::raw_pointer_cast(cells.elem.data()), Columns{colp, n, kSumBlock}};
+                       thrust::raw_pointer_cast(cells.elem.data()), Columns{colp, n, kPlainColumns, D + K}};
   for (int sc = 0; sc < v.NS; ++sc) {
     for (long long p0 = 0; p0 < n; p0 += batch)
       simulate_batch(pol, lane_major, v, cfg.seed, sc, p0, std::min<long long>(batch, n - p0), scr, sink, tile_fn);

@@ -209,14 +209,19 @@ struct CellQuant {
   int done[kMaxRanks];
 };
 
-// A group of cells and the buffers of its statistics. Cell k's n values
-// lie in blocks of kSumBlock paths, in path order: block b (paths b *
-// kSumBlock to path_end(b) - 1) at x + k * cs + b * bs; a plain column has
-// cs = n, bs = kSumBlock. Its results go to out + k * width.
+// A group of cells and the buffers of its statistics. Their n values lie
+// in layout blocks of 2^lbs paths (at least kSumBlock; the last block
+// shorter), each holding its share of all nc columns side by side: path i
+// of column c at x + b0 * nc + c * (paths in that block) + (i - b0), b0 =
+// i rounded down to its block (launch.inl, Columns; plain columns: lbs =
+// kPlainColumns, one block). Cell k of the group is column c0 + k. Its
+// results go to out + k * width.
+constexpr int kPlainColumns = 62; // a layout block shift beyond any path count
 struct StatsGroup {
   const double* x;
   long long n;
-  long long cs = 0, bs = 0;
+  int lbs = kPlainColumns;
+  long long nc = 1, c0 = 0;
   int ncells;
   int nq;
   const double* probs;
@@ -239,13 +244,17 @@ struct StatsGroup {
   // holds paths b * kSumBlock to path_end(b) - 1
   CORRIDOR_INLINE long long blocks_end(long long t) const { return (t + 1) * bper < nblk ? (t + 1) * bper : nblk; }
   CORRIDOR_INLINE long long path_end(long long b) const { return (b + 1) * kSumBlock < n ? (b + 1) * kSumBlock : n; }
-  // block b of cell k; value i of cell k
-  CORRIDOR_INLINE const double* block(long long k, long long b) const { return x + k * cs + b * bs; }
-  CORRIDOR_INLINE double value(long long k, long long i) const { return block(k, i / kSumBlock)[i % kSumBlock]; }
+  // value i of cell k; the kSumBlock paths of block b of cell k (adjacent)
+  CORRIDOR_INLINE const double* at(long long k, long long i) const {
+    const long long b0 = (i >> lbs) << lbs, len = n - b0 < (1ll << lbs) ? n - b0 : (1ll << lbs);
+    return x + b0 * nc + (c0 + k) * len + (i - b0);
+  }
+  CORRIDOR_INLINE const double* block(long long k, long long b) const { return at(k, b * kSumBlock); }
+  CORRIDOR_INLINE double value(long long k, long long i) const { return *at(k, i); }
   // the group of cell k alone
   CORRIDOR_INLINE StatsGroup cell(long long k) const {
     StatsGroup g = *this;
-    g.x = x + k * cs;
+    g.c0 = c0 + k;
     g.ncells = 1;
     g.thr0 = thr0 + k;
     g.thr1 = thr1 + k;
@@ -434,21 +443,34 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
   uint32_t* hist = G.hist + k * kBins;
   uint64_t* bmin = G.bmin + k * kBins;
   uint64_t* bmax = G.bmax + k * kBins;
-  if (q.level == 0) { // the first level over the whole interior: counts only
-    for (long long i = t; i < G.n; i += G.T) {
-      const uint64_t key = order_key(G.value(k, i));
-      if (key >= lo && key <= hi) shared_inc(hist + ((key - lo) >> shift));
+  // every T-th value from t: one item of several per cell (the GPU); with
+  // one item per cell (the CPU) block by block, each block's values adjacent
+  auto each = [&](auto&& f) {
+    if (G.T == 1) {
+      for (long long b = 0; b < G.nblk; ++b) {
+        const double* x = G.block(k, b);
+        const long long len = G.path_end(b) - b * kSumBlock;
+        for (long long i = 0; i < len; ++i) f(x[i]);
+      }
+    } else {
+      for (long long i = t; i < G.n; i += G.T) f(G.value(k, i));
     }
+  };
+  if (q.level == 0) { // the first level over the whole interior: counts only
+    each([&](double v) {
+      const uint64_t key = order_key(v);
+      if (key >= lo && key <= hi) shared_inc(hist + ((key - lo) >> shift));
+    });
     return;
   }
-  for (long long i = t; i < G.n; i += G.T) {
-    const uint64_t key = order_key(G.value(k, i));
-    if (key < lo || key > hi) continue;
+  each([&](double v) {
+    const uint64_t key = order_key(v);
+    if (key < lo || key > hi) return;
     const long long j = static_cast<long long>((key - lo) >> shift);
     shared_inc(hist + j);
     shared_min(bmin + j, key);
     shared_max(bmax + j, key);
-  }
+  });
 }
 
 // ---- phases 3 and b at once, with one item per cell (the CPU): the block

@@ -24,16 +24,18 @@ struct Group {
   std::vector<uint64_t> bmin, bmax, cand;
   int levels = 0;
   Group(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
-        long long T = 1, long long bper = 0, bool blocked = false) {
+        long long T = 1, long long bper = 0, int blocked = 0) {
     const long long n = static_cast<long long>(cells[0].size()), K = static_cast<long long>(cells.size());
-    const long long nblk = stats_blocks(n);
-    if (!blocked) { // plain columns, one after another
-      for (const auto& c : cells) x.insert(x.end(), c.begin(), c.end());
-    } else { // a run's pass: block b of every cell side by side (launch.inl, Columns)
-      x.assign(static_cast<size_t>(nblk * K * kSumBlock), -99.0);
-      for (long long k = 0; k < K; ++k)
-        for (long long i = 0; i < n; ++i) x[(i / kSumBlock) * K * kSumBlock + k * kSumBlock + i % kSumBlock] = cells[k][i];
-    }
+    // plain columns one after another, or a run's pass: layout blocks of
+    // lb paths, each with its share of every cell side by side (launch.inl, Columns)
+    // (blocked: the block's shift, 0: plain)
+    const long long lb = blocked > 0 ? (1ll << blocked) : n;
+    x.assign(static_cast<size_t>(n * K), -99.0);
+    for (long long k = 0; k < K; ++k)
+      for (long long i = 0; i < n; ++i) {
+        const long long b0 = i / lb * lb, len = std::min(lb, n - b0);
+        x[b0 * K + k * len + (i - b0)] = cells[k][i];
+      }
     thr0.assign(K, t0);
     thr1.assign(K, t1);
     const int width = stats_width(nq);
@@ -41,8 +43,8 @@ struct Group {
     StatsGroup G;
     G.x = x.data();
     G.n = n;
-    G.cs = blocked ? kSumBlock : n;
-    G.bs = blocked ? K * kSumBlock : kSumBlock;
+    G.lbs = blocked > 0 ? blocked : kPlainColumns;
+    G.nc = K;
     G.ncells = static_cast<int>(K);
     G.nq = nq;
     G.probs = probs;
@@ -156,11 +158,15 @@ TEST(Stats, SplitSchedulesGiveTheSameBytes) {
     const Group split(cells, 11, kProbs, 0.5, 1.0, tb.first, tb.second);
     EXPECT_TRUE(split.out == one.out) << "T " << tb.first << " bper " << tb.second;
     // a run's pass keeps the cells' blocks side by side (launch.inl, Columns): the same bytes
-    const Group blocked(cells, 11, kProbs, 0.5, 1.0, tb.first, tb.second, true);
-    EXPECT_TRUE(blocked.out == one.out) << "blocked, T " << tb.first << " bper " << tb.second;
+    for (int lbs : {10, 13}) {
+      const Group blocked(cells, 11, kProbs, 0.5, 1.0, tb.first, tb.second, lbs);
+      EXPECT_TRUE(blocked.out == one.out) << "blocks of 2^" << lbs << ", T " << tb.first << " bper " << tb.second;
+    }
   }
-  const Group blocked(cells, 11, kProbs, 0.5, 1.0, 1, 0, true); // the CPU's schedule
-  EXPECT_TRUE(blocked.out == one.out);
+  for (int lbs : {10, 13, 14}) { // the CPU's schedule
+    const Group blocked(cells, 11, kProbs, 0.5, 1.0, 1, 0, lbs);
+    EXPECT_TRUE(blocked.out == one.out) << "blocks of 2^" << lbs;
+  }
   for (int k = 0; k < 6; ++k)
     for (int q = 0; q < 11; ++q) ASSERT_EQ(one.cell(k)[3 + q], test::np_quantile(cells[k], kProbs[q])) << k << " " << q;
 }
