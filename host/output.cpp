@@ -399,6 +399,26 @@ void write_network_labels(const RunOut& o) {
                   o.shape({o.NS, o.m.K, o.Y, o.nq}), q, "series_unit of capture_from per year", "quantiles of " + l);
 }
 
+// The range of each node's base capacity (MODEL.md section 4.1), along
+// `group`, when some node has one: its low end, mode (the input's capacity)
+// and high end, all three equal where the sources agree. An input without
+// ranges writes none of them.
+void write_capacity_ranges(const RunOut& o) {
+  bool any = false;
+  for (int g = 0; g < o.G; ++g) any |= o.m.group_cap_low[g] < o.m.group_cap_high[g];
+  if (!any) return;
+  const hsize_t n = static_cast<hsize_t>(o.G);
+  const std::string units = "group_metric unit per year";
+  h5::write_doubles(o.w.file, "group_capacity_low", {n}, o.m.group_cap_low.data(), false);
+  o.w.attach("group_capacity_low", {"group"}, units,
+             "low end of the range of the base capacity, which each path draws from the triangular distribution "
+             "(group_capacity_low, group_capacity_mode, group_capacity_high); all three equal: no draw");
+  h5::write_doubles(o.w.file, "group_capacity_mode", {n}, o.m.group_capacity.data(), false);
+  o.w.attach("group_capacity_mode", {"group"}, units, "base capacity given in the input: the mode of its range");
+  h5::write_doubles(o.w.file, "group_capacity_high", {n}, o.m.group_cap_high.data(), false);
+  o.w.attach("group_capacity_high", {"group"}, units, "high end of the range of the base capacity");
+}
+
 // NAME_quantile and NAME_mean of total served flow by one dimension
 void write_totals_by(const RunOut& o, const std::string& name, const std::string& dim, int n,
                      const std::vector<int>& idx, const std::string& what) {
@@ -526,6 +546,7 @@ void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, 
       write_capacity(o);
       write_network(o);
       write_network_labels(o);
+      write_capacity_ranges(o);
       write_totals(o);
       write_targets(o);
       if (raw_paths) write_raw_paths(o, *raw_paths, prov.seed, prov.paths);
