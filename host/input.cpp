@@ -108,10 +108,11 @@ const std::vector<TableDef>& input_schema() {
         {"capacity", 'r', true, "", "metric unit",
          "nominal capacity in the base year (> 0; version 2: 0 allowed for a node an expansion builds)"},
         {"capacity_low", 'r', false, "nan", "metric unit",
-         "version 2: lowest base capacity where sources disagree (0 < capacity_low <= capacity; empty: capacity); "
-         "each path draws the base from the triangular distribution (capacity_low, mode capacity, capacity_high)"},
+         "version 2: low end of the base capacity where sources disagree (> 0, <= capacity; empty: the capacity); "
+         "each path draws its base capacity once, for every year and scenario, from the triangular distribution "
+         "(capacity_low, mode capacity, capacity_high)"},
         {"capacity_high", 'r', false, "nan", "metric unit",
-         "version 2: highest base capacity where sources disagree (>= capacity; empty: capacity)"},
+         "version 2: high end of the base capacity where sources disagree (>= capacity; empty: the capacity)"},
         {"overload", 'r', false, "1", "1", "soft limit as a multiple of capacity (>= 1)"},
         {"free_time", 'r', false, "0", "hours", "version 2: hours a unit spends at the node when it is empty (>= 0)"},
         {"bpr_alpha", 'r', false, "0", "1",
