@@ -1021,6 +1021,7 @@ void assemble_nodes(const Tables& t, const Resolved& r, HostModel& m) {
     const double lo = groups.num.at("capacity_low")[g], hi = groups.num.at("capacity_high")[g];
     if (!std::isnan(lo)) m.group_cap_low[g] = lo;
     if (!std::isnan(hi)) m.group_cap_high[g] = hi;
+    if (m.group_cap_low[g] < m.group_cap_high[g]) m.GD = m.G; // the draws are kept (sensitivity drivers)
   }
   m.group_overload = groups.num.at("overload");
   m.group_free_time = v2 ? groups.num.at("free_time") : std::vector<double>(m.G, 0.0);
@@ -1220,6 +1221,9 @@ SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info,
   for (int s = 0; s < m.S; ++s)
     if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.trend_draw + s, "trend growth " + info.series[s], "growth_draw");
   for (int e = 0; e < m.E; ++e) add(L.open + e, "opening year " + info.expansions[e], "opening_year");
+  for (int g = 0; g < m.GD; ++g)
+    if (m.group_cap_low[g] < m.group_cap_high[g])
+      add(L.base_cap + g, "base capacity " + info.groups[g], "capacity_draw");
   auto any_positive = [](const std::vector<double>& x) {
     for (double a : x)
       if (a > 0) return true;

@@ -85,7 +85,8 @@ struct Layout {
   // response threshold, the year an ordered response opens (-1: none), the
   // capacity responses added; per market: the base year's mean generalized cost
   long long ratio, streak, pend, added, mc0;
-  long long take; // per capture: what it took this year
+  long long take;     // per capture: what it took this year
+  long long base_cap; // per node when GD = G: its drawn base capacity (a sensitivity driver)
   long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
@@ -134,7 +135,8 @@ struct Layout {
     added = pend + G;
     mc0 = added + G;
     take = mc0 + v.M;
-    size = take + v.K;
+    base_cap = take + v.K;
+    size = base_cap + v.GD; // dimensions only: the host lays out a device's scratch too
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -310,6 +312,7 @@ template <int W = 1> struct PathStep {
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
     for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
     for (int g = 0; g < m.G; ++g) X(L.pend + g) = -1.0;
+    for (int g = 0; g < m.GD; ++g) X(L.base_cap + g) = X(L.cap + g);
   }
 
   // ---- node g's base capacity (section 4.1): where its sources disagree

@@ -17,6 +17,7 @@
   X(P)  /* partners */                                                                                                 \
   X(Q)  /* ports */                                                                                                    \
   X(G)  /* capacity groups */                                                                                          \
+  X(GD) /* drawn base capacities kept per path: G when some node has a capacity range, else 0 */                       \
   X(E)  /* expansions */                                                                                               \
   X(C)  /* new corridors (series that open with an expansion) */                                                       \
   X(K)  /* captures (corridor takes from a source), in topological order */                                            \

@@ -14,6 +14,7 @@ void set_routes(HostModel& m, const std::vector<std::vector<int>>& chains) {
 void with_capacity_ranges(HostModel& m) {
   m.group_cap_low = {90, 100, 70, 55, m.group_capacity[4]};
   m.group_cap_high = {160, 140, 105, 80, m.group_capacity[4]};
+  m.GD = m.G;
 }
 
 HostModel network_model() {

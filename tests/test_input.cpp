@@ -908,6 +908,7 @@ TEST(InputV2, CapacityRangesAssembleAndRoundTrip) {
     const HostModel m = build(plain);
     EXPECT_EQ(m.group_cap_low, m.group_capacity);
     EXPECT_EQ(m.group_cap_high, m.group_capacity);
+    EXPECT_EQ(m.GD, 0); // no draw kept
   }
   Input in = network_input();
   Table& g = in.tables["groups"];
@@ -920,6 +921,7 @@ TEST(InputV2, CapacityRangesAssembleAndRoundTrip) {
   EXPECT_EQ(m.group_capacity, (std::vector<double>{120, 150, 100, 0, 60}));
   EXPECT_EQ(m.group_cap_low, (std::vector<double>{100, 150, 100, 0, 60}));
   EXPECT_EQ(m.group_cap_high, (std::vector<double>{150.5, 150, 130, 0, 60}));
+  EXPECT_EQ(m.GD, m.G); // the draws are kept per path (sensitivity drivers)
   const auto [a, b, c] = round_trip(in, d / "rt");
   EXPECT_EQ(errors_of(b), "");
   const HostModel mc = build(c);
