@@ -107,6 +107,12 @@ const std::vector<TableDef>& input_schema() {
         {"metric", 's', true, "", "", "metrics.id of the load"},
         {"capacity", 'r', true, "", "metric unit",
          "nominal capacity in the base year (> 0; version 2: 0 allowed for a node an expansion builds)"},
+        {"capacity_low", 'r', false, "nan", "metric unit",
+         "version 2: low end of the base capacity where sources disagree (> 0, <= capacity; empty: the capacity); "
+         "each path draws its base capacity once, for every year and scenario, from the triangular distribution "
+         "(capacity_low, mode capacity, capacity_high)"},
+        {"capacity_high", 'r', false, "nan", "metric unit",
+         "version 2: high end of the base capacity where sources disagree (>= capacity; empty: the capacity)"},
         {"overload", 'r', false, "1", "1", "soft limit as a multiple of capacity (>= 1)"},
         {"free_time", 'r', false, "0", "hours", "version 2: hours a unit spends at the node when it is empty (>= 0)"},
         {"bpr_alpha", 'r', false, "0", "1",
@@ -680,6 +686,16 @@ Input read_csv_dir(const std::string& dir) {
   return read_csv_texts(dir, files);
 }
 
+// Whether column `cd` of table `def` goes into a written file (CSV or HDF5).
+// The capacity range of groups (added to version 2 after its files were first
+// written) is left out when every row is empty: reading fills it back, and an
+// input without a range writes the bytes it wrote before.
+static bool column_written(const TableDef& def, const ColumnDef& cd, const Table& t) {
+  if (def.name != "groups" || (cd.name != "capacity_low" && cd.name != "capacity_high")) return true;
+  const std::vector<double>& v = t.num.at(cd.name);
+  return std::any_of(v.begin(), v.end(), [](double x) { return !std::isnan(x); });
+}
+
 void write_csv_dir(const Input& in, const std::string& dir) {
   fs::create_directories(dir);
   {
@@ -697,11 +713,14 @@ void write_csv_dir(const Input& in, const std::string& dir) {
     if (it == in.tables.end()) continue;
     const Table& t = it->second;
     std::ofstream f(fs::path(dir) / (def.name + ".csv"));
-    for (size_t c = 0; c < def.cols.size(); ++c) f << (c ? "," : "") << def.cols[c].name;
+    std::vector<const ColumnDef*> cols;
+    for (const auto& cd : def.cols)
+      if (column_written(def, cd, t)) cols.push_back(&cd);
+    for (size_t c = 0; c < cols.size(); ++c) f << (c ? "," : "") << cols[c]->name;
     f << "\n";
     for (size_t r = 0; r < t.rows; ++r) {
-      for (size_t c = 0; c < def.cols.size(); ++c) {
-        const auto& cd = def.cols[c];
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const auto& cd = *cols[c];
         f << (c ? "," : "");
         if (cd.type == 's')
           f << csv_escape(t.str.at(cd.name)[r]);
@@ -738,6 +757,7 @@ void write_h5_input(const Input& in, const std::string& path) {
                          path + ": cannot create group " + def.name);
     h5::write_attr_string(g, "description", def.doc);
     for (const auto& cd : def.cols) {
+      if (!column_written(def, cd, t)) continue;
       if (cd.type == 's') {
         h5::write_fixed_strings(g, cd.name, t.str.at(cd.name));
       } else if (cd.type == 'r') {

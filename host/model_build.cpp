@@ -346,6 +346,7 @@ private:
         ck_.positive(groups, r, "capacity");
       else
         ck_.nonneg(groups, r, "capacity");
+      check_capacity_range(r);
       ck_.range(groups, r, "overload", 1, 10, "is outside [1, 10]");
       // version 2 allows several nodes of one port, mode and metric
       if (r_.g_port[r] >= 0 && r_.g_mode[r] >= 0 && r_.g_metric[r] >= 0 &&
@@ -356,6 +357,23 @@ private:
       check_congestion(r);
       check_response(r);
     }
+  }
+
+  // the range of node r's base capacity where sources disagree: 0 < low <=
+  // capacity <= high, each side optional (empty: the capacity itself)
+  void check_capacity_range(size_t r) {
+    const Table& groups = t_.groups;
+    const double cap = groups.num.at("capacity")[r], lo = groups.num.at("capacity_low")[r],
+                 hi = groups.num.at("capacity_high")[r];
+    const std::string c = "capacity " + format_number(cap);
+    if (!std::isnan(lo) && ck_.finite(groups, r, "capacity_low")) {
+      if (!(lo > 0))
+        ck_.add(groups, r, "capacity_low", format_number(lo) + " must be > 0");
+      else if (lo > cap)
+        ck_.add(groups, r, "capacity_low", format_number(lo) + " is more than " + c);
+    }
+    if (!std::isnan(hi) && ck_.finite(groups, r, "capacity_high") && hi < cap)
+      ck_.add(groups, r, "capacity_high", format_number(hi) + " is less than " + c);
   }
 
   // BPR congestion of node r
@@ -721,8 +739,8 @@ private:
     const std::vector<std::pair<const Table*, std::vector<std::string>>> cols = {
         {&t_.series, {"cost", "time", "unlimited"}},
         {&t_.groups,
-         {"free_time", "bpr_alpha", "bpr_beta", "response_threshold", "response_years", "response_size", "response_cap",
-          "response_lag", "response_lag_prob"}},
+         {"capacity_low", "capacity_high", "free_time", "bpr_alpha", "bpr_beta", "response_threshold", "response_years",
+          "response_size", "response_cap", "response_lag", "response_lag_prob"}},
         {&t_.exps, {"ramp"}},
         {&t_.scen, {"route_choice", "responsive"}}};
     for (const auto& tc : cols) {
@@ -730,7 +748,9 @@ private:
       for (const auto& c : tc.second)
         for (size_t r = 0; r < t.rows; ++r) {
           const auto sit = t.str.find(c);
-          const bool set = sit != t.str.end() ? sit->second[r] != (c == "ramp" ? "1" : "") : t.num.at(c)[r] != 0;
+          const bool range = c == "capacity_low" || c == "capacity_high"; // empty: NaN
+          const bool set = sit != t.str.end() ? sit->second[r] != (c == "ramp" ? "1" : "")
+                                              : (range ? !std::isnan(t.num.at(c)[r]) : t.num.at(c)[r] != 0);
           if (set)
             ck_.add(t, r, c,
                     "'" + (sit != t.str.end() ? sit->second[r] : format_number(t.num.at(c)[r])) +
@@ -994,6 +1014,15 @@ void assemble_nodes(const Tables& t, const Resolved& r, HostModel& m) {
   const Table& groups = t.groups;
   m.group_port = r.g_port;
   m.group_capacity = groups.num.at("capacity");
+  // the base capacity's range (empty: the capacity itself, no draw)
+  m.group_cap_low = m.group_capacity;
+  m.group_cap_high = m.group_capacity;
+  for (int g = 0; v2 && g < m.G; ++g) {
+    const double lo = groups.num.at("capacity_low")[g], hi = groups.num.at("capacity_high")[g];
+    if (!std::isnan(lo)) m.group_cap_low[g] = lo;
+    if (!std::isnan(hi)) m.group_cap_high[g] = hi;
+    if (m.group_cap_low[g] < m.group_cap_high[g]) m.GD = m.G; // the draws are kept (sensitivity drivers)
+  }
   m.group_overload = groups.num.at("overload");
   m.group_free_time = v2 ? groups.num.at("free_time") : std::vector<double>(m.G, 0.0);
   m.group_alpha = v2 ? groups.num.at("bpr_alpha") : std::vector<double>(m.G, 0.0);
@@ -1192,6 +1221,9 @@ SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info,
   for (int s = 0; s < m.S; ++s)
     if (m.kind[s] == kLoad && m.tau[s] > 0) add(L.trend_draw + s, "trend growth " + info.series[s], "growth_draw");
   for (int e = 0; e < m.E; ++e) add(L.open + e, "opening year " + info.expansions[e], "opening_year");
+  for (int g = 0; g < m.GD; ++g)
+    if (m.group_cap_low[g] < m.group_cap_high[g])
+      add(L.base_cap + g, "base capacity " + info.groups[g], "capacity_draw");
   auto any_positive = [](const std::vector<double>& x) {
     for (double a : x)
       if (a > 0) return true;

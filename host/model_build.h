@@ -28,7 +28,8 @@ struct ModelInfo {
 // shows (each load series without a capacity limit, with its reason).
 std::vector<std::string> validate_input(const Input& in);
 HostModel build_model(const Input& in, ModelInfo& info);
-// Drivers (growth draws, opening years, shock and closure counts) and responses
+// Drivers (growth draws, opening years, base capacities drawn in their range,
+// shock and closure counts) and responses
 // (Xinjiang totals per metric and group utilisation in `year`) of the sensitivity.
 SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info, int year, uint32_t paths);
 

@@ -399,6 +399,26 @@ void write_network_labels(const RunOut& o) {
                   o.shape({o.NS, o.m.K, o.Y, o.nq}), q, "series_unit of capture_from per year", "quantiles of " + l);
 }
 
+// The range of each node's base capacity (MODEL.md section 4.1), along
+// `group`, when some node has one: its low end, mode (the input's capacity)
+// and high end, all three equal where the sources agree. An input without
+// ranges writes none of them.
+void write_capacity_ranges(const RunOut& o) {
+  bool any = false;
+  for (int g = 0; g < o.G; ++g) any |= o.m.group_cap_low[g] < o.m.group_cap_high[g];
+  if (!any) return;
+  const hsize_t n = static_cast<hsize_t>(o.G);
+  const std::string units = "group_metric unit per year";
+  h5::write_doubles(o.w.file, "group_capacity_low", {n}, o.m.group_cap_low.data(), false);
+  o.w.attach("group_capacity_low", {"group"}, units,
+             "low end of the range of the base capacity, which each path draws from the triangular distribution "
+             "(group_capacity_low, group_capacity_mode, group_capacity_high); all three equal: no draw");
+  h5::write_doubles(o.w.file, "group_capacity_mode", {n}, o.m.group_capacity.data(), false);
+  o.w.attach("group_capacity_mode", {"group"}, units, "base capacity given in the input: the mode of its range");
+  h5::write_doubles(o.w.file, "group_capacity_high", {n}, o.m.group_cap_high.data(), false);
+  o.w.attach("group_capacity_high", {"group"}, units, "high end of the range of the base capacity");
+}
+
 // NAME_quantile and NAME_mean of total served flow by one dimension
 void write_totals_by(const RunOut& o, const std::string& name, const std::string& dim, int n,
                      const std::vector<int>& idx, const std::string& what) {
@@ -499,8 +519,13 @@ void write_raw_paths(const RunOut& o, Backend& be, uint64_t seed, uint32_t paths
 void write_sensitivity(const RunOut& o, const SensitivitySpec& sp, const std::vector<double>& rho) {
   h5::write_attr_int(o.w.file, "sensitivity_paths", static_cast<int>(sp.paths));
   o.w.coord_strings("driver", sp.driver_name, "path-level driver of the sensitivity analysis");
+  // capacity_draw (a node's base capacity drawn in its range) is named only
+  // where there is one, so that outputs without ranges keep their bytes
+  const bool draws = std::count(sp.driver_kind.begin(), sp.driver_kind.end(), "capacity_draw") > 0;
   o.w.strings_var("driver_kind", sp.driver_kind, "driver",
-                  "growth_draw (trend growth of a series), opening_year, shock_count or closure_count");
+                  draws ? "growth_draw (trend growth of a series), opening_year, capacity_draw (base capacity of a "
+                          "node, drawn in its range), shock_count or closure_count"
+                        : "growth_draw (trend growth of a series), opening_year, shock_count or closure_count");
   o.w.coord_strings("response", sp.response_name, "output whose sensitivity to the drivers is measured");
   o.w.doubles_var("sensitivity", {"scenario", "driver", "response"}, o.shape({o.NS, sp.D(), sp.K()}), rho, "1",
                   "Spearman rank correlation of driver and response over the first sensitivity_paths paths "
@@ -526,6 +551,7 @@ void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, 
       write_capacity(o);
       write_network(o);
       write_network_labels(o);
+      write_capacity_ranges(o);
       write_totals(o);
       write_targets(o);
       if (raw_paths) write_raw_paths(o, *raw_paths, prov.seed, prov.paths);

@@ -85,7 +85,8 @@ struct Layout {
   // response threshold, the year an ordered response opens (-1: none), the
   // capacity responses added; per market: the base year's mean generalized cost
   long long ratio, streak, pend, added, mc0;
-  long long take; // per capture: what it took this year
+  long long take;     // per capture: what it took this year
+  long long base_cap; // per node when GD = G: its drawn base capacity (a sensitivity driver)
   long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
@@ -134,7 +135,8 @@ struct Layout {
     added = pend + G;
     mc0 = added + G;
     take = mc0 + v.M;
-    size = take + v.K;
+    base_cap = take + v.K;
+    size = base_cap + v.GD; // dimensions only: the host lays out a device's scratch too
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -250,6 +252,14 @@ CORRIDOR_HD void year_draw_plan(const ModelView& m, const Layout& L, U&& uni, N&
   }
   nrm(L.tmp, L.normal, m.S);
 }
+// The quantile function of the triangular distribution (low a, mode c, high
+// b; a <= c <= b, a < b) at u in (0, 1): IEEE arithmetic and sqrt only, so
+// CPU and GPU draw alike; within [a, b] whatever the rounding.
+CORRIDOR_INLINE double triangular_quantile(double u, double a, double c, double b) {
+  const double w = b - a, fc = (c - a) / w;
+  const double x = u < fc ? a + fm::sqrt(u * w * (c - a)) : b - fm::sqrt((1.0 - u) * w * (b - c));
+  return x < a ? a : (x > b ? b : x);
+}
 template <int W = 1> struct PathStep {
   static_assert(W >= 1 && W <= kLanesMax, "lanes of a step");
   const ModelView& m;
@@ -297,11 +307,24 @@ template <int W = 1> struct PathStep {
       }
       X(L.shock + s) = 0.0;
     }
-    for (int g = 0; g < m.G; ++g) X(L.cap + g) = m.group_capacity[g];
+    for (int g = 0; g < m.G; ++g) X(L.cap + g) = base_capacity(g);
     for (int k = 0; k < 1 + P + Q; ++k) X(L.cnt + k) = 0.0; // sensitivity drivers
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
     for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
     for (int g = 0; g < m.G; ++g) X(L.pend + g) = -1.0;
+    for (int g = 0; g < m.GD; ++g) X(L.base_cap + g) = X(L.cap + g);
+  }
+
+  // ---- node g's base capacity (section 4.1): where its sources disagree
+  // (low < high), drawn once per path from the triangular distribution (low,
+  // mode = the capacity, high) on its own Philox stream (path, node), so the
+  // path has the same base in every scenario and year and no other draw
+  // changes; else the capacity itself. Expansions and responses add to it ----
+  CORRIDOR_INLINE double base_capacity(int g) const {
+    const double a = m.group_cap_low[g], c = m.group_capacity[g], b = m.group_cap_high[g];
+    if (!(a < b)) return c;
+    const U32x4 blk = rng.block(path, 0, kBaseCapacity, static_cast<uint32_t>(g));
+    return triangular_quantile(u01_open(blk.v[0], blk.v[1]), a, c, b);
   }
 
   // Year y > 0: year_draw_plan's draws. W > 1 (the CPU): each is one pass

@@ -17,6 +17,7 @@
   X(P)  /* partners */                                                                                                 \
   X(Q)  /* ports */                                                                                                    \
   X(G)  /* capacity groups */                                                                                          \
+  X(GD) /* drawn base capacities kept per path: G when some node has a capacity range, else 0 */                       \
   X(E)  /* expansions */                                                                                               \
   X(C)  /* new corridors (series that open with an expansion) */                                                       \
   X(K)  /* captures (corridor takes from a source), in topological order */                                            \
@@ -59,6 +60,8 @@
   /* capacity groups and expansions */                                                                                 \
   X(int, group_port, G)                                                                                                \
   X(double, group_capacity, G)                                                                                         \
+  X(double, group_cap_low, G) /* base capacity drawn per path from the triangular (low, capacity, high); */            \
+  X(double, group_cap_high, G) /* low == high: no draw, the capacity itself (model.h, base_capacity) */                \
   X(double, group_overload, G)                                                                                         \
   X(double, group_free_time, G) /* BPR: node time = free_time (1 + alpha x^beta) */                                    \
   X(double, group_alpha, G)                                                                                            \

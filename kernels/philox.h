@@ -56,6 +56,7 @@ enum Purpose : uint32_t {
   kExpansion = 7,     // opening year of a capacity expansion, once per path
   kIntensity = 8,     // drift of derived-series intensities
   kResponse = 9,      // lag of a capacity response ordered at a node in a year
+  kBaseCapacity = 10, // a node's base capacity within its range, once per path
 };
 
 // The counter names (index, year step, purpose, path); the key is the seed.

@@ -14,6 +14,8 @@
 namespace corridor {
 
 bool base_year_fixed(const HostModel& m) {
+  for (int g = 0; g < m.G; ++g)
+    if (m.group_cap_low[g] < m.group_cap_high[g]) return false; // a base capacity drawn per path
   for (int sc = 0; sc < m.NS; ++sc)
     for (int e = 0; e < m.E; ++e) {
       // an opening year of the base year on some paths, another (or none) on others
@@ -86,13 +88,13 @@ void plan_series_cells(const HostModel& m, const ModelView& v, ModelPlan& p) {
 }
 
 // Node cells known without storing: no free time, no node time; no
-// congestion, the free time; capacity without expansions or responses, the
-// base capacity.
+// congestion, the free time; capacity without expansions or responses and
+// without a range (a base drawn per path), the base capacity.
 void plan_group_cells(const HostModel& m, const ModelView& v, ModelPlan& p) {
   std::vector<char> grows(m.G, 0);
   for (int e = 0; e < m.E; ++e) grows[m.exp_group[e]] = 1;
   for (int g = 0; g < m.G; ++g) {
-    if (m.resp_threshold[g] > 0) grows[g] = 1;
+    if (m.resp_threshold[g] > 0 || m.group_cap_low[g] < m.group_cap_high[g]) grows[g] = 1;
     for (int y = 0; y < m.Y; ++y) {
       if (m.group_free_time[g] == 0)
         p.kind[v.group_cell(g, kWait, y)] = CellPlan::kZero;
@@ -218,7 +220,8 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   plan_thresholds(m, v, utilization_threshold, b);
   plan_aggregate_aliases(m, v, b);
   // The base year is observed (MODEL.md section 3): no draw reaches it but an
-  // expansion's opening year. Unless some expansion may open in it on some
+  // expansion's opening year and a node's base capacity drawn in its range.
+  // Without such a range, and unless some expansion may open in it on some
   // paths and not on others, its stored cells are the same on every path.
   if (base_year_fixed(m))
     for (int c = 0; c < C; ++c)

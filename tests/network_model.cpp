@@ -11,6 +11,12 @@ void set_routes(HostModel& m, const std::vector<std::vector<int>>& chains) {
   }
 }
 
+void with_capacity_ranges(HostModel& m) {
+  m.group_cap_low = {90, 100, 70, 55, m.group_capacity[4]};
+  m.group_cap_high = {160, 140, 105, 80, m.group_capacity[4]};
+  m.GD = m.G;
+}
+
 HostModel network_model() {
   Input in = empty_input(2024, 2036);
   in.tables["ports"].num["closure_prob"][0] = 0.15;
@@ -83,7 +89,7 @@ HostModel network_model() {
   // the new corridor: no demand of its own, a line built from nothing
   m.base[3] = 0;
   m.corridor[3] = 0;
-  m.group_capacity[4] = 0;
+  m.group_capacity[4] = m.group_cap_low[4] = m.group_cap_high[4] = 0;
   m.C = 1;
   m.cor_series = {3};
   m.cor_exp = {0};

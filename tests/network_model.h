@@ -18,6 +18,10 @@ namespace corridor::test {
 // expansion 0 with ramp 0.3, 0.7, 1). Scenario 0 has route choice and the
 // response on, scenario 1 neither.
 HostModel network_model();
+// Gives nodes 0 (A station, 125), 1 (A yard, 115, with the response), 2 (B
+// station, 100) and 3 (road, 60) ranges of their base capacity (triangular,
+// mode the capacity): 90..160, 100..140, 70..105 and 55..80.
+void with_capacity_ranges(HostModel& m);
 // Replaces every series' chain (CSR).
 void set_routes(HostModel& m, const std::vector<std::vector<int>>& chains);
 

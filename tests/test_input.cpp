@@ -887,6 +887,74 @@ TEST(InputV2, CsvHdf5RoundTripIsExact) {
   fs::remove_all(d);
 }
 
+// Capacity ranges (groups.csv capacity_low, capacity_high): each side
+// optional, empty meaning the capacity itself; they assemble into the
+// kernels' arrays (low == high: no draw), survive CSV and HDF5 exactly, and
+// an input without them writes the files it wrote before (no such columns).
+TEST(InputV2, CapacityRangesAssembleAndRoundTrip) {
+  const fs::path d = temp_dir("caprange");
+  {
+    const Input plain = network_input();
+    write_csv_dir(plain, (d / "plain").string());
+    std::ifstream f(d / "plain" / "groups.csv");
+    std::string header;
+    std::getline(f, header);
+    EXPECT_EQ(header, "id,port,mode,metric,capacity,overload,free_time,bpr_alpha,bpr_beta,response_threshold,"
+                      "response_years,response_size,response_cap,response_lag,response_lag_prob,source,note");
+    write_h5_input(plain, (d / "plain.h5").string());
+    h5::Id f5(H5Fopen((d / "plain.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    EXPECT_FALSE(h5::link_exists(f5, "/groups/capacity_low"));
+    EXPECT_FALSE(h5::link_exists(f5, "/groups/capacity_high"));
+    const HostModel m = build(plain);
+    EXPECT_EQ(m.group_cap_low, m.group_capacity);
+    EXPECT_EQ(m.group_cap_high, m.group_capacity);
+    EXPECT_EQ(m.GD, 0); // no draw kept
+  }
+  Input in = network_input();
+  Table& g = in.tables["groups"];
+  g.num["capacity_low"][0] = 100, g.num["capacity_high"][0] = 150.5; // G1, capacity 120
+  g.num["capacity_low"][1] = g.num["capacity_high"][1] = 150;        // G2: the capacity itself, given
+  g.num["capacity_high"][2] = 130;                                   // G3: only a high end
+  ASSERT_EQ(errors_of(in), "");
+  const HostModel m = build(in);
+  ASSERT_EQ(m.size_problem(), "");
+  EXPECT_EQ(m.group_capacity, (std::vector<double>{120, 150, 100, 0, 60}));
+  EXPECT_EQ(m.group_cap_low, (std::vector<double>{100, 150, 100, 0, 60}));
+  EXPECT_EQ(m.group_cap_high, (std::vector<double>{150.5, 150, 130, 0, 60}));
+  EXPECT_EQ(m.GD, m.G); // the draws are kept per path (sensitivity drivers)
+  const auto [a, b, c] = round_trip(in, d / "rt");
+  EXPECT_EQ(errors_of(b), "");
+  const HostModel mc = build(c);
+  EXPECT_EQ(mc.group_cap_low, m.group_cap_low);
+  EXPECT_EQ(mc.group_cap_high, m.group_cap_high);
+  // in CSV, an empty cell (or nan) is the capacity itself
+  std::ifstream f(d / "rt" / "csv2" / "groups.csv");
+  std::string header, row;
+  std::getline(f, header);
+  std::getline(f, row);
+  EXPECT_EQ(header, "id,port,mode,metric,capacity,capacity_low,capacity_high,overload,free_time,bpr_alpha,bpr_beta,"
+                    "response_threshold,response_years,response_size,response_cap,response_lag,response_lag_prob,"
+                    "source,note");
+  EXPECT_EQ(row.rfind("G1,P1,rail,freight,120,100,150.5,1,", 0), 0u) << row;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& e : fs::directory_iterator(d / "rt" / "csv2")) {
+    std::ifstream t(e.path());
+    std::ostringstream ss;
+    ss << t.rdbuf();
+    std::string text = ss.str();
+    if (e.path().filename() == "groups.csv") {
+      const size_t at = text.find("G3,P2,rail,freight,100,nan,130,");
+      EXPECT_NE(at, std::string::npos) << text;
+      if (at != std::string::npos) text.replace(at, 31, "G3,P2,rail,freight,100,,130,");
+    }
+    files.emplace_back(e.path().filename().string(), text);
+  }
+  const Input e = read_csv_texts("edited", files);
+  EXPECT_TRUE(std::isnan(e.tables.at("groups").num.at("capacity_low")[2]));
+  EXPECT_EQ(build(e).group_cap_low, m.group_cap_low);
+  fs::remove_all(d);
+}
+
 namespace {
 // The lines of errors_of, one per entry.
 std::vector<std::string> error_lines(const Input& in) {
@@ -1047,6 +1115,24 @@ TEST(InputV2, BadNetworkCorpus) {
        "test:groups: row 2: column 'free_time': negative value -2"},
       {"capacity 0 without an expansion", [](Input& in) { in.tables["groups"].num["capacity"][4] = 0; },
        "test:groups: row 5: column 'capacity': 0, and no expansion builds the node (expansions.csv)"},
+      {"capacity_low above capacity", [](Input& in) { in.tables["groups"].num["capacity_low"][0] = 130; },
+       "test:groups: row 1: column 'capacity_low': 130 is more than capacity 120"},
+      {"capacity_low 0", [](Input& in) { in.tables["groups"].num["capacity_low"][0] = 0; },
+       "test:groups: row 1: column 'capacity_low': 0 must be > 0"},
+      {"capacity_low < 0", [](Input& in) { in.tables["groups"].num["capacity_low"][4] = -5; },
+       "test:groups: row 5: column 'capacity_low': -5 must be > 0"},
+      {"capacity_high below capacity", [](Input& in) { in.tables["groups"].num["capacity_high"][1] = 149.5; },
+       "test:groups: row 2: column 'capacity_high': 149.5 is less than capacity 150"},
+      {"capacity_high infinite", [](Input& in) { in.tables["groups"].num["capacity_high"][1] = INFINITY; },
+       "test:groups: row 2: column 'capacity_high': infinite value"},
+      {"capacity_low infinite", [](Input& in) { in.tables["groups"].num["capacity_low"][1] = -INFINITY; },
+       "test:groups: row 2: column 'capacity_low': infinite value"},
+      {"a range on a node an expansion builds (capacity 0)",
+       [](Input& in) {
+         in.tables["groups"].num["capacity_low"][3] = 5;
+         in.tables["groups"].num["capacity_high"][3] = 10;
+       },
+       "test:groups: row 4: column 'capacity_low': 5 is more than capacity 0"},
       {"route_choice 2", [](Input& in) { in.tables["scenarios"].num["route_choice"][0] = 2; },
        "test:scenarios: row 1: column 'route_choice': 2 is not 0 or 1"},
       {"responsive -1", [](Input& in) { in.tables["scenarios"].num["responsive"][1] = -1; },
@@ -1154,6 +1240,7 @@ TEST(InputV2, Version1KeepsItsRules) {
   // version-2 columns and tables
   Input cols = good();
   cols.tables["groups"].num["free_time"][0] = 2;
+  cols.tables["groups"].num["capacity_high"][0] = 240;
   cols.tables["expansions"].str["ramp"][0] = "0.5|1";
   cols.tables["series"].str["unlimited"][0] = "x";
   cols.tables["scenarios"].num["responsive"][0] = 1;
@@ -1164,6 +1251,8 @@ TEST(InputV2, Version1KeepsItsRules) {
                 "test:markets: row 2: column 'metric': a second row for partner 'KAZ' and metric 'freight'",
                 "test:markets: 2 rows, but the table is of schema version 2 (meta schema_version is 1)",
                 "test:series: row 1: column 'unlimited': 'x' is of schema version 2 (meta schema_version is 1)",
+                "test:groups: row 1: column 'capacity_high': '240' is of schema version 2 (meta schema_version is "
+                "1)",
                 "test:groups: row 1: column 'free_time': '2' is of schema version 2 (meta schema_version is 1)",
                 "test:expansions: row 1: column 'ramp': '0.5|1' is of schema version 2 (meta schema_version is 1)",
                 "test:scenarios: row 1: column 'responsive': '1' is of schema version 2 (meta schema_version is 1)"}));
