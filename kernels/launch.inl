@@ -148,8 +148,7 @@ struct ChunkSink {
   template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
     for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path) = X(c.elem[j]);
     if (c.cbeg)
-      for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j)
-        count_one(c.counts + c.cdst[j], X(c.celem[j]) != 0.0);
+      for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j) count_one(c.counts + c.cdst[j], X(c.celem[j]) != 0.0);
   }
 };
 

@@ -60,7 +60,7 @@
   /* capacity groups and expansions */                                                                                 \
   X(int, group_port, G)                                                                                                \
   X(double, group_capacity, G)                                                                                         \
-  X(double, group_cap_low, G) /* base capacity drawn per path from the triangular (low, capacity, high); */            \
+  X(double, group_cap_low, G)  /* base capacity drawn per path from the triangular (low, capacity, high); */           \
   X(double, group_cap_high, G) /* low == high: no draw, the capacity itself (model.h, base_capacity) */                \
   X(double, group_overload, G)                                                                                         \
   X(double, group_free_time, G) /* BPR: node time = free_time (1 + alpha x^beta) */                                    \

@@ -175,8 +175,8 @@ void plan_scenario_cells(const HostModel& m, const ModelView& v, int sc, int* ki
   // follows its load series)
   for (int s = 0; s < m.S; ++s) {
     const int l = m.kind[s] == kLoad ? s : m.source[s];
-    const bool alts = m.alt_begin[l + 1] > m.alt_begin[l] ||
-                      (m.xalt_begin[l + 1] > m.xalt_begin[l] && m.sc_cross_mode[sc] > 0.0);
+    const bool alts =
+        m.alt_begin[l + 1] > m.alt_begin[l] || (m.xalt_begin[l + 1] > m.xalt_begin[l] && m.sc_cross_mode[sc] > 0.0);
     if (!alts)
       for (int y = 0; y < v.Y; ++y) zero(v.series_cell(s, kDivertedOut, y));
   }

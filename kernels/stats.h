@@ -688,8 +688,8 @@ CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
 // are 1: the mean, quantiles and exceedances that the statistics of its
 // stored column give, bit for bit (its sum is the integer c, its order
 // statistics are n - c zeros then c ones); sd and sem in closed form.
-CORRIDOR_INLINE void indicator_stats(unsigned long long c, long long n, const double* probs, int nq, double thr0, double thr1,
-                            double* out) {
+CORRIDOR_INLINE void indicator_stats(unsigned long long c, long long n, const double* probs, int nq, double thr0,
+                                     double thr1, double* out) {
   const double dn = static_cast<double>(n), dc = static_cast<double>(c);
   const double mean = dc / dn;
   out[0] = mean;
