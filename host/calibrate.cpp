@@ -271,7 +271,8 @@ double weighted_interval_score(const std::vector<double>& probs, const std::vect
       throw std::invalid_argument("weighted_interval_score: levels must be symmetric around the median");
     s += a / 2 * interval_score(q[k], q[m - 1 - k], a, x);
   }
-  return s / (static_cast<double>(m / 2) + 0.5);
+  const int intervals = m / 2; // central intervals, the median apart
+  return s / (static_cast<double>(intervals) + 0.5);
 }
 
 namespace {

@@ -108,7 +108,8 @@ const std::vector<TableDef>& input_schema() {
         {"capacity", 'r', true, "", "metric unit",
          "nominal capacity in the base year (> 0; version 2: 0 allowed for a node an expansion builds)"},
         {"capacity_low", 'r', false, "nan", "metric unit",
-         "version 2: low end of the base capacity where sources disagree (> 0, <= capacity; empty: the capacity); "
+         "version 2: low end of the base capacity where sources disagree (> 0, <= capacity, and times overload at "
+         "least the base-year load of the series routed through the node; empty: the capacity); "
          "each path draws its base capacity once, for every year and scenario, from the triangular distribution "
          "(capacity_low, mode capacity, capacity_high)"},
         {"capacity_high", 'r', false, "nan", "metric unit",

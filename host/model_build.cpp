@@ -176,6 +176,7 @@ public:
     check_series_sources();
     check_groups();
     check_routes();
+    check_capacity_ranges_hold_the_base_year();
     check_expansions();
     check_opening_years();
     check_corridors();
@@ -506,6 +507,29 @@ private:
         continue;
       }
       r_.route[s].push_back(g);
+    }
+  }
+
+  // A node's base capacity is drawn in the base year too, which is observed:
+  // its low end times the overload factor must hold the base-year load of
+  // the series routed through it (their base values), or some paths would
+  // lose flow that was carried.
+  void check_capacity_ranges_hold_the_base_year() {
+    const Table& groups = t_.groups;
+    if (r_.mt.version != 2 || !groups.num.count("capacity_low")) return;
+    std::vector<double> load(groups.rows, 0.0);
+    const auto& base = t_.series.num.at("base_value");
+    for (size_t s = 0; s < r_.route.size(); ++s)
+      for (int g : r_.route[s])
+        if (std::isfinite(base[s])) load[static_cast<size_t>(g)] += base[s];
+    for (size_t g = 0; g < groups.rows; ++g) {
+      const double lo = groups.num.at("capacity_low")[g], over = groups.num.at("overload")[g];
+      if (std::isnan(lo) || !std::isfinite(lo) || !(lo > 0) || !std::isfinite(over) || lo * over >= load[g]) continue;
+      ck_.add(groups, g, "capacity_low",
+              format_number(lo) + " x overload " + format_number(over) + " = " + format_number(lo * over) +
+                  " is below the base-year load " + format_number(load[g]) +
+                  " of the series routed through the node (their base values): the observed base year would lose "
+                  "flow on some paths");
     }
   }
 

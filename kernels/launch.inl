@@ -531,7 +531,7 @@ private:
     size_t counted = 1;
     for (const auto& c : plan_.counted) counted = std::max(counted, c.size());
     // a row per CPU thread (a whole number of cache lines), one on the GPU
-    count_stride_ = static_cast<long long>((counted + 7) / 8 * 8);
+    count_stride_ = (static_cast<long long>(counted) + 7) / 8 * 8;
 #if defined(_OPENMP) && !defined(__CUDACC__)
     count_rows_ = lane_major_ ? 1 : std::max(1, omp_get_max_threads());
 #endif

@@ -239,7 +239,7 @@ struct StatsGroup {
   uint64_t* bmin;   // [cell][kBins]
   uint64_t* bmax;   // [cell][kBins]
   uint64_t* cand;   // [cell][kCand]
-  CORRIDOR_INLINE long long block_items() const { return (nblk + bper - 1) / bper; }
+  CORRIDOR_INLINE long long block_items() const { return bper > 0 ? (nblk + bper - 1) / bper : 0; }
   // item t of a block pass takes blocks t * bper to blocks_end(t) - 1; block b
   // holds paths b * kSumBlock to path_end(b) - 1
   CORRIDOR_INLINE long long blocks_end(long long t) const { return (t + 1) * bper < nblk ? (t + 1) * bper : nblk; }

@@ -1117,6 +1117,9 @@ TEST(InputV2, BadNetworkCorpus) {
        "test:groups: row 5: column 'capacity': 0, and no expansion builds the node (expansions.csv)"},
       {"capacity_low above capacity", [](Input& in) { in.tables["groups"].num["capacity_low"][0] = 130; },
        "test:groups: row 1: column 'capacity_low': 130 is more than capacity 120"},
+      {"capacity_low below the base year", [](Input& in) { in.tables["groups"].num["capacity_low"][0] = 1; },
+       "test:groups: row 1: column 'capacity_low': 1 x overload 1 = 1 is below the base-year load 100 of the series "
+       "routed through the node (their base values): the observed base year would lose flow on some paths"},
       {"capacity_low 0", [](Input& in) { in.tables["groups"].num["capacity_low"][0] = 0; },
        "test:groups: row 1: column 'capacity_low': 0 must be > 0"},
       {"capacity_low < 0", [](Input& in) { in.tables["groups"].num["capacity_low"][4] = -5; },
@@ -1251,6 +1254,7 @@ TEST(InputV2, Version1KeepsItsRules) {
                 "test:markets: row 2: column 'metric': a second row for partner 'KAZ' and metric 'freight'",
                 "test:markets: 2 rows, but the table is of schema version 2 (meta schema_version is 1)",
                 "test:series: row 1: column 'unlimited': 'x' is of schema version 2 (meta schema_version is 1)",
+                // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one line, split by its length
                 "test:groups: row 1: column 'capacity_high': '240' is of schema version 2 (meta schema_version is "
                 "1)",
                 "test:groups: row 1: column 'free_time': '2' is of schema version 2 (meta schema_version is 1)",

@@ -38,6 +38,7 @@ struct Dims {
   void doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
                const std::string& units, const std::string& long_name) {
     std::vector<hsize_t> shape;
+    shape.reserve(dims.size());
     for (const auto& d : dims) shape.push_back(size(d));
     h5::write_doubles(f, var, shape, v.data(), false);
     attach(var, dims, units, long_name);
@@ -45,6 +46,7 @@ struct Dims {
   void ints(const std::string& var, const std::vector<std::string>& dims, const std::vector<long long>& v,
             const std::string& units, const std::string& long_name) {
     std::vector<hsize_t> shape;
+    shape.reserve(dims.size());
     for (const auto& d : dims) shape.push_back(size(d));
     h5::write_ints(f, var, shape, v.data(), false);
     attach(var, dims, units, long_name);
