@@ -554,4 +554,29 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
   return v;
 }
 
+void DimScales::make_scale(const std::string& name, const std::string& long_name, const std::string& units) {
+  Id d = check(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
+  check(H5DSset_scale(d, name.c_str()), "H5DSset_scale " + name);
+  write_attr_string(d, "long_name", long_name);
+  if (!units.empty()) write_attr_string(d, "units", units);
+  scales[name] = d.get();
+  keep.push_back(std::move(d));
+}
+
+void DimScales::attach(const std::string& var, const std::vector<std::string>& dims, const std::string& units,
+                       const std::string& long_name) {
+  Id d = check(H5Dopen2(file, var.c_str(), H5P_DEFAULT), "H5Dopen2 " + var);
+  for (size_t i = 0; i < dims.size(); ++i)
+    check(H5DSattach_scale(d, scales.at(dims[i]), static_cast<unsigned>(i)), "H5DSattach_scale " + var);
+  if (!units.empty()) write_attr_string(d, "units", units);
+  write_attr_string(d, "long_name", long_name);
+}
+
+hsize_t DimScales::length(const std::string& dim) const {
+  hsize_t n = 0;
+  Id sp = check(H5Dget_space(scales.at(dim)), "H5Dget_space " + dim);
+  H5Sget_simple_extent_dims(sp, &n, nullptr);
+  return n;
+}
+
 } // namespace corridor::h5

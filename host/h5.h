@@ -4,6 +4,7 @@
 #include <hdf5_hl.h>
 
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -122,6 +123,21 @@ void write_ints(hid_t loc, const std::string& name, const std::vector<hsize_t>& 
 // 1-D numeric datasets in Fletcher32-checksummed chunks (inputs).
 void write_doubles_checked(hid_t loc, const std::string& name, const std::vector<double>& v);
 void write_ints_checked(hid_t loc, const std::string& name, const std::vector<long long>& v);
+
+// Named dimensions for xarray and netCDF readers, in an open file: make_scale
+// turns a written 1-D dataset into a dimension scale with a long name (and
+// units); attach gives a variable its dimensions, units and long name. The
+// scales stay open until the object goes (or `keep` is cleared).
+struct DimScales {
+  hid_t file;
+  std::map<std::string, hid_t> scales;
+  std::vector<Id> keep;
+  void make_scale(const std::string& name, const std::string& long_name, const std::string& units);
+  void attach(const std::string& var, const std::vector<std::string>& dims, const std::string& units,
+              const std::string& long_name);
+  // the length of a dimension made here
+  hsize_t length(const std::string& dim) const;
+};
 
 } // namespace corridor::h5
 

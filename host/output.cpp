@@ -73,43 +73,21 @@ std::string sha256_file(const std::string& path) {
 // -------------------------------------------------------------- writer ----
 namespace {
 
-struct Writer {
-  hid_t file;
-  std::map<std::string, hid_t> scales;
-  std::vector<h5::Id> keep;
-
-  hid_t scale(const std::string& name) { return scales.at(name); }
-
+struct Writer : h5::DimScales {
   void coord_strings(const std::string& name, const std::vector<std::string>& v, const std::string& long_name) {
     h5::write_strings(file, name, v);
-    finish_coord(name, long_name, "");
+    make_scale(name, long_name, "");
   }
   void coord_ints(const std::string& name, const std::vector<int>& v, const std::string& long_name,
                   const std::string& units) {
     std::vector<long long> w(v.begin(), v.end());
     h5::write_ints(file, name, {static_cast<hsize_t>(w.size())}, w.data(), false);
-    finish_coord(name, long_name, units);
+    make_scale(name, long_name, units);
   }
   void coord_doubles(const std::string& name, const std::vector<double>& v, const std::string& long_name,
                      const std::string& units) {
     h5::write_doubles(file, name, {static_cast<hsize_t>(v.size())}, v.data(), false);
-    finish_coord(name, long_name, units);
-  }
-  void finish_coord(const std::string& name, const std::string& long_name, const std::string& units) {
-    h5::Id d = h5::check(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
-    h5::check(H5DSset_scale(d, name.c_str()), "H5DSset_scale " + name);
-    h5::write_attr_string(d, "long_name", long_name);
-    if (!units.empty()) h5::write_attr_string(d, "units", units);
-    scales[name] = d.get();
-    keep.push_back(std::move(d));
-  }
-  void attach(const std::string& var, const std::vector<std::string>& dims, const std::string& units,
-              const std::string& long_name) {
-    h5::Id d = h5::check(H5Dopen2(file, var.c_str(), H5P_DEFAULT), "H5Dopen2 " + var);
-    for (size_t i = 0; i < dims.size(); ++i)
-      h5::check(H5DSattach_scale(d, scale(dims[i]), static_cast<unsigned>(i)), "H5DSattach_scale " + var);
-    if (!units.empty()) h5::write_attr_string(d, "units", units);
-    h5::write_attr_string(d, "long_name", long_name);
+    make_scale(name, long_name, units);
   }
   void strings_var(const std::string& var, const std::vector<std::string>& v, const std::string& dim,
                    const std::string& long_name) {
@@ -485,7 +463,7 @@ void write_raw_paths(const RunOut& o, Backend& be, uint64_t seed, uint32_t paths
   std::vector<long long> ids(N);
   for (hsize_t i = 0; i < N; ++i) ids[i] = static_cast<long long>(i);
   h5::write_ints(o.w.file, "path", {N}, ids.data(), true);
-  o.w.finish_coord("path", "Monte Carlo path number (the same path in every scenario)", "");
+  o.w.make_scale("path", "Monte Carlo path number (the same path in every scenario)", "");
   const hsize_t dims[4] = {(hsize_t)o.NS, N, S, Y};
   const hsize_t cpaths = std::min<hsize_t>(N, std::max<hsize_t>(1, (1u << 18) / (S * Y)));
   const hsize_t chunk[4] = {1, cpaths, S, Y};
@@ -541,7 +519,7 @@ void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, 
     h5::Quiet quiet;
     // creation order tracked (netCDF-4 readers expect it), checksummed metadata
     h5::Id file = h5::create_file(tmp);
-    Writer w{file.get(), {}, {}};
+    Writer w{{file.get(), {}, {}}};
     try {
       const RunOut o(w, info, m, cfg, res);
       write_global_attributes(file, info, prov);

@@ -13,49 +13,23 @@
 namespace corridor {
 namespace {
 
-// named dimensions for xarray and netCDF readers: dimension scales with long names
-struct Dims {
-  hid_t f;
-  std::vector<h5::Id> keep;
-  std::map<std::string, hid_t> scales;
-
-  void scale(const std::string& name, const std::string& long_name, const std::string& units) {
-    h5::Id d = h5::check(H5Dopen2(f, name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
-    h5::check(H5DSset_scale(d, name.c_str()), "H5DSset_scale " + name);
-    h5::write_attr_string(d, "long_name", long_name);
-    if (!units.empty()) h5::write_attr_string(d, "units", units);
-    scales[name] = d.get();
-    keep.push_back(std::move(d));
-  }
-  void attach(const std::string& var, const std::vector<std::string>& dims, const std::string& units,
-              const std::string& long_name) {
-    h5::Id d = h5::check(H5Dopen2(f, var.c_str(), H5P_DEFAULT), "H5Dopen2 " + var);
-    for (size_t i = 0; i < dims.size(); ++i)
-      h5::check(H5DSattach_scale(d, scales.at(dims[i]), static_cast<unsigned>(i)), "H5DSattach_scale " + var);
-    if (!units.empty()) h5::write_attr_string(d, "units", units);
-    h5::write_attr_string(d, "long_name", long_name);
-  }
+// the backtest file's variables along named dimensions (h5::DimScales)
+struct Dims : h5::DimScales {
   void doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
                const std::string& units, const std::string& long_name) {
     std::vector<hsize_t> shape;
     shape.reserve(dims.size());
-    for (const auto& d : dims) shape.push_back(size(d));
-    h5::write_doubles(f, var, shape, v.data(), false);
+    for (const auto& d : dims) shape.push_back(length(d));
+    h5::write_doubles(file, var, shape, v.data(), false);
     attach(var, dims, units, long_name);
   }
   void ints(const std::string& var, const std::vector<std::string>& dims, const std::vector<long long>& v,
             const std::string& units, const std::string& long_name) {
     std::vector<hsize_t> shape;
     shape.reserve(dims.size());
-    for (const auto& d : dims) shape.push_back(size(d));
-    h5::write_ints(f, var, shape, v.data(), false);
+    for (const auto& d : dims) shape.push_back(length(d));
+    h5::write_ints(file, var, shape, v.data(), false);
     attach(var, dims, units, long_name);
-  }
-  hsize_t size(const std::string& dim) const {
-    hsize_t n = 0;
-    h5::Id sp = h5::check(H5Dget_space(scales.at(dim)), "H5Dget_space " + dim);
-    H5Sget_simple_extent_dims(sp, &n, nullptr);
-    return n;
   }
 };
 
@@ -86,21 +60,21 @@ void write_score_set(Dims& d, const std::vector<const BacktestScore*>& s, const 
     d.doubles("crps", {"horizon"}, wis, "ln(metric unit)",
               "mean CRPS on ln values, approximated from the 7 quantiles by the weighted interval score");
   } else { // scalars over every case: attributes of the file
-    h5::write_attr_int(d.f, "all_cases", n[0]);
-    h5::write_attr_double(d.f, "all_crps", wis[0]);
-    h5::write_attr_double(d.f, "all_mdape", mdape[0]);
+    h5::write_attr_int(d.file, "all_cases", n[0]);
+    h5::write_attr_double(d.file, "all_crps", wis[0]);
+    h5::write_attr_double(d.file, "all_mdape", mdape[0]);
   }
 }
 
 void write_scores(Dims& d, const BacktestResult& r) {
   const hsize_t H = r.horizons.size();
   std::vector<long long> hz(r.horizons.begin(), r.horizons.end()), nn(r.n.begin(), r.n.end());
-  h5::write_ints(d.f, "horizon", {H}, hz.data(), false);
-  d.scale("horizon", "years from the origin to the observation", "years");
-  h5::write_doubles(d.f, "quantile", {r.probs.size()}, r.probs.data(), false);
-  d.scale("quantile", "probability level of the projected quantile", "1");
-  h5::write_doubles(d.f, "level", {r.levels.size()}, r.levels.data(), false);
-  d.scale("level", "probability held by the central interval", "1");
+  h5::write_ints(d.file, "horizon", {H}, hz.data(), false);
+  d.make_scale("horizon", "years from the origin to the observation", "years");
+  h5::write_doubles(d.file, "quantile", {r.probs.size()}, r.probs.data(), false);
+  d.make_scale("quantile", "probability level of the projected quantile", "1");
+  h5::write_doubles(d.file, "level", {r.levels.size()}, r.levels.data(), false);
+  d.make_scale("level", "probability held by the central interval", "1");
   d.ints("cases", {"horizon"}, nn, "", "number of cases per horizon");
   d.doubles("coverage_50", {"horizon"}, r.cover50, "1", "share of actuals inside the central 50% interval");
   d.doubles("coverage_80", {"horizon"}, r.cover80, "1", "share of actuals inside the central 80% interval");
@@ -125,9 +99,9 @@ void write_cases(Dims& d, const BacktestResult& r) {
     ci.insert(ci.end(), c.iscore.begin(), c.iscore.end());
     cw.push_back(c.wis);
   }
-  h5::write_ints(d.f, "case", {N}, idx.data(), false);
-  d.scale("case", "case number", "");
-  h5::write_strings(d.f, "case_series", cs);
+  h5::write_ints(d.file, "case", {N}, idx.data(), false);
+  d.make_scale("case", "case number", "");
+  h5::write_strings(d.file, "case_series", cs);
   d.attach("case_series", {"case"}, "", "series of the case");
   d.ints("case_origin", {"case"}, co, "", "origin year: the projection starts from the value observed there");
   d.ints("case_year", {"case"}, cy, "", "year of the observation compared");
@@ -143,7 +117,7 @@ void write_cases(Dims& d, const BacktestResult& r) {
 } // namespace
 
 void write_backtest_file(hid_t f, const BacktestResult& r, const BacktestProvenance& p) {
-  Dims d{f, {}, {}};
+  Dims d{{f, {}, {}}};
   write_scores(d, r);
   write_cases(d, r);
   h5::write_attr_string(f, "title",
