@@ -348,7 +348,8 @@ private:
     const Table& series = t_.series;
     if (!ck_.finite(series, r, "base_value")) return;
     const double v = series.num.at("base_value")[r];
-    const bool of_corridor = series.str.at("kind")[r] == "derived" && cor_names_.count(series.str.at("source_series")[r]);
+    const bool of_corridor =
+        series.str.at("kind")[r] == "derived" && cor_names_.count(series.str.at("source_series")[r]) > 0;
     if (of_corridor) {
       if (v != 0)
         ck_.add(series, r, "base_value",

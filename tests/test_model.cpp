@@ -409,19 +409,25 @@ TEST(Model, IntensityIsRequiredExactlyForADerivedSeriesOfANewCorridor) {
   EXPECT_EQ(build(good).base.back(), 0.05);
   EXPECT_EQ(errors(with({{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "0"}})),
             at("intensity") + "empty, but source_series 'N' is a new corridor (starts at 0): state the base-year "
-                 "intensity (> 0, units of trains per unit of freight)");
-  EXPECT_EQ(errors(with({{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "0"},
-                         {"intensity", "0"}})),
+                              "intensity (> 0, units of trains per unit of freight)");
+  EXPECT_EQ(errors(with(
+                {{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "0"}, {"intensity", "0"}})),
             at("intensity") + "0 must be > 0");
-  EXPECT_EQ(errors(with({{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "4"},
-                         {"intensity", "0.05"}})),
-            at("base_value") + "4 for a derived series of a new corridor: it starts from 0 (its intensity goes in "
-                 "intensity)");
-  EXPECT_EQ(errors(with({{"id", "BT"}, {"kind", "derived"}, {"source_series", "B"}, {"base_value", "4"},
-                         {"intensity", "0.05"}})),
-            at("intensity") + "0.05 is only for a derived series of a new corridor: from source_series 'B' the "
-                 "intensity is base_value over its base_value");
-  EXPECT_EQ(errors(with({{"id", "L"}, {"kind", "load"}, {"metric", "freight"}, {"base_value", "4"},
-                         {"intensity", "0.05"}, {"unlimited", "assumption: test"}})),
+  EXPECT_EQ(
+      errors(with(
+          {{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "4"}, {"intensity", "0.05"}})),
+      at("base_value") + "4 for a derived series of a new corridor: it starts from 0 (its intensity goes in "
+                         "intensity)");
+  EXPECT_EQ(
+      errors(with(
+          {{"id", "BT"}, {"kind", "derived"}, {"source_series", "B"}, {"base_value", "4"}, {"intensity", "0.05"}})),
+      at("intensity") + "0.05 is only for a derived series of a new corridor: from source_series 'B' the "
+                        "intensity is base_value over its base_value");
+  EXPECT_EQ(errors(with({{"id", "L"},
+                         {"kind", "load"},
+                         {"metric", "freight"},
+                         {"base_value", "4"},
+                         {"intensity", "0.05"},
+                         {"unlimited", "assumption: test"}})),
             at("intensity") + "0.05 for a load series: only a derived series has one");
 }
