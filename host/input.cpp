@@ -96,7 +96,11 @@ const std::vector<TableDef>& input_schema() {
          "load (version 2): why the series has no route (no capacity limit); required for one without a route that "
          "can receive diverted or captured traffic"},
         {"source", 's', false, "", "", "source of base_value, or 'assumption: reasoning'"},
-        {"note", 's', false, "", "", "free text"}}},
+        {"note", 's', false, "", "", "free text"}, // columns added later go last: an input without them keeps its bytes
+        {"intensity", 'r', false, "nan", "metric unit per source unit",
+         "derived series of a new corridor (its source_series starts at 0): the base-year intensity, units of this "
+         "metric per unit of the load's (e.g. trains per tonne; > 0), required there and only there (elsewhere the "
+         "intensity is base_value over the source's base_value)"}}},
       {"groups",
        false,
        "capacity nodes (groups): a port's crossing, station, yard or line section of one mode and load metric "
@@ -688,11 +692,14 @@ Input read_csv_dir(const std::string& dir) {
 }
 
 // Whether column `cd` of table `def` goes into a written file (CSV or HDF5).
-// The capacity range of groups (added to version 2 after its files were first
-// written) is left out when every row is empty: reading fills it back, and an
-// input without a range writes the bytes it wrote before.
+// The capacity range of groups and the intensity of series (added to version 2
+// after its files were first written) are left out when every row is empty:
+// reading fills them back, and an input without them writes the bytes it wrote
+// before.
 static bool column_written(const TableDef& def, const ColumnDef& cd, const Table& t) {
-  if (def.name != "groups" || (cd.name != "capacity_low" && cd.name != "capacity_high")) return true;
+  const bool late = (def.name == "groups" && (cd.name == "capacity_low" || cd.name == "capacity_high")) ||
+                    (def.name == "series" && cd.name == "intensity");
+  if (!late) return true;
   const std::vector<double>& v = t.num.at(cd.name);
   return std::any_of(v.begin(), v.end(), [](double x) { return !std::isnan(x); });
 }

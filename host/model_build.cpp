@@ -309,10 +309,33 @@ private:
         ck_.add(series, r, "source_series",
                 "'" + series.str.at("id")[l] + "' is not of the same port, partner and mode");
       r_.s_source[r] = l;
-      if (cor_names_.count(series.str.at("id")[l]))
-        ck_.add(series, r, "source_series",
-                "'" + series.str.at("id")[l] +
-                    "' is a new corridor (corridors.csv): a derived series of a new corridor is not supported yet");
+    }
+    check_intensities();
+  }
+
+  // A derived series' base-year intensity is its base value over its load
+  // series'; a load series that starts at 0 (a new corridor) has none, so its
+  // derived series state it (intensity), and only they do.
+  void check_intensities() {
+    const Table& series = t_.series;
+    const auto it = series.num.find("intensity");
+    for (size_t r = 0; r < series.rows; ++r) {
+      const double v = it == series.num.end() ? std::nan("") : it->second[r];
+      const int l = r_.s_kind[r] == kDerived ? r_.s_source[r] : -1;
+      const bool zero_source = l >= 0 && cor_names_.count(series.str.at("id")[l]);
+      if (r_.s_kind[r] == kLoad && !std::isnan(v))
+        ck_.add(series, r, "intensity", format_number(v) + " for a load series: only a derived series has one");
+      else if (zero_source && std::isnan(v))
+        ck_.add(series, r, "intensity",
+                "empty, but source_series '" + series.str.at("id")[l] +
+                    "' is a new corridor (starts at 0): state the base-year intensity (> 0, units of " +
+                    series.str.at("metric")[r] + " per unit of " + series.str.at("metric")[l] + ")");
+      else if (zero_source && ck_.finite(series, r, "intensity") && !(v > 0))
+        ck_.add(series, r, "intensity", format_number(v) + " must be > 0");
+      else if (l >= 0 && !zero_source && !std::isnan(v))
+        ck_.add(series, r, "intensity",
+                format_number(v) + " is only for a derived series of a new corridor: from source_series '" +
+                    series.str.at("id")[l] + "' the intensity is base_value over its base_value");
     }
   }
 
@@ -325,7 +348,14 @@ private:
     const Table& series = t_.series;
     if (!ck_.finite(series, r, "base_value")) return;
     const double v = series.num.at("base_value")[r];
-    if (cor_names_.count(series.str.at("id")[r])) {
+    const bool of_corridor =
+        series.str.at("kind")[r] == "derived" && cor_names_.count(series.str.at("source_series")[r]) > 0;
+    if (of_corridor) {
+      if (v != 0)
+        ck_.add(series, r, "base_value",
+                format_number(v) + " for a derived series of a new corridor: it starts from 0 (its intensity goes in "
+                                   "intensity)");
+    } else if (cor_names_.count(series.str.at("id")[r])) {
       if (v != 0)
         ck_.add(series, r, "base_value",
                 format_number(v) + " for a new corridor (corridors.csv): a new corridor starts from 0");
@@ -956,6 +986,10 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   m.time = v2 ? series.num.at("time") : std::vector<double>(m.S, 0.0);
   m.corridor = r.s_corridor;
   m.base = series.num.at("base_value");
+  // a derived series of a new corridor (base 0 over base 0): base holds its
+  // base-year intensity instead (model.h, path_begin)
+  for (int s = 0; s < m.S; ++s)
+    if (r.s_kind[s] == kDerived && r.s_corridor[r.s_source[s]] >= 0) m.base[s] = series.num.at("intensity")[s];
   m.mu = series.num.at("mu");
   m.tau = series.num.at("tau");
   m.sigma = series.num.at("sigma");

@@ -303,7 +303,11 @@ template <int W = 1> struct PathStep {
         X(L.log_trend + s) = m.base[s] > 0 ? fm::log(m.base[s]) : 0.0; // a new corridor has no demand of its own
         X(L.growth + s) = X(L.trend_draw + s);                         // momentum starts neutral
       } else {
-        X(L.log_trend + s) = fm::log(m.base[s] / m.base[m.source[s]]); // log intensity
+        // log intensity: base value over the load series'; a load series
+        // that starts at 0 (a new corridor) has none, and base holds the
+        // intensity the input states (model_build.cpp, assemble_series)
+        const double b0 = m.base[m.source[s]];
+        X(L.log_trend + s) = fm::log(b0 > 0 ? m.base[s] / b0 : m.base[s]);
       }
       X(L.shock + s) = 0.0;
     }

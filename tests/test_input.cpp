@@ -1071,9 +1071,13 @@ TEST(InputV2, BadNetworkCorpus) {
        "test:series: row 1: column 'base_value': 0 must be > 0 (0 is for a new corridor, listed in corridors.csv)"},
       {"base value of a new corridor", [](Input& in) { in.tables["series"].num["base_value"][3] = 5; },
        "test:series: row 4: column 'base_value': 5 for a new corridor (corridors.csv): a new corridor starts from 0"},
-      {"derived series of a new corridor", [](Input& in) { in.tables["series"].str["source_series"][5] = "N2"; },
-       "test:series: row 6: column 'source_series': 'N2' is a new corridor (corridors.csv): a derived series of a "
-       "new corridor is not supported yet"},
+      {"derived series of a new corridor without its intensity",
+       [](Input& in) {
+         in.tables["series"].str["source_series"][5] = "N2";
+         in.tables["series"].num["base_value"][5] = 0;
+       },
+       "test:series: row 6: column 'intensity': empty, but source_series 'N2' is a new corridor (starts at 0): state "
+       "the base-year intensity (> 0, units of trains per unit of freight)"},
       {"cost < 0", [](Input& in) { in.tables["series"].num["cost"][0] = -1; },
        "test:series: row 1: column 'cost': negative value -1"},
       {"time < 0", [](Input& in) { in.tables["series"].num["time"][1] = -3; },

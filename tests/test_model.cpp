@@ -381,3 +381,53 @@ TEST(Model, BackendRefusesAModelWithAMissizedArray) {
                                          " elements, expected " + std::to_string(hm.NS));
   }
 }
+
+// A derived series of a new corridor (its load starts at 0) states its
+// base-year intensity, and only it does: one line per problem.
+TEST(Model, IntensityIsRequiredExactlyForADerivedSeriesOfANewCorridor) {
+  auto with = [](const std::vector<std::pair<std::string, std::string>>& row) {
+    Input in = network_input();
+    std::vector<std::pair<std::string, std::string>> v = {
+        {"port", "P2"}, {"partner", "KAZ"}, {"mode", "rail"}, {"metric", "trains"}, {"mu", "0"}};
+    v.insert(v.end(), row.begin(), row.end());
+    add_row(in, "series", v);
+    return in;
+  };
+  auto errors = [](const Input& in) -> std::string {
+    try {
+      validate_input(in);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  auto at = [](const std::string& column) { return "test:series: row 7: column '" + column + "': "; };
+  // stated: valid, and assembled as the model's base of the series (model.h, path_begin)
+  const Input good =
+      with({{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "0"}, {"intensity", "0.05"}});
+  EXPECT_EQ(errors(good), "");
+  EXPECT_EQ(build(good).base.back(), 0.05);
+  EXPECT_EQ(errors(with({{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "0"}})),
+            at("intensity") + "empty, but source_series 'N' is a new corridor (starts at 0): state the base-year "
+                              "intensity (> 0, units of trains per unit of freight)");
+  EXPECT_EQ(errors(with(
+                {{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "0"}, {"intensity", "0"}})),
+            at("intensity") + "0 must be > 0");
+  EXPECT_EQ(
+      errors(with(
+          {{"id", "NT"}, {"kind", "derived"}, {"source_series", "N"}, {"base_value", "4"}, {"intensity", "0.05"}})),
+      at("base_value") + "4 for a derived series of a new corridor: it starts from 0 (its intensity goes in "
+                         "intensity)");
+  EXPECT_EQ(
+      errors(with(
+          {{"id", "BT"}, {"kind", "derived"}, {"source_series", "B"}, {"base_value", "4"}, {"intensity", "0.05"}})),
+      at("intensity") + "0.05 is only for a derived series of a new corridor: from source_series 'B' the "
+                        "intensity is base_value over its base_value");
+  EXPECT_EQ(errors(with({{"id", "L"},
+                         {"kind", "load"},
+                         {"metric", "freight"},
+                         {"base_value", "4"},
+                         {"intensity", "0.05"},
+                         {"unlimited", "assumption: test"}})),
+            at("intensity") + "0.05 for a load series: only a derived series has one");
+}
