@@ -545,6 +545,8 @@ private:
     bmin_.resize(static_cast<size_t>(sg) * kBins);
     bmax_.resize(static_cast<size_t>(sg) * kBins);
     cand_.resize(static_cast<size_t>(sg) * kCand);
+    // the levels' bin numbers: kept by the CPU's one-item-per-cell schedule only
+    binid_.resize(lane_major_ ? 0 : static_cast<size_t>(sg * n_));
     stats_.resize(most * width_);
     host_stats_.resize(most * width_);
     pass_cells_.resize(static_cast<size_t>(up_.v.NS));
@@ -622,6 +624,7 @@ private:
     G.bmin = thrust::raw_pointer_cast(bmin_.data());
     G.bmax = thrust::raw_pointer_cast(bmax_.data());
     G.cand = thrust::raw_pointer_cast(cand_.data());
+    G.binid = lane_major_ ? nullptr : thrust::raw_pointer_cast(binid_.data());
     return G;
   }
 
@@ -698,6 +701,7 @@ private:
   Layout L_;
   int cpp_; // stored cells per pass
   Vec<double> probs_, thr0_, thr1_, scratch_, values_, stats_;
+  Vec<uint16_t> binid_;
   Vec<unsigned long long> counts_;
   long long count_stride_ = 0, count_rows_ = 1;
   Scratch scr_{nullptr, 0, 0};

@@ -206,6 +206,7 @@ struct CellQuant {
   long long rbelow[kMaxRanks];
   long long bin[kMaxRanks]; // bin in this level; -1: not in this level
   long long binbelow[kMaxRanks];
+  long long heavy[kMaxRanks]; // heavy bin of this level whose extremes the collection finds (kept bins); -1: none
   int done[kMaxRanks];
 };
 
@@ -239,6 +240,10 @@ struct StatsGroup {
   uint64_t* bmin;   // [cell][kBins]
   uint64_t* bmax;   // [cell][kBins]
   uint64_t* cand;   // [cell][kCand]
+  // [cell][n] or null: the first level's bin of every value, written by the
+  // pass that counts it with one item per cell (stats_ss_hist_cell) so that
+  // the collection compares 16-bit bin numbers instead of recomputing keys
+  uint16_t* binid = nullptr;
   CORRIDOR_INLINE long long block_items() const { return bper > 0 ? (nblk + bper - 1) / bper : 0; }
   // item t of a block pass takes blocks t * bper to blocks_end(t) - 1; block b
   // holds paths b * kSumBlock to path_end(b) - 1
@@ -266,13 +271,15 @@ struct StatsGroup {
     g.bmin = bmin + k * kBins;
     g.bmax = bmax + k * kBins;
     g.cand = cand + k * kCand;
+    g.binid = binid ? binid + k * n : nullptr;
     return g;
   }
 };
 CORRIDOR_INLINE long long stats_blocks(long long n) { return (n + kSumBlock - 1) / kSumBlock; }
 CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
   return static_cast<long long>(kBins) * (4 + 4 + 8 + 8) + static_cast<long long>(kCand) * 8 +
-         static_cast<long long>(sizeof(CellQuant)) + stats_blocks(n) * static_cast<long long>(sizeof(BlockMoments));
+         static_cast<long long>(sizeof(CellQuant)) + stats_blocks(n) * static_cast<long long>(sizeof(BlockMoments)) +
+         n * static_cast<long long>(sizeof(uint16_t));
 }
 
 // ---- phase 1 (items): block sums, exceedance counts, extremes ----
@@ -476,36 +483,47 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
 // ---- phases 3 and b at once, with one item per cell (the CPU): the block
 // sums of squared deviations and the first level's histogram, in one pass
 // over the cell's values; the same sums and counts as the two passes ----
+
+// One item per cell: counts the values of the level's interval [lo, hi] in
+// its bins (with the block sums of squared deviations when ss), keeping
+// every value's bin number in G.binid when it is there. Bin numbers are
+// computed without branches (vectorised), then counted in a local histogram
+// whose 8 extra slots take the values outside the interval (such as the
+// zeros of unserved demand, in no predictable order), path i in slot i mod 8
+// so that they make no chain of increments.
+constexpr int kOutSlots = 8;
+static_assert(kBins + kOutSlots <= 65535, "bin numbers and the outside slots fit in 16 bits");
+CORRIDOR_INLINE void stats_count_cell(const StatsGroup& G, long long k, bool ss) {
+  const CellQuant& q = G.q[k];
+  const double mean = q.mean;
+  const uint64_t lo = q.lo, span = q.hi - q.lo;
+  const int shift = q.shift;
+  uint32_t hl[kBins + kOutSlots];
+  const uint32_t nb = static_cast<uint32_t>(q.nb); // the bins of this level, then the outside slots
+  for (uint32_t j = 0; j < nb + kOutSlots; ++j) hl[j] = 0;
+  uint16_t local[kSumBlock];
+  for (long long b = 0; b < G.nblk; ++b) {
+    const double* x = G.block(k, b);
+    const long long len = G.path_end(b) - b * kSumBlock;
+    if (ss) G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
+    uint16_t* bins = G.binid ? G.binid + k * G.n + b * kSumBlock : local;
+    for (long long i = 0; i < len; ++i) {
+      const uint64_t off = order_key(x[i]) - lo; // wraps below lo
+      bins[i] = static_cast<uint16_t>(off <= span ? static_cast<uint32_t>(off >> shift)
+                                                  : nb + static_cast<uint32_t>(i & (kOutSlots - 1)));
+    }
+    for (long long j = 0; j < len; ++j) ++hl[bins[j]];
+  }
+  uint32_t* h = G.hist + k * kBins;
+  for (long long j = 0; j < q.nb; ++j) h[j] += hl[j];
+}
 CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   const CellQuant& q = G.q[k];
   if (!(q.active && q.level == 0)) { // nothing to count: the squared deviations alone
     stats_ss_item(G, k);
     return;
   }
-  const double mean = q.mean;
-  const uint64_t lo = q.lo, hi = q.hi;
-  const int shift = q.shift;
-  uint32_t* h = G.hist + k * kBins;
-  const uint64_t span = hi - lo;
-  // counts in a local histogram whose 8 extra slots take the values outside
-  // the interval (such as the zeros of unserved demand, in no predictable
-  // order), path i in slot i mod 8 so that they make no chain of increments
-  constexpr int kOut = 8;
-  uint32_t hl[kBins + kOut];
-  const uint32_t nb = static_cast<uint32_t>(q.nb); // the bins of this level, then the kOut slots
-  for (uint32_t j = 0; j < nb + kOut; ++j) hl[j] = 0;
-  for (long long b = 0; b < G.nblk; ++b) {
-    const double* x = G.block(k, b);
-    const long long len = G.path_end(b) - b * kSumBlock;
-    G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
-    uint32_t bins[kSumBlock]; // computed without branches (vectorised), then counted
-    for (long long i = 0; i < len; ++i) {
-      const uint64_t off = order_key(x[i]) - lo; // wraps below lo
-      bins[i] = off <= span ? static_cast<uint32_t>(off >> shift) : nb + static_cast<uint32_t>(i & (kOut - 1));
-    }
-    for (long long j = 0; j < len; ++j) ++hl[bins[j]];
-  }
-  for (long long j = 0; j < q.nb; ++j) h[j] += hl[j];
+  stats_count_cell(G, k, true);
 }
 
 // ---- level phase c (cells): each rank's bin; keys of single-valued bins;
@@ -669,6 +687,220 @@ CORRIDOR_INLINE void stats_level_sort(const StatsGroup& G, long long k) {
   }
 }
 
+// ---- the levels of one item per cell with kept bin numbers (the CPU) ----
+// A level counts its interval (stats_count_cell, keeping each value's bin),
+// then one pass over the kept bin numbers both collects the candidates of the
+// small bins and finds the extremes of the heavy ones with their counts: a
+// rank among a heavy bin's lowest or highest ties (a value many paths share,
+// such as a capacity in force) is resolved there, and any other narrows the
+// next level to the bin's extremes. The order
+// statistics found are those of the other schedules; only the levels differ.
+
+// level phase c: each rank's bin; one-key bins (bins one key wide); candidate
+// slots for small bins; heavy bins marked for their extremes
+CORRIDOR_INLINE void stats_resolve_kept(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  if (!q.active) return;
+  uint32_t* hist = G.hist + k * kBins;
+  int32_t* mark = G.mark + k * kBins;
+  long long j = 0, cum = q.below;
+  for (int i = 0; i < q.nr; ++i) {
+    q.heavy[i] = -1;
+    if (q.bin[i] < 0) continue;
+    while (cum + hist[j] <= q.rank[i]) cum += hist[j++];
+    q.bin[i] = j;
+    q.binbelow[i] = cum;
+  }
+  for (int i = 0; i < q.nr; ++i) {
+    const long long b = q.bin[i];
+    if (b < 0) continue;
+    if (q.shift == 0) { // bins one key wide
+      q.key[i] = q.lo + static_cast<uint64_t>(b);
+      q.done[i] = 1;
+      q.bin[i] = -1;
+      continue;
+    }
+    if (mark[b] == -1) {
+      if (hist[b] <= static_cast<uint32_t>(kCand - q.used)) {
+        mark[b] = q.used;
+        q.used += static_cast<int>(hist[b]);
+      } else {
+        mark[b] = -2;
+      }
+    }
+    q.collect = 1;
+    if (mark[b] == -2) {
+      q.heavy[i] = b;
+      q.bin[i] = -1;
+    }
+  }
+  for (int i = 0; i < q.nr; ++i)
+    if (q.bin[i] >= 0) hist[q.bin[i]] = static_cast<uint32_t>(mark[q.bin[i]]);
+  ++q.level;
+}
+
+// level phase d: the pass over the kept bin numbers. It collects the
+// candidates of the small bins, and of each heavy bin it records the distinct
+// keys with their counts while they are few (kHeavyKeys), and always the
+// smallest and largest key with theirs. A rank in a heavy bin of few keys (a
+// value many paths share, and its neighbours a unit of rounding away), or
+// among a heavy bin's lowest or highest ties, is found here; any other
+// narrows the next level to the bin's extremes.
+constexpr int kHeavyKeys = 8;
+struct HeavyBin {
+  uint16_t bin;
+  int nk, last; // distinct keys recorded (kHeavyKeys + 1: more), the last one matched
+  uint64_t key[kHeavyKeys];
+  long long cnt[kHeavyKeys];
+  uint64_t kmin, kmax;
+  long long nmin, nmax;
+};
+CORRIDOR_INLINE void heavy_take(HeavyBin& h, uint64_t key) {
+  if (key < h.kmin) {
+    h.kmin = key;
+    h.nmin = 0;
+  }
+  h.nmin += key == h.kmin;
+  if (key > h.kmax) {
+    h.kmax = key;
+    h.nmax = 0;
+  }
+  h.nmax += key == h.kmax;
+  if (h.nk > kHeavyKeys) return;
+  if (h.nk > 0 && h.key[h.last] == key) {
+    ++h.cnt[h.last];
+    return;
+  }
+  for (int j = 0; j < h.nk; ++j)
+    if (h.key[j] == key) {
+      ++h.cnt[j];
+      h.last = j;
+      return;
+    }
+  if (h.nk == kHeavyKeys) {
+    h.nk = kHeavyKeys + 1;
+    return;
+  }
+  h.key[h.nk] = key;
+  h.cnt[h.nk] = 1;
+  h.last = h.nk++;
+}
+// the key of rank r (0: the bin's smallest) of a heavy bin of cnt values, or 0
+// with found false
+CORRIDOR_INLINE uint64_t heavy_rank_key(HeavyBin& h, long long r, long long cnt, bool& found) {
+  found = true;
+  if (r < h.nmin) return h.kmin;
+  if (r >= cnt - h.nmax) return h.kmax;
+  if (h.nk <= kHeavyKeys) { // every key of the bin: sorted, then counted up to r
+    for (int a = 1; a < h.nk; ++a)
+      for (int b = a; b > 0 && h.key[b - 1] > h.key[b]; --b) {
+        const uint64_t tk = h.key[b];
+        h.key[b] = h.key[b - 1];
+        h.key[b - 1] = tk;
+        const long long tc = h.cnt[b];
+        h.cnt[b] = h.cnt[b - 1];
+        h.cnt[b - 1] = tc;
+      }
+    long long below = 0;
+    for (int a = 0; a < h.nk; ++a) {
+      below += h.cnt[a];
+      if (r < below) return h.key[a];
+    }
+  }
+  found = false;
+  return 0;
+}
+CORRIDOR_INLINE void stats_collect_kept(const StatsGroup& G, long long k) {
+  CellQuant& q = G.q[k];
+  if (!q.active || !q.collect) return;
+  uint32_t* hist = G.hist + k * kBins;
+  const int32_t* mark = G.mark + k * kBins;
+  uint64_t* cand = G.cand + k * kCand;
+  uint16_t tb[2 * kMaxRanks]; // the bins to take: collected and heavy, each once
+  int nt = 0;
+  HeavyBin hv[kMaxRanks];
+  int nh = 0;
+  for (int i = 0; i < q.nr; ++i)
+    for (const long long b : {q.bin[i], q.heavy[i]}) {
+      if (b < 0) continue;
+      bool seen = false;
+      for (int j = 0; j < nt; ++j) seen = seen || tb[j] == b;
+      if (seen) continue;
+      tb[nt++] = static_cast<uint16_t>(b);
+      if (mark[b] < 0) {
+        HeavyBin& h = hv[nh++];
+        h.bin = static_cast<uint16_t>(b);
+        h.nk = h.last = 0;
+        h.kmin = ~uint64_t(0);
+        h.kmax = 0;
+        h.nmin = h.nmax = 0;
+      }
+    }
+  auto take = [&](uint16_t b, double v) {
+    const uint64_t key = order_key(v);
+    if (mark[b] >= 0) {
+      cand[hist[b]++] = key;
+      return;
+    }
+    int h = 0;
+    while (hv[h].bin != b) ++h;
+    heavy_take(hv[h], key);
+  };
+  constexpr int kChunk = 64;
+  uint8_t want[kBins + kOutSlots]; // many bins: a table instead of comparisons
+  if (nt > 16) {
+    for (int j = 0; j < kBins + kOutSlots; ++j) want[j] = 0;
+    for (int j = 0; j < nt; ++j) want[tb[j]] = 1;
+  }
+  for (long long blk = 0; blk < G.nblk; ++blk) { // the candidates' order is free (they are sorted)
+    const double* x = G.block(k, blk);
+    const uint16_t* id = G.binid + k * G.n + blk * kSumBlock;
+    const long long len = G.path_end(blk) - blk * kSumBlock;
+    long long i0 = 0;
+    if (nt <= 16)
+      for (; i0 + kChunk <= len; i0 += kChunk) { // whole chunks, compared without branches (vectorised)
+        const uint16_t* b = id + i0;
+        uint16_t f[kChunk];
+        for (int l = 0; l < kChunk; ++l) f[l] = 0;
+        for (int j = 0; j < nt; ++j) {
+          const uint16_t t = tb[j];
+          for (int l = 0; l < kChunk; ++l) f[l] |= static_cast<uint16_t>(b[l] == t);
+        }
+        uint16_t any = 0;
+        for (int l = 0; l < kChunk; ++l) any |= f[l];
+        if (any)
+          for (int l = 0; l < kChunk; ++l)
+            if (f[l]) take(b[l], x[i0 + l]);
+      }
+    for (; i0 < len; ++i0) { // the rest value by value
+      bool w = false;
+      if (nt > 16)
+        w = want[id[i0]] != 0;
+      else
+        for (int j = 0; j < nt; ++j) w = w || id[i0] == tb[j];
+      if (w) take(id[i0], x[i0]);
+    }
+  }
+  // the heavy bins' ranks (hist still holds a heavy bin's count)
+  for (int i = 0; i < q.nr; ++i) {
+    const long long b = q.heavy[i];
+    if (b < 0) continue;
+    int h = 0;
+    while (hv[h].bin != b) ++h;
+    bool found = false;
+    const uint64_t key = heavy_rank_key(hv[h], q.rank[i] - q.binbelow[i], static_cast<long long>(hist[b]), found);
+    if (found) {
+      q.key[i] = key;
+      q.done[i] = 1;
+    } else {
+      q.ra[i] = hv[h].kmin;
+      q.rb[i] = hv[h].kmax;
+      q.rbelow[i] = q.binbelow[i];
+    }
+    q.heavy[i] = -1;
+  }
+}
+
 // ---- last phase (cells): the quantiles from the two order statistics around each ----
 CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
   const CellQuant& q = G.q[k];
@@ -712,10 +944,12 @@ CORRIDOR_INLINE void indicator_stats(unsigned long long c, long long n, const do
 // Returns the number of levels the quantile search took.
 // With one item per cell (T = 1 and all blocks in one item: the CPU's
 // schedule), the squared deviations and the first level's histogram share
-// one pass (stats_ss_hist_cell), which gives the same bytes.
+// one pass (stats_ss_hist_cell), which gives the same bytes; with kept bin
+// numbers (G.binid) its levels are those of stats_resolve_kept.
 CORRIDOR_INLINE int stats_serial(const StatsGroup& G) {
   const long long K = G.ncells;
   const bool fused = G.T == 1 && G.block_items() == 1;
+  const bool kept = fused && G.binid != nullptr; // the levels of stats_resolve_kept and the rest
   for (long long i = 0; i < K * G.block_items(); ++i) stats_moments_item(G, i);
   for (long long k = 0; k < K; ++k) stats_moments_cell(G, k);
   if (!fused) {
@@ -737,6 +971,15 @@ CORRIDOR_INLINE int stats_serial(const StatsGroup& G) {
     }
     if (!active) break;
     ++levels;
+    if (kept) {
+      if (levels > 1)
+        for (long long k = 0; k < K; ++k)
+          if (G.q[k].active) stats_count_cell(G, k, false);
+      for (long long k = 0; k < K; ++k) stats_resolve_kept(G, k);
+      for (long long k = 0; k < K; ++k) stats_collect_kept(G, k);
+      for (long long k = 0; k < K; ++k) stats_level_sort(G, k);
+      continue;
+    }
     if (!fused || levels > 1)
       for (long long i = 0; i < K * G.T; ++i) stats_level_hist(G, i);
     for (long long k = 0; k < K; ++k) stats_level_resolve(G, k);

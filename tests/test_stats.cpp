@@ -22,9 +22,11 @@ struct Group {
   std::vector<uint32_t> hist;
   std::vector<int32_t> mark;
   std::vector<uint64_t> bmin, bmax, cand;
+  std::vector<uint16_t> binid;
   int levels = 0;
+  // keep_bins: the first level's bin numbers kept for the collection (the CPU run's buffers)
   Group(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
-        long long T = 1, long long bper = 0, int blocked = 0) {
+        long long T = 1, long long bper = 0, int blocked = 0, bool keep_bins = true) {
     const long long n = static_cast<long long>(cells[0].size()), K = static_cast<long long>(cells.size());
     // plain columns one after another, or a run's pass: layout blocks of
     // lb paths, each with its share of every cell side by side (launch.inl, Columns)
@@ -69,6 +71,10 @@ struct Group {
     G.bmin = bmin.data();
     G.bmax = bmax.data();
     G.cand = cand.data();
+    if (keep_bins) {
+      binid.assign(static_cast<size_t>(K * n), 0xabcd);
+      G.binid = binid.data();
+    }
     levels = stats_serial(G);
   }
   const double* cell(int k) const { return out.data() + k * (out.size() / q.size()); }
@@ -167,6 +173,11 @@ TEST(Stats, SplitSchedulesGiveTheSameBytes) {
     const Group blocked(cells, 11, kProbs, 0.5, 1.0, 1, 0, lbs);
     EXPECT_TRUE(blocked.out == one.out) << "blocks of 2^" << lbs;
   }
+  // the first level's candidates found from kept bin numbers or from the keys again
+  for (int lbs : {0, 13}) {
+    const Group recomputed(cells, 11, kProbs, 0.5, 1.0, 1, 0, lbs, false);
+    EXPECT_TRUE(recomputed.out == one.out) << "bins not kept, blocks of 2^" << lbs;
+  }
   for (int k = 0; k < 6; ++k)
     for (int q = 0; q < 11; ++q) ASSERT_EQ(one.cell(k)[3 + q], test::np_quantile(cells[k], kProbs[q])) << k << " " << q;
 }
@@ -182,6 +193,41 @@ TEST(Stats, ManyLevelsWhenBinsStayHeavy) {
   const Group grp({x}, 11, kProbs, 0, 0, 977, 1);
   for (int q = 0; q < 11; ++q) ASSERT_EQ(grp.out[3 + q], test::np_quantile(x, kProbs[q])) << kProbs[q];
   EXPECT_GE(grp.levels, 3);
+}
+
+TEST(Stats, HeavyBinsOfFewKeysAreResolvedByTheirCollection) {
+  // the CPU's schedule keeps the first level's bin numbers and, while it
+  // collects, records the keys of heavy bins while they are few, and their
+  // extremes with counts: ranks in a spike of one value (a capacity in force)
+  // or of a few neighbouring keys (units of rounding apart) need no further level. The bytes are those of
+  // the schedule that refines level by level, and of sorting.
+  std::mt19937_64 g(9);
+  const double cap = 1.25;
+  const double next = std::nextafter(cap, 2.0);
+  double many[32]; // 32 quantiles: more than 16 bins to take at once
+  for (int i = 0; i < 32; ++i) many[i] = i / 31.0;
+  for (int kind = 0; kind < 5; ++kind) {
+    std::vector<double> x(120000);
+    for (auto& v : x) {
+      const double z = std::exp(0.5 * std::normal_distribution<double>()(g));
+      v = kind == 0   ? std::min(z, cap)                                // one key shared by a third of the paths
+          : kind == 1 ? (z > cap ? (g() % 2 ? cap : next) : z)          // two neighbouring keys
+          : kind == 2 ? (z > cap ? cap + (g() % 5) * 1e-3 : z)          // five keys, far apart
+          : kind == 3 ? (z > cap ? cap + (g() % 12) * 2.3e-16 : z)      // twelve neighbouring keys: more than recorded
+                      : (z > cap ? (g() % 3 ? cap : next) : 1.0 + z * 1e-14); // all in a narrow range
+    }
+    x[3] = 1e6; // an outlier widens the first interval
+    for (const auto& pq : std::vector<std::pair<const double*, int>>{{kProbs, 11}, {many, 32}}) {
+      const Group kept({x}, pq.second, pq.first, 1.0, cap);
+      const Group refined({x}, pq.second, pq.first, 1.0, cap, 1, 0, 0, false);
+      EXPECT_TRUE(kept.out == refined.out) << "kind " << kind << " quantiles " << pq.second;
+      for (int q = 0; q < pq.second; ++q)
+        ASSERT_EQ(kept.out[3 + q], test::np_quantile(x, pq.first[q])) << "kind " << kind << " p " << pq.first[q];
+      if (kind < 3) {
+        EXPECT_LT(kept.levels, refined.levels) << "kind " << kind << ": the spike must not need a level more";
+      }
+    }
+  }
 }
 
 TEST(Stats, CountedIndicatorsGiveTheStatisticsOfTheirColumn) {
