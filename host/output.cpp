@@ -17,7 +17,10 @@
 #ifndef CORRIDOR_VERSION
 #define CORRIDOR_VERSION "0.0.0"
 #endif
-#ifndef CORRIDOR_GIT_SHA
+#if __has_include("git_sha.h")
+#include "git_sha.h" // CORRIDOR_GIT_SHA, written at build time (cmake/git_sha.cmake)
+#endif
+#ifndef CORRIDOR_GIT_SHA // a bare compile (clang-tidy over a configured, unbuilt tree)
 #define CORRIDOR_GIT_SHA "unknown"
 #endif
 

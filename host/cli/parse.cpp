@@ -14,6 +14,9 @@
 #ifndef CORRIDOR_VERSION // defined by the build; a bare compile (the fuzz target) may lack them
 #define CORRIDOR_VERSION "unknown"
 #endif
+#if __has_include("git_sha.h")
+#include "git_sha.h" // CORRIDOR_GIT_SHA, written at build time (cmake/git_sha.cmake)
+#endif
 #ifndef CORRIDOR_GIT_SHA
 #define CORRIDOR_GIT_SHA "unknown"
 #endif
