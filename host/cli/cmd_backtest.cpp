@@ -25,7 +25,8 @@ void print_score(const char* label, const BacktestScore& s) {
 void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
   std::printf("corridor backtest: %s, origins", o.input.c_str());
   for (int y : o.origins) std::printf(" %d", y);
-  std::printf(", %u paths\n", o.paths);
+  std::printf(", %u paths%s\n", o.paths,
+              o.widths_before_origin ? ", sigma and tau from the history up to each origin" : "");
   if (r.cases.empty()) {
     std::printf("  no series is observed at an origin and later: nothing to compare\n");
     return;
@@ -43,6 +44,8 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
   std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %5s %5s %5s  %7s %7s %7s  %6s %7s\n", "(years)", "", "[95% Wilson]",
               "[95% Wilson]", "[95% Wilson]", "50%", "80%", "90%", "50%", "80%", "90%", "(log)", "");
   for (const BacktestScore& s : r.by_horizon) print_score(std::to_string(s.horizon).c_str(), s);
+  for (const BacktestScore& s : r.by_band)
+    print_score(s.horizon == 1 ? "1-3" : s.horizon == 4 ? "4-7" : "8+", s);
   print_score("all", r.all);
   std::printf("\n  cover: share of actuals inside the central interval; width/median: mean interval width over the\n"
               "  median (sharpness); interval score (Gneiting-Raftery) and CRPS (the weighted interval score of the\n"
@@ -58,7 +61,7 @@ int cmd_backtest(const BacktestOptions& o) {
   const Input in = load_input(o.input, "backtest");
   validate_input(in);
   auto be = choose_backend(o.backend, o.threads, true);
-  const BacktestResult r = backtest(in, o.origins, o.paths, o.seed, *be);
+  const BacktestResult r = backtest(in, o.origins, o.paths, o.seed, *be, o.widths_before_origin);
   print_backtest(o, r);
   if (!o.output.empty()) {
     const BacktestProvenance p{o.input, o.seed, o.paths};
