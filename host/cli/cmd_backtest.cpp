@@ -53,6 +53,23 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
               "  of the median\n");
 }
 
+// every case: where the actual falls (inside the 50%, 80% or 90% interval, or below or above the 90%)
+void print_cases(const BacktestResult& r) {
+  std::printf("\n  %-26s %6s %5s %3s %4s %12s %12s %12s %12s %7s  %s\n", "series", "origin", "year", "h", "part",
+              "actual", "median", "5%", "95%", "act/med", "falls");
+  for (const BacktestCase& c : r.cases) {
+    const auto& q = c.q; // 0.05 0.10 0.25 0.50 0.75 0.90 0.95
+    const double a = c.actual;
+    const char* where = a >= q[2] && a <= q[4]   ? "in 50%"
+                        : a >= q[1] && a <= q[5] ? "in 80%"
+                        : a >= q[0] && a <= q[6] ? "in 90%"
+                        : a < q[0]               ? "BELOW 90%"
+                                                 : "ABOVE 90%";
+    std::printf("  %-26s %6d %5d %3d %4s %12.4g %12.4g %12.4g %12.4g %7.2f  %s\n", c.series.c_str(), c.origin, c.year,
+                c.year - c.origin, c.partial ? "yes" : "", a, q[3], q[0], q[6], a / q[3], where);
+  }
+}
+
 } // namespace
 
 int cmd_backtest(const BacktestOptions& o) {
@@ -63,6 +80,7 @@ int cmd_backtest(const BacktestOptions& o) {
   auto be = choose_backend(o.backend, o.threads, true);
   const BacktestResult r = backtest(in, o.origins, o.paths, o.seed, *be, o.widths_before_origin);
   print_backtest(o, r);
+  if (o.cases) print_cases(r);
   if (!o.output.empty()) {
     const BacktestProvenance p{o.input, o.seed, o.paths};
     commit_h5_in_memory(out, [&](hid_t f) { write_backtest_file(f, r, p); });

@@ -76,6 +76,7 @@ struct BacktestOptions {
   int threads = 0;
   bool force = false;
   bool widths_before_origin = false;
+  bool cases = false;
 };
 
 struct InspectOptions {

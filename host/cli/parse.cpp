@@ -218,6 +218,7 @@ CLI::App* add_backtest(Binder b) {
   c->add_flag("-f,--force", o.force, "replace an existing file");
   c->add_flag("--widths-before-origin", o.widths_before_origin,
               "take each series' sigma and tau from the history up to each origin (leave-future-out check)");
+  c->add_flag("--cases", o.cases, "also print every case: actual, median, 5% and 95%, and where it falls");
   b.after.push_back([&o, origins, &paths, &seed, &threads, b] {
     o.origins = parse_years("--origin", *origins);
     if (paths.given()) o.paths = static_cast<uint32_t>(parse_unsigned("--paths", paths.value, 2, 100000000));
