@@ -297,7 +297,16 @@ std::string history_key(const std::vector<Observation>& o) {
 // a pooled variance needs 3 degrees of freedom or more (with 1 its 95% interval spans a factor of 1000)
 constexpr int kMinPoolDf = 3;
 
-std::vector<WidthEstimate> estimate_widths(const Input& in, const Calibration& c, double prior_df) {
+std::vector<WidthEstimate> estimate_widths(const Input& full, double prior_df) {
+  Input in = full; // without the partial years under kMinWidthCoverage
+  const auto h = full.tables.find("history");
+  if (h != full.tables.end()) {
+    std::vector<size_t> keep;
+    for (size_t r = 0; r < h->second.rows; ++r)
+      if (h->second.num.at("coverage")[r] >= kMinWidthCoverage) keep.push_back(r);
+    in.tables["history"] = subset(h->second, keep);
+  }
+  const Calibration c = calibrate(in);
   const Table& s = in.tables.at("series");
   const auto hist = series_history(in);
   std::vector<WidthEstimate> w(s.rows);
@@ -551,7 +560,7 @@ BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32
     Input widths = in;
     if (widths_before_origin) {
       const Input past = history_until(in, origin);
-      widths = apply_widths(in, estimate_widths(past, calibrate(past)));
+      widths = apply_widths(in, estimate_widths(past));
     }
     const HostModel m = build_model(origin_input(widths, origin, os), info);
     const CellPlan plan = make_cell_plan(m, 0.9);

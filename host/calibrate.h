@@ -51,7 +51,7 @@ Calibration calibrate(const Input& in);
 Input apply_calibration(const Input& in, const Calibration& c);
 
 // Widths of the load series (inputs/README.md, History and backtest): each
-// series' volatility from its own history, shrunk toward the pool of its mode,
+// series' volatility from its own history, shrunk toward the pool of its mode and metric,
 // and its trend uncertainty as the spread of trends between the series of its
 // mode (a port's trend differs from its corridor's) plus the standard error of
 // the pooled trend. Split series (identical histories: one port total split
@@ -75,8 +75,12 @@ double shrink_sigma(double s, int df, double p, double prior_df);
 // (DerSimonian-Laird, 0 when the trends agree within their errors); the
 // precision-weighted mean and its standard error go to mean and mean_se.
 double between_sd(const std::vector<double>& mu, const std::vector<double>& se, double& mean, double& mean_se);
-// Per series row (derived series and series of modes without a pool: pooled false).
-std::vector<WidthEstimate> estimate_widths(const Input& in, const Calibration& c, double prior_df = 4);
+// Per series row (derived series and series of modes without a pool: pooled false). The
+// volatilities and trends leave out the partial years that cover less than half a year
+// (kMinWidthCoverage): annualised, they carry their season (Irkeshtam's January-May 2014, "winter
+// months: annualising understates the year", the oil pipeline's first 131 days of 2015).
+constexpr double kMinWidthCoverage = 0.5;
+std::vector<WidthEstimate> estimate_widths(const Input& in, double prior_df = 4);
 // The model's sigma and tau of every pooled load series from the widths: the
 // estimator's sigma is the volatility of the level over gaps of several years,
 // which the model's growth noise makes sigma_total / (1 - phi), so sigma =

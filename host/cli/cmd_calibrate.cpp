@@ -56,7 +56,8 @@ void print_calibration(const std::string& input, const Calibration& c) {
 void print_widths(const Input& in, const std::vector<WidthEstimate>& w) {
   const Input m = apply_widths(in, w);
   const Table& s = m.tables.at("series");
-  std::printf("\n  widths (pools by mode and metric; split series count once; a pool needs 3 degrees of freedom):\n"
+  std::printf("\n  widths (pools by mode and metric; split series count once; a pool needs 3 degrees of freedom;\n"
+              "  partial years under half a year left out):\n"
               "  sigma = own volatility shrunk toward the pool (weight df / (df + 4)); trend: random-effects mean of\n"
               "  the pool's trends, its standard error (+-, taken as tau) and the spread between series\n"
               "  (DerSimonian-Laird); model: tau, and sigma less the factor loadings with phi 0 (a random walk)\n\n");
@@ -83,7 +84,7 @@ int cmd_calibrate(const CalibrateOptions& o) {
   validate_input(in);
   const Calibration c = calibrate(in);
   print_calibration(o.input, c);
-  print_widths(in, estimate_widths(in, c));
+  print_widths(in, estimate_widths(in));
   const Input out = apply_calibration(in, c);
   validate_input(out);
   target.commit([&](const std::string& tmp) { write_h5_input(out, tmp); });
