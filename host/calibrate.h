@@ -81,11 +81,10 @@ double between_sd(const std::vector<double>& mu, const std::vector<double>& se, 
 // months: annualising understates the year", the oil pipeline's first 131 days of 2015).
 constexpr double kMinWidthCoverage = 0.5;
 std::vector<WidthEstimate> estimate_widths(const Input& in, double prior_df = 4);
-// The model's sigma and tau of every pooled load series from the widths: the
-// estimator's sigma is the volatility of the level over gaps of several years,
-// which the model's growth noise makes sigma_total / (1 - phi), so sigma =
-// sqrt((w.sigma (1 - phi))^2 - b_region^2 - b_partner^2 - b_port^2) (at least
-// a quarter of sigma_total); tau = w.tau.
+// The model's sigma, tau and phi of every pooled load series from the widths:
+// the estimator is a random walk with drift, so phi = 0 and sigma =
+// sqrt(w.sigma^2 - b_region^2 - b_partner^2 - b_port^2) (at least half of
+// w.sigma); tau = w.tau. Other series keep theirs.
 Input apply_widths(const Input& in, const std::vector<WidthEstimate>& w);
 // The input with only the history up to and including the year.
 Input history_until(const Input& in, int year);
