@@ -120,6 +120,9 @@ def main():
     ap.add_argument("-s", "--seed", type=int, default=20240101)
     ap.add_argument("-t", "--threads", type=int, default=2)
     ap.add_argument("--min-cases", type=int, default=15, help="a pool needs this many backtest cases")
+    ap.add_argument("--leave-out", action="append", default=[], metavar="PORT:ORIGIN",
+                    help="cases of the port's series from this origin are scored but not used to choose the widths "
+                         "(repeatable; the default's command leaves out HOR:2013, the first year of a new line)")
     ap.add_argument("--split-year", type=int, default=2021,
                     help="leave-future-out: choose on actual years up to this, score on the later ones")
     a = ap.parse_args()
@@ -147,8 +150,15 @@ def main():
                     r[col["sigma"]], r[col["tau"]], r[col["phi"]] = f"{sg:g}", f"{tu:g}", f"{ph:g}"
             write_series(mod, os.path.join(work, "series.csv"))
             res.append(backtest(a.corridor, work, a.paths, a.seed, a.threads, origins, tmp))
+        out = np.zeros(len(case_pool), bool)
+        for lo in a.leave_out:
+            port, origin = lo.split(":")
+            out |= np.array([x.startswith(port + "_") for x in base["series"]]) & (base["origin"] == int(origin))
+        if out.any():
+            print(f"left out of the choice (scored in the lines 'all cases'): {out.sum()} cases (" + ", ".join(a.leave_out) + ")")
         for p in pools:
-            m = case_pool == p
+            mall = case_pool == p
+            m = mall & ~out
             ports = sorted({s.split("_")[0] for s in base["series"][m]})
             crps = np.array([r["crps"][m].mean() for r in res])
             b = choose(res, m, crps, grid)
@@ -179,6 +189,11 @@ def main():
                 i = min(idx, key=lambda i: crps[i])
                 prof.append(f"{tu:g}: {crps[i]:.3f} ({grid[i][0]:g}/{grid[i][2]:g})")
             print("  best CRPS by tau (sigma/phi): " + "; ".join(prof))
+            if (mall != m).any():
+                for name, r, g in (("input, all cases", base, None), ("chosen, all cases", best, grid[b])):
+                    print(f"  {name:28s} {'':27s}  {r['crps'][mall].mean():6.3f} "
+                          + " ".join(f"{r['iscore'][mall][:, k].mean():6.3f}" for k in range(3)) + "  "
+                          + "/".join(f"{x:.2f}" for x in coverage(r, mall)) + f" ({mall.sum()} cases)")
             order = np.argsort(crps)[:5]
             print("  next best: " + "; ".join(f"{grid[i][0]:g}/{grid[i][1]:g}/{grid[i][2]:g} {crps[i]:.3f}"
                                              for i in order[1:]))
