@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -246,6 +247,141 @@ Input apply_calibration(const Input& in, const Calibration& c) {
   return out;
 }
 
+double shrink_sigma(double s, int df, double p, double prior_df) {
+  const double d = df + prior_df;
+  return d > 0 ? std::sqrt((df * s * s + prior_df * p * p) / d) : s;
+}
+
+double between_sd(const std::vector<double>& mu, const std::vector<double>& se, double& mean, double& mean_se) {
+  const size_t k = mu.size();
+  mean = std::nan(""), mean_se = std::nan("");
+  if (k == 0 || se.size() != k) return std::nan("");
+  double s1 = 0, s2 = 0, m = 0;
+  for (size_t i = 0; i < k; ++i) {
+    const double w = 1 / (se[i] * se[i]);
+    s1 += w, s2 += w * w, m += w * mu[i];
+  }
+  m /= s1;
+  double q = 0;
+  for (size_t i = 0; i < k; ++i) q += (mu[i] - m) * (mu[i] - m) / (se[i] * se[i]);
+  const double t2 = k > 1 ? std::max(0.0, (q - (k - 1.0)) / (s1 - s2 / s1)) : 0.0;
+  double W = 0, M = 0; // random-effects mean
+  for (size_t i = 0; i < k; ++i) {
+    const double w = 1 / (se[i] * se[i] + t2);
+    W += w, M += w * mu[i];
+  }
+  mean = M / W;
+  mean_se = std::sqrt(1 / W);
+  return std::sqrt(t2);
+}
+
+namespace {
+
+// the years and rounded log increments of a history: equal for series split from one total by a fixed share
+std::string history_key(const std::vector<Observation>& o) {
+  std::string k;
+  for (size_t i = 0; i < o.size(); ++i) {
+    k += std::to_string(o[i].year);
+    if (i > 0) {
+      char b[32];
+      std::snprintf(b, sizeof b, ":%.4f", std::log(o[i].value) - std::log(o[i - 1].value));
+      k += b;
+    }
+    k += ';';
+  }
+  return k;
+}
+
+} // namespace
+
+// a pooled variance needs 3 degrees of freedom or more (with 1 its 95% interval spans a factor of 1000)
+constexpr int kMinPoolDf = 3;
+
+std::vector<WidthEstimate> estimate_widths(const Input& full, double prior_df) {
+  Input in = full; // without the partial years under kMinWidthCoverage
+  const auto h = full.tables.find("history");
+  if (h != full.tables.end()) {
+    std::vector<size_t> keep;
+    for (size_t r = 0; r < h->second.rows; ++r)
+      if (h->second.num.at("coverage")[r] >= kMinWidthCoverage) keep.push_back(r);
+    in.tables["history"] = subset(h->second, keep);
+  }
+  const Calibration c = calibrate(in);
+  const Table& s = in.tables.at("series");
+  const auto hist = series_history(in);
+  std::vector<WidthEstimate> w(s.rows);
+  std::map<std::string, std::vector<size_t>> by_mode; // distinct histories of load series, by mode
+  std::map<std::string, std::map<std::string, size_t>> seen;
+  for (size_t r = 0; r < s.rows; ++r) {
+    w[r].series = s.str.at("id")[r];
+    w[r].mode = s.str.at("mode")[r] + " " + s.str.at("metric")[r];
+    if (s.str.at("kind")[r] != "load") continue;
+    const SeriesEstimate& e = c.series[r];
+    w[r].own = e.estimated;
+    if (e.estimated) {
+      w[r].df = e.n - 2;
+      w[r].sigma_own = e.sigma;
+    }
+    if (hist[r].size() >= 2 && seen[w[r].mode].emplace(history_key(hist[r]), r).second) by_mode[w[r].mode].push_back(r);
+  }
+  for (const auto& kv : by_mode) {
+    double num = 0;
+    int den = 0;
+    for (size_t r : kv.second)
+      if (w[r].own) num += w[r].df * w[r].sigma_own * w[r].sigma_own, den += w[r].df;
+    if (den < kMinPoolDf) continue; // too little to estimate a volatility: the mode's series keep their input widths
+    const double pool = std::sqrt(num / den);
+    std::vector<double> mu, se;
+    for (size_t r : kv.second) { // trends of every distinct history with 2 observations or more
+      const auto& o = hist[r];
+      const double T = o.back().year - o.front().year;
+      const double sg = w[r].own ? shrink_sigma(w[r].sigma_own, w[r].df, pool, prior_df) : pool;
+      mu.push_back((std::log(o.back().value) - std::log(o.front().value)) / T);
+      se.push_back(sg / std::sqrt(T));
+    }
+    double mean = 0, mean_se = 0;
+    const double sd = between_sd(mu, se, mean, mean_se);
+    for (size_t r = 0; r < s.rows; ++r) {
+      if (w[r].mode != kv.first || s.str.at("kind")[r] != "load") continue;
+      WidthEstimate& x = w[r];
+      x.pooled = true;
+      x.sigma_pool = pool;
+      x.weight = x.own ? x.df / (x.df + prior_df) : 0.0;
+      x.sigma = x.own ? shrink_sigma(x.sigma_own, x.df, pool, prior_df) : pool;
+      x.trend_mean = mean, x.trend_mean_se = mean_se, x.trend_sd = sd;
+      x.tau = mean_se;
+      x.pool_series = static_cast<int>(kv.second.size());
+    }
+  }
+  return w;
+}
+
+Input apply_widths(const Input& in, const std::vector<WidthEstimate>& w) {
+  Input out = in;
+  Table& s = out.tables.at("series");
+  for (size_t r = 0; r < s.rows; ++r) {
+    if (!w[r].pooled) continue;
+    s.num.at("phi")[r] = 0.0; // the estimator is a random walk with drift
+    const double total = w[r].sigma;
+    double b2 = 0;
+    for (const char* b : {"b_region", "b_partner", "b_port"}) b2 += s.num.at(b)[r] * s.num.at(b)[r];
+    s.num.at("sigma")[r] = std::sqrt(std::max(total * total - b2, total * total / 4));
+    s.num.at("tau")[r] = w[r].tau;
+  }
+  return out;
+}
+
+Input history_until(const Input& in, int year) {
+  Input out = in;
+  const auto it = in.tables.find("history");
+  if (it == in.tables.end()) return out;
+  std::vector<size_t> keep;
+  for (size_t r = 0; r < it->second.rows; ++r)
+    if (it->second.num.at("year")[r] <= year) keep.push_back(r);
+  out.tables["history"] = subset(it->second, keep);
+  return out;
+}
+
 BinomialInterval wilson_interval(int k, int n, double z) {
   if (n <= 0) return {};
   const double p = static_cast<double>(k) / n, z2 = z * z, d = 1 + z2 / n;
@@ -401,12 +537,19 @@ void score(BacktestResult& res) {
     res.mdape.push_back(sc.mdape);
     res.by_horizon.push_back(sc);
   }
+  for (const auto& band : {std::pair<int, int>{1, 3}, {4, 7}, {8, 1000}}) {
+    std::vector<const BacktestCase*> in;
+    for (const auto& kv : byh)
+      if (kv.first >= band.first && kv.first <= band.second) in.insert(in.end(), kv.second.begin(), kv.second.end());
+    if (!in.empty()) res.by_band.push_back(score_cases(res.probs, res.levels, in, band.first));
+  }
   res.all = score_cases(res.probs, res.levels, every, 0);
 }
 
 } // namespace
 
-BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be) {
+BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be,
+                        bool widths_before_origin) {
   BacktestResult res;
   const Table& s = in.tables.at("series");
   const auto hist = series_history(in);
@@ -414,7 +557,12 @@ BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32
     const OriginSeries os = origin_series(s, hist, origin);
     if (os.rows.empty()) continue;
     ModelInfo info;
-    const HostModel m = build_model(origin_input(in, origin, os), info);
+    Input widths = in;
+    if (widths_before_origin) {
+      const Input past = history_until(in, origin);
+      widths = apply_widths(in, estimate_widths(past));
+    }
+    const HostModel m = build_model(origin_input(widths, origin, os), info);
     const CellPlan plan = make_cell_plan(m, 0.9);
     RunConfig cfg;
     cfg.paths = paths;

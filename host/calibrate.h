@@ -50,6 +50,45 @@ Calibration calibrate(const Input& in);
 // every estimated series replaced, and the source column saying so.
 Input apply_calibration(const Input& in, const Calibration& c);
 
+// Widths of the load series (inputs/README.md, History and backtest): each
+// series' volatility from its own history, shrunk toward the pool of its mode and metric,
+// and its trend uncertainty as the spread of trends between the series of its
+// mode (a port's trend differs from its corridor's) plus the standard error of
+// the pooled trend. Split series (identical histories: one port total split
+// by a fixed share) count once in the pools.
+struct WidthEstimate {
+  std::string series, mode;
+  bool own = false;                  // its own sigma is estimated (calibrate)
+  bool pooled = false;               // a pool exists for its mode: sigma and tau below are set
+  int df = 0;                        // degrees of freedom of its own sigma (increments less 1)
+  double sigma_own = 0, sigma_pool = 0;
+  double weight = 0;                 // weight of its own sigma^2: df / (df + prior_df)
+  double sigma = 0;                  // shrunk volatility of the level, per sqrt(year)
+  double trend_mean = 0, trend_mean_se = 0, trend_sd = 0; // pooled trend of the mode and its spread
+  double tau = 0;                    // sqrt(trend_sd^2 + trend_mean_se^2)
+  int pool_series = 0;               // distinct histories in the mode's pool
+};
+// sqrt((df s^2 + prior_df p^2) / (df + prior_df)): a variance with df degrees of
+// freedom shrunk toward the pooled variance p^2 held with prior_df.
+double shrink_sigma(double s, int df, double p, double prior_df);
+// Between-series standard deviation of trends mu_i with standard errors se_i
+// (DerSimonian-Laird, 0 when the trends agree within their errors); the
+// precision-weighted mean and its standard error go to mean and mean_se.
+double between_sd(const std::vector<double>& mu, const std::vector<double>& se, double& mean, double& mean_se);
+// Per series row (derived series and series of modes without a pool: pooled false). The
+// volatilities and trends leave out the partial years that cover less than half a year
+// (kMinWidthCoverage): annualised, they carry their season (Irkeshtam's January-May 2014, "winter
+// months: annualising understates the year", the oil pipeline's first 131 days of 2015).
+constexpr double kMinWidthCoverage = 0.5;
+std::vector<WidthEstimate> estimate_widths(const Input& in, double prior_df = 4);
+// The model's sigma, tau and phi of every pooled load series from the widths:
+// the estimator is a random walk with drift, so phi = 0 and sigma =
+// sqrt(w.sigma^2 - b_region^2 - b_partner^2 - b_port^2) (at least half of
+// w.sigma); tau = w.tau. Other series keep theirs.
+Input apply_widths(const Input& in, const std::vector<WidthEstimate>& w);
+// The input with only the history up to and including the year.
+Input history_until(const Input& in, int year);
+
 // Scores of interval forecasts (docs/MODEL.md section 8).
 struct BinomialInterval {
   double lo = 0, hi = 1;
@@ -95,6 +134,7 @@ struct BacktestResult {
   std::vector<int> n;                                   // cases per horizon
   std::vector<double> cover50, cover80, cover90, mdape; // per horizon
   std::vector<BacktestScore> by_horizon;                // per horizon, as horizons
+  std::vector<BacktestScore> by_band;                   // horizons 1-3, 4-7 and 8 or more (horizon: the first)
   BacktestScore all;                                    // every case
 };
 
@@ -102,6 +142,10 @@ struct BacktestResult {
 // demand model (the input's parameters and its first scenario's shocks, no
 // capacity) is run from the observed value at the origin; each later
 // observation is compared with the projected quantiles and scored.
-BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be);
+// With widths_before_origin, each origin's projection takes sigma and tau from
+// estimate_widths on the history up to the origin alone (a leave-future-out
+// check of widths set from the whole history).
+BacktestResult backtest(const Input& in, const std::vector<int>& origins, uint32_t paths, uint64_t seed, Backend& be,
+                        bool widths_before_origin = false);
 
 } // namespace corridor

@@ -75,6 +75,8 @@ struct BacktestOptions {
   std::string backend = "auto";
   int threads = 0;
   bool force = false;
+  bool widths_before_origin = false;
+  bool cases = false;
 };
 
 struct InspectOptions {

@@ -219,6 +219,9 @@ CLI::App* add_backtest(Binder b) {
   Text& threads = b.texts.add(c, "-t,--threads", "CPU threads (0: all cores; at most 2 per logical CPU)", "UINT");
   c->add_option("-o,--output", o.output, "also write the scores and every case to this HDF5 file");
   c->add_flag("-f,--force", o.force, "replace an existing file");
+  c->add_flag("--widths-before-origin", o.widths_before_origin,
+              "take each series' sigma and tau from the history up to each origin (leave-future-out check)");
+  c->add_flag("--cases", o.cases, "also print every case: actual, median, 5% and 95%, and where it falls");
   b.after.push_back([&o, origins, &paths, &seed, &threads, b] {
     o.origins = parse_years("--origin", *origins);
     if (paths.given()) o.paths = static_cast<uint32_t>(parse_unsigned("--paths", paths.value, 2, 100000000));
