@@ -58,15 +58,15 @@ Input apply_calibration(const Input& in, const Calibration& c);
 // by a fixed share) count once in the pools.
 struct WidthEstimate {
   std::string series, mode;
-  bool own = false;                  // its own sigma is estimated (calibrate)
-  bool pooled = false;               // a pool exists for its mode: sigma and tau below are set
-  int df = 0;                        // degrees of freedom of its own sigma (increments less 1)
+  bool own = false;    // its own sigma is estimated (calibrate)
+  bool pooled = false; // a pool exists for its mode: sigma and tau below are set
+  int df = 0;          // degrees of freedom of its own sigma (increments less 1)
   double sigma_own = 0, sigma_pool = 0;
-  double weight = 0;                 // weight of its own sigma^2: df / (df + prior_df)
-  double sigma = 0;                  // shrunk volatility of the level, per sqrt(year)
+  double weight = 0;                                      // weight of its own sigma^2: df / (df + prior_df)
+  double sigma = 0;                                       // shrunk volatility of the level, per sqrt(year)
   double trend_mean = 0, trend_mean_se = 0, trend_sd = 0; // pooled trend of the mode and its spread
-  double tau = 0;                    // sqrt(trend_sd^2 + trend_mean_se^2)
-  int pool_series = 0;               // distinct histories in the mode's pool
+  double tau = 0;                                         // sqrt(trend_sd^2 + trend_mean_se^2)
+  int pool_series = 0;                                    // distinct histories in the mode's pool
 };
 // sqrt((df s^2 + prior_df p^2) / (df + prior_df)): a variance with df degrees of
 // freedom shrunk toward the pooled variance p^2 held with prior_df.

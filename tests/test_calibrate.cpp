@@ -399,8 +399,7 @@ TEST(Backtest, WidthsBeforeTheOriginDoNotLookAhead) {
   }
   // and they differ from the whole history's widths
   const BacktestResult all = backtest(future, {2012}, 500, 4, *be, false);
-  const BacktestResult whole = backtest(apply_widths(future, estimate_widths(future)), {2012}, 500,
-                                        4, *be, false);
+  const BacktestResult whole = backtest(apply_widths(future, estimate_widths(future)), {2012}, 500, 4, *be, false);
   EXPECT_NE(whole.cases[0].q, b.cases[0].q);
   EXPECT_EQ(all.cases[0].q, backtest(future, {2012}, 500, 4, *be).cases[0].q);
 }

@@ -210,10 +210,10 @@ TEST(Stats, HeavyBinsOfFewKeysAreResolvedByTheirCollection) {
     std::vector<double> x(120000);
     for (auto& v : x) {
       const double z = std::exp(0.5 * std::normal_distribution<double>()(g));
-      v = kind == 0   ? std::min(z, cap)                                // one key shared by a third of the paths
-          : kind == 1 ? (z > cap ? (g() % 2 ? cap : next) : z)          // two neighbouring keys
-          : kind == 2 ? (z > cap ? cap + (g() % 5) * 1e-3 : z)          // five keys, far apart
-          : kind == 3 ? (z > cap ? cap + (g() % 12) * 2.3e-16 : z)      // twelve neighbouring keys: more than recorded
+      v = kind == 0   ? std::min(z, cap)                           // one key shared by a third of the paths
+          : kind == 1 ? (z > cap ? (g() % 2 ? cap : next) : z)     // two neighbouring keys
+          : kind == 2 ? (z > cap ? cap + (g() % 5) * 1e-3 : z)     // five keys, far apart
+          : kind == 3 ? (z > cap ? cap + (g() % 12) * 2.3e-16 : z) // twelve neighbouring keys: more than recorded
                       : (z > cap ? (g() % 3 ? cap : next) : 1.0 + z * 1e-14); // all in a narrow range
     }
     x[3] = 1e6; // an outlier widens the first interval

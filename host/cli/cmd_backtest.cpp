@@ -44,8 +44,7 @@ void print_backtest(const BacktestOptions& o, const BacktestResult& r) {
   std::printf("  %-7s %5s  %-16s  %-16s  %-16s  %5s %5s %5s  %7s %7s %7s  %6s %7s\n", "(years)", "", "[95% Wilson]",
               "[95% Wilson]", "[95% Wilson]", "50%", "80%", "90%", "50%", "80%", "90%", "(log)", "");
   for (const BacktestScore& s : r.by_horizon) print_score(std::to_string(s.horizon).c_str(), s);
-  for (const BacktestScore& s : r.by_band)
-    print_score(s.horizon == 1 ? "1-3" : s.horizon == 4 ? "4-7" : "8+", s);
+  for (const BacktestScore& s : r.by_band) print_score(s.horizon == 1 ? "1-3" : s.horizon == 4 ? "4-7" : "8+", s);
   print_score("all", r.all);
   std::printf("\n  cover: share of actuals inside the central interval; width/median: mean interval width over the\n"
               "  median (sharpness); interval score (Gneiting-Raftery) and CRPS (the weighted interval score of the\n"

@@ -61,16 +61,16 @@ void print_widths(const Input& in, const std::vector<WidthEstimate>& w) {
               "  sigma = own volatility shrunk toward the pool (weight df / (df + 4)); trend: random-effects mean of\n"
               "  the pool's trends, its standard error (+-, taken as tau) and the spread between series\n"
               "  (DerSimonian-Laird); model: tau, and sigma less the factor loadings with phi 0 (a random walk)\n\n");
-  std::printf("  %-28s %-9s %6s %3s %6s %6s %6s %6s  %7s %6s %6s %6s  %6s %6s\n", "series", "mode", "own", "df",
-              "pool", "weight", "sigma", "pooled", "trend", "+-", "spread", "tau", "model", "sigma");
+  std::printf("  %-28s %-9s %6s %3s %6s %6s %6s %6s  %7s %6s %6s %6s  %6s %6s\n", "series", "mode", "own", "df", "pool",
+              "weight", "sigma", "pooled", "trend", "+-", "spread", "tau", "model", "sigma");
   for (size_t r = 0; r < w.size(); ++r) {
     const WidthEstimate& x = w[r];
     if (!x.pooled) continue;
     char own[16] = "-";
     if (x.own) std::snprintf(own, sizeof own, "%.3f", x.sigma_own);
-    std::printf("  %-28s %-16s %6s %3d %6.3f %6.2f %6.3f %6d  %7.3f %6.3f %6.3f %6.3f  %6.3f %6.3f\n",
-                x.series.c_str(), x.mode.c_str(), own, x.df, x.sigma_pool, x.weight, x.sigma, x.pool_series,
-                x.trend_mean, x.trend_mean_se, x.trend_sd, x.tau, s.num.at("tau")[r], s.num.at("sigma")[r]);
+    std::printf("  %-28s %-16s %6s %3d %6.3f %6.2f %6.3f %6d  %7.3f %6.3f %6.3f %6.3f  %6.3f %6.3f\n", x.series.c_str(),
+                x.mode.c_str(), own, x.df, x.sigma_pool, x.weight, x.sigma, x.pool_series, x.trend_mean,
+                x.trend_mean_se, x.trend_sd, x.tau, s.num.at("tau")[r], s.num.at("sigma")[r]);
   }
   std::printf("  (model: the tau and sigma that apply_widths gives; load series of modes without history keep "
               "theirs)\n");
