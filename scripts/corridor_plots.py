@@ -344,6 +344,29 @@ def node_table(ds, scenario, years=None):
     return cols, rows
 
 
+def plausibility_table(ds, scenario, share=1 / 3, growth=10.0):
+    """Series whose mean unserved share (mean unserved over mean demand) in the horizon year exceeds
+    `share`, or whose median demand grows more than `growth` times from the base year (a series that
+    starts at 0, a new corridor, is judged on its share alone). Returns (columns, rows)."""
+    y0, y1 = int(ds["year"][0]), int(ds["year"][-1])
+    i50 = _qindex(ds, 0.5)
+    cols = ["series", f"mean unserved share {y1}", f"median demand {y0}", f"median demand {y1}",
+            f"median {y1} / {y0}"]
+    rows = []
+    for s in labels(ds, "series"):
+        dm = float(ds["demand_mean"].sel(scenario=scenario, series=s, year=y1))
+        um = float(ds["unserved_mean"].sel(scenario=scenario, series=s, year=y1))
+        sh = um / dm if dm > 0 else 0.0
+        d0 = float(ds["demand_quantile"].sel(scenario=scenario, series=s, year=y0).values[i50]) if i50 is not None \
+            else float("nan")
+        d1 = float(ds["demand_quantile"].sel(scenario=scenario, series=s, year=y1).values[i50]) if i50 is not None \
+            else float("nan")
+        g = d1 / d0 if d0 > 0 else float("nan")
+        if sh > share or g > growth:
+            rows.append([s, sh, d0, d1, g])
+    return cols, rows
+
+
 # ------------------------------------------------------------------ backtest
 def open_backtest(path):
     """The file of `corridor backtest -o`: a dict of its datasets (numpy arrays, strings decoded) and its

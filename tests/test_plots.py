@@ -163,10 +163,27 @@ with tempfile.TemporaryDirectory() as d:
     check(rows[-1][0] == "all" and rows[-1][1] == bt["attrs"]["all_cases"] and len(rows[-1]) == len(cols),
           "backtest table")
 
+    # plausibility: the flagged series are those whose mean unserved share in the horizon year passes a
+    # third, or whose median grows more than tenfold, computed here from the file itself
+    with h5py.File(out, "r") as f:
+        names = [x.decode() if isinstance(x, bytes) else str(x) for x in f["series"][()]]
+        qs = list(f["quantile"][()])
+        um, dm = f["unserved_mean"][0, :, -1], f["demand_mean"][0, :, -1]
+        med = f["demand_quantile"][0, :, :, qs.index(0.5)]
+    share = np.where(dm > 0, um / np.where(dm > 0, dm, 1), 0)
+    grow = np.where(med[:, 0] > 0, med[:, -1] / np.where(med[:, 0] > 0, med[:, 0], 1), 0)
+    want = {n for n, sh, g in zip(names, share, grow) if sh > 1 / 3 or g > 10}
+    cols, rows = cp.plausibility_table(ds, str(ds["scenario"].values[0]))
+    check({r[0] for r in rows} == want and len(want) > 0 and all(len(r) == len(cols) for r in rows),
+          f"plausibility table flags the series over a third unserved or tenfold ({len(want)})")
+    cols, rows = cp.plausibility_table(ds, str(ds["scenario"].values[0]), share=2.0, growth=1e9)
+    check(rows == [], "plausibility table: nothing above impossible thresholds")
+
     rep = os.path.join(d, "report")
     subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), out, "--input", inp, "--backtest",
                     bt_path, "-o", rep, "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
     page = open(os.path.join(rep, "index.html"), encoding="utf-8").read()
+    check("<h2>Plausibility</h2>" in page, "report: Plausibility section")
     check("<h2>Backtest</h2>" in page and "data-file='backtest_calibration.png'" in page
           and "Scores per horizon" in page, "report: Backtest section with the calibration plot and the scores")
     imgs = re.findall(r"data-file='([^']+)' src='data:image/png;base64,", page)
