@@ -153,7 +153,15 @@ const std::vector<TableDef>& input_schema() {
          "non-decreasing, last 1, which holds after); applies to the capacity added and to the captures of its "
          "corridors"},
         {"source", 's', false, "", "", "source"},
-        {"note", 's', false, "", "", "free text"}}},
+        {"note", 's', false, "", "", "free text"}, // columns added later go last: an input without them keeps its bytes
+        {"capacity_add_low", 'r', false, "nan", "metric unit",
+         "version 2: low end of the capacity added where sources disagree (> 0, <= capacity_add; with "
+         "capacity_add_high, both or neither; empty: capacity_add itself); each path draws the size once, for every "
+         "year and scenario, from the triangular distribution (capacity_add_low, mode capacity_add, "
+         "capacity_add_high)"},
+        {"capacity_add_high", 'r', false, "nan", "metric unit",
+         "version 2: high end of the capacity added where sources disagree (>= capacity_add; with capacity_add_low, "
+         "both or neither)"}}},
       {"expansion_years",
        false,
        "opening-year distribution of each expansion, per scenario",
@@ -692,13 +700,14 @@ Input read_csv_dir(const std::string& dir) {
 }
 
 // Whether column `cd` of table `def` goes into a written file (CSV or HDF5).
-// The capacity range of groups and the intensity of series (added to version 2
+// The capacity ranges of groups and expansions and the intensity of series (added to version 2
 // after its files were first written) are left out when every row is empty:
 // reading fills them back, and an input without them writes the bytes it wrote
 // before.
 static bool column_written(const TableDef& def, const ColumnDef& cd, const Table& t) {
   const bool late = (def.name == "groups" && (cd.name == "capacity_low" || cd.name == "capacity_high")) ||
-                    (def.name == "series" && cd.name == "intensity");
+                    (def.name == "series" && cd.name == "intensity") ||
+                    (def.name == "expansions" && (cd.name == "capacity_add_low" || cd.name == "capacity_add_high"));
   if (!late) return true;
   const std::vector<double>& v = t.num.at(cd.name);
   return std::any_of(v.begin(), v.end(), [](double x) { return !std::isnan(x); });

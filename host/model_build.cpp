@@ -569,6 +569,7 @@ private:
     for (size_t r = 0; r < exps.rows; ++r) {
       r_.e_group[r] = ref(exps, r, "group", r_.group_id, "group");
       ck_.positive(exps, r, "capacity_add");
+      check_size_range(r);
       check_ramp(r);
     }
     // version 2: capacity 0 only for a node an expansion builds
@@ -577,6 +578,29 @@ private:
       if (groups.num.at("capacity")[g] == 0 && r_.mt.version == 2 &&
           std::find(r_.e_group.begin(), r_.e_group.end(), static_cast<int>(g)) == r_.e_group.end())
         ck_.add(groups, g, "capacity", "0, and no expansion builds the node (expansions.csv)");
+  }
+
+  // the range of expansion r's size where sources disagree: both ends or
+  // neither (empty: capacity_add itself), 0 < low <= capacity_add <= high
+  void check_size_range(size_t r) {
+    const Table& exps = t_.exps;
+    const double add = exps.num.at("capacity_add")[r], lo = exps.num.at("capacity_add_low")[r],
+                 hi = exps.num.at("capacity_add_high")[r];
+    if (std::isnan(lo) != std::isnan(hi)) {
+      const bool no_lo = std::isnan(lo);
+      return ck_.add(exps, r, no_lo ? "capacity_add_low" : "capacity_add_high",
+                     std::string("empty, but ") + (no_lo ? "capacity_add_high" : "capacity_add_low") +
+                         " is given: a size range needs both ends (or neither)");
+    }
+    if (std::isnan(lo)) return;
+    const bool lo_ok = ck_.finite(exps, r, "capacity_add_low"), hi_ok = ck_.finite(exps, r, "capacity_add_high");
+    if (!std::isfinite(add)) return; // reported with capacity_add
+    const std::string c = "capacity_add " + format_number(add);
+    if (lo_ok && !(lo > 0))
+      ck_.add(exps, r, "capacity_add_low", format_number(lo) + " must be > 0");
+    else if (lo_ok && lo > add)
+      ck_.add(exps, r, "capacity_add_low", format_number(lo) + " is more than " + c);
+    if (hi_ok && hi < add) ck_.add(exps, r, "capacity_add_high", format_number(hi) + " is less than " + c);
   }
 
   // an expansion's ramp: in [0, 1], non-decreasing, ending at 1
@@ -795,14 +819,15 @@ private:
         {&t_.groups,
          {"capacity_low", "capacity_high", "free_time", "bpr_alpha", "bpr_beta", "response_threshold", "response_years",
           "response_size", "response_cap", "response_lag", "response_lag_prob"}},
-        {&t_.exps, {"ramp"}},
+        {&t_.exps, {"ramp", "capacity_add_low", "capacity_add_high"}},
         {&t_.scen, {"route_choice", "responsive"}}};
     for (const auto& tc : cols) {
       const Table& t = *tc.first;
       for (const auto& c : tc.second)
         for (size_t r = 0; r < t.rows; ++r) {
           const auto sit = t.str.find(c);
-          const bool range = c == "capacity_low" || c == "capacity_high"; // empty: NaN
+          const bool range = c == "capacity_low" || c == "capacity_high" || c == "capacity_add_low" ||
+                             c == "capacity_add_high"; // empty: NaN
           const bool set = sit != t.str.end() ? sit->second[r] != (c == "ramp" ? "1" : "")
                                               : (range ? !std::isnan(t.num.at(c)[r]) : t.num.at(c)[r] != 0);
           if (set)
@@ -1128,6 +1153,14 @@ void assemble_capacity(const Tables& t, const Resolved& r, HostModel& m) {
   assemble_nodes(t, r, m);
   m.exp_group = r.e_group;
   m.exp_add = t.exps.num.at("capacity_add");
+  // the size's range (empty: capacity_add itself, no draw)
+  m.exp_add_low = m.exp_add;
+  m.exp_add_high = m.exp_add;
+  for (int e = 0; r.mt.version == 2 && e < m.E; ++e) {
+    const double lo = t.exps.num.at("capacity_add_low")[e], hi = t.exps.num.at("capacity_add_high")[e];
+    if (!std::isnan(lo) && !std::isnan(hi)) m.exp_add_low[e] = lo, m.exp_add_high[e] = hi;
+    if (m.exp_add_low[e] < m.exp_add_high[e]) m.ED = m.E; // the draws are kept (sensitivity drivers)
+  }
   m.exp_ramp_begin.push_back(0);
   for (int e = 0; e < m.E; ++e) {
     if (r.mt.version == 2)
@@ -1282,6 +1315,9 @@ SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info,
   for (int g = 0; g < m.GD; ++g)
     if (m.group_cap_low[g] < m.group_cap_high[g])
       add(L.base_cap + g, "base capacity " + info.groups[g], "capacity_draw");
+  for (int e = 0; e < m.ED; ++e)
+    if (m.exp_add_low[e] < m.exp_add_high[e])
+      add(L.exp_size + e, "size " + info.expansions[e], "expansion_size_draw");
   auto any_positive = [](const std::vector<double>& x) {
     for (double a : x)
       if (a > 0) return true;

@@ -502,11 +502,14 @@ void write_sensitivity(const RunOut& o, const SensitivitySpec& sp, const std::ve
   o.w.coord_strings("driver", sp.driver_name, "path-level driver of the sensitivity analysis");
   // capacity_draw (a node's base capacity drawn in its range) is named only
   // where there is one, so that outputs without ranges keep their bytes
+  // (and expansion_size_draw, an expansion's size drawn in its range, likewise)
   const bool draws = std::count(sp.driver_kind.begin(), sp.driver_kind.end(), "capacity_draw") > 0;
+  const bool sizes = std::count(sp.driver_kind.begin(), sp.driver_kind.end(), "expansion_size_draw") > 0;
   o.w.strings_var("driver_kind", sp.driver_kind, "driver",
-                  draws ? "growth_draw (trend growth of a series), opening_year, capacity_draw (base capacity of a "
-                          "node, drawn in its range), shock_count or closure_count"
-                        : "growth_draw (trend growth of a series), opening_year, shock_count or closure_count");
+                  std::string("growth_draw (trend growth of a series), opening_year, ") +
+                      (draws ? "capacity_draw (base capacity of a node, drawn in its range), " : "") +
+                      (sizes ? "expansion_size_draw (capacity an expansion adds, drawn in its range), " : "") +
+                      "shock_count or closure_count");
   o.w.coord_strings("response", sp.response_name, "output whose sensitivity to the drivers is measured");
   o.w.doubles_var("sensitivity", {"scenario", "driver", "response"}, o.shape({o.NS, sp.D(), sp.K()}), rho, "1",
                   "Spearman rank correlation of driver and response over the first sensitivity_paths paths "

@@ -87,6 +87,7 @@ struct Layout {
   long long ratio, streak, pend, added, mc0;
   long long take;     // per capture: what it took this year
   long long base_cap; // per node when GD = G: its drawn base capacity (a sensitivity driver)
+  long long exp_size; // per expansion when ED = E: its drawn size (a sensitivity driver)
   long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
@@ -136,7 +137,8 @@ struct Layout {
     mc0 = added + G;
     take = mc0 + v.M;
     base_cap = take + v.K;
-    size = base_cap + v.GD; // dimensions only: the host lays out a device's scratch too
+    exp_size = base_cap + v.GD;
+    size = exp_size + v.ED; // dimensions only: the host lays out a device's scratch too
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -317,6 +319,7 @@ template <int W = 1> struct PathStep {
     for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
     for (int g = 0; g < m.G; ++g) X(L.pend + g) = -1.0;
     for (int g = 0; g < m.GD; ++g) X(L.base_cap + g) = X(L.cap + g);
+    for (int e = 0; e < m.ED; ++e) X(L.exp_size + e) = expansion_size(e);
   }
 
   // ---- node g's base capacity (section 4.1): where its sources disagree
@@ -328,6 +331,18 @@ template <int W = 1> struct PathStep {
     const double a = m.group_cap_low[g], c = m.group_capacity[g], b = m.group_cap_high[g];
     if (!(a < b)) return c;
     const U32x4 blk = rng.block(path, 0, kBaseCapacity, static_cast<uint32_t>(g));
+    return triangular_quantile(u01_open(blk.v[0], blk.v[1]), a, c, b);
+  }
+
+  // ---- expansion e's size, the capacity it adds at maturity (section 4.1):
+  // where its sources disagree (low < high), drawn once per path from the
+  // triangular distribution (low, mode = capacity_add, high) on its own
+  // Philox stream (path, expansion), so the path has the same size in every
+  // scenario and year and no other draw changes; else capacity_add itself ----
+  CORRIDOR_INLINE double expansion_size(int e) const {
+    const double a = m.exp_add_low[e], c = m.exp_add[e], b = m.exp_add_high[e];
+    if (!(a < b)) return c;
+    const U32x4 blk = rng.block(path, 0, kExpansionSize, static_cast<uint32_t>(e));
     return triangular_quantile(u01_open(blk.v[0], blk.v[1]), a, c, b);
   }
 
@@ -733,17 +748,23 @@ template <int W = 1> struct PathStep {
 
   // Expansions add to their node's nominal capacity from their opening year,
   // by the steps of their ramp-up (one step of the whole size when the ramp
-  // is "1").
+  // is "1"); the size is capacity_add, or the path's draw in its range (ED = E).
   CORRIDOR_INLINE void open_expansions(int y) const {
     const double yd = y;
     for (int e = 0; e < m.E; ++e) {
       const double add = m.exp_add[e];
       const int r0 = m.exp_ramp_begin[e], rn = m.exp_ramp_begin[e + 1] - r0;
       const double* open = R(L.open + e);
+      const double* drawn = m.ED > 0 ? R(L.exp_size + e) : nullptr; // per lane
       double* cap = R(L.cap + m.exp_group[e]);
       if (rn == 1) {
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add * m.exp_ramp[r0] : cap[j];
+        if (drawn) {
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + drawn[j] * m.exp_ramp[r0] : cap[j];
+        } else {
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add * m.exp_ramp[r0] : cap[j];
+        }
         continue;
       }
       for (int j = 0; j < W; ++j) {
@@ -751,7 +772,7 @@ template <int W = 1> struct PathStep {
         if (age < 0 || age >= rn) continue; // not open, or mature
         const int a = static_cast<int>(age);
         const double step = m.exp_ramp[r0 + a] - (a > 0 ? m.exp_ramp[r0 + a - 1] : 0.0);
-        cap[j] += add * step;
+        cap[j] += (drawn ? drawn[j] : add) * step;
       }
     }
   }

@@ -57,6 +57,7 @@ enum Purpose : uint32_t {
   kIntensity = 8,     // drift of derived-series intensities
   kResponse = 9,      // lag of a capacity response ordered at a node in a year
   kBaseCapacity = 10, // a node's base capacity within its range, once per path
+  kExpansionSize = 11, // an expansion's size (capacity added) within its range, once per path
 };
 
 // The counter names (index, year step, purpose, path); the key is the seed.

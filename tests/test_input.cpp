@@ -955,6 +955,61 @@ TEST(InputV2, CapacityRangesAssembleAndRoundTrip) {
   fs::remove_all(d);
 }
 
+// Size ranges of expansions (expansions.csv capacity_add_low,
+// capacity_add_high): both ends or neither; they assemble into the kernels'
+// arrays (low == high: no draw), survive CSV and HDF5 exactly, an input
+// without them writes the files it wrote before (no such columns), and
+// version 1 refuses them.
+TEST(InputV2, ExpansionSizeRangesAssembleAndRoundTrip) {
+  const fs::path d = temp_dir("sizerange");
+  {
+    const Input plain = network_input();
+    write_csv_dir(plain, (d / "plain").string());
+    std::ifstream f(d / "plain" / "expansions.csv");
+    std::string header;
+    std::getline(f, header);
+    EXPECT_EQ(header, "id,group,capacity_add,ramp,source,note");
+    write_h5_input(plain, (d / "plain.h5").string());
+    h5::Id f5(H5Fopen((d / "plain.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    EXPECT_FALSE(h5::link_exists(f5, "/expansions/capacity_add_low"));
+    EXPECT_FALSE(h5::link_exists(f5, "/expansions/capacity_add_high"));
+    const HostModel m = build(plain);
+    EXPECT_EQ(m.exp_add_low, m.exp_add);
+    EXPECT_EQ(m.exp_add_high, m.exp_add);
+    EXPECT_EQ(m.ED, 0); // no draw kept
+  }
+  Input in = network_input();
+  Table& e = in.tables["expansions"];
+  e.num["capacity_add_low"][0] = 30, e.num["capacity_add_high"][0] = 80.5; // E1, capacity_add 50
+  e.num["capacity_add_low"][1] = e.num["capacity_add_high"][1] = 80;       // EN: the size itself, given
+  ASSERT_EQ(errors_of(in), "");
+  const HostModel m = build(in);
+  ASSERT_EQ(m.size_problem(), "");
+  EXPECT_EQ(m.exp_add, (std::vector<double>{50, 80}));
+  EXPECT_EQ(m.exp_add_low, (std::vector<double>{30, 80}));
+  EXPECT_EQ(m.exp_add_high, (std::vector<double>{80.5, 80}));
+  EXPECT_EQ(m.ED, m.E); // the draws are kept per path (sensitivity drivers)
+  const auto [a, b, c] = round_trip(in, d / "rt");
+  EXPECT_EQ(errors_of(b), "");
+  const HostModel mc = build(c);
+  EXPECT_EQ(mc.exp_add_low, m.exp_add_low);
+  EXPECT_EQ(mc.exp_add_high, m.exp_add_high);
+  std::ifstream f(d / "rt" / "csv2" / "expansions.csv");
+  std::string header, row;
+  std::getline(f, header);
+  std::getline(f, row);
+  EXPECT_EQ(header, "id,group,capacity_add,ramp,source,note,capacity_add_low,capacity_add_high");
+  EXPECT_EQ(row, "E1,G1,50,0.5|1,,,30,80.5");
+  fs::remove_all(d);
+  // version 1: a size range is of version 2
+  Input v1 = good();
+  v1.tables["expansions"].num["capacity_add_low"][0] = 40;
+  v1.tables["expansions"].num["capacity_add_high"][0] = 70;
+  EXPECT_EQ(errors_of(v1), "test:expansions: row 1: column 'capacity_add_low': '40' is of schema version 2 (meta "
+                           "schema_version is 1)\ntest:expansions: row 1: column 'capacity_add_high': '70' is of "
+                           "schema version 2 (meta schema_version is 1)");
+}
+
 namespace {
 // The lines of errors_of, one per entry.
 std::vector<std::string> error_lines(const Input& in) {
@@ -1140,6 +1195,36 @@ TEST(InputV2, BadNetworkCorpus) {
          in.tables["groups"].num["capacity_high"][3] = 10;
        },
        "test:groups: row 4: column 'capacity_low': 5 is more than capacity 0"},
+      {"size range without its high end", [](Input& in) { in.tables["expansions"].num["capacity_add_low"][0] = 30; },
+       "test:expansions: row 1: column 'capacity_add_high': empty, but capacity_add_low is given: a size range needs "
+       "both ends (or neither)"},
+      {"size range without its low end", [](Input& in) { in.tables["expansions"].num["capacity_add_high"][1] = 90; },
+       "test:expansions: row 2: column 'capacity_add_low': empty, but capacity_add_high is given: a size range needs "
+       "both ends (or neither)"},
+      {"size range low 0",
+       [](Input& in) {
+         in.tables["expansions"].num["capacity_add_low"][0] = 0;
+         in.tables["expansions"].num["capacity_add_high"][0] = 60;
+       },
+       "test:expansions: row 1: column 'capacity_add_low': 0 must be > 0"},
+      {"size range low above capacity_add",
+       [](Input& in) {
+         in.tables["expansions"].num["capacity_add_low"][0] = 55;
+         in.tables["expansions"].num["capacity_add_high"][0] = 60;
+       },
+       "test:expansions: row 1: column 'capacity_add_low': 55 is more than capacity_add 50"},
+      {"size range high below capacity_add",
+       [](Input& in) {
+         in.tables["expansions"].num["capacity_add_low"][1] = 60;
+         in.tables["expansions"].num["capacity_add_high"][1] = 79.5;
+       },
+       "test:expansions: row 2: column 'capacity_add_high': 79.5 is less than capacity_add 80"},
+      {"size range high infinite",
+       [](Input& in) {
+         in.tables["expansions"].num["capacity_add_low"][0] = 40;
+         in.tables["expansions"].num["capacity_add_high"][0] = INFINITY;
+       },
+       "test:expansions: row 1: column 'capacity_add_high': infinite value"},
       {"route_choice 2", [](Input& in) { in.tables["scenarios"].num["route_choice"][0] = 2; },
        "test:scenarios: row 1: column 'route_choice': 2 is not 0 or 1"},
       {"responsive -1", [](Input& in) { in.tables["scenarios"].num["responsive"][1] = -1; },

@@ -357,7 +357,7 @@ TEST(Model, EveryArrayIsViewedAndSizeChecked) {
   }
   CORRIDOR_MODEL_ARRAYS(CHECK_ARRAY)
 #undef CHECK_ARRAY
-  EXPECT_EQ(arrays, 76);
+  EXPECT_EQ(arrays, 78);
   EXPECT_EQ(v.S, hm.S);
   EXPECT_EQ(v.NS, hm.NS);
   HostModel bad = hm;
