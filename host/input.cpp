@@ -100,7 +100,12 @@ const std::vector<TableDef>& input_schema() {
         {"intensity", 'r', false, "nan", "metric unit per source unit",
          "derived series of a new corridor (its source_series starts at 0): the base-year intensity, units of this "
          "metric per unit of the load's (e.g. trains per tonne; > 0), required there and only there (elsewhere the "
-         "intensity is base_value over the source's base_value)"}}},
+         "intensity is base_value over the source's base_value)"},
+        {"share_group", 's', false, "", "",
+         "load: a name shared by the load series whose idiosyncratic draws (trend and yearly noise) split one "
+         "total, such as the ports of one corridor (same partner, mode and metric): each member's standard normal "
+         "is its deviation from the members' mean, rescaled to unit variance, so the deviations sum to 0 (one port's "
+         "gain is the others' loss) and each series alone keeps its tau and sigma; empty: none"}}},
       {"groups",
        false,
        "capacity nodes (groups): a port's crossing, station, yard or line section of one mode and load metric "
@@ -700,15 +705,20 @@ Input read_csv_dir(const std::string& dir) {
 }
 
 // Whether column `cd` of table `def` goes into a written file (CSV or HDF5).
-// The capacity ranges of groups and expansions and the intensity of series (added to version 2
-// after its files were first written) are left out when every row is empty:
+// The capacity ranges of groups and expansions and the intensity and share
+// group of series (added after the files were first written) are left out
+// when every row is empty:
 // reading fills them back, and an input without them writes the bytes it wrote
 // before.
 static bool column_written(const TableDef& def, const ColumnDef& cd, const Table& t) {
   const bool late = (def.name == "groups" && (cd.name == "capacity_low" || cd.name == "capacity_high")) ||
-                    (def.name == "series" && cd.name == "intensity") ||
+                    (def.name == "series" && (cd.name == "intensity" || cd.name == "share_group")) ||
                     (def.name == "expansions" && (cd.name == "capacity_add_low" || cd.name == "capacity_add_high"));
   if (!late) return true;
+  if (cd.type == 's') {
+    const std::vector<std::string>& v = t.str.at(cd.name);
+    return std::any_of(v.begin(), v.end(), [](const std::string& x) { return !x.empty(); });
+  }
   const std::vector<double>& v = t.num.at(cd.name);
   return std::any_of(v.begin(), v.end(), [](double x) { return !std::isnan(x); });
 }

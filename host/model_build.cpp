@@ -311,6 +311,32 @@ private:
       r_.s_source[r] = l;
     }
     check_intensities();
+    check_share_groups();
+  }
+
+  // Share groups: load series of one partner, mode and metric, not new
+  // corridors; a group of one has no effect.
+  void check_share_groups() {
+    const Table& series = t_.series;
+    const auto it = series.str.find("share_group");
+    if (it == series.str.end()) return;
+    std::map<std::string, size_t> first;
+    for (size_t r = 0; r < series.rows; ++r) {
+      const std::string& g = it->second[r];
+      if (g.empty()) continue;
+      if (r_.s_kind[r] != kLoad) {
+        ck_.add(series, r, "share_group", "'" + g + "' for a derived series: only load series share draws");
+        continue;
+      }
+      if (cor_names_.count(series.str.at("id")[r])) {
+        ck_.add(series, r, "share_group", "'" + g + "' for a new corridor: its demand comes from its captures");
+        continue;
+      }
+      const auto f = first.emplace(g, r).first->second;
+      if (r_.s_partner[r] != r_.s_partner[f] || r_.s_mode[r] != r_.s_mode[f] || r_.s_metric[r] != r_.s_metric[f])
+        ck_.add(series, r, "share_group",
+                "'" + g + "' joins series of another partner, mode or metric (" + series.str.at("id")[f] + ")");
+    }
   }
 
   // A derived series' base-year intensity is its base value over its load
@@ -986,6 +1012,33 @@ void describe(const Input& in, const Tables& t, const Resolved& r, ModelInfo& in
   info.expansions = t.exps.str.at("id");
 }
 
+// Share groups (model_arrays.h): per member, the group's n members with
+// weight 1 / n, and 1 / sd of its deviation from their mean, sqrt(n / (n - 1));
+// groups of one are none.
+void assemble_share_groups(const Table& series, HostModel& m) {
+  m.share_begin.assign(1, 0);
+  m.share_scale.assign(static_cast<size_t>(m.S), 0.0);
+  const auto it = series.str.find("share_group");
+  std::map<std::string, std::vector<int>> members;
+  if (it != series.str.end())
+    for (int s = 0; s < m.S; ++s)
+      if (!it->second[static_cast<size_t>(s)].empty()) members[it->second[static_cast<size_t>(s)]].push_back(s);
+  for (int s = 0; s < m.S; ++s) {
+    const std::vector<int>* g = nullptr;
+    if (it != series.str.end() && !it->second[static_cast<size_t>(s)].empty())
+      g = &members.at(it->second[static_cast<size_t>(s)]);
+    if (g && g->size() > 1) {
+      const double n = static_cast<double>(g->size());
+      for (int t : *g) {
+        m.share_series.push_back(t);
+        m.share_weight.push_back(1.0 / n);
+      }
+      m.share_scale[static_cast<size_t>(s)] = std::sqrt(n / (n - 1.0));
+    }
+    m.share_begin.push_back(static_cast<int>(m.share_series.size()));
+  }
+}
+
 // Per series: references, route (chain of nodes), costs and growth parameters.
 void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   const Table& series = t.series;
@@ -1023,6 +1076,7 @@ void assemble_series(const Tables& t, const Resolved& r, HostModel& m) {
   m.b_partner = series.num.at("b_partner");
   m.b_port = series.num.at("b_port");
   m.exposure = series.num.at("shock_exposure");
+  assemble_share_groups(series, m);
 }
 
 // Markets: one per (partner, metric) of load series, in order of first use,

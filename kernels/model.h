@@ -287,7 +287,7 @@ template <int W = 1> struct PathStep {
     // trend uncertainty m_s(w) (section 3) and expansion opening years (section 4)
     uniforms_n(rng, path, 0, kTrend, S, &X(L.tmp), st);
     fm::inv_normal_n(&X(L.tmp), &X(L.normal), S, st);
-    for (int s = 0; s < S; ++s) X(L.trend_draw + s) = m.mu[s] + m.tau[s] * X(L.normal + s);
+    for (int s = 0; s < S; ++s) X(L.trend_draw + s) = m.mu[s] + m.tau[s] * share_deviation(s, &X(L.normal), st);
     for (int e = 0; e < m.E; ++e) {
       const U32x4 b = rng.block(path, 0, kExpansion, static_cast<uint32_t>(e));
       const double u = u01_open(b.v[0], b.v[1]);
@@ -385,6 +385,17 @@ template <int W = 1> struct PathStep {
     derived_intensity(y);
   }
 
+  // Series s's standard normal among the normals z (element t at z[t * st]):
+  // its own, or in a share group its deviation from the members' mean,
+  // rescaled to unit variance (model_arrays.h, share_*).
+  CORRIDOR_INLINE double share_deviation(int s, const double* z, long long st) const {
+    const int b = m.share_begin[s], e = m.share_begin[s + 1];
+    if (b == e) return z[s * st];
+    double mean = 0.0;
+    for (int k = b; k < e; ++k) mean += m.share_weight[k] * z[m.share_series[k] * st];
+    return (z[s * st] - mean) * m.share_scale[s];
+  }
+
   // The regional shock event of year y > 0 per lane: jr[j] its log drop (0
   // when none), and the region's event count.
   CORRIDOR_INLINE void regional_shock(int y, double* jr) const {
@@ -446,6 +457,19 @@ template <int W = 1> struct PathStep {
       const double* drop = R(L.pdrop + m.partner[i]);
       const double* mm = R(L.trend_draw + i);
       const double* e = R(L.normal + i);
+      double ed[W]; // in a share group: the deviations from the group's mean (share_deviation)
+      const int sb = m.share_begin[i], se = m.share_begin[i + 1];
+      if (sb < se) {
+        for (int j = 0; j < W; ++j) ed[j] = 0.0;
+        for (int k = sb; k < se; ++k) {
+          const double w = m.share_weight[k];
+          const double* et = R(L.normal + m.share_series[k]);
+          for (int j = 0; j < W; ++j) ed[j] += w * et[j];
+        }
+        const double sc = m.share_scale[i];
+        for (int j = 0; j < W; ++j) ed[j] = (e[j] - ed[j]) * sc;
+        e = ed;
+      }
       double* gr = R(L.growth + i);
       double* log_trend = R(L.log_trend + i);
       double* z = R(L.shock + i);

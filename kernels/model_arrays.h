@@ -46,6 +46,13 @@
   X(double, time, S)  /* load: hours outside the nodes */                                                              \
   X(int, market, S)   /* load: its market; derived: -1 */                                                              \
   X(int, corridor, S) /* a new corridor's index, else -1 */                                                            \
+  /* share groups (CSR by series): the load series whose idiosyncratic draws                                           \
+     sum to 0 (ports of one corridor); each member's normal is its deviation                                           \
+     from the members' mean (weights 1/n), rescaled to unit variance */                                                \
+  X(int, share_begin, S + 1)                                                                                           \
+  X(int, share_series, share_begin[S])                                                                                 \
+  X(double, share_weight, share_begin[S])                                                                              \
+  X(double, share_scale, S) /* 1 / sd of the deviation; 0: in no group */                                              \
   /* routes (CSR by series): the chain of capacity nodes (groups) a load series                                        \
      passes through, in order; empty: unlimited */                                                                     \
   X(int, route_begin, S + 1)                                                                                           \

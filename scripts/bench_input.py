@@ -54,13 +54,15 @@ def copies():
     # columns that hold ids of a copied table, by table; '*' and '' stay
     ref = {"ports": {"id": "port"}, "partners": {"id": "partner"}, "groups": {"id": "group", "port": "port"},
            "expansions": {"id": "expansion", "group": "group"}, "expansion_years": {"expansion": "expansion"},
-           "series": {"id": "series", "port": "port", "partner": "partner", "source_series": "series"},
+           "series": {"id": "series", "port": "port", "partner": "partner", "source_series": "series",
+                      "share_group": "series"},
            "targets": {"id": "target", "ports": "port", "partners": "partner"},
            "adjustments": {"port": "port", "partner": "partner"}, "history": {"series": "series"},
            "routes": {"series": "series", "node": "group"}, "corridors": {"series": "series", "expansion": "expansion"},
            "captures": {"corridor": "series", "from": "series"}, "markets": {"partner": "partner"}}
     if a.shared_ports:
-        ref = {"series": {"id": "series", "source_series": "series"}, "routes": {"series": "series"},
+        ref = {"series": {"id": "series", "source_series": "series", "share_group": "series"},
+               "routes": {"series": "series"},
                "corridors": {"series": "series"}, "captures": {"corridor": "series", "from": "series"}}
 
     def rename(v, k):

@@ -357,7 +357,7 @@ TEST(Model, EveryArrayIsViewedAndSizeChecked) {
   }
   CORRIDOR_MODEL_ARRAYS(CHECK_ARRAY)
 #undef CHECK_ARRAY
-  EXPECT_EQ(arrays, 78);
+  EXPECT_EQ(arrays, 82);
   EXPECT_EQ(v.S, hm.S);
   EXPECT_EQ(v.NS, hm.NS);
   HostModel bad = hm;
@@ -430,4 +430,51 @@ TEST(Model, IntensityIsRequiredExactlyForADerivedSeriesOfANewCorridor) {
                          {"intensity", "0.05"},
                          {"unlimited", "assumption: test"}})),
             at("intensity") + "0.05 for a load series: only a derived series has one");
+}
+
+// Share groups: load series of one partner, mode and metric, not new corridors.
+TEST(Model, ShareGroupsJoinLoadSeriesOfOneMarketOnly) {
+  auto errors = [](const Input& in) -> std::string {
+    try {
+      validate_input(in);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  Input in = network_input();
+  const auto& ids = in.tables.at("series").str.at("id");
+  auto set = [&](Input& x, const std::string& id, const std::string& g) {
+    auto& col = x.tables.at("series").str.at("share_group");
+    col[static_cast<size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin())] = g;
+  };
+  EXPECT_EQ(errors(in), "");
+  const HostModel plain = build(in);
+  EXPECT_EQ(plain.share_begin.back(), 0) << "no group: no members";
+  // A and B, two rail ports of one market: each has both as members, weights 1/2, scale sqrt(2)
+  Input ab = in;
+  set(ab, "A", "g");
+  set(ab, "B", "g");
+  EXPECT_EQ(errors(ab), "");
+  const HostModel m = build(ab);
+  EXPECT_EQ(m.share_begin[1] - m.share_begin[0], 2);
+  EXPECT_EQ(m.share_begin[2] - m.share_begin[1], 2);
+  EXPECT_EQ(m.share_weight[0], 0.5);
+  EXPECT_EQ(m.share_scale[0], std::sqrt(2.0));
+  EXPECT_EQ(m.share_scale[2], 0.0) << "R is in no group";
+  // a group of one has no effect
+  Input one = in;
+  set(one, "A", "g");
+  EXPECT_EQ(errors(one), "");
+  EXPECT_EQ(build(one).share_begin.back(), 0);
+  auto at = [](int row) { return "test:series: row " + std::to_string(row) + ": column 'share_group': "; };
+  Input road = ab;
+  set(road, "R", "g");
+  EXPECT_EQ(errors(road), at(3) + "'g' joins series of another partner, mode or metric (A)");
+  Input fresh = ab;
+  set(fresh, "N", "g");
+  EXPECT_EQ(errors(fresh), at(4) + "'g' for a new corridor: its demand comes from its captures");
+  Input derived = ab;
+  set(derived, "D", "g");
+  EXPECT_EQ(errors(derived), at(6) + "'g' for a derived series: only load series share draws");
 }
