@@ -1370,8 +1370,7 @@ SensitivitySpec make_sensitivity_spec(const HostModel& m, const ModelInfo& info,
     if (m.group_cap_low[g] < m.group_cap_high[g])
       add(L.base_cap + g, "base capacity " + info.groups[g], "capacity_draw");
   for (int e = 0; e < m.ED; ++e)
-    if (m.exp_add_low[e] < m.exp_add_high[e])
-      add(L.exp_size + e, "size " + info.expansions[e], "expansion_size_draw");
+    if (m.exp_add_low[e] < m.exp_add_high[e]) add(L.exp_size + e, "size " + info.expansions[e], "expansion_size_draw");
   auto any_positive = [](const std::vector<double>& x) {
     for (double a : x)
       if (a > 0) return true;

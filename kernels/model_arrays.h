@@ -19,7 +19,7 @@
   X(G)  /* capacity groups */                                                                                          \
   X(GD) /* drawn base capacities kept per path: G when some node has a capacity range, else 0 */                       \
   X(E)  /* expansions */                                                                                               \
-  X(ED) /* drawn expansion sizes kept per path: E when some expansion has a size range, else 0 */                     \
+  X(ED) /* drawn expansion sizes kept per path: E when some expansion has a size range, else 0 */                      \
   X(C)  /* new corridors (series that open with an expansion) */                                                       \
   X(K)  /* captures (corridor takes from a source), in topological order */                                            \
   X(M)  /* markets: (partner, metric) of load series */                                                                \
@@ -83,8 +83,8 @@
   X(double, resp_lag_cum, resp_lag_begin[G])                                                                           \
   X(int, exp_group, E)                                                                                                 \
   X(double, exp_add, E)                                                                                                \
-  X(double, exp_add_low, E)  /* size drawn per path from the triangular (low, exp_add, high); */                       \
-  X(double, exp_add_high, E) /* low == high: no draw, exp_add itself (model.h, expansion_size) */                      \
+  X(double, exp_add_low, E)     /* size drawn per path from the triangular (low, exp_add, high); */                    \
+  X(double, exp_add_high, E)    /* low == high: no draw, exp_add itself (model.h, expansion_size) */                   \
   X(int, exp_ramp_begin, E + 1) /* CSR: share of maturity in the opening year, the next, ... */                        \
   X(double, exp_ramp, exp_ramp_begin[E])                                                                               \
   X(int, exp_dist_begin, NS* E + 1)               /* CSR over (scenario * E + e) */                                    \

@@ -47,16 +47,16 @@ CORRIDOR_INLINE double u01_open(uint32_t hi, uint32_t lo) {
 
 // What a draw is for: part of the counter, so streams never overlap.
 enum Purpose : uint32_t {
-  kTrend = 1,         // m_s(w), once per path
-  kIdiosyncratic = 2, // e_s(t)
-  kFactor = 3,        // F^R, F^C, F^P
-  kRegionEvent = 4,   // regional shock occurrence and severity
-  kPartnerEvent = 5,  // partner shock occurrence and severity
-  kClosure = 6,       // port closure occurrence and fraction lost
-  kExpansion = 7,     // opening year of a capacity expansion, once per path
-  kIntensity = 8,     // drift of derived-series intensities
-  kResponse = 9,      // lag of a capacity response ordered at a node in a year
-  kBaseCapacity = 10, // a node's base capacity within its range, once per path
+  kTrend = 1,          // m_s(w), once per path
+  kIdiosyncratic = 2,  // e_s(t)
+  kFactor = 3,         // F^R, F^C, F^P
+  kRegionEvent = 4,    // regional shock occurrence and severity
+  kPartnerEvent = 5,   // partner shock occurrence and severity
+  kClosure = 6,        // port closure occurrence and fraction lost
+  kExpansion = 7,      // opening year of a capacity expansion, once per path
+  kIntensity = 8,      // drift of derived-series intensities
+  kResponse = 9,       // lag of a capacity response ordered at a node in a year
+  kBaseCapacity = 10,  // a node's base capacity within its range, once per path
   kExpansionSize = 11, // an expansion's size (capacity added) within its range, once per path
 };
 
