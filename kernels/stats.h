@@ -526,6 +526,18 @@ CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
   stats_count_cell(G, k, true);
 }
 
+// Each rank of this level: its bin (the level's counts summed up to it) and
+// the values below that bin.
+CORRIDOR_INLINE void stats_rank_bins(CellQuant& q, const uint32_t* hist) {
+  long long j = 0, cum = q.below;
+  for (int i = 0; i < q.nr; ++i) {
+    if (q.bin[i] < 0) continue;
+    while (cum + hist[j] <= q.rank[i]) cum += hist[j++];
+    q.bin[i] = j;
+    q.binbelow[i] = cum;
+  }
+}
+
 // ---- level phase c (cells): each rank's bin; keys of single-valued bins;
 // candidate slots for small bins; heavy bins become the next intervals ----
 CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
@@ -535,13 +547,7 @@ CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
   int32_t* mark = G.mark + k * kBins;
   const uint64_t* bmin = G.bmin + k * kBins;
   const uint64_t* bmax = G.bmax + k * kBins;
-  long long j = 0, cum = q.below;
-  for (int i = 0; i < q.nr; ++i) {
-    if (q.bin[i] < 0) continue;
-    while (cum + hist[j] <= q.rank[i]) cum += hist[j++];
-    q.bin[i] = j;
-    q.binbelow[i] = cum;
-  }
+  stats_rank_bins(q, hist);
   for (int i = 0; i < q.nr; ++i) {
     const long long b = q.bin[i];
     if (b < 0) continue;
@@ -703,14 +709,8 @@ CORRIDOR_INLINE void stats_resolve_kept(const StatsGroup& G, long long k) {
   if (!q.active) return;
   uint32_t* hist = G.hist + k * kBins;
   int32_t* mark = G.mark + k * kBins;
-  long long j = 0, cum = q.below;
-  for (int i = 0; i < q.nr; ++i) {
-    q.heavy[i] = -1;
-    if (q.bin[i] < 0) continue;
-    while (cum + hist[j] <= q.rank[i]) cum += hist[j++];
-    q.bin[i] = j;
-    q.binbelow[i] = cum;
-  }
+  for (int i = 0; i < q.nr; ++i) q.heavy[i] = -1;
+  stats_rank_bins(q, hist);
   for (int i = 0; i < q.nr; ++i) {
     const long long b = q.bin[i];
     if (b < 0) continue;

@@ -383,6 +383,16 @@ TEST(Model, BackendRefusesAModelWithAMissizedArray) {
 }
 
 // A derived series of a new corridor (its load starts at 0) states its
+// validate_input's one-line error, or "" when the input is valid
+static std::string validation_error(const Input& in) {
+  try {
+    validate_input(in);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 // base-year intensity, and only it does: one line per problem.
 TEST(Model, IntensityIsRequiredExactlyForADerivedSeriesOfANewCorridor) {
   auto with = [](const std::vector<std::pair<std::string, std::string>>& row) {
@@ -393,14 +403,7 @@ TEST(Model, IntensityIsRequiredExactlyForADerivedSeriesOfANewCorridor) {
     add_row(in, "series", v);
     return in;
   };
-  auto errors = [](const Input& in) -> std::string {
-    try {
-      validate_input(in);
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    return "";
-  };
+  auto errors = validation_error;
   auto at = [](const std::string& column) { return "test:series: row 7: column '" + column + "': "; };
   // stated: valid, and assembled as the model's base of the series (model.h, path_begin)
   const Input good =
@@ -434,14 +437,7 @@ TEST(Model, IntensityIsRequiredExactlyForADerivedSeriesOfANewCorridor) {
 
 // Share groups: load series of one partner, mode and metric, not new corridors.
 TEST(Model, ShareGroupsJoinLoadSeriesOfOneMarketOnly) {
-  auto errors = [](const Input& in) -> std::string {
-    try {
-      validate_input(in);
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    return "";
-  };
+  auto errors = validation_error;
   Input in = network_input();
   const auto& ids = in.tables.at("series").str.at("id");
   auto set = [&](Input& x, const std::string& id, const std::string& g) {
