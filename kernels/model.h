@@ -782,12 +782,11 @@ template <int W = 1> struct PathStep {
       const double* drawn = m.ED > 0 ? R(L.exp_size + e) : nullptr; // per lane
       double* cap = R(L.cap + m.exp_group[e]);
       if (rn == 1) {
-        if (drawn) {
-          CORRIDOR_LANES
-          for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + drawn[j] * m.exp_ramp[r0] : cap[j];
-        } else {
-          CORRIDOR_LANES
-          for (int j = 0; j < W; ++j) cap[j] = open[j] == yd ? cap[j] + add * m.exp_ramp[r0] : cap[j];
+        const double whole = m.exp_ramp[r0];
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double size = drawn ? drawn[j] : add;
+          cap[j] = open[j] == yd ? cap[j] + size * whole : cap[j];
         }
         continue;
       }
