@@ -105,7 +105,9 @@ const std::vector<TableDef>& input_schema() {
          "load: a name shared by the load series whose idiosyncratic draws (trend and yearly noise) split one "
          "total, such as the ports of one corridor (same partner, mode and metric): each member's standard normal "
          "is its deviation from the members' mean, rescaled to unit variance, so the deviations sum to 0 (one port's "
-         "gain is the others' loss) and each series alone keeps its tau and sigma; empty: none"}}},
+         "gain is the others' loss) and each series alone keeps its tau and sigma; the members' demands then split "
+         "the group's total without those deviations in proportion to their demands with them (a logistic-normal "
+         "split: no member above the total); empty: none"}}},
       {"groups",
        false,
        "capacity nodes (groups): a port's crossing, station, yard or line section of one mode and load metric "

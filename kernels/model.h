@@ -88,6 +88,10 @@ struct Layout {
   long long take;     // per capture: what it took this year
   long long base_cap; // per node when GD = G: its drawn base capacity (a sensitivity driver)
   long long exp_size; // per expansion when ED = E: its drawn size (a sensitivity driver)
+  // per series in a share group: the part of its growth, and of its log
+  // demand, that is its deviation from the group's members; its demand
+  // without that deviation (share_split)
+  long long dgrowth, dev, free_level;
   long long size;
   CORRIDOR_INLINE explicit Layout(const ModelView& v) {
     const long long S = v.S, G = v.G;
@@ -138,7 +142,10 @@ struct Layout {
     take = mc0 + v.M;
     base_cap = take + v.K;
     exp_size = base_cap + v.GD;
-    size = exp_size + v.ED; // dimensions only: the host lays out a device's scratch too
+    dgrowth = exp_size + v.ED;
+    dev = dgrowth + S;
+    free_level = dev + S;
+    size = free_level + S; // dimensions only: the host lays out a device's scratch too
   }
   // elements of tmp: the uniforms of every series or factor (two per Philox
   // block, so one more when odd)
@@ -318,6 +325,7 @@ template <int W = 1> struct PathStep {
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
     for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
     for (int g = 0; g < m.G; ++g) X(L.pend + g) = -1.0;
+    for (int s = 0; s < S; ++s) X(L.dgrowth + s) = X(L.trend_draw + s) - m.mu[s]; // its share of the momentum
     for (int g = 0; g < m.GD; ++g) X(L.base_cap + g) = X(L.cap + g);
     for (int e = 0; e < m.ED; ++e) X(L.exp_size + e) = expansion_size(e);
   }
@@ -483,6 +491,18 @@ template <int W = 1> struct PathStep {
         z[j] = rho * z[j] - ex * (jr[j] + drop[j]);
         log_level[j] = log_trend[j] + z[j];
       }
+      if (sb < se) { // the deviation's part of the growth above, and its sum
+        double* dg = R(L.dgrowth + i);
+        double* dev = R(L.dev + i);
+        const double mu = m.mu[i];
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          const double dm = mm[j] - mu;
+          const double d = dm + phi * (dg[j] - dm) + sg * e[j];
+          dg[j] = d;
+          dev[j] += d;
+        }
+      }
     }
   }
 
@@ -509,6 +529,38 @@ template <int W = 1> struct PathStep {
 
   CORRIDOR_HD void year_exps() const {
     fm::exp_n(R(L.log_level), R(L.level), m.S * W, W == 1 ? scr.stride() : 1); // W > 1: whole rows
+    if (m.share_begin[m.S] > 0) share_split();
+  }
+
+  // Share groups (section 3): the members' demands split the group's total
+  // without their deviations, in proportion to their demands with them.
+  // A member's demand is then at most that total, however far its
+  // deviation goes, and the deviations move demand between members rather
+  // than add to it; small deviations pass almost unchanged.
+  CORRIDOR_INLINE void share_split() const {
+    for (int i = 0; i < m.S; ++i) {
+      const int sb = m.share_begin[i], se = m.share_begin[i + 1];
+      if (sb == se || m.share_series[sb] != i) continue; // the group's first member splits it
+      double total[W], with[W];
+      for (int j = 0; j < W; ++j) total[j] = with[j] = 0.0;
+      for (int k = sb; k < se; ++k) {
+        const int s = m.share_series[k];
+        const double* lx = R(L.log_level + s);
+        const double* dev = R(L.dev + s);
+        const double* lv = R(L.level + s);
+        double* fl = R(L.free_level + s);
+        for (int j = 0; j < W; ++j) {
+          fl[j] = fm::exp(lx[j] - dev[j]);
+          total[j] += fl[j];
+          with[j] += lv[j];
+        }
+      }
+      for (int k = sb; k < se; ++k) {
+        double* lv = R(L.level + m.share_series[k]);
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) lv[j] *= total[j] / with[j];
+      }
+    }
   }
 
   // Year y's flows (section 4), in stages: demand, capacity, pro-rata
