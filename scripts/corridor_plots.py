@@ -367,6 +367,54 @@ def plausibility_table(ds, scenario, share=1 / 3, growth=10.0):
     return cols, rows
 
 
+def _input_table(input_path, name, columns):
+    """Columns of one table of an HDF5 input as {id: {column: value}} ({} without the input or table)."""
+    out = {}
+    if not input_path:
+        return out
+    with h5py.File(input_path, "r") as f:
+        if name not in f or "id" not in f[name]:
+            return out
+        t = f[name]
+        ids = [x.decode() if isinstance(x, bytes) else str(x) for x in t["id"][()]]
+        cols = {c: [x.decode() if isinstance(x, bytes) else x for x in t[c][()]] for c in columns if c in t}
+    for i, k in enumerate(ids):
+        out[k] = {c: v[i] for c, v in cols.items()}
+    return out
+
+
+def plausibility_reasons(ds, scenario, rows, input_path=None):
+    """For each row of plausibility_table: the node of its route (a derived series: of its load series')
+    that binds most often in the horizon year, with that probability and P(demand > capacity) there, its
+    base capacity (low / mode / high of the drawn range) and the source the input gives for it. Returns
+    (columns, rows): the table's rows with these columns appended."""
+    y1 = int(ds["year"][-1])
+    series_in = _input_table(input_path, "series", ["source_series"])
+    groups_in = _input_table(input_path, "groups", ["source"])
+    cols = [f"tightest node (P binding {y1})", f"P(demand > capacity) {y1}", "base capacity (low / mode / high)",
+            "source of the capacity"]
+    out = []
+    for r in rows:
+        s, via = r[0], ""
+        src = str(series_in.get(s, {}).get("source_series", "") or "")
+        if str(ds["series_kind"].sel(series=s).item()) == "derived" and src:
+            s, via = src, f" (of {src})"
+        route = str(ds["series_route"].sel(series=s).item())
+        nodes = [g for g in route.split("|") if g]
+        if not nodes:
+            out.append(list(r) + ["none: no capacity limit" + via, "", "", ""])
+            continue
+        pb = {g: float(ds["p_binding"].sel(scenario=scenario, group=g, year=y1)) for g in nodes}
+        g = max(nodes, key=lambda k: pb[k])
+        lo, mo, hi = (float(ds[v].sel(group=g)) for v in ("group_capacity_low", "group_capacity_mode",
+                                                          "group_capacity_high"))
+        cap = f"{mo:,.4g}" if lo == hi else f"{lo:,.4g} / {mo:,.4g} / {hi:,.4g}"
+        po = float(ds["p_over_capacity"].sel(scenario=scenario, group=g, year=y1))
+        out.append(list(r) + [f"{g}{via} ({pb[g]:.2f})", po, cap,
+                              str(groups_in.get(g, {}).get("source", "")) or "(no input given)"])
+    return cols, out
+
+
 # ------------------------------------------------------------------ backtest
 def open_backtest(path):
     """The file of `corridor backtest -o`: a dict of its datasets (numpy arrays, strings decoded) and its

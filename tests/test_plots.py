@@ -176,6 +176,19 @@ with tempfile.TemporaryDirectory() as d:
     cols, rows = cp.plausibility_table(ds, str(ds["scenario"].values[0]))
     check({r[0] for r in rows} == want and len(want) > 0 and all(len(r) == len(cols) for r in rows),
           f"plausibility table flags the series over a third unserved or tenfold ({len(want)})")
+    # each flagged row names the node that binds most often on its route (a derived series: its load
+    # series'), with that node's capacity source from the input
+    sc0 = str(ds["scenario"].values[0])
+    xc, xr = cp.plausibility_reasons(ds, sc0, rows, inp)
+    y1 = int(ds["year"][-1])
+    ok = len(xr) == len(rows) and all(len(r) == len(cols) + len(xc) for r in xr)
+    for r in xr:
+        node = r[len(cols)].split(" ")[0]
+        ok = ok and node in set(str(g) for g in ds["group"].values)
+        if ok:
+            pb = float(ds["p_binding"].sel(scenario=sc0, group=node, year=y1))
+            ok = f"({pb:.2f})" in r[len(cols)] and r[len(cols) + 3] not in ("", "(no input given)")
+    check(ok, "plausibility reasons: the tightest node of each flagged route, with its capacity's source")
     cols, rows = cp.plausibility_table(ds, str(ds["scenario"].values[0]), share=2.0, growth=1e9)
     check(rows == [], "plausibility table: nothing above impossible thresholds")
 
