@@ -109,9 +109,11 @@ void estimate(const std::vector<double>& y, int d, int K, int k, const std::vect
   const size_t blk = static_cast<size_t>(d) + 2;
   const auto at = [&](int i, size_t r) { return y[(static_cast<size_t>(i) * blk + r) * K + k]; };
   const double n = static_cast<double>(rows.size());
+  // shifted by one value first, so that a constant response has exactly no variance
+  const double y0 = at(rows[0], 0);
   double mean = 0;
-  for (int i : rows) mean += at(i, 0) + at(i, 1);
-  mean /= 2 * n;
+  for (int i : rows) mean += (at(i, 0) - y0) + (at(i, 1) - y0);
+  mean = y0 + mean / (2 * n);
   double v = 0;
   for (int i : rows) {
     const double a = at(i, 0) - mean, b = at(i, 1) - mean;

@@ -180,6 +180,8 @@ SweepResult sweep_design(const std::vector<RangeSpec>& ranges, const SweepOption
   for (uint64_t p = 0; p < r.points; ++p)
     for (size_t j = 0; j < d; ++j) r.values[p * d + j] = range_value(ranges[j], r.unit[p * d + j], o.design == "grid");
   r.y.assign(r.points * K, kNaN), r.sem.assign(r.points * K, kNaN);
+  if (o.check)
+    for (uint64_t p = 0; p < r.points; ++p) o.check(p, &r.values[p * d]);
   for (uint64_t p = 0; p < r.points; ++p) {
     eval(p, &r.values[p * d], &r.y[p * K], &r.sem[p * K]);
     if (o.progress) o.progress(static_cast<double>(p + 1) / static_cast<double>(r.points));
@@ -191,9 +193,11 @@ SweepResult sweep_design(const std::vector<RangeSpec>& ranges, const SweepOption
     if (!r.sobol || p % (d + 2) < 2) pts.push_back(p);
   r.var_total.assign(K, kNaN), r.var_mc.assign(K, kNaN), r.var_param.assign(K, kNaN);
   for (size_t k = 0; k < K; ++k) {
+    // shifted by one value first, so that a constant response has exactly no variance
+    const double y0 = r.y[pts[0] * K + k];
     double mean = 0, ss = 0, mc = 0;
-    for (uint64_t p : pts) mean += r.y[p * K + k];
-    mean /= static_cast<double>(pts.size());
+    for (uint64_t p : pts) mean += r.y[p * K + k] - y0;
+    mean = y0 + mean / static_cast<double>(pts.size());
     for (uint64_t p : pts) {
       const double e = r.y[p * K + k] - mean, s = r.sem[p * K + k];
       ss += e * e, mc += s * s;
@@ -355,18 +359,22 @@ SweepResult run_sweep(const Input& base, const std::vector<RangeSpec>& ranges, c
     needed.insert(needed.end(), r.den.begin(), r.den.end());
   }
   Input in = base; // the working copy: every point sets every swept field
-  const PointEval eval = [&](uint64_t p, const double* values, double* y, double* sem) {
+  const auto point_model = [&](uint64_t p, const double* values) {
     set_fields(in, ranges, values);
     ModelInfo pi;
-    HostModel m;
     try {
-      m = one_scenario(build_model(in, pi), sc);
+      return build_model(in, pi);
     } catch (const InputError& e) {
       std::vector<std::string> lines{"design point " + std::to_string(p) + " (" + point_text(ranges, values) +
                                      ") is not a valid input:"};
       lines.insert(lines.end(), e.lines.begin(), e.lines.end());
       throw InputError(lines);
     }
+  };
+  SweepOptions opt = o;
+  opt.check = [&](uint64_t p, const double* values) { point_model(p, values); };
+  const PointEval eval = [&](uint64_t p, const double* values, double* y, double* sem) {
+    const HostModel m = one_scenario(point_model(p, values), sc);
     CellPlan plan = make_cell_plan(m, 0.9);
     restrict_plan(plan, needed);
     RunResult res;
@@ -387,7 +395,7 @@ SweepResult run_sweep(const Input& base, const std::vector<RangeSpec>& ranges, c
       }
     }
   };
-  SweepResult r = sweep_design(ranges, o, names, eval);
+  SweepResult r = sweep_design(ranges, opt, names, eval);
   r.scenario = info.scenarios[static_cast<size_t>(sc)];
   r.year = info.horizon_year;
   for (const Response& x : resp) r.response_long.push_back(x.long_name), r.response_units.push_back(x.units);

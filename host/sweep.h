@@ -52,6 +52,9 @@ struct SweepOptions {
   std::vector<std::string> responses; // names, or prefixes ending in '*'; empty: the defaults
   int bootstrap = 1000;
   std::function<void(double)> progress;
+  // called for every point before any is evaluated (run_sweep: the point's
+  // input is built, so that an invalid point stops the sweep before its work)
+  std::function<void(uint64_t point, const double* values)> check;
 };
 
 struct SweepResult {
