@@ -24,8 +24,8 @@
 namespace corridor {
 namespace {
 
-constexpr const char* kCommands[] = {"run",     "replay",    "import",   "export", "validate",
-                                     "summary", "calibrate", "backtest", "schema", "inspect", "sweep"};
+constexpr const char* kCommands[] = {"run",       "replay",   "import", "export",  "validate", "summary",
+                                     "calibrate", "backtest", "schema", "inspect", "sweep"};
 constexpr int64_t kYearMin = 1000, kYearMax = 9999;
 const char* const kBackendHelp = "auto (GPU when one works), cpu or cuda";
 
@@ -247,16 +247,17 @@ CLI::App* add_sweep(Binder b) {
   auto* c = b.app.add_subcommand("sweep", "run a design over ranges of input fields (common random numbers) and "
                                           "estimate Sobol sensitivity indices of the responses");
   c->add_option("input", o.input, "HDF5 input or folder of CSV tables")->required();
-  c->add_option("--ranges", o.ranges, "CSV: table,row,column,distribution,low,high[,mode,relative,source]")
-      ->required();
+  c->add_option("--ranges", o.ranges, "CSV: table,row,column,distribution,low,high[,mode,relative,source]")->required();
   c->add_option("-o,--output", o.output, "output HDF5 file")->required();
   c->add_option("--design", o.design, "sobol (Saltelli: N (d + 2) points), lhs (N points) or grid (N^d points)")
       ->check(CLI::IsMember({"sobol", "lhs", "grid"}));
-  Text& n = b.texts.add(c, "-N", "base points (sobol, 2 to 1000000), points (lhs, 1 to 100000000) or levels per "
-                                 "parameter (grid, 1 to 1000)", "UINT");
+  Text& n = b.texts.add(c, "-N",
+                        "base points (sobol, 2 to 1000000), points (lhs, 1 to 100000000) or levels per "
+                        "parameter (grid, 1 to 1000)",
+                        "UINT");
   Text& paths = b.texts.add(c, "-n,--paths", "Monte Carlo paths per design point, 2 to 100000000", "UINT");
-  Text& seed = b.texts.add(c, "-s,--seed", "seed of the paths, the Latin hypercube and the bootstrap, 0 to 2^64-1",
-                           "UINT");
+  Text& seed =
+      b.texts.add(c, "-s,--seed", "seed of the paths, the Latin hypercube and the bootstrap, 0 to 2^64-1", "UINT");
   c->add_option("--scenario", o.scenario, "scenario id to sweep (default: the first)");
   add_backend(c, o.backend);
   Text& threads = b.texts.add(c, "-t,--threads", "CPU threads (0: all cores; at most 2 per logical CPU)", "UINT");
