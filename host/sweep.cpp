@@ -349,6 +349,7 @@ SweepResult run_sweep(const Input& base, const std::vector<RangeSpec>& ranges, c
   }
   const std::vector<Response> resp = chosen_responses(model_responses(m0, info), o.responses);
   std::vector<std::string> names;
+  names.reserve(resp.size());
   for (const Response& r : resp) names.push_back(r.name);
   RunConfig cfg;
   cfg.paths = o.paths, cfg.seed = o.seed, cfg.threads = o.threads, cfg.probs = {0.5};
@@ -409,6 +410,7 @@ struct Dims : h5::DimScales {
   void doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
                const std::string& units, const std::string& long_name) {
     std::vector<hsize_t> shape;
+    shape.reserve(dims.size());
     for (const auto& dm : dims) shape.push_back(length(dm));
     h5::write_doubles(file, var, shape, v.data(), false);
     attach(var, dims, units, long_name);
