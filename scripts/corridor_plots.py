@@ -498,3 +498,56 @@ def backtest_table(bt):
     rows.append(row("all", at["all_cases"], bt["all_coverage"], bt["all_coverage_lower"], bt["all_coverage_upper"],
                     bt["all_sharpness"], bt["all_interval_score"], at["all_crps"], at["all_mdape"]))
     return cols, rows
+
+
+def open_sweep(path):
+    """The file of `corridor sweep`: a dict of its datasets (numpy arrays, strings decoded) and its attributes
+    under "attrs" (as open_backtest)."""
+    return open_backtest(path)
+
+
+def sweep_active(sw):
+    """The responses of a sweep that vary over its design (the others have no indices)."""
+    var = np.asarray(sw["variance_total"], dtype=float)
+    return [r for r, v in zip(sw["response"], var) if v == v and v > 0]
+
+
+def sobol_bars(sw, response):
+    """First-order and total Sobol indices of one response of a Sobol sweep, per parameter, with their
+    bootstrap 95% intervals; the title gives the variance split (parameters against Monte Carlo noise)."""
+    k = list(sw["response"]).index(response)
+    params = list(sw["parameter"])
+    y = np.arange(len(params))
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(params) + 1.6))
+    for off, name, color, label in ((-0.2, "sobol_first", COLORS[0], "first order (Saltelli 2010)"),
+                                    (0.2, "sobol_total", COLORS[1], "total (Jansen 1999)")):
+        v = np.asarray(sw[name][k], dtype=float)
+        lo = np.asarray(sw[name + "_lower"][k], dtype=float)
+        hi = np.asarray(sw[name + "_upper"][k], dtype=float)
+        err = np.clip(np.nan_to_num(np.array([v - lo, hi - v])), 0, None)
+        ax.barh(y + off, np.nan_to_num(v), height=0.38, color=color, xerr=err, capsize=3, label=label)
+    ax.set_yticks(y)
+    ax.set_yticklabels(params, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_xlim(min(-0.05, ax.get_xlim()[0]), max(1.05, ax.get_xlim()[1]))
+    ax.set_xlabel("Sobol index (share of the response's variance), bootstrap 95% intervals")
+    vt, vmc = float(sw["variance_total"][k]), float(sw["variance_mc"][k])
+    split = f"; mean sem² / variance {vmc / vt:.1%}" if vt > 0 and vmc == vmc else ""
+    ax.set_title(f"{response} in {int(sw['attrs']['year'])} ({sw['attrs']['scenario']}){split}", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def sweep_table(sw):
+    """(columns, rows): per response its range over the design, its variance and the Monte Carlo part of it."""
+    cols = ["response", "min", "mean", "max", "variance", "Monte Carlo part", "parameters' part"]
+    yv = np.asarray(sw["response_value"], dtype=float)
+    rows = []
+    for k, r in enumerate(sw["response"]):
+        vt, vmc, vp = (float(sw[n][k]) for n in ("variance_total", "variance_mc", "variance_parameter"))
+        rows.append([r, float(np.min(yv[:, k])), float(np.mean(yv[:, k])), float(np.max(yv[:, k])), vt,
+                     f"{vmc / vt:.1%}" if vt > 0 and vmc == vmc else "n/a",
+                     f"{vp / vt:.1%}" if vt > 0 and vp == vp else "n/a"])
+    return cols, rows

@@ -6,7 +6,7 @@ corridor_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 corridor_packages=(
   cmake make g++ pkg-config
-  libhdf5-dev hdf5-tools libcli11-dev libthrust-dev libssl-dev googletest libgtest-dev
+  libhdf5-dev hdf5-tools libcli11-dev libthrust-dev libssl-dev googletest libgtest-dev libgsl-dev
   python3 python3-numpy python3-h5py python3-xarray python3-netcdf4 python3-matplotlib netcdf-bin
   time
 )

@@ -433,7 +433,7 @@ check "inputs/README.md holds the schema that corridor schema prints" \
 # value or file; run-time failures exit 1; nothing of the user's is changed by a refused command
 in="$work/in.h5"
 out="$work/out.h5"
-cmds="run, replay, import, export, validate, summary, calibrate, backtest, schema, inspect"
+cmds="run, replay, import, export, validate, summary, calibrate, backtest, schema, inspect, sweep"
 expect 2 "error: unknown command 'frobnicate'; the commands are $cmds" "an unknown command is named" -- \
   "$corridor" frobnicate "$in"
 expect 2 "error: no command given; the commands are $cmds (see corridor --help)" "no command: exit 2" -- "$corridor"

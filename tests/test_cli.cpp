@@ -181,7 +181,7 @@ TEST(CliParse, HelpAndVersionAreTextNotCommands) {
 TEST(CliParse, UsageErrorsAreOneLineNamingWhatIsWrong) {
   EXPECT_EQ(usage_message([] { parse({"frobnicate"}); }),
             "unknown command 'frobnicate'; the commands are run, replay, import, export, validate, summary, "
-            "calibrate, backtest, schema, inspect");
+            "calibrate, backtest, schema, inspect, sweep");
   EXPECT_EQ(usage_message([] { parse({}); }).rfind("no command given;", 0), 0u);
   EXPECT_EQ(usage_message([] {
               parse({"run", "i", "-o", "o", "--seed", "-1"});

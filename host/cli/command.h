@@ -83,6 +83,17 @@ struct InspectOptions {
   std::string file;
 };
 
+struct SweepCmdOptions {
+  std::string input, ranges, output, design = "sobol", scenario;
+  int n = 64; // base points (sobol), points (lhs), levels per parameter (grid)
+  uint32_t paths = 10000;
+  uint64_t seed = 20240101;
+  std::string backend = "auto";
+  int threads = 0;
+  std::vector<std::string> responses; // names or prefixes ending in '*'; empty: the defaults
+  bool force = false, quiet = false;
+};
+
 enum class Command {
   none,
   help,
@@ -96,7 +107,8 @@ enum class Command {
   calibrate,
   backtest,
   schema,
-  inspect
+  inspect,
+  sweep
 };
 
 struct ParsedCommand {
@@ -112,6 +124,7 @@ struct ParsedCommand {
   CalibrateOptions calibrate;
   BacktestOptions backtest;
   InspectOptions inspect;
+  SweepCmdOptions sweep;
 };
 
 // Parses args (without the program name). Throws UsageError; runs nothing,

@@ -15,5 +15,6 @@ int cmd_calibrate(const CalibrateOptions& o);
 int cmd_backtest(const BacktestOptions& o);
 int cmd_schema();
 int cmd_inspect(const InspectOptions& o);
+int cmd_sweep(const SweepCmdOptions& o);
 
 } // namespace corridor

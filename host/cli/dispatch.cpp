@@ -24,6 +24,8 @@ int run_command(const ParsedCommand& pc) {
     return cmd_schema();
   case Command::inspect:
     return cmd_inspect(pc.inspect);
+  case Command::sweep:
+    return cmd_sweep(pc.sweep);
   case Command::help:
   case Command::version:
   case Command::none:

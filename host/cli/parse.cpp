@@ -24,8 +24,8 @@
 namespace corridor {
 namespace {
 
-constexpr const char* kCommands[] = {"run",     "replay",    "import",   "export", "validate",
-                                     "summary", "calibrate", "backtest", "schema", "inspect"};
+constexpr const char* kCommands[] = {"run",       "replay",   "import", "export",  "validate", "summary",
+                                     "calibrate", "backtest", "schema", "inspect", "sweep"};
 constexpr int64_t kYearMin = 1000, kYearMax = 9999;
 const char* const kBackendHelp = "auto (GPU when one works), cpu or cuda";
 
@@ -242,6 +242,53 @@ CLI::App* add_inspect(Binder b) {
   return c;
 }
 
+CLI::App* add_sweep(Binder b) {
+  SweepCmdOptions& o = b.pc.sweep;
+  auto* c = b.app.add_subcommand("sweep", "run a design over ranges of input fields (common random numbers) and "
+                                          "estimate Sobol sensitivity indices of the responses");
+  c->add_option("input", o.input, "HDF5 input or folder of CSV tables")->required();
+  c->add_option("--ranges", o.ranges, "CSV: table,row,column,distribution,low,high[,mode,relative,source]")->required();
+  c->add_option("-o,--output", o.output, "output HDF5 file")->required();
+  c->add_option("--design", o.design, "sobol (Saltelli: N (d + 2) points), lhs (N points) or grid (N^d points)")
+      ->check(CLI::IsMember({"sobol", "lhs", "grid"}));
+  Text& n = b.texts.add(c, "-N",
+                        "base points (sobol, 2 to 1000000), points (lhs, 1 to 100000000) or levels per "
+                        "parameter (grid, 1 to 1000)",
+                        "UINT");
+  Text& paths = b.texts.add(c, "-n,--paths", "Monte Carlo paths per design point, 2 to 100000000", "UINT");
+  Text& seed =
+      b.texts.add(c, "-s,--seed", "seed of the paths, the Latin hypercube and the bootstrap, 0 to 2^64-1", "UINT");
+  c->add_option("--scenario", o.scenario, "scenario id to sweep (default: the first)");
+  add_backend(c, o.backend);
+  Text& threads = b.texts.add(c, "-t,--threads", "CPU threads (0: all cores; at most 2 per logical CPU)", "UINT");
+  auto resp = std::make_shared<std::vector<std::string>>();
+  c->add_option("--responses", *resp,
+                "comma-separated responses, or prefixes ending in * (default: total_mean/, total_median/, "
+                "unserved_share/ of each metric, p_over_capacity/ of each group)")
+      ->type_name("LIST");
+  c->add_flag("-f,--force", o.force, "replace an existing output");
+  c->add_flag("-q,--quiet", o.quiet, "no progress bar or table");
+  b.after.push_back([&o, &n, &paths, &seed, &threads, resp, b] {
+    const uint64_t nmax = o.design == "sobol" ? 1000000 : o.design == "lhs" ? 100000000 : 1000;
+    if (n.given()) o.n = static_cast<int>(parse_unsigned("-N", n.value, o.design == "sobol" ? 2 : 1, nmax));
+    if (paths.given()) o.paths = static_cast<uint32_t>(parse_unsigned("--paths", paths.value, 2, 100000000));
+    if (seed.given()) o.seed = parse_unsigned("--seed", seed.value, 0, UINT64_MAX);
+    if (threads.given()) o.threads = threads_within_cap(threads.value, b.cores, b.pc.notes);
+    for (const std::string& list : *resp) {
+      size_t start = 0;
+      while (true) {
+        const size_t comma = list.find(',', start);
+        const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (item.empty()) throw UsageError("--responses: empty item in '" + list + "'");
+        o.responses.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  });
+  return c;
+}
+
 // CLI11's message on one line, with where to look for help
 std::string one_line(const std::string& msg, const std::string& sub) {
   std::string s;
@@ -285,7 +332,8 @@ ParsedCommand parse_command_line(const std::vector<std::string>& args, unsigned 
                                                 {add_calibrate(b), Command::calibrate},
                                                 {add_backtest(b), Command::backtest},
                                                 {add_schema(b), Command::schema},
-                                                {add_inspect(b), Command::inspect}};
+                                                {add_inspect(b), Command::inspect},
+                                                {add_sweep(b), Command::sweep}};
   std::vector<std::string> rev(args.rbegin(), args.rend()); // CLI11 takes the arguments last first
   try {
     app.parse(rev);
