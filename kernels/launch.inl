@@ -21,12 +21,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 
 #if defined(_OPENMP) && !defined(__CUDACC__)
 #include <omp.h>
 #endif
 
+#include "dist.h"
 #include "host_model.h"
 #include "plans.h"
 #include "run_types.h"
@@ -97,12 +99,14 @@ constexpr int kLayoutShift = 13; // 2^13 = 8,192 paths per layout block of a run
 // 2^kLayoutShift paths, so that a tile's stores of a year fall in one
 // region; plain columns (the sensitivity's) are one block (lbs =
 // kPlainColumns). The statistics read the same layout (stats.h,
-// StatsGroup::at).
+// StatsGroup::at). The columns of a rank's share of the paths (dist.h) start
+// at its first path, `base`: the simulation stores path p at p - base.
 struct Columns {
   double* values;
   long long n;
   int lbs;
   long long nc;
+  long long base = 0;
   CORRIDOR_HD double* at(long long k, long long path) const {
     const long long b0 = (path >> lbs) << lbs, len = n - b0 < (1ll << lbs) ? n - b0 : (1ll << lbs);
     return values + b0 * nc + k * len + (path - b0);
@@ -146,7 +150,7 @@ struct ChunkSink {
   SinkCells c;
   long long path;
   template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
-    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path) = X(c.elem[j]);
+    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path - c.cols.base) = X(c.elem[j]);
     if (c.cbeg)
       for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j) count_one(c.counts + c.cdst[j], X(c.celem[j]) != 0.0);
   }
@@ -207,7 +211,7 @@ struct SimulateTile {
     for (int j = 0; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin();
     const PathStep<kTile> tile(m, seed, sc, path0, ts, 0);
     // the tile's paths in their layout block (Columns): w1 there, the rest in the next
-    const long long p = p0 + l0, lb = 1ll << cells.cols.lbs;
+    const long long p = p0 + l0 - cells.cols.base, lb = 1ll << cells.cols.lbs;
     const int w1 = static_cast<int>(lb - p % lb < w ? lb - p % lb : w);
     const SinkCells& c = cells;
     for (int y = 0; y < m.Y; ++y) {
@@ -280,12 +284,109 @@ struct QuantActive {
   CORRIDOR_HD long long operator()(long long k) const { return q[k].active; }
 };
 
+// The exchanges between the phases of a group's statistics split across
+// ranks (dist.h), on the host's copy of the group's buffers (the CPU backend:
+// its buffers are host memory). Each makes the state every cell phase reads
+// the same on every rank, and that of one process holding all paths:
+// - block moments: each rank's blocks gathered into the run's block order, so
+//   every rank merges the same list in the same order;
+// - a level's histogram: counts summed (integers), bin extremes min / max;
+//   each rank keeps the sum of the lower ranks' counts (exscan), so that its
+//   candidates of a collected bin take the slots after theirs;
+// - collected candidates: each slot written by one rank, the others' zero,
+//   combined by bitwise or; the bins' cursors by max (the last rank's end).
+// Candidates are sorted before use, so which rank's come first changes nothing.
+struct SplitStats {
+  const StatsGroup& G;
+  Reduce& red;
+  std::vector<uint32_t> below; // the lower ranks' counts of the active cells' bins
+  std::vector<long long> at;   // where each cell's bins start in `below`; -1: inactive
+
+  // packs n_k elements at base + k * stride of each cell k where take(k), reduces, unpacks
+  template <class T, class Take, class Len>
+  void reduce_cells(T* base, long long stride, Reduce::Type t, Reduce::Op op, Take take, Len len) {
+    std::vector<T> buf;
+    for (long long k = 0; k < G.ncells; ++k)
+      if (take(k)) buf.insert(buf.end(), base + k * stride, base + k * stride + len(k));
+    if (buf.empty()) return;
+    red.allreduce(buf.data(), static_cast<long long>(buf.size()), t, op);
+    size_t o = 0;
+    for (long long k = 0; k < G.ncells; ++k)
+      if (take(k)) {
+        std::copy(buf.begin() + o, buf.begin() + o + len(k), base + k * stride);
+        o += static_cast<size_t>(len(k));
+      }
+  }
+  // every rank's block moments of the group's cells into the run's block order
+  void gather_moments() {
+    const int R = red.ranks();
+    const long long K = G.ncells, NB = G.blocks_all();
+    std::vector<long long> bytes(static_cast<size_t>(R));
+    std::vector<PathShare> sh(static_cast<size_t>(R));
+    long long all = 0;
+    for (int r = 0; r < R; ++r) {
+      sh[r] = path_share(G.total(), R, r);
+      bytes[r] = K * sh[r].nblk * static_cast<long long>(sizeof(BlockMoments));
+      all += bytes[r];
+    }
+    std::vector<BlockMoments> mine(static_cast<size_t>(K * G.nblk)), every(static_cast<size_t>(all) / sizeof(BlockMoments));
+    for (long long k = 0; k < K; ++k)
+      std::copy(G.bm + k * NB + G.blk0, G.bm + k * NB + G.blk0 + G.nblk, mine.begin() + k * G.nblk);
+    red.allgather(mine.data(), bytes[red.rank()], every.data(), bytes.data());
+    size_t o = 0;
+    for (int r = 0; r < R; ++r)
+      for (long long k = 0; k < K; ++k, o += static_cast<size_t>(sh[r].nblk))
+        std::copy(every.begin() + o, every.begin() + o + sh[r].nblk, G.bm + k * NB + sh[r].blk0);
+  }
+  bool active(long long k) const { return G.q[k].active != 0; }
+  bool collecting(long long k) const { return G.q[k].active && G.q[k].collect; }
+  long long bins(long long k) const { return G.q[k].nb; }
+  // after the histogram: the lower ranks' counts kept, the counts summed, the extremes combined
+  void histograms() {
+    below.clear();
+    at.assign(static_cast<size_t>(G.ncells), -1);
+    for (long long k = 0; k < G.ncells; ++k)
+      if (active(k)) {
+        at[k] = static_cast<long long>(below.size());
+        below.insert(below.end(), G.hist + k * kBins, G.hist + k * kBins + bins(k));
+      }
+    if (!below.empty()) red.exscan_u32(below.data(), static_cast<long long>(below.size()));
+    auto act = [this](long long k) { return active(k); };
+    auto nb = [this](long long k) { return bins(k); };
+    reduce_cells(G.hist, kBins, Reduce::Type::u32, Reduce::Op::sum, act, nb);
+    auto later = [this](long long k) { return active(k) && G.q[k].level > 0; };
+    reduce_cells(G.bmin, kBins, Reduce::Type::u64, Reduce::Op::min, later, nb);
+    reduce_cells(G.bmax, kBins, Reduce::Type::u64, Reduce::Op::max, later, nb);
+  }
+  // after resolving: each collected bin's cursor past the lower ranks' candidates; the slots cleared
+  void before_collect() {
+    for (long long k = 0; k < G.ncells; ++k) {
+      if (!collecting(k)) continue;
+      uint32_t* h = G.hist + k * kBins;
+      const int32_t* mark = G.mark + k * kBins;
+      for (long long j = 0; j < bins(k); ++j)
+        if (mark[j] >= 0) h[j] += below[static_cast<size_t>(at[k] + j)];
+      std::fill(G.cand + k * kCand, G.cand + k * kCand + G.q[k].used, uint64_t(0));
+    }
+  }
+  // after collecting: every rank's candidates in every rank's slots, the cursors at their ends
+  void after_collect() {
+    auto col = [this](long long k) { return collecting(k); };
+    reduce_cells(G.cand, kCand, Reduce::Type::u64, Reduce::Op::bor, col,
+                 [this](long long k) { return static_cast<long long>(G.q[k].used); });
+    reduce_cells(G.hist, kBins, Reduce::Type::u32, Reduce::Op::max, col, [this](long long k) { return bins(k); });
+  }
+};
+
 // The statistics of a group: with one item per cell (the CPU), each cell's
-// phases in one task; otherwise (the GPU) the phases of stats_serial() as
-// parallel loops over all cells, every item of a phase free to run at once.
-template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn) {
+// phases in one task; otherwise (the GPU), and on a rank of a split run
+// (red: the CPU, one item per cell), the phases of stats_serial() as parallel
+// loops over all cells, every item of a phase free to run at once, with the
+// exchanges of SplitStats between them.
+template <class Policy>
+void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn, Reduce* red = nullptr) {
   const thrust::counting_iterator<long long> i0(0);
-  if (G.T == 1 && G.block_items() == 1) {
+  if (!red && G.T == 1 && G.block_items() == 1) {
 #if defined(_OPENMP) && !defined(__CUDACC__)
     // cells differ in cost (a level more, or fewer candidates): handed out
     // one at a time rather than in equal shares
@@ -298,20 +399,29 @@ template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, K
 #endif
     return;
   }
-#if !defined(__CUDACC__)
-  throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
+#if defined(__CUDACC__)
+  if (red) throw std::logic_error("corridor: a run split across ranks reduces on the CPU backend");
+#else
+  if (!red) throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
+  if (G.T != 1 || G.binid) throw std::logic_error("corridor: a split run's statistics take one item per cell");
 #endif
   const long long K = G.ncells, KB = K * G.block_items(), KT = K * G.T;
+  std::unique_ptr<SplitStats> split(red ? new SplitStats{G, *red, {}, {}} : nullptr);
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kMomentsItem>{G});
+  if (split) split->gather_moments();
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{G});
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kSsItem>{G});
+  if (split) split->gather_moments();
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kSpreadCell>{G});
   for (;;) {
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kPlan>{G});
     if (thrust::transform_reduce(pol, i0, i0 + K, QuantActive{G.q}, 0ll, thrust::plus<long long>()) == 0) break;
     thrust::for_each(pol, i0, i0 + KT, StatsPhase<kHist>{G});
+    if (split) split->histograms();
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kResolve>{G});
+    if (split) split->before_collect();
     thrust::for_each(pol, i0, i0 + KT, StatsPhase<kCollect>{G});
+    if (split) split->after_collect();
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kSort>{G});
   }
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kQuantiles>{G});
@@ -452,15 +562,23 @@ void simulate_batch(Policy pol, bool lane_major, const ModelView& v, uint64_t se
 // scenario that stores most) and reduce them to statistics; the first pass
 // also counts the indicators; then the cells known without storing
 // (CellPlan).
+//
+// With red (a run split across ranks, dist.h), this process simulates its
+// share of the paths only, and the statistics combine the shares exactly
+// between their phases (group_statistics); every rank plans its memory for
+// the largest share (rank 0's), so all make the same passes and groups, and
+// all end with the same results.
 template <class Policy, template <class> class Vec> class RunLaunch {
 public:
   RunLaunch(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
             const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn,
-            KernelFn<StatsCellSerial> stats_fn)
+            KernelFn<StatsCellSerial> stats_fn, Reduce* red = nullptr)
       : pol_(pol), lane_major_(lane_major), h_(h), plan_(plan), cfg_(cfg), res_(res), tile_fn_(tile_fn),
-        stats_fn_(stats_fn), nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(cfg.paths),
-        mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, cfg, tile_fn, stats_fn)), up_(h),
-        L_(up_.v), cpp_(static_cast<int>(mp_.cells_per_pass)) {
+        stats_fn_(stats_fn), red_(red && red->ranks() > 1 ? red : nullptr), sh_(share_of(cfg, red_)),
+        nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(sh_.count),
+        mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, planned_config(cfg, red_), tile_fn,
+                         stats_fn)),
+        up_(h), L_(up_.v), cpp_(static_cast<int>(mp_.cells_per_pass)) {
     allocate();
     res_.width = width_;
     res_.passes = static_cast<int>(mp_.passes);
@@ -489,6 +607,7 @@ public:
       const int nc = std::min(cpp_, nstored - c0);
       simulate_pass(sc, pass, nc);
       pass_statistics(c0, nc);
+      if (red_) red_->pass_done();
     }
     double* dst = res_.stats.data() + static_cast<size_t>(sc) * up_.v.cells() * width_;
     stored_results(sc, dst);
@@ -497,6 +616,22 @@ public:
   }
 
 private:
+  // this process's paths: all of them, or its rank's share
+  static PathShare share_of(const RunConfig& cfg, Reduce* red) {
+    if (red) return path_share(cfg.paths, red->ranks(), red->rank());
+    PathShare s;
+    s.count = cfg.paths;
+    s.nblk = stats_blocks(cfg.paths);
+    return s;
+  }
+  // the configuration the memory is planned for: the largest share (rank 0's)
+  static RunConfig planned_config(const RunConfig& cfg, Reduce* red) {
+    RunConfig c = cfg;
+    if (red) c.paths = static_cast<uint32_t>(path_share(cfg.paths, red->ranks(), 0).count);
+    return c;
+  }
+  long long total_paths() const { return static_cast<long long>(cfg_.paths); }
+
   static MemoryPlan checked_plan(bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint,
                                  const HostModel& h, const CellPlan& plan, const RunConfig& cfg,
                                  KernelFn<SimulateTile> tile_fn, KernelFn<StatsCellSerial> stats_fn) {
@@ -538,7 +673,7 @@ private:
     counts_.resize(static_cast<size_t>(count_rows_ * count_stride_));
     host_counts_.resize(counts_.size());
     const long long sg = static_cast<long long>(mp_.stats_group);
-    bm_.resize(static_cast<size_t>(sg * nblk_));
+    bm_.resize(static_cast<size_t>(sg * stats_blocks(total_paths())));
     quant_.resize(static_cast<size_t>(sg));
     hist_.resize(static_cast<size_t>(sg) * kBins);
     mark_.resize(static_cast<size_t>(sg) * kBins);
@@ -546,7 +681,7 @@ private:
     bmax_.resize(static_cast<size_t>(sg) * kBins);
     cand_.resize(static_cast<size_t>(sg) * kCand);
     // the levels' bin numbers: kept by the CPU's one-item-per-cell schedule only
-    binid_.resize(lane_major_ ? 0 : static_cast<size_t>(sg * n_));
+    binid_.resize(lane_major_ || red_ ? 0 : static_cast<size_t>(sg * n_));
     stats_.resize(most * width_);
     host_stats_.resize(most * width_);
     pass_cells_.resize(static_cast<size_t>(up_.v.NS));
@@ -568,7 +703,7 @@ private:
     const YearCellsOn<Vec>& yc = pass_cells_[static_cast<size_t>(sc)][static_cast<size_t>(pass)];
     SinkCells cells{thrust::raw_pointer_cast(yc.ybeg.data()), thrust::raw_pointer_cast(yc.dst.data()),
                     thrust::raw_pointer_cast(yc.elem.data()),
-                    Columns{thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc}};
+                    Columns{thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc, sh_.begin}};
     if (pass == 0) {
       const YearCellsOn<Vec>& cc = count_cells_[static_cast<size_t>(sc)];
       cells.cbeg = thrust::raw_pointer_cast(cc.ybeg.data());
@@ -580,7 +715,7 @@ private:
     const auto t0 = std::chrono::steady_clock::now();
     for (long long p0 = 0; p0 < n_; p0 += static_cast<long long>(mp_.batch)) {
       const long long nb = std::min<long long>(static_cast<long long>(mp_.batch), n_ - p0);
-      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, p0, nb, scr_, cells, tile_fn_);
+      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, sh_.begin + p0, nb, scr_, cells, tile_fn_);
       progress(static_cast<double>(nb));
     }
     res_.simulate_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -592,7 +727,7 @@ private:
     const auto t0 = std::chrono::steady_clock::now();
     for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp_.stats_group)) {
       const int ng = std::min<int>(static_cast<int>(mp_.stats_group), nc - g0);
-      group_statistics(pol_, stats_group(c0, g0, ng, nc), stats_fn_);
+      group_statistics(pol_, stats_group(c0, g0, ng, nc), stats_fn_, red_);
     }
     res_.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress(1.0);
@@ -615,7 +750,12 @@ private:
     G.out = thrust::raw_pointer_cast(stats_.data()) + static_cast<long long>(c0 + g0) * width_;
     G.width = width_;
     G.nblk = nblk_;
-    G.bper = lane_major_ ? 1 : nblk_;
+    if (red_) {
+      G.n_all = total_paths();
+      G.nblk_all = stats_blocks(total_paths());
+      G.blk0 = sh_.blk0;
+    }
+    G.bper = lane_major_ ? 1 : std::max<long long>(nblk_, 1);
     G.T = lane_major_ ? nblk_ : 1;
     G.bm = thrust::raw_pointer_cast(bm_.data());
     G.q = thrust::raw_pointer_cast(quant_.data());
@@ -624,7 +764,7 @@ private:
     G.bmin = thrust::raw_pointer_cast(bmin_.data());
     G.bmax = thrust::raw_pointer_cast(bmax_.data());
     G.cand = thrust::raw_pointer_cast(cand_.data());
-    G.binid = lane_major_ ? nullptr : thrust::raw_pointer_cast(binid_.data());
+    G.binid = lane_major_ || red_ ? nullptr : thrust::raw_pointer_cast(binid_.data());
     return G;
   }
 
@@ -642,11 +782,14 @@ private:
   void counted_results(int sc, double* dst) {
     const std::vector<int>& counted = plan_.counted[static_cast<size_t>(sc)];
     thrust::copy(counts_.begin(), counts_.end(), host_counts_.begin());
+    std::vector<unsigned long long> ones(counted.size(), 0);
+    for (size_t k = 0; k < counted.size(); ++k)
+      for (long long r = 0; r < count_rows_; ++r) ones[k] += host_counts_[static_cast<size_t>(r * count_stride_) + k];
+    if (red_ && !ones.empty()) // every rank's paths counted (integers)
+      red_->allreduce(ones.data(), static_cast<long long>(ones.size()), Reduce::Type::u64, Reduce::Op::sum);
     for (size_t k = 0; k < counted.size(); ++k) {
       const int c = counted[k];
-      unsigned long long ones = 0;
-      for (long long r = 0; r < count_rows_; ++r) ones += host_counts_[static_cast<size_t>(r * count_stride_) + k];
-      indicator_stats(ones, n_, cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
+      indicator_stats(ones[k], total_paths(), cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
                       dst + static_cast<long long>(c) * width_);
     }
   }
@@ -694,6 +837,8 @@ private:
   RunResult& res_;
   KernelFn<SimulateTile> tile_fn_;
   KernelFn<StatsCellSerial> stats_fn_;
+  Reduce* red_; // null: this process holds every path
+  PathShare sh_;
   int nq_, width_;
   long long n_;
   MemoryPlan mp_;
@@ -721,8 +866,9 @@ private:
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
          const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn = nullptr,
-         KernelFn<StatsCellSerial> stats_fn = nullptr) {
-  RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn, stats_fn);
+         KernelFn<StatsCellSerial> stats_fn = nullptr, Reduce* red = nullptr) {
+  RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn, stats_fn,
+                                red);
   for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
 }
 

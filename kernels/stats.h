@@ -217,6 +217,12 @@ struct CellQuant {
 // i rounded down to its block (launch.inl, Columns; plain columns: lbs =
 // kPlainColumns, one block). Cell k of the group is column c0 + k. Its
 // results go to out + k * width.
+//
+// Split across processes (MPI ranks, kernels/dist.h), x holds only this
+// process's n paths, blocks blk0 .. blk0 + nblk - 1 of the run's nblk_all
+// blocks of n_all paths: the item phases read them, the cell phases see every
+// block's moments (bm: [cell][nblk_all], gathered between the phases) and
+// rank among all n_all paths. Alone, n_all and nblk_all are 0: n and nblk.
 constexpr int kPlainColumns = 62; // a layout block shift beyond any path count
 struct StatsGroup {
   const double* x;
@@ -230,7 +236,8 @@ struct StatsGroup {
   const double* thr1;
   double* out;
   int width;
-  long long nblk;   // blocks of kSumBlock paths per cell
+  long long nblk;   // blocks of kSumBlock paths per cell (this process's)
+  long long n_all = 0, nblk_all = 0, blk0 = 0; // the whole run's paths and blocks, and this share's first block
   long long bper;   // blocks per item of the block passes
   long long T;      // items per cell of the histogram and collection passes
   BlockMoments* bm; // [cell][nblk]
@@ -244,6 +251,10 @@ struct StatsGroup {
   // pass that counts it with one item per cell (stats_ss_hist_cell) so that
   // the collection compares 16-bit bin numbers instead of recomputing keys
   uint16_t* binid = nullptr;
+  CORRIDOR_INLINE long long total() const { return n_all > 0 ? n_all : n; }
+  CORRIDOR_INLINE long long blocks_all() const { return nblk_all > 0 ? nblk_all : nblk; }
+  // the moments of this share's block b of cell k, in the run's block order
+  CORRIDOR_INLINE BlockMoments& moments(long long k, long long b) const { return bm[k * blocks_all() + blk0 + b]; }
   CORRIDOR_INLINE long long block_items() const { return bper > 0 ? (nblk + bper - 1) / bper : 0; }
   // item t of a block pass takes blocks t * bper to blocks_end(t) - 1; block b
   // holds paths b * kSumBlock to path_end(b) - 1
@@ -264,7 +275,7 @@ struct StatsGroup {
     g.thr0 = thr0 + k;
     g.thr1 = thr1 + k;
     g.out = out + k * width;
-    g.bm = bm + k * nblk;
+    g.bm = bm + k * blocks_all();
     g.q = q + k;
     g.hist = hist + k * kBins;
     g.mark = mark + k * kBins;
@@ -320,7 +331,7 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
     m.ss = 0.0;
     m.c0 = c0, m.c1 = c1, m.nmin = nmin, m.nmax = nmax;
     m.kmin = kmin, m.kmin2 = kmin2, m.kmax = kmax, m.kmax2 = kmax2;
-    G.bm[k * G.nblk + b] = m;
+    G.moments(k, b) = m;
   }
 }
 
@@ -328,14 +339,14 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
 CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
   CellQuant& q = G.q[k];
   moments_clear(q.m);
-  const BlockMoments* bm = G.bm + k * G.nblk;
-  for (long long b = 0; b < G.nblk; ++b) {
+  const BlockMoments* bm = G.bm + k * G.blocks_all();
+  for (long long b = 0; b < G.blocks_all(); ++b) {
     q.m.sum += bm[b].sum;
     q.m.c0 += bm[b].c0;
     q.m.c1 += bm[b].c1;
     moments_merge_extremes(q.m, bm[b]);
   }
-  const double dn = static_cast<double>(G.n);
+  const double dn = static_cast<double>(G.total());
   q.mean = q.m.sum / dn;
   double* out = G.out + k * G.width;
   out[0] = q.mean;
@@ -349,17 +360,17 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   const double mean = G.q[k].mean;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    G.bm[k * G.nblk + b].ss = block_ss(G.block(k, b), 0, G.path_end(b) - b * kSumBlock, mean);
+    G.moments(k, b).ss = block_ss(G.block(k, b), 0, G.path_end(b) - b * kSumBlock, mean);
   }
 }
 
 // ---- phase 4 (cells): sd and sem (stats_sd_cell); the wanted ranks, those
 // at the extremes found (stats_ranks_cell) ----
 CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
-  const long long n = G.n;
+  const long long n = G.total();
   const double dn = static_cast<double>(n);
   double ss = 0.0;
-  for (long long b = 0; b < G.nblk; ++b) ss += G.bm[k * G.nblk + b].ss;
+  for (long long b = 0; b < G.blocks_all(); ++b) ss += G.bm[k * G.blocks_all() + b].ss;
   const double sd = n > 1 ? fm::sqrt(ss / (dn - 1.0)) : 0.0;
   double* out = G.out + k * G.width;
   out[1] = sd;
@@ -367,7 +378,7 @@ CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
 }
 CORRIDOR_INLINE void stats_ranks_cell(const StatsGroup& G, long long k) {
   CellQuant& q = G.q[k];
-  const long long n = G.n;
+  const long long n = G.total();
   q.nr = 0;
   q.active = 0;
   q.level = 0;
@@ -417,7 +428,7 @@ CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
   // at most kBins bins, and about as many as values: a cell of few paths
   // (many series, few paths) clears and scans few bins (whatever the bins,
   // the order statistics found are the same)
-  const int nbits = stats_bin_bits(G.n);
+  const int nbits = stats_bin_bits(G.total());
   q.shift = bl > nbits ? bl - nbits : 0;
   q.nb = static_cast<long long>((q.hi - q.lo) >> q.shift) + 1;
   for (int i = 0; i < q.nr; ++i)
@@ -505,7 +516,7 @@ CORRIDOR_INLINE void stats_count_cell(const StatsGroup& G, long long k, bool ss)
   for (long long b = 0; b < G.nblk; ++b) {
     const double* x = G.block(k, b);
     const long long len = G.path_end(b) - b * kSumBlock;
-    if (ss) G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
+    if (ss) G.moments(k, b).ss = block_ss(x, 0, len, mean);
     uint16_t* bins = G.binid ? G.binid + k * G.n + b * kSumBlock : local;
     for (long long i = 0; i < len; ++i) {
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo
@@ -906,7 +917,7 @@ CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
   const CellQuant& q = G.q[k];
   double* out = G.out + k * G.width;
   for (int p = 0; p < G.nq; ++p) {
-    const Type7 r = type7_ranks(G.n, G.probs[p]);
+    const Type7 r = type7_ranks(G.total(), G.probs[p]);
     double vlo = 0, vhi = 0;
     for (int i = 0; i < q.nr; ++i) {
       if (q.rank[i] == r.lo) vlo = key_value(q.key[i]);

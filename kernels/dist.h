@@ -1,0 +1,57 @@
+// A run split across processes (MPI ranks): which paths each simulates, and
+// the exact reductions the statistics need between their phases. Plain C++:
+// the MPI implementation lives in host/dist.cpp, so that kernels/ includes no
+// MPI header; a process alone has no Reduce and runs as before.
+//
+// Rank r of R simulates a contiguous share of the run's paths, whole blocks of
+// kSumBlock paths (stats.h) so that every block sum is one rank's: the blocks
+// go out in equal numbers, the first ranks one more where they do not divide,
+// so rank 0 holds the most paths (the last block, shorter, lies in the last
+// share that has any). Every statistic is then a pure function of the values
+// in path order combined exactly (launch.inl, group_statistics): block moments
+// gathered in block order, integer counts summed, extremes and candidate keys
+// combined, so the bytes are those of one process for any R.
+#pragma once
+#include <cstdint>
+
+#include "stats.h"
+
+// Plain host types, like run_types.h: the CPU and CUDA compilations share them.
+namespace corridor {
+
+// The collectives of a split run (every rank calls each one, in the same order).
+class Reduce {
+public:
+  enum class Type { u32, u64 };
+  enum class Op { sum, max, min, bor };
+  virtual ~Reduce() = default;
+  virtual int rank() const = 0;
+  virtual int ranks() const = 0;
+  // v[0..count) combined element by element over the ranks, in place
+  virtual void allreduce(void* v, long long count, Type t, Op op) = 0;
+  // v[0..count) (uint32) replaced by the sum of the lower ranks' (0 on rank 0)
+  virtual void exscan_u32(uint32_t* v, long long count) = 0;
+  // every rank's `bytes` bytes at mine, concatenated in rank order into all;
+  // bytes_of[r]: rank r's
+  virtual void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) = 0;
+  // called by every rank after each pass over its paths (a test hook: host/dist.cpp)
+  virtual void pass_done() {}
+};
+
+// The share of rank r of R of n paths: paths [begin, begin + count), blocks
+// [blk0, blk0 + nblk) of kSumBlock paths.
+struct PathShare {
+  long long begin = 0, count = 0, blk0 = 0, nblk = 0;
+};
+inline PathShare path_share(long long n, int R, int r) {
+  const long long B = (n + kSumBlock - 1) / kSumBlock, base = B / R, extra = B % R;
+  PathShare s;
+  s.blk0 = r * base + (r < extra ? r : extra);
+  s.nblk = base + (r < extra ? 1 : 0);
+  s.begin = s.blk0 * kSumBlock < n ? s.blk0 * kSumBlock : n;
+  const long long end = (s.blk0 + s.nblk) * kSumBlock < n ? (s.blk0 + s.nblk) * kSumBlock : n;
+  s.count = end - s.begin;
+  return s;
+}
+
+} // namespace corridor
