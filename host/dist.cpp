@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -21,6 +22,7 @@ namespace {
 int g_rank = 0, g_size = 1, g_local = 1;
 bool g_mpi = false;
 long long g_bytes = 0;
+double g_seconds = 0;
 
 // launched as one rank of several: the environment mpirun (Open MPI, MPICH's
 // hydra) or srun (PMI, PMIx) gives its processes
@@ -29,6 +31,12 @@ bool launched_by_mpi() {
     if (std::getenv(v)) return true;
   return false;
 }
+
+// adds the wall time of a scope to g_seconds
+struct Timer {
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  ~Timer() { g_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); }
+};
 
 #if defined(CORRIDOR_WITH_MPI)
 void check(int rc, const char* what) {
@@ -58,23 +66,16 @@ public:
   void allreduce(void* v, long long count, Type t, Op op) override {
     const long long size = t == Type::u32 ? 4 : 8;
     g_bytes += count * size;
+    const Timer tm;
     for (long long o = 0; o < count; o += kPiece)
       check(MPI_Allreduce(MPI_IN_PLACE, static_cast<char*>(v) + o * size,
                           static_cast<int>(count - o < kPiece ? count - o : kPiece), type_of(t), op_of(op),
                           MPI_COMM_WORLD),
             "MPI_Allreduce");
   }
-  void exscan_u32(uint32_t* v, long long count) override {
-    g_bytes += count * 4;
-    std::vector<uint32_t> in(v, v + count);
-    for (long long o = 0; o < count; o += kPiece)
-      check(MPI_Exscan(in.data() + o, v + o, static_cast<int>(count - o < kPiece ? count - o : kPiece), MPI_UINT32_T,
-                       MPI_SUM, MPI_COMM_WORLD),
-            "MPI_Exscan");
-    if (g_rank == 0) std::fill(v, v + count, 0u); // MPI leaves rank 0's undefined
-  }
   void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) override {
     g_bytes += bytes;
+    const Timer tm;
     long long total = 0;
     for (int r = 0; r < g_size; ++r) total += bytes_of[r];
     if (total >= (1ll << 31)) throw std::runtime_error("MPI: a gather of 2 GiB or more");
@@ -193,5 +194,6 @@ int World::threads() {
 }
 
 long long World::bytes_sent() { return g_bytes; }
+double World::seconds() { return g_seconds; }
 
 } // namespace corridor

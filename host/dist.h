@@ -45,6 +45,8 @@ public:
   static int threads();
   // bytes this rank sent into the exchanges of its runs so far
   static long long bytes_sent();
+  // seconds this rank spent in them (waiting for the others included)
+  static double seconds();
 };
 
 } // namespace corridor

@@ -29,8 +29,6 @@ public:
   virtual int ranks() const = 0;
   // v[0..count) combined element by element over the ranks, in place
   virtual void allreduce(void* v, long long count, Type t, Op op) = 0;
-  // v[0..count) (uint32) replaced by the sum of the lower ranks' (0 on rank 0)
-  virtual void exscan_u32(uint32_t* v, long long count) = 0;
   // every rank's `bytes` bytes at mine, concatenated in rank order into all;
   // bytes_of[r]: rank r's
   virtual void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) = 0;

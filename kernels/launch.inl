@@ -291,16 +291,13 @@ struct QuantActive {
 // - block moments: each rank's blocks gathered into the run's block order, so
 //   every rank merges the same list in the same order;
 // - a level's histogram: counts summed (integers), bin extremes min / max;
-//   each rank keeps the sum of the lower ranks' counts (exscan), so that its
-//   candidates of a collected bin take the slots after theirs;
-// - collected candidates: each slot written by one rank, the others' zero,
-//   combined by bitwise or; the bins' cursors by max (the last rank's end).
-// Candidates are sorted before use, so which rank's come first changes nothing.
+// - collected candidates: each rank collects its own into the bin's slots,
+//   then every rank's are gathered, rank after rank, into the bins' slots
+//   (candidates are sorted before use, so their order changes nothing), and
+//   each bin's cursor set past all of them.
 struct SplitStats {
   const StatsGroup& G;
   Reduce& red;
-  std::vector<uint32_t> below; // the lower ranks' counts of the active cells' bins
-  std::vector<long long> at;   // where each cell's bins start in `below`; -1: inactive
 
   // packs n_k elements at base + k * stride of each cell k where take(k), reduces, unpacks
   template <class T, class Take, class Len>
@@ -341,16 +338,8 @@ struct SplitStats {
   bool active(long long k) const { return G.q[k].active != 0; }
   bool collecting(long long k) const { return G.q[k].active && G.q[k].collect; }
   long long bins(long long k) const { return G.q[k].nb; }
-  // after the histogram: the lower ranks' counts kept, the counts summed, the extremes combined
+  // after the histogram: the counts summed, the extremes combined
   void histograms() {
-    below.clear();
-    at.assign(static_cast<size_t>(G.ncells), -1);
-    for (long long k = 0; k < G.ncells; ++k)
-      if (active(k)) {
-        at[k] = static_cast<long long>(below.size());
-        below.insert(below.end(), G.hist + k * kBins, G.hist + k * kBins + bins(k));
-      }
-    if (!below.empty()) red.exscan_u32(below.data(), static_cast<long long>(below.size()));
     auto act = [this](long long k) { return active(k); };
     auto nb = [this](long long k) { return bins(k); };
     reduce_cells(G.hist, kBins, Reduce::Type::u32, Reduce::Op::sum, act, nb);
@@ -358,23 +347,54 @@ struct SplitStats {
     reduce_cells(G.bmin, kBins, Reduce::Type::u64, Reduce::Op::min, later, nb);
     reduce_cells(G.bmax, kBins, Reduce::Type::u64, Reduce::Op::max, later, nb);
   }
-  // after resolving: each collected bin's cursor past the lower ranks' candidates; the slots cleared
-  void before_collect() {
+  // the collected bins (each cell's marked bins, in cell and bin order) with f(k, bin)
+  template <class F> void each_collected(F f) const {
     for (long long k = 0; k < G.ncells; ++k) {
       if (!collecting(k)) continue;
-      uint32_t* h = G.hist + k * kBins;
       const int32_t* mark = G.mark + k * kBins;
       for (long long j = 0; j < bins(k); ++j)
-        if (mark[j] >= 0) h[j] += below[static_cast<size_t>(at[k] + j)];
-      std::fill(G.cand + k * kCand, G.cand + k * kCand + G.q[k].used, uint64_t(0));
+        if (mark[j] >= 0) f(k, j);
     }
   }
-  // after collecting: every rank's candidates in every rank's slots, the cursors at their ends
-  void after_collect() {
-    auto col = [this](long long k) { return collecting(k); };
-    reduce_cells(G.cand, kCand, Reduce::Type::u64, Reduce::Op::bor, col,
-                 [this](long long k) { return static_cast<long long>(G.q[k].used); });
-    reduce_cells(G.hist, kBins, Reduce::Type::u32, Reduce::Op::max, col, [this](long long k) { return bins(k); });
+  // after collecting: every rank's candidates in every rank's slots, the cursors past them
+  void candidates() {
+    const int R = red.ranks();
+    std::vector<uint32_t> cnt; // this rank's candidates of each collected bin
+    std::vector<uint64_t> mine;
+    each_collected([&](long long k, long long j) {
+      const uint32_t at = static_cast<uint32_t>(G.mark[k * kBins + j]), c = G.hist[k * kBins + j] - at;
+      cnt.push_back(c);
+      mine.insert(mine.end(), G.cand + k * kCand + at, G.cand + k * kCand + at + c);
+    });
+    const long long nbin = static_cast<long long>(cnt.size()); // the same on every rank
+    if (nbin == 0) return;
+    std::vector<uint32_t> cnts(static_cast<size_t>(nbin * R));
+    std::vector<long long> bytes(static_cast<size_t>(R), nbin * 4);
+    red.allgather(cnt.data(), nbin * 4, cnts.data(), bytes.data());
+    long long all = 0;
+    for (int r = 0; r < R; ++r) {
+      long long c = 0;
+      for (long long i = 0; i < nbin; ++i) c += cnts[static_cast<size_t>(r * nbin + i)];
+      bytes[r] = c * 8;
+      all += c;
+    }
+    std::vector<uint64_t> every(static_cast<size_t>(all));
+    red.allgather(mine.data(), static_cast<long long>(mine.size()) * 8, every.data(), bytes.data());
+    size_t o = 0;
+    long long i = 0;
+    std::vector<uint32_t> cursor(static_cast<size_t>(nbin));
+    each_collected([&](long long k, long long j) { cursor[i++] = static_cast<uint32_t>(G.mark[k * kBins + j]); });
+    for (int r = 0; r < R; ++r) {
+      i = 0;
+      each_collected([&](long long k, long long) {
+        const uint32_t c = cnts[static_cast<size_t>(r * nbin + i)];
+        std::copy(every.begin() + o, every.begin() + o + c, G.cand + k * kCand + cursor[i]);
+        o += c;
+        cursor[i++] += c;
+      });
+    }
+    i = 0;
+    each_collected([&](long long k, long long j) { G.hist[k * kBins + j] = cursor[i++]; });
   }
 };
 
@@ -406,7 +426,7 @@ void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial>
   if (G.T != 1 || G.binid) throw std::logic_error("corridor: a split run's statistics take one item per cell");
 #endif
   const long long K = G.ncells, KB = K * G.block_items(), KT = K * G.T;
-  std::unique_ptr<SplitStats> split(red ? new SplitStats{G, *red, {}, {}} : nullptr);
+  std::unique_ptr<SplitStats> split(red ? new SplitStats{G, *red} : nullptr);
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kMomentsItem>{G});
   if (split) split->gather_moments();
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{G});
@@ -419,9 +439,8 @@ void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial>
     thrust::for_each(pol, i0, i0 + KT, StatsPhase<kHist>{G});
     if (split) split->histograms();
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kResolve>{G});
-    if (split) split->before_collect();
     thrust::for_each(pol, i0, i0 + KT, StatsPhase<kCollect>{G});
-    if (split) split->after_collect();
+    if (split) split->candidates();
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kSort>{G});
   }
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kQuantiles>{G});

@@ -57,8 +57,9 @@ void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, cons
               res.simulate_seconds, res.stats_seconds, t.sim - res.simulate_seconds - res.stats_seconds, sens.paths,
               t.sens);
   if (World::size() > 1)
-    std::printf("  MPI: %d ranks (rank 0: %lld paths), %.3g MB sent per rank 0 into the exchanges\n", World::size(),
-                path_share(o.paths, World::size(), 0).count, static_cast<double>(World::bytes_sent()) / 1e6);
+    std::printf("  MPI: %d ranks (rank 0: %lld paths); rank 0 sent %.3g MB into the exchanges, in them %.2f s\n",
+                World::size(), path_share(o.paths, World::size(), 0).count,
+                static_cast<double>(World::bytes_sent()) / 1e6, World::seconds());
   std::printf("  wrote %s\n", o.output.c_str());
 }
 
