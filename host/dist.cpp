@@ -73,6 +73,16 @@ public:
                           MPI_COMM_WORLD),
             "MPI_Allreduce");
   }
+  void chain(void* state, long long bytes, const std::function<void(void*)>& fold) override {
+    g_bytes += bytes;
+    const Timer tm;
+    const int n = static_cast<int>(bytes);
+    if (g_rank > 0)
+      check(MPI_Recv(state, n, MPI_BYTE, g_rank - 1, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+    fold(state);
+    if (g_rank < g_size - 1) check(MPI_Send(state, n, MPI_BYTE, g_rank + 1, 7, MPI_COMM_WORLD), "MPI_Send");
+    check(MPI_Bcast(state, n, MPI_BYTE, g_size - 1, MPI_COMM_WORLD), "MPI_Bcast");
+  }
   void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) override {
     g_bytes += bytes;
     const Timer tm;

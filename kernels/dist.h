@@ -8,11 +8,12 @@
 // go out in equal numbers, the first ranks one more where they do not divide,
 // so rank 0 holds the most paths (the last block, shorter, lies in the last
 // share that has any). Every statistic is then a pure function of the values
-// in path order combined exactly (launch.inl, group_statistics): block moments
-// gathered in block order, integer counts summed, extremes and candidate keys
-// combined, so the bytes are those of one process for any R.
+// in path order combined exactly (launch.inl, group_statistics): block sums
+// folded in block order (rank after rank), integer counts summed, extremes and
+// candidate keys combined, so the bytes are those of one process for any R.
 #pragma once
 #include <cstdint>
+#include <functional>
 
 #include "stats.h"
 
@@ -29,6 +30,10 @@ public:
   virtual int ranks() const = 0;
   // v[0..count) combined element by element over the ranks, in place
   virtual void allreduce(void* v, long long count, Type t, Op op) = 0;
+  // a fold in rank order: rank r receives in state what ranks 0 .. r - 1 made
+  // of it (rank 0 starts from its own), applies fold and hands it on; every
+  // rank ends with the last rank's state
+  virtual void chain(void* state, long long bytes, const std::function<void(void*)>& fold) = 0;
   // every rank's `bytes` bytes at mine, concatenated in rank order into all;
   // bytes_of[r]: rank r's
   virtual void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) = 0;

@@ -288,8 +288,8 @@ struct QuantActive {
 // ranks (dist.h), on the host's copy of the group's buffers (the CPU backend:
 // its buffers are host memory). Each makes the state every cell phase reads
 // the same on every rank, and that of one process holding all paths:
-// - block moments: each rank's blocks gathered into the run's block order, so
-//   every rank merges the same list in the same order;
+// - block moments: folded in block order, rank after rank (Reduce::chain),
+//   so every rank merges the same sums in the same order;
 // - a level's histogram: counts summed (integers), bin extremes min / max;
 // - collected candidates: each rank collects its own into the bin's slots,
 //   then every rank's are gathered, rank after rank, into the bins' slots
@@ -298,6 +298,7 @@ struct QuantActive {
 struct SplitStats {
   const StatsGroup& G;
   Reduce& red;
+  SplitStats(const StatsGroup& g, Reduce& r) : G(g), red(r) {}
 
   // packs n_k elements at base + k * stride of each cell k where take(k), reduces, unpacks
   template <class T, class Take, class Len>
@@ -314,26 +315,43 @@ struct SplitStats {
         o += static_cast<size_t>(len(k));
       }
   }
-  // every rank's block moments of the group's cells into the run's block order
-  void gather_moments() {
-    const int R = red.ranks();
-    const long long K = G.ncells, NB = G.blocks_all();
-    std::vector<long long> bytes(static_cast<size_t>(R));
-    std::vector<PathShare> sh(static_cast<size_t>(R));
-    long long all = 0;
-    for (int r = 0; r < R; ++r) {
-      sh[r] = path_share(G.total(), R, r);
-      bytes[r] = K * sh[r].nblk * static_cast<long long>(sizeof(BlockMoments));
-      all += bytes[r];
-    }
-    std::vector<BlockMoments> mine(static_cast<size_t>(K * G.nblk)), every(static_cast<size_t>(all) / sizeof(BlockMoments));
+  // the block moments of the group's cells folded in block order, rank after
+  // rank, as stats_moments_cell (sums, counts, extremes) or stats_sd_cell
+  // (squared deviations) folds them; merged() hands the cell phases each
+  // cell's fold as its one entry (0.0 + the fold is the fold: a fold from
+  // +0.0 is never -0.0)
+  std::vector<BlockMoments> acc;
+  void fold_moments(bool ss) {
+    const long long K = G.ncells;
+    acc.resize(static_cast<size_t>(K));
     for (long long k = 0; k < K; ++k)
-      std::copy(G.bm + k * NB + G.blk0, G.bm + k * NB + G.blk0 + G.nblk, mine.begin() + k * G.nblk);
-    red.allgather(mine.data(), bytes[red.rank()], every.data(), bytes.data());
-    size_t o = 0;
-    for (int r = 0; r < R; ++r)
-      for (long long k = 0; k < K; ++k, o += static_cast<size_t>(sh[r].nblk))
-        std::copy(every.begin() + o, every.begin() + o + sh[r].nblk, G.bm + k * NB + sh[r].blk0);
+      if (!ss)
+        moments_clear(acc[k]);
+      else
+        acc[k].ss = 0.0;
+    const StatsGroup& g = G;
+    red.chain(acc.data(), K * static_cast<long long>(sizeof(BlockMoments)), [&g, K, ss](void* state) {
+      BlockMoments* a = static_cast<BlockMoments*>(state);
+      for (long long k = 0; k < K; ++k) {
+        const BlockMoments* bm = g.bm + k * g.nblk;
+        for (long long b = 0; b < g.nblk; ++b) {
+          if (ss) {
+            a[k].ss += bm[b].ss;
+            continue;
+          }
+          a[k].sum += bm[b].sum;
+          a[k].c0 += bm[b].c0;
+          a[k].c1 += bm[b].c1;
+          moments_merge_extremes(a[k], bm[b]);
+        }
+      }
+    });
+  }
+  StatsGroup merged() {
+    StatsGroup m = G;
+    m.bm = acc.data();
+    m.nblk_all = 1;
+    return m;
   }
   bool active(long long k) const { return G.q[k].active != 0; }
   bool collecting(long long k) const { return G.q[k].active && G.q[k].collect; }
@@ -426,13 +444,13 @@ void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial>
   if (G.T != 1 || G.binid) throw std::logic_error("corridor: a split run's statistics take one item per cell");
 #endif
   const long long K = G.ncells, KB = K * G.block_items(), KT = K * G.T;
-  std::unique_ptr<SplitStats> split(red ? new SplitStats{G, *red} : nullptr);
+  std::unique_ptr<SplitStats> split(red ? new SplitStats(G, *red) : nullptr);
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kMomentsItem>{G});
-  if (split) split->gather_moments();
-  thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{G});
+  if (split) split->fold_moments(false);
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{split ? split->merged() : G});
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kSsItem>{G});
-  if (split) split->gather_moments();
-  thrust::for_each(pol, i0, i0 + K, StatsPhase<kSpreadCell>{G});
+  if (split) split->fold_moments(true);
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kSpreadCell>{split ? split->merged() : G});
   for (;;) {
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kPlan>{G});
     if (thrust::transform_reduce(pol, i0, i0 + K, QuantActive{G.q}, 0ll, thrust::plus<long long>()) == 0) break;
@@ -692,7 +710,7 @@ private:
     counts_.resize(static_cast<size_t>(count_rows_ * count_stride_));
     host_counts_.resize(counts_.size());
     const long long sg = static_cast<long long>(mp_.stats_group);
-    bm_.resize(static_cast<size_t>(sg * stats_blocks(total_paths())));
+    bm_.resize(static_cast<size_t>(sg * nblk_));
     quant_.resize(static_cast<size_t>(sg));
     hist_.resize(static_cast<size_t>(sg) * kBins);
     mark_.resize(static_cast<size_t>(sg) * kBins);
@@ -769,11 +787,7 @@ private:
     G.out = thrust::raw_pointer_cast(stats_.data()) + static_cast<long long>(c0 + g0) * width_;
     G.width = width_;
     G.nblk = nblk_;
-    if (red_) {
-      G.n_all = total_paths();
-      G.nblk_all = stats_blocks(total_paths());
-      G.blk0 = sh_.blk0;
-    }
+    if (red_) G.n_all = total_paths();
     G.bper = lane_major_ ? 1 : std::max<long long>(nblk_, 1);
     G.T = lane_major_ ? nblk_ : 1;
     G.bm = thrust::raw_pointer_cast(bm_.data());

@@ -219,10 +219,11 @@ struct CellQuant {
 // results go to out + k * width.
 //
 // Split across processes (MPI ranks, kernels/dist.h), x holds only this
-// process's n paths, blocks blk0 .. blk0 + nblk - 1 of the run's nblk_all
-// blocks of n_all paths: the item phases read them, the cell phases see every
-// block's moments (bm: [cell][nblk_all], gathered between the phases) and
-// rank among all n_all paths. Alone, n_all and nblk_all are 0: n and nblk.
+// process's n paths of the run's n_all: the item phases read them and write
+// the moments of its nblk blocks; the cell phases merge nblk_all entries of
+// bm per cell (a split run hands them one: every rank's blocks folded in
+// block order, launch.inl) and rank among all n_all paths. Alone, n_all and
+// nblk_all are 0: n and nblk.
 constexpr int kPlainColumns = 62; // a layout block shift beyond any path count
 struct StatsGroup {
   const double* x;
@@ -237,7 +238,7 @@ struct StatsGroup {
   double* out;
   int width;
   long long nblk;   // blocks of kSumBlock paths per cell (this process's)
-  long long n_all = 0, nblk_all = 0, blk0 = 0; // the whole run's paths and blocks, and this share's first block
+  long long n_all = 0, nblk_all = 0; // the whole run's paths; the block moments the cell phases merge
   long long bper;   // blocks per item of the block passes
   long long T;      // items per cell of the histogram and collection passes
   BlockMoments* bm; // [cell][nblk]
@@ -253,8 +254,6 @@ struct StatsGroup {
   uint16_t* binid = nullptr;
   CORRIDOR_INLINE long long total() const { return n_all > 0 ? n_all : n; }
   CORRIDOR_INLINE long long blocks_all() const { return nblk_all > 0 ? nblk_all : nblk; }
-  // the moments of this share's block b of cell k, in the run's block order
-  CORRIDOR_INLINE BlockMoments& moments(long long k, long long b) const { return bm[k * blocks_all() + blk0 + b]; }
   CORRIDOR_INLINE long long block_items() const { return bper > 0 ? (nblk + bper - 1) / bper : 0; }
   // item t of a block pass takes blocks t * bper to blocks_end(t) - 1; block b
   // holds paths b * kSumBlock to path_end(b) - 1
@@ -275,7 +274,7 @@ struct StatsGroup {
     g.thr0 = thr0 + k;
     g.thr1 = thr1 + k;
     g.out = out + k * width;
-    g.bm = bm + k * blocks_all();
+    g.bm = bm + k * nblk;
     g.q = q + k;
     g.hist = hist + k * kBins;
     g.mark = mark + k * kBins;
@@ -331,7 +330,7 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
     m.ss = 0.0;
     m.c0 = c0, m.c1 = c1, m.nmin = nmin, m.nmax = nmax;
     m.kmin = kmin, m.kmin2 = kmin2, m.kmax = kmax, m.kmax2 = kmax2;
-    G.moments(k, b) = m;
+    G.bm[k * G.nblk + b] = m;
   }
 }
 
@@ -360,7 +359,7 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
   const double mean = G.q[k].mean;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    G.moments(k, b).ss = block_ss(G.block(k, b), 0, G.path_end(b) - b * kSumBlock, mean);
+    G.bm[k * G.nblk + b].ss = block_ss(G.block(k, b), 0, G.path_end(b) - b * kSumBlock, mean);
   }
 }
 
@@ -516,7 +515,7 @@ CORRIDOR_INLINE void stats_count_cell(const StatsGroup& G, long long k, bool ss)
   for (long long b = 0; b < G.nblk; ++b) {
     const double* x = G.block(k, b);
     const long long len = G.path_end(b) - b * kSumBlock;
-    if (ss) G.moments(k, b).ss = block_ss(x, 0, len, mean);
+    if (ss) G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
     uint16_t* bins = G.binid ? G.binid + k * G.n + b * kSumBlock : local;
     for (long long i = 0; i < len; ++i) {
       const uint64_t off = order_key(x[i]) - lo; // wraps below lo

@@ -29,6 +29,7 @@ struct Hub {
   long long gen = 0;
   std::vector<const void*> ptr;
   std::vector<long long> len;
+  std::vector<char> buf;
   long long calls = 0;
   void sync() {
     std::unique_lock<std::mutex> l(m);
@@ -68,6 +69,18 @@ public:
       reduce(static_cast<uint32_t*>(v), count, op);
     else
       reduce(static_cast<uint64_t*>(v), count, op);
+  }
+  void chain(void* state, long long bytes, const std::function<void(void*)>& fold) override {
+    for (int turn = 0; turn < h_.R; ++turn) {
+      if (turn == r_) {
+        if (r_ > 0) std::memcpy(state, h_.buf.data(), static_cast<size_t>(bytes));
+        fold(state);
+        h_.buf.assign(static_cast<char*>(state), static_cast<char*>(state) + bytes);
+      }
+      h_.sync();
+    }
+    std::memcpy(state, h_.buf.data(), static_cast<size_t>(bytes));
+    h_.sync();
   }
   void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) override {
     h_.ptr[r_] = mine;
