@@ -21,7 +21,7 @@ namespace {
 
 int g_rank = 0, g_size = 1, g_local = 1;
 bool g_mpi = false;
-long long g_bytes = 0;
+long long g_bytes = 0, g_calls = 0, g_chains = 0;
 double g_seconds = 0;
 
 // launched as one rank of several: the environment mpirun (Open MPI, MPICH's
@@ -66,6 +66,7 @@ public:
   void allreduce(void* v, long long count, Type t, Op op) override {
     const long long size = t == Type::u32 ? 4 : 8;
     g_bytes += count * size;
+    ++g_calls;
     const Timer tm;
     for (long long o = 0; o < count; o += kPiece)
       check(MPI_Allreduce(MPI_IN_PLACE, static_cast<char*>(v) + o * size,
@@ -75,6 +76,7 @@ public:
   }
   void chain(void* state, long long bytes, const std::function<void(void*)>& fold) override {
     g_bytes += bytes;
+    ++g_chains;
     const Timer tm;
     const int n = static_cast<int>(bytes);
     if (g_rank > 0)
@@ -85,6 +87,7 @@ public:
   }
   void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) override {
     g_bytes += bytes;
+    ++g_calls;
     const Timer tm;
     long long total = 0;
     for (int r = 0; r < g_size; ++r) total += bytes_of[r];
@@ -204,6 +207,8 @@ int World::threads() {
 }
 
 long long World::bytes_sent() { return g_bytes; }
+long long World::collectives() { return g_calls; }
+long long World::chains() { return g_chains; }
 double World::seconds() { return g_seconds; }
 
 } // namespace corridor

@@ -45,6 +45,9 @@ public:
   static int threads();
   // bytes this rank sent into the exchanges of its runs so far
   static long long bytes_sent();
+  // collectives (allreduce, allgather) and folds along the ranks (chain) so far
+  static long long collectives();
+  static long long chains();
   // seconds this rank spent in them (waiting for the others included)
   static double seconds();
 };

@@ -57,9 +57,11 @@ void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, cons
               res.simulate_seconds, res.stats_seconds, t.sim - res.simulate_seconds - res.stats_seconds, sens.paths,
               t.sens);
   if (World::size() > 1)
-    std::printf("  MPI: %d ranks (rank 0: %lld paths); rank 0 sent %.3g MB into the exchanges, in them %.2f s\n",
+    std::printf("  MPI: %d ranks (rank 0: %lld paths); rank 0 sent %.4g MB in %lld collectives and %lld folds along "
+                "the ranks, %.2f s in them\n",
                 World::size(), path_share(o.paths, World::size(), 0).count,
-                static_cast<double>(World::bytes_sent()) / 1e6, World::seconds());
+                static_cast<double>(World::bytes_sent()) / 1e6, World::collectives(), World::chains(),
+                World::seconds());
   std::printf("  wrote %s\n", o.output.c_str());
 }
 
