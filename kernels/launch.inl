@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <stdexcept>
 
 #if defined(_OPENMP) && !defined(__CUDACC__)
@@ -274,10 +273,27 @@ template <int Phase> struct StatsPhase {
     if constexpr (Phase == kQuantiles) stats_quantiles_cell(G, i);
   }
 };
-// Every phase of one cell in one task (the CPU: one launch per group, not per phase).
+// Every phase of one cell in one task (the CPU: one launch per group, not per
+// phase); with phase >= 0 (a split run on the CPU, one item per cell) that
+// phase of item k alone.
 struct StatsCellSerial {
   StatsGroup G;
-  CORRIDOR_HD void operator()(long long k) const { stats_serial(G.cell(k)); }
+  int phase;
+  CORRIDOR_HD void operator()(long long k) const {
+    switch (phase) {
+    case kMomentsItem: return StatsPhase<kMomentsItem>{G}(k);
+    case kMomentsCell: return StatsPhase<kMomentsCell>{G}(k);
+    case kSsItem: return StatsPhase<kSsItem>{G}(k);
+    case kSpreadCell: return StatsPhase<kSpreadCell>{G}(k);
+    case kPlan: return StatsPhase<kPlan>{G}(k);
+    case kHist: return StatsPhase<kHist>{G}(k);
+    case kResolve: return StatsPhase<kResolve>{G}(k);
+    case kCollect: return StatsPhase<kCollect>{G}(k);
+    case kSort: return StatsPhase<kSort>{G}(k);
+    case kQuantiles: return StatsPhase<kQuantiles>{G}(k);
+    default: stats_serial(G.cell(k));
+    }
+  }
 };
 struct QuantActive {
   const CellQuant* q;
@@ -295,15 +311,27 @@ struct QuantActive {
 //   then every rank's are gathered, rank after rank, into the bins' slots
 //   (candidates are sorted before use, so their order changes nothing), and
 //   each bin's cursor set past all of them.
+// (Its buffers live on from group to group: fresh pages cost more than the
+// exchanges.)
+struct SplitBuffers {
+  std::vector<uint32_t> u32, cnt, cnts, cursor;
+  std::vector<uint64_t> u64, mine, every;
+  std::vector<BlockMoments> acc;
+  std::vector<uint32_t>& of(uint32_t*) { return u32; }
+  std::vector<uint64_t>& of(uint64_t*) { return u64; }
+};
 struct SplitStats {
   const StatsGroup& G;
   Reduce& red;
-  SplitStats(const StatsGroup& g, Reduce& r) : G(g), red(r) {}
+  SplitBuffers& sb;
+  std::vector<BlockMoments>& acc;
+  SplitStats(const StatsGroup& g, Reduce& r, SplitBuffers& b) : G(g), red(r), sb(b), acc(b.acc) {}
 
   // packs n_k elements at base + k * stride of each cell k where take(k), reduces, unpacks
   template <class T, class Take, class Len>
   void reduce_cells(T* base, long long stride, Reduce::Type t, Reduce::Op op, Take take, Len len) {
-    std::vector<T> buf;
+    std::vector<T>& buf = sb.of(base);
+    buf.clear();
     for (long long k = 0; k < G.ncells; ++k)
       if (take(k)) buf.insert(buf.end(), base + k * stride, base + k * stride + len(k));
     if (buf.empty()) return;
@@ -320,7 +348,6 @@ struct SplitStats {
   // (squared deviations) folds them; merged() hands the cell phases each
   // cell's fold as its one entry (0.0 + the fold is the fold: a fold from
   // +0.0 is never -0.0)
-  std::vector<BlockMoments> acc;
   void fold_moments(bool ss) {
     const long long K = G.ncells;
     acc.resize(static_cast<size_t>(K));
@@ -377,8 +404,10 @@ struct SplitStats {
   // after collecting: every rank's candidates in every rank's slots, the cursors past them
   void candidates() {
     const int R = red.ranks();
-    std::vector<uint32_t> cnt; // this rank's candidates of each collected bin
-    std::vector<uint64_t> mine;
+    std::vector<uint32_t>& cnt = sb.cnt; // this rank's candidates of each collected bin
+    std::vector<uint64_t>& mine = sb.mine;
+    cnt.clear();
+    mine.clear();
     each_collected([&](long long k, long long j) {
       const uint32_t at = static_cast<uint32_t>(G.mark[k * kBins + j]), c = G.hist[k * kBins + j] - at;
       cnt.push_back(c);
@@ -386,7 +415,8 @@ struct SplitStats {
     });
     const long long nbin = static_cast<long long>(cnt.size()); // the same on every rank
     if (nbin == 0) return;
-    std::vector<uint32_t> cnts(static_cast<size_t>(nbin * R));
+    std::vector<uint32_t>& cnts = sb.cnts;
+    cnts.resize(static_cast<size_t>(nbin * R));
     std::vector<long long> bytes(static_cast<size_t>(R), nbin * 4);
     red.allgather(cnt.data(), nbin * 4, cnts.data(), bytes.data());
     long long all = 0;
@@ -396,11 +426,13 @@ struct SplitStats {
       bytes[r] = c * 8;
       all += c;
     }
-    std::vector<uint64_t> every(static_cast<size_t>(all));
+    std::vector<uint64_t>& every = sb.every;
+    every.resize(static_cast<size_t>(all));
     red.allgather(mine.data(), static_cast<long long>(mine.size()) * 8, every.data(), bytes.data());
     size_t o = 0;
     long long i = 0;
-    std::vector<uint32_t> cursor(static_cast<size_t>(nbin));
+    std::vector<uint32_t>& cursor = sb.cursor;
+    cursor.resize(static_cast<size_t>(nbin));
     each_collected([&](long long k, long long j) { cursor[i++] = static_cast<uint32_t>(G.mark[k * kBins + j]); });
     for (int r = 0; r < R; ++r) {
       i = 0;
@@ -416,49 +448,85 @@ struct SplitStats {
   }
 };
 
+// The statistics of a group on a rank of a split run (the CPU: one item per
+// cell, no kept bin numbers): the phases of stats_serial() as loops over the
+// cells, each through the CPU's statistics kernel (StatsCellSerial with its
+// phase), with the exchanges of SplitStats between them.
+inline void split_statistics(const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn, Reduce& red) {
+#if !defined(__CUDACC__)
+  if (G.T != 1 || G.block_items() > 1 || G.binid)
+    throw std::logic_error("corridor: a split run's statistics take one item per cell");
+  static thread_local SplitBuffers buffers;
+  SplitStats split(G, red, buffers);
+  const long long K = G.ncells;
+  auto phase = [&](int ph, const StatsGroup& g) {
+    const Via<StatsCellSerial> f{StatsCellSerial{g, ph}, stats_fn};
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+    for (long long k = 0; k < K; ++k) f(k);
+  };
+  const bool paths = G.block_items() > 0; // a rank may hold none
+  if (paths) phase(kMomentsItem, G);
+  split.fold_moments(false);
+  phase(kMomentsCell, split.merged());
+  if (paths) phase(kSsItem, G);
+  split.fold_moments(true);
+  phase(kSpreadCell, split.merged());
+  for (;;) {
+    phase(kPlan, G);
+    long long active = 0;
+    for (long long k = 0; k < K; ++k) active += G.q[k].active;
+    if (active == 0) break;
+    phase(kHist, G);
+    split.histograms();
+    phase(kResolve, G);
+    phase(kCollect, G);
+    split.candidates();
+    phase(kSort, G);
+  }
+  phase(kQuantiles, G);
+#else
+  (void)G, (void)stats_fn, (void)red;
+  throw std::logic_error("corridor: a run split across ranks reduces on the CPU backend");
+#endif
+}
+
 // The statistics of a group: with one item per cell (the CPU), each cell's
-// phases in one task; otherwise (the GPU), and on a rank of a split run
-// (red: the CPU, one item per cell), the phases of stats_serial() as parallel
-// loops over all cells, every item of a phase free to run at once, with the
-// exchanges of SplitStats between them.
+// phases in one task; on a rank of a split run (red), split_statistics;
+// otherwise (the GPU) the phases of stats_serial() as parallel loops over all
+// cells, every item of a phase free to run at once.
 template <class Policy>
 void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn, Reduce* red = nullptr) {
   const thrust::counting_iterator<long long> i0(0);
-  if (!red && G.T == 1 && G.block_items() == 1) {
+  if (red) return split_statistics(G, stats_fn, *red);
+  if (G.T == 1 && G.block_items() == 1) {
 #if defined(_OPENMP) && !defined(__CUDACC__)
     // cells differ in cost (a level more, or fewer candidates): handed out
     // one at a time rather than in equal shares
     (void)pol;
-    const Via<StatsCellSerial> f{StatsCellSerial{G}, stats_fn};
+    const Via<StatsCellSerial> f{StatsCellSerial{G, -1}, stats_fn};
 #pragma omp parallel for schedule(dynamic, 1)
     for (long long k = 0; k < G.ncells; ++k) f(k);
 #else
-    thrust::for_each(pol, i0, i0 + G.ncells, Via<StatsCellSerial>{StatsCellSerial{G}, stats_fn});
+    thrust::for_each(pol, i0, i0 + G.ncells, Via<StatsCellSerial>{StatsCellSerial{G, -1}, stats_fn});
 #endif
     return;
   }
-#if defined(__CUDACC__)
-  if (red) throw std::logic_error("corridor: a run split across ranks reduces on the CPU backend");
-#else
-  if (!red) throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
-  if (G.T != 1 || G.binid) throw std::logic_error("corridor: a split run's statistics take one item per cell");
+#if !defined(__CUDACC__)
+  throw std::logic_error("corridor: the CPU backend gives each cell one statistics item (stats.h)");
 #endif
   const long long K = G.ncells, KB = K * G.block_items(), KT = K * G.T;
-  std::unique_ptr<SplitStats> split(red ? new SplitStats(G, *red) : nullptr);
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kMomentsItem>{G});
-  if (split) split->fold_moments(false);
-  thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{split ? split->merged() : G});
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kMomentsCell>{G});
   thrust::for_each(pol, i0, i0 + KB, StatsPhase<kSsItem>{G});
-  if (split) split->fold_moments(true);
-  thrust::for_each(pol, i0, i0 + K, StatsPhase<kSpreadCell>{split ? split->merged() : G});
+  thrust::for_each(pol, i0, i0 + K, StatsPhase<kSpreadCell>{G});
   for (;;) {
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kPlan>{G});
     if (thrust::transform_reduce(pol, i0, i0 + K, QuantActive{G.q}, 0ll, thrust::plus<long long>()) == 0) break;
     thrust::for_each(pol, i0, i0 + KT, StatsPhase<kHist>{G});
-    if (split) split->histograms();
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kResolve>{G});
     thrust::for_each(pol, i0, i0 + KT, StatsPhase<kCollect>{G});
-    if (split) split->candidates();
     thrust::for_each(pol, i0, i0 + K, StatsPhase<kSort>{G});
   }
   thrust::for_each(pol, i0, i0 + K, StatsPhase<kQuantiles>{G});
