@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <stdexcept>
 #include <vector>
 
@@ -103,6 +104,24 @@ public:
                          MPI_COMM_WORLD),
           "MPI_Allgatherv");
   }
+  // the lowest failing rank prints its cause as main() would; every rank ends quietly with status 1
+  void agree(std::exception_ptr failed) override {
+    if (World::agree(failed ? 1 : 0) == 0) return;
+    const int first = g_size - World::agree(failed ? g_size - g_rank : 0);
+    if (first == g_rank) {
+      std::string what = "unknown failure";
+      try {
+        std::rethrow_exception(failed);
+      } catch (const std::bad_alloc&) {
+        what = "out of memory";
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      std::fprintf(stderr, "error: %s\n", what.c_str());
+    }
+    throw QuietExit{1};
+  }
   // CORRIDOR_TEST_FAIL_RANK=K (tests only): rank K fails after its first pass
   void pass_done() override {
     const char* f = std::getenv("CORRIDOR_TEST_FAIL_RANK");
@@ -118,6 +137,10 @@ MpiReduce g_reduce;
 void World::init(int* argc, char*** argv) {
 #if defined(CORRIDOR_WITH_MPI)
   if (!launched_by_mpi()) return;
+  // a rank waiting in an exchange yields its core rather than spinning: the
+  // exchanges are few (a few thousand a run), and a spinning rank slows the
+  // ranks and threads that share its cores (Open MPI; set it to 0 to spin)
+  setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
   int provided = 0;
   if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) return;
   g_mpi = true;

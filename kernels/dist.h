@@ -13,6 +13,7 @@
 // candidate keys combined, so the bytes are those of one process for any R.
 #pragma once
 #include <cstdint>
+#include <exception>
 #include <functional>
 
 #include "stats.h"
@@ -37,6 +38,12 @@ public:
   // every rank's `bytes` bytes at mine, concatenated in rank order into all;
   // bytes_of[r]: rank r's
   virtual void allgather(const void* mine, long long bytes, void* all, const long long* bytes_of) = 0;
+  // called by every rank when its run is set up (failed: how it failed, or
+  // null), before any exchange: where any rank failed, every rank ends here
+  // (host/dist.cpp: the lowest failing rank reports, once)
+  virtual void agree(std::exception_ptr failed) {
+    if (failed) std::rethrow_exception(failed);
+  }
   // called by every rank after each pass over its paths (a test hook: host/dist.cpp)
   virtual void pass_done() {}
 };

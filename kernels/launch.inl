@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <memory>
 #include <stdexcept>
 
 #if defined(_OPENMP) && !defined(__CUDACC__)
@@ -968,9 +970,23 @@ template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
          const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn = nullptr,
          KernelFn<StatsCellSerial> stats_fn = nullptr, Reduce* red = nullptr) {
-  RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn, stats_fn,
-                                red);
-  for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
+  if (!red || red->ranks() == 1) {
+    RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn,
+                                  stats_fn);
+    for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
+    return;
+  }
+  // a split run: the ranks agree on their setup (a budget too small fails on every rank) before any exchange
+  std::unique_ptr<RunLaunch<Policy, Vec>> launch;
+  std::exception_ptr failed;
+  try {
+    launch.reset(new RunLaunch<Policy, Vec>(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn,
+                                            stats_fn, red));
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  red->agree(failed);
+  for (int sc = 0; sc < h.NS; ++sc) launch->scenario(sc);
 }
 
 // Sensitivity on the CPU: the ranks of one column, computed by one task

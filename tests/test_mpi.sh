@@ -73,6 +73,11 @@ check "an existing output without --force (rank 0 alone checks it): exit 2 (exit
   "[ $rc -eq 2 ] && [ \$(grep -c '^error:' '$work/err') -eq 1 ] && cmp -s '$work/one-2100.h5' '$work/out/exists.h5'"
 rm -f "$work/out/exists.h5"
 
+mpi 3 "$corridor" run "$work/in.h5" -o "$work/out/x.h5" -n 5000 -q --max-memory 4M 2>"$work/err" >/dev/null
+rc=$?
+check "a budget too small for every rank's share: exit 1 (exit $rc), one line naming the budget, nothing written" \
+  "[ $rc -eq 1 ] && [ \$(grep -c '^error: --max-memory' '$work/err') -eq 1 ] && [ \$(grep -c -E '^(corridor|error):' '$work/err') -eq 1 ] && [ -z \"\$(ls -A '$work/out')\" ]"
+
 # any other command runs on rank 0 alone
 mpi 3 "$corridor" replay "$work/in.h5" --path 17 -o "$work/out/replay.csv" >/dev/null 2>"$work/err"
 rc=$?

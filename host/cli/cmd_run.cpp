@@ -155,6 +155,8 @@ int cmd_run(const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   try {
     be->run(m, plan, cfg, res);
+  } catch (const QuietExit&) { // the ranks agreed on a failure of their setup, reported once
+    throw;
   } catch (...) {
     if (!red) throw;
     std::string what;
