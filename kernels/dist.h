@@ -3,20 +3,19 @@
 // the MPI implementation lives in host/dist.cpp, so that kernels/ includes no
 // MPI header; a process alone has no Reduce and runs as before.
 //
-// Rank r of R simulates a contiguous share of the run's paths, whole blocks of
-// kSumBlock paths (stats.h) so that every block sum is one rank's: the blocks
-// go out in equal numbers, the first ranks one more where they do not divide,
-// so rank 0 holds the most paths (the last block, shorter, lies in the last
-// share that has any). Every statistic is then a pure function of the values
-// in path order combined exactly (launch.inl, group_statistics): block sums
-// folded in block order (rank after rank), integer counts summed, extremes and
-// candidate keys combined, so the bytes are those of one process for any R.
+// Rank r of R simulates a contiguous share of the run's paths, whole blocks
+// of kShareBlock = kSumBlock paths (stats.h; launch.inl checks they agree),
+// so that every block sum is one rank's: the blocks go out in equal numbers,
+// the first ranks one more where they do not divide, so rank 0 holds the most
+// paths (the last block, shorter, lies in the last share that has any). Every
+// statistic is then a pure function of the values in path order combined
+// exactly (launch.inl, group_statistics): block sums folded in block order
+// (rank after rank), integer counts summed, extremes and candidate keys
+// combined, so the bytes are those of one process for any R.
 #pragma once
 #include <cstdint>
 #include <exception>
 #include <functional>
-
-#include "stats.h"
 
 // Plain host types, like run_types.h: the CPU and CUDA compilations share them.
 namespace corridor {
@@ -49,17 +48,18 @@ public:
 };
 
 // The share of rank r of R of n paths: paths [begin, begin + count), blocks
-// [blk0, blk0 + nblk) of kSumBlock paths.
+// [blk0, blk0 + nblk) of kShareBlock paths.
+constexpr long long kShareBlock = 1024;
 struct PathShare {
   long long begin = 0, count = 0, blk0 = 0, nblk = 0;
 };
 inline PathShare path_share(long long n, int R, int r) {
-  const long long B = (n + kSumBlock - 1) / kSumBlock, base = B / R, extra = B % R;
+  const long long B = (n + kShareBlock - 1) / kShareBlock, base = B / R, extra = B % R;
   PathShare s;
   s.blk0 = r * base + (r < extra ? r : extra);
   s.nblk = base + (r < extra ? 1 : 0);
-  s.begin = s.blk0 * kSumBlock < n ? s.blk0 * kSumBlock : n;
-  const long long end = (s.blk0 + s.nblk) * kSumBlock < n ? (s.blk0 + s.nblk) * kSumBlock : n;
+  s.begin = s.blk0 * kShareBlock < n ? s.blk0 * kShareBlock : n;
+  const long long end = (s.blk0 + s.nblk) * kShareBlock < n ? (s.blk0 + s.nblk) * kShareBlock : n;
   s.count = end - s.begin;
   return s;
 }

@@ -315,6 +315,7 @@ struct QuantActive {
 //   each bin's cursor set past all of them.
 // (Its buffers live on from group to group: fresh pages cost more than the
 // exchanges.)
+static_assert(kShareBlock == kSumBlock, "a rank's share is whole blocks of the statistics' sums");
 struct SplitBuffers {
   std::vector<uint32_t> u32, cnt, cnts, cursor;
   std::vector<uint64_t> u64, mine, every;
