@@ -105,7 +105,7 @@ public:
           "MPI_Allgatherv");
   }
   // the lowest failing rank prints its cause as main() would; every rank ends quietly with status 1
-  void agree(std::exception_ptr failed) override {
+  void agree(const std::exception_ptr& failed) override {
     if (World::agree(failed ? 1 : 0) == 0) return;
     const int first = g_size - World::agree(failed ? g_size - g_rank : 0);
     if (first == g_rank) {

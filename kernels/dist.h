@@ -40,7 +40,7 @@ public:
   // called by every rank when its run is set up (failed: how it failed, or
   // null), before any exchange: where any rank failed, every rank ends here
   // (host/dist.cpp: the lowest failing rank reports, once)
-  virtual void agree(std::exception_ptr failed) {
+  virtual void agree(const std::exception_ptr& failed) {
     if (failed) std::rethrow_exception(failed);
   }
   // called by every rank after each pass over its paths (a test hook: host/dist.cpp)

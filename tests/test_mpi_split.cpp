@@ -122,6 +122,7 @@ RunResult run_split(const HostModel& m, uint32_t paths, int R, uint64_t max_memo
   Hub hub(R);
   std::vector<RunResult> res(static_cast<size_t>(R));
   std::vector<std::thread> th;
+  th.reserve(static_cast<size_t>(R));
   for (int r = 0; r < R; ++r)
     th.emplace_back([&, r] {
       ThreadReduce red(hub, r);
