@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../kernels/dist.h"
 #include "../kernels/host_model.h"
 #include "../kernels/plans.h"
 #include "../kernels/run_types.h"
@@ -33,6 +34,14 @@ public:
   // rho[(scenario * D + d) * K + k]; NaN where a driver or response is constant.
   virtual void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                            std::vector<double>& rho) = 0;
+  // run() simulates this rank's share of the paths only and combines the
+  // statistics with the other ranks through red (an MPI run, host/dist.h;
+  // kernels/dist.h); null: every path here. The CPU backend only.
+  virtual bool splits() const { return false; }
+  void split(Reduce* red) { red_ = red; }
+
+protected:
+  Reduce* red_ = nullptr;
 };
 
 // The CPU backend simulates with the widest of cpu_instruction_sets() ("x86-64",

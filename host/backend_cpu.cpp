@@ -122,10 +122,12 @@ public:
   void run(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, RunResult& out) override {
     omp_set_num_threads(threads_);
     const uint64_t budget = cfg.max_memory ? cfg.max_memory : physical_memory() / 2;
-    // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups
-    launch::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, 32, m, plan, cfg, out,
-                                                       k_.tile, k_.stats);
+    // a batch of paths per thread-sized slice keeps scratch in cache; stats cells in small groups (split
+    // across ranks: larger ones, since each group's phases wait for every rank a few times)
+    launch::run<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, budget, 2048, red_ ? 256 : 32, m, plan,
+                                                       cfg, out, k_.tile, k_.stats, red_);
   }
+  bool splits() const override { return true; }
   void sensitivity(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg,
                    std::vector<double>& rho) override {
     omp_set_num_threads(threads_);

@@ -4,6 +4,8 @@
 //   0 done; 1 a run-time failure (a full disk, a failed write, no GPU);
 //   2 a usage error or bad input (one line per problem, naming the option,
 //     value or file).
+// Under mpirun or srun (MPI built in: dist.h) `run` splits its paths across
+// the ranks and rank 0 writes; any other command runs on rank 0 alone.
 #include <hdf5.h>
 
 #include <cerrno>
@@ -13,6 +15,7 @@
 #include <new>
 
 #include "cli/command.h"
+#include "dist.h"
 #include "input.h"
 #include "output.h"
 
@@ -42,6 +45,7 @@ int run_parsed(const ParsedCommand& pc) {
     return 0;
   }
   install_signal_cleanup();
+  if (World::size() > 1 && pc.command != Command::run && World::rank() != 0) return 0;
   return run_command(pc);
 }
 
@@ -52,6 +56,7 @@ int main(int argc, char** argv) {
   // handler would close again what failed to close on a write error (a full
   // disk), and crashes doing so.
   H5dont_atexit();
+  World::init(&argc, &argv);
   int status = 0;
   try {
     status = run_parsed(parse_command_line(std::vector<std::string>(argv + (argc > 0), argv + argc)));
@@ -67,6 +72,11 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     status = kExitFailure;
+  } catch (const QuietExit& q) { // another rank reported
+    status = q.status;
   }
-  return finish_stdout(status);
+  status = finish_stdout(status);
+  World::barrier(); // the ranks done first wait without spinning
+  World::finalize();
+  return status;
 }

@@ -21,12 +21,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
+#include <memory>
 #include <stdexcept>
 
 #if defined(_OPENMP) && !defined(__CUDACC__)
 #include <omp.h>
 #endif
 
+#include "dist.h"
 #include "host_model.h"
 #include "plans.h"
 #include "run_types.h"
@@ -97,12 +100,14 @@ constexpr int kLayoutShift = 13; // 2^13 = 8,192 paths per layout block of a run
 // 2^kLayoutShift paths, so that a tile's stores of a year fall in one
 // region; plain columns (the sensitivity's) are one block (lbs =
 // kPlainColumns). The statistics read the same layout (stats.h,
-// StatsGroup::at).
+// StatsGroup::at). The columns of a rank's share of the paths (dist.h) start
+// at its first path, `base`: the simulation stores path p at p - base.
 struct Columns {
   double* values;
   long long n;
   int lbs;
   long long nc;
+  long long base = 0;
   CORRIDOR_HD double* at(long long k, long long path) const {
     const long long b0 = (path >> lbs) << lbs, len = n - b0 < (1ll << lbs) ? n - b0 : (1ll << lbs);
     return values + b0 * nc + k * len + (path - b0);
@@ -146,7 +151,7 @@ struct ChunkSink {
   SinkCells c;
   long long path;
   template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
-    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path) = X(c.elem[j]);
+    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path - c.cols.base) = X(c.elem[j]);
     if (c.cbeg)
       for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j) count_one(c.counts + c.cdst[j], X(c.celem[j]) != 0.0);
   }
@@ -207,7 +212,7 @@ struct SimulateTile {
     for (int j = 0; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin();
     const PathStep<kTile> tile(m, seed, sc, path0, ts, 0);
     // the tile's paths in their layout block (Columns): w1 there, the rest in the next
-    const long long p = p0 + l0, lb = 1ll << cells.cols.lbs;
+    const long long p = p0 + l0 - cells.cols.base, lb = 1ll << cells.cols.lbs;
     const int w1 = static_cast<int>(lb - p % lb < w ? lb - p % lb : w);
     const SinkCells& c = cells;
     for (int y = 0; y < m.Y; ++y) {
@@ -270,31 +275,244 @@ template <int Phase> struct StatsPhase {
     if constexpr (Phase == kQuantiles) stats_quantiles_cell(G, i);
   }
 };
-// Every phase of one cell in one task (the CPU: one launch per group, not per phase).
+// Every phase of one cell in one task (the CPU: one launch per group, not per
+// phase); with phase >= 0 (a split run on the CPU, one item per cell) that
+// phase of item k alone.
 struct StatsCellSerial {
   StatsGroup G;
-  CORRIDOR_HD void operator()(long long k) const { stats_serial(G.cell(k)); }
+  int phase;
+  CORRIDOR_HD void operator()(long long k) const {
+    switch (phase) {
+    case kMomentsItem: return StatsPhase<kMomentsItem>{G}(k);
+    case kMomentsCell: return StatsPhase<kMomentsCell>{G}(k);
+    case kSsItem: return StatsPhase<kSsItem>{G}(k);
+    case kSpreadCell: return StatsPhase<kSpreadCell>{G}(k);
+    case kPlan: return StatsPhase<kPlan>{G}(k);
+    case kHist: return StatsPhase<kHist>{G}(k);
+    case kResolve: return StatsPhase<kResolve>{G}(k);
+    case kCollect: return StatsPhase<kCollect>{G}(k);
+    case kSort: return StatsPhase<kSort>{G}(k);
+    case kQuantiles: return StatsPhase<kQuantiles>{G}(k);
+    default: stats_serial(G.cell(k));
+    }
+  }
 };
 struct QuantActive {
   const CellQuant* q;
   CORRIDOR_HD long long operator()(long long k) const { return q[k].active; }
 };
 
+// The exchanges between the phases of a group's statistics split across
+// ranks (dist.h), on the host's copy of the group's buffers (the CPU backend:
+// its buffers are host memory). Each makes the state every cell phase reads
+// the same on every rank, and that of one process holding all paths:
+// - block moments: folded in block order, rank after rank (Reduce::chain),
+//   so every rank merges the same sums in the same order;
+// - a level's histogram: counts summed (integers), bin extremes min / max;
+// - collected candidates: each rank collects its own into the bin's slots,
+//   then every rank's are gathered, rank after rank, into the bins' slots
+//   (candidates are sorted before use, so their order changes nothing), and
+//   each bin's cursor set past all of them.
+// (Its buffers live on from group to group: fresh pages cost more than the
+// exchanges.)
+static_assert(kShareBlock == kSumBlock, "a rank's share is whole blocks of the statistics' sums");
+struct SplitBuffers {
+  std::vector<uint32_t> u32, cnt, cnts, cursor;
+  std::vector<uint64_t> u64, mine, every;
+  std::vector<BlockMoments> acc;
+  std::vector<uint32_t>& of(uint32_t*) { return u32; }
+  std::vector<uint64_t>& of(uint64_t*) { return u64; }
+};
+struct SplitStats {
+  const StatsGroup& G;
+  Reduce& red;
+  SplitBuffers& sb;
+  std::vector<BlockMoments>& acc;
+  SplitStats(const StatsGroup& g, Reduce& r, SplitBuffers& b) : G(g), red(r), sb(b), acc(b.acc) {}
+
+  // packs n_k elements at base + k * stride of each cell k where take(k), reduces, unpacks
+  template <class T, class Take, class Len>
+  void reduce_cells(T* base, long long stride, Reduce::Type t, Reduce::Op op, Take take, Len len) {
+    std::vector<T>& buf = sb.of(base);
+    buf.clear();
+    for (long long k = 0; k < G.ncells; ++k)
+      if (take(k)) buf.insert(buf.end(), base + k * stride, base + k * stride + len(k));
+    if (buf.empty()) return;
+    red.allreduce(buf.data(), static_cast<long long>(buf.size()), t, op);
+    size_t o = 0;
+    for (long long k = 0; k < G.ncells; ++k)
+      if (take(k)) {
+        std::copy(buf.begin() + o, buf.begin() + o + len(k), base + k * stride);
+        o += static_cast<size_t>(len(k));
+      }
+  }
+  // the block moments of the group's cells folded in block order, rank after
+  // rank, as stats_moments_cell (sums, counts, extremes) or stats_sd_cell
+  // (squared deviations) folds them; merged() hands the cell phases each
+  // cell's fold as its one entry (0.0 + the fold is the fold: a fold from
+  // +0.0 is never -0.0)
+  void fold_moments(bool ss) {
+    const long long K = G.ncells;
+    acc.resize(static_cast<size_t>(K));
+    for (long long k = 0; k < K; ++k)
+      if (!ss)
+        moments_clear(acc[k]);
+      else
+        acc[k].ss = 0.0;
+    const StatsGroup& g = G;
+    red.chain(acc.data(), K * static_cast<long long>(sizeof(BlockMoments)), [&g, K, ss](void* state) {
+      BlockMoments* a = static_cast<BlockMoments*>(state);
+      for (long long k = 0; k < K; ++k) {
+        const BlockMoments* bm = g.bm + k * g.nblk;
+        for (long long b = 0; b < g.nblk; ++b) {
+          if (ss) {
+            a[k].ss += bm[b].ss;
+            continue;
+          }
+          a[k].sum += bm[b].sum;
+          a[k].c0 += bm[b].c0;
+          a[k].c1 += bm[b].c1;
+          moments_merge_extremes(a[k], bm[b]);
+        }
+      }
+    });
+  }
+  StatsGroup merged() {
+    StatsGroup m = G;
+    m.bm = acc.data();
+    m.nblk_all = 1;
+    return m;
+  }
+  bool active(long long k) const { return G.q[k].active != 0; }
+  bool collecting(long long k) const { return G.q[k].active && G.q[k].collect; }
+  long long bins(long long k) const { return G.q[k].nb; }
+  // after the histogram: the counts summed, the extremes combined
+  void histograms() {
+    auto act = [this](long long k) { return active(k); };
+    auto nb = [this](long long k) { return bins(k); };
+    reduce_cells(G.hist, kBins, Reduce::Type::u32, Reduce::Op::sum, act, nb);
+    auto later = [this](long long k) { return active(k) && G.q[k].level > 0; };
+    reduce_cells(G.bmin, kBins, Reduce::Type::u64, Reduce::Op::min, later, nb);
+    reduce_cells(G.bmax, kBins, Reduce::Type::u64, Reduce::Op::max, later, nb);
+  }
+  // the collected bins (each cell's marked bins, in cell and bin order) with f(k, bin)
+  template <class F> void each_collected(F f) const {
+    for (long long k = 0; k < G.ncells; ++k) {
+      if (!collecting(k)) continue;
+      const int32_t* mark = G.mark + k * kBins;
+      for (long long j = 0; j < bins(k); ++j)
+        if (mark[j] >= 0) f(k, j);
+    }
+  }
+  // after collecting: every rank's candidates in every rank's slots, the cursors past them
+  void candidates() {
+    const int R = red.ranks();
+    std::vector<uint32_t>& cnt = sb.cnt; // this rank's candidates of each collected bin
+    std::vector<uint64_t>& mine = sb.mine;
+    cnt.clear();
+    mine.clear();
+    each_collected([&](long long k, long long j) {
+      const uint32_t at = static_cast<uint32_t>(G.mark[k * kBins + j]), c = G.hist[k * kBins + j] - at;
+      cnt.push_back(c);
+      mine.insert(mine.end(), G.cand + k * kCand + at, G.cand + k * kCand + at + c);
+    });
+    const long long nbin = static_cast<long long>(cnt.size()); // the same on every rank
+    if (nbin == 0) return;
+    std::vector<uint32_t>& cnts = sb.cnts;
+    cnts.resize(static_cast<size_t>(nbin * R));
+    std::vector<long long> bytes(static_cast<size_t>(R), nbin * 4);
+    red.allgather(cnt.data(), nbin * 4, cnts.data(), bytes.data());
+    long long all = 0;
+    for (int r = 0; r < R; ++r) {
+      long long c = 0;
+      for (long long i = 0; i < nbin; ++i) c += cnts[static_cast<size_t>(r * nbin + i)];
+      bytes[r] = c * 8;
+      all += c;
+    }
+    std::vector<uint64_t>& every = sb.every;
+    every.resize(static_cast<size_t>(all));
+    red.allgather(mine.data(), static_cast<long long>(mine.size()) * 8, every.data(), bytes.data());
+    size_t o = 0;
+    long long i = 0;
+    std::vector<uint32_t>& cursor = sb.cursor;
+    cursor.resize(static_cast<size_t>(nbin));
+    each_collected([&](long long k, long long j) { cursor[i++] = static_cast<uint32_t>(G.mark[k * kBins + j]); });
+    for (int r = 0; r < R; ++r) {
+      i = 0;
+      each_collected([&](long long k, long long) {
+        const uint32_t c = cnts[static_cast<size_t>(r * nbin + i)];
+        std::copy(every.begin() + o, every.begin() + o + c, G.cand + k * kCand + cursor[i]);
+        o += c;
+        cursor[i++] += c;
+      });
+    }
+    i = 0;
+    each_collected([&](long long k, long long j) { G.hist[k * kBins + j] = cursor[i++]; });
+  }
+};
+
+// The statistics of a group on a rank of a split run (the CPU: one item per
+// cell, no kept bin numbers): the phases of stats_serial() as loops over the
+// cells, each through the CPU's statistics kernel (StatsCellSerial with its
+// phase), with the exchanges of SplitStats between them.
+inline void split_statistics(const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn, Reduce& red) {
+#if !defined(__CUDACC__)
+  if (G.T != 1 || G.block_items() > 1 || G.binid)
+    throw std::logic_error("corridor: a split run's statistics take one item per cell");
+  static thread_local SplitBuffers buffers;
+  SplitStats split(G, red, buffers);
+  const long long K = G.ncells;
+  auto phase = [&](int ph, const StatsGroup& g) {
+    const Via<StatsCellSerial> f{StatsCellSerial{g, ph}, stats_fn};
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+    for (long long k = 0; k < K; ++k) f(k);
+  };
+  const bool paths = G.block_items() > 0; // a rank may hold none
+  if (paths) phase(kMomentsItem, G);
+  split.fold_moments(false);
+  phase(kMomentsCell, split.merged());
+  if (paths) phase(kSsItem, G);
+  split.fold_moments(true);
+  phase(kSpreadCell, split.merged());
+  for (;;) {
+    phase(kPlan, G);
+    long long active = 0;
+    for (long long k = 0; k < K; ++k) active += G.q[k].active;
+    if (active == 0) break;
+    phase(kHist, G);
+    split.histograms();
+    phase(kResolve, G);
+    phase(kCollect, G);
+    split.candidates();
+    phase(kSort, G);
+  }
+  phase(kQuantiles, G);
+#else
+  (void)G, (void)stats_fn, (void)red;
+  throw std::logic_error("corridor: a run split across ranks reduces on the CPU backend");
+#endif
+}
+
 // The statistics of a group: with one item per cell (the CPU), each cell's
-// phases in one task; otherwise (the GPU) the phases of stats_serial() as
-// parallel loops over all cells, every item of a phase free to run at once.
-template <class Policy> void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn) {
+// phases in one task; on a rank of a split run (red), split_statistics;
+// otherwise (the GPU) the phases of stats_serial() as parallel loops over all
+// cells, every item of a phase free to run at once.
+template <class Policy>
+void group_statistics(Policy pol, const StatsGroup& G, KernelFn<StatsCellSerial> stats_fn, Reduce* red = nullptr) {
   const thrust::counting_iterator<long long> i0(0);
+  if (red) return split_statistics(G, stats_fn, *red);
   if (G.T == 1 && G.block_items() == 1) {
 #if defined(_OPENMP) && !defined(__CUDACC__)
     // cells differ in cost (a level more, or fewer candidates): handed out
     // one at a time rather than in equal shares
     (void)pol;
-    const Via<StatsCellSerial> f{StatsCellSerial{G}, stats_fn};
+    const Via<StatsCellSerial> f{StatsCellSerial{G, -1}, stats_fn};
 #pragma omp parallel for schedule(dynamic, 1)
     for (long long k = 0; k < G.ncells; ++k) f(k);
 #else
-    thrust::for_each(pol, i0, i0 + G.ncells, Via<StatsCellSerial>{StatsCellSerial{G}, stats_fn});
+    thrust::for_each(pol, i0, i0 + G.ncells, Via<StatsCellSerial>{StatsCellSerial{G, -1}, stats_fn});
 #endif
     return;
   }
@@ -452,15 +670,23 @@ void simulate_batch(Policy pol, bool lane_major, const ModelView& v, uint64_t se
 // scenario that stores most) and reduce them to statistics; the first pass
 // also counts the indicators; then the cells known without storing
 // (CellPlan).
+//
+// With red (a run split across ranks, dist.h), this process simulates its
+// share of the paths only, and the statistics combine the shares exactly
+// between their phases (group_statistics); every rank plans its memory for
+// the largest share (rank 0's), so all make the same passes and groups, and
+// all end with the same results.
 template <class Policy, template <class> class Vec> class RunLaunch {
 public:
   RunLaunch(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
             const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn,
-            KernelFn<StatsCellSerial> stats_fn)
+            KernelFn<StatsCellSerial> stats_fn, Reduce* red = nullptr)
       : pol_(pol), lane_major_(lane_major), h_(h), plan_(plan), cfg_(cfg), res_(res), tile_fn_(tile_fn),
-        stats_fn_(stats_fn), nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(cfg.paths),
-        mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, cfg, tile_fn, stats_fn)), up_(h),
-        L_(up_.v), cpp_(static_cast<int>(mp_.cells_per_pass)) {
+        stats_fn_(stats_fn), red_(red && red->ranks() > 1 ? red : nullptr), sh_(share_of(cfg, red_)),
+        nq_(static_cast<int>(cfg.probs.size())), width_(stats_width(nq_)), n_(sh_.count),
+        mp_(checked_plan(lane_major, budget, batch_hint, group_hint, h, plan, planned_config(cfg, red_), tile_fn,
+                         stats_fn)),
+        up_(h), L_(up_.v), cpp_(static_cast<int>(mp_.cells_per_pass)) {
     allocate();
     res_.width = width_;
     res_.passes = static_cast<int>(mp_.passes);
@@ -489,6 +715,7 @@ public:
       const int nc = std::min(cpp_, nstored - c0);
       simulate_pass(sc, pass, nc);
       pass_statistics(c0, nc);
+      if (red_) red_->pass_done();
     }
     double* dst = res_.stats.data() + static_cast<size_t>(sc) * up_.v.cells() * width_;
     stored_results(sc, dst);
@@ -497,6 +724,22 @@ public:
   }
 
 private:
+  // this process's paths: all of them, or its rank's share
+  static PathShare share_of(const RunConfig& cfg, Reduce* red) {
+    if (red) return path_share(cfg.paths, red->ranks(), red->rank());
+    PathShare s;
+    s.count = cfg.paths;
+    s.nblk = stats_blocks(cfg.paths);
+    return s;
+  }
+  // the configuration the memory is planned for: the largest share (rank 0's)
+  static RunConfig planned_config(const RunConfig& cfg, Reduce* red) {
+    RunConfig c = cfg;
+    if (red) c.paths = static_cast<uint32_t>(path_share(cfg.paths, red->ranks(), 0).count);
+    return c;
+  }
+  long long total_paths() const { return static_cast<long long>(cfg_.paths); }
+
   static MemoryPlan checked_plan(bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint,
                                  const HostModel& h, const CellPlan& plan, const RunConfig& cfg,
                                  KernelFn<SimulateTile> tile_fn, KernelFn<StatsCellSerial> stats_fn) {
@@ -546,7 +789,7 @@ private:
     bmax_.resize(static_cast<size_t>(sg) * kBins);
     cand_.resize(static_cast<size_t>(sg) * kCand);
     // the levels' bin numbers: kept by the CPU's one-item-per-cell schedule only
-    binid_.resize(lane_major_ ? 0 : static_cast<size_t>(sg * n_));
+    binid_.resize(lane_major_ || red_ ? 0 : static_cast<size_t>(sg * n_));
     stats_.resize(most * width_);
     host_stats_.resize(most * width_);
     pass_cells_.resize(static_cast<size_t>(up_.v.NS));
@@ -568,7 +811,7 @@ private:
     const YearCellsOn<Vec>& yc = pass_cells_[static_cast<size_t>(sc)][static_cast<size_t>(pass)];
     SinkCells cells{thrust::raw_pointer_cast(yc.ybeg.data()), thrust::raw_pointer_cast(yc.dst.data()),
                     thrust::raw_pointer_cast(yc.elem.data()),
-                    Columns{thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc}};
+                    Columns{thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc, sh_.begin}};
     if (pass == 0) {
       const YearCellsOn<Vec>& cc = count_cells_[static_cast<size_t>(sc)];
       cells.cbeg = thrust::raw_pointer_cast(cc.ybeg.data());
@@ -580,7 +823,7 @@ private:
     const auto t0 = std::chrono::steady_clock::now();
     for (long long p0 = 0; p0 < n_; p0 += static_cast<long long>(mp_.batch)) {
       const long long nb = std::min<long long>(static_cast<long long>(mp_.batch), n_ - p0);
-      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, p0, nb, scr_, cells, tile_fn_);
+      simulate_batch(pol_, lane_major_, up_.v, cfg_.seed, sc, sh_.begin + p0, nb, scr_, cells, tile_fn_);
       progress(static_cast<double>(nb));
     }
     res_.simulate_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -592,7 +835,7 @@ private:
     const auto t0 = std::chrono::steady_clock::now();
     for (int g0 = 0; g0 < nc; g0 += static_cast<int>(mp_.stats_group)) {
       const int ng = std::min<int>(static_cast<int>(mp_.stats_group), nc - g0);
-      group_statistics(pol_, stats_group(c0, g0, ng, nc), stats_fn_);
+      group_statistics(pol_, stats_group(c0, g0, ng, nc), stats_fn_, red_);
     }
     res_.stats_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     progress(1.0);
@@ -615,7 +858,8 @@ private:
     G.out = thrust::raw_pointer_cast(stats_.data()) + static_cast<long long>(c0 + g0) * width_;
     G.width = width_;
     G.nblk = nblk_;
-    G.bper = lane_major_ ? 1 : nblk_;
+    if (red_) G.n_all = total_paths();
+    G.bper = lane_major_ ? 1 : std::max<long long>(nblk_, 1);
     G.T = lane_major_ ? nblk_ : 1;
     G.bm = thrust::raw_pointer_cast(bm_.data());
     G.q = thrust::raw_pointer_cast(quant_.data());
@@ -624,7 +868,7 @@ private:
     G.bmin = thrust::raw_pointer_cast(bmin_.data());
     G.bmax = thrust::raw_pointer_cast(bmax_.data());
     G.cand = thrust::raw_pointer_cast(cand_.data());
-    G.binid = lane_major_ ? nullptr : thrust::raw_pointer_cast(binid_.data());
+    G.binid = lane_major_ || red_ ? nullptr : thrust::raw_pointer_cast(binid_.data());
     return G;
   }
 
@@ -642,11 +886,14 @@ private:
   void counted_results(int sc, double* dst) {
     const std::vector<int>& counted = plan_.counted[static_cast<size_t>(sc)];
     thrust::copy(counts_.begin(), counts_.end(), host_counts_.begin());
+    std::vector<unsigned long long> ones(counted.size(), 0);
+    for (size_t k = 0; k < counted.size(); ++k)
+      for (long long r = 0; r < count_rows_; ++r) ones[k] += host_counts_[static_cast<size_t>(r * count_stride_) + k];
+    if (red_ && !ones.empty()) // every rank's paths counted (integers)
+      red_->allreduce(ones.data(), static_cast<long long>(ones.size()), Reduce::Type::u64, Reduce::Op::sum);
     for (size_t k = 0; k < counted.size(); ++k) {
       const int c = counted[k];
-      unsigned long long ones = 0;
-      for (long long r = 0; r < count_rows_; ++r) ones += host_counts_[static_cast<size_t>(r * count_stride_) + k];
-      indicator_stats(ones, n_, cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
+      indicator_stats(ones[k], total_paths(), cfg_.probs.data(), nq_, plan_.thr0[c], plan_.thr1[c],
                       dst + static_cast<long long>(c) * width_);
     }
   }
@@ -694,6 +941,8 @@ private:
   RunResult& res_;
   KernelFn<SimulateTile> tile_fn_;
   KernelFn<StatsCellSerial> stats_fn_;
+  Reduce* red_; // null: this process holds every path
+  PathShare sh_;
   int nq_, width_;
   long long n_;
   MemoryPlan mp_;
@@ -721,9 +970,24 @@ private:
 template <class Policy, template <class> class Vec>
 void run(Policy pol, bool lane_major, uint64_t budget, uint64_t batch_hint, uint64_t group_hint, const HostModel& h,
          const CellPlan& plan, const RunConfig& cfg, RunResult& res, KernelFn<SimulateTile> tile_fn = nullptr,
-         KernelFn<StatsCellSerial> stats_fn = nullptr) {
-  RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn, stats_fn);
-  for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
+         KernelFn<StatsCellSerial> stats_fn = nullptr, Reduce* red = nullptr) {
+  if (!red || red->ranks() == 1) {
+    RunLaunch<Policy, Vec> launch(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn,
+                                  stats_fn);
+    for (int sc = 0; sc < h.NS; ++sc) launch.scenario(sc);
+    return;
+  }
+  // a split run: the ranks agree on their setup (a budget too small fails on every rank) before any exchange
+  std::unique_ptr<RunLaunch<Policy, Vec>> launch;
+  std::exception_ptr failed;
+  try {
+    launch.reset(new RunLaunch<Policy, Vec>(pol, lane_major, budget, batch_hint, group_hint, h, plan, cfg, res, tile_fn,
+                                            stats_fn, red));
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  red->agree(failed);
+  for (int sc = 0; sc < h.NS; ++sc) launch->scenario(sc);
 }
 
 // Sensitivity on the CPU: the ranks of one column, computed by one task

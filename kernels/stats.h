@@ -217,6 +217,13 @@ struct CellQuant {
 // i rounded down to its block (launch.inl, Columns; plain columns: lbs =
 // kPlainColumns, one block). Cell k of the group is column c0 + k. Its
 // results go to out + k * width.
+//
+// Split across processes (MPI ranks, kernels/dist.h), x holds only this
+// process's n paths of the run's n_all: the item phases read them and write
+// the moments of its nblk blocks; the cell phases merge nblk_all entries of
+// bm per cell (a split run hands them one: every rank's blocks folded in
+// block order, launch.inl) and rank among all n_all paths. Alone, n_all and
+// nblk_all are 0: n and nblk.
 constexpr int kPlainColumns = 62; // a layout block shift beyond any path count
 struct StatsGroup {
   const double* x;
@@ -230,7 +237,8 @@ struct StatsGroup {
   const double* thr1;
   double* out;
   int width;
-  long long nblk;   // blocks of kSumBlock paths per cell
+  long long nblk;   // blocks of kSumBlock paths per cell (this process's)
+  long long n_all = 0, nblk_all = 0; // the whole run's paths; the block moments the cell phases merge
   long long bper;   // blocks per item of the block passes
   long long T;      // items per cell of the histogram and collection passes
   BlockMoments* bm; // [cell][nblk]
@@ -244,6 +252,8 @@ struct StatsGroup {
   // pass that counts it with one item per cell (stats_ss_hist_cell) so that
   // the collection compares 16-bit bin numbers instead of recomputing keys
   uint16_t* binid = nullptr;
+  CORRIDOR_INLINE long long total() const { return n_all > 0 ? n_all : n; }
+  CORRIDOR_INLINE long long blocks_all() const { return nblk_all > 0 ? nblk_all : nblk; }
   CORRIDOR_INLINE long long block_items() const { return bper > 0 ? (nblk + bper - 1) / bper : 0; }
   // item t of a block pass takes blocks t * bper to blocks_end(t) - 1; block b
   // holds paths b * kSumBlock to path_end(b) - 1
@@ -328,14 +338,14 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
 CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
   CellQuant& q = G.q[k];
   moments_clear(q.m);
-  const BlockMoments* bm = G.bm + k * G.nblk;
-  for (long long b = 0; b < G.nblk; ++b) {
+  const BlockMoments* bm = G.bm + k * G.blocks_all();
+  for (long long b = 0; b < G.blocks_all(); ++b) {
     q.m.sum += bm[b].sum;
     q.m.c0 += bm[b].c0;
     q.m.c1 += bm[b].c1;
     moments_merge_extremes(q.m, bm[b]);
   }
-  const double dn = static_cast<double>(G.n);
+  const double dn = static_cast<double>(G.total());
   q.mean = q.m.sum / dn;
   double* out = G.out + k * G.width;
   out[0] = q.mean;
@@ -356,10 +366,10 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
 // ---- phase 4 (cells): sd and sem (stats_sd_cell); the wanted ranks, those
 // at the extremes found (stats_ranks_cell) ----
 CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
-  const long long n = G.n;
+  const long long n = G.total();
   const double dn = static_cast<double>(n);
   double ss = 0.0;
-  for (long long b = 0; b < G.nblk; ++b) ss += G.bm[k * G.nblk + b].ss;
+  for (long long b = 0; b < G.blocks_all(); ++b) ss += G.bm[k * G.blocks_all() + b].ss;
   const double sd = n > 1 ? fm::sqrt(ss / (dn - 1.0)) : 0.0;
   double* out = G.out + k * G.width;
   out[1] = sd;
@@ -367,7 +377,7 @@ CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
 }
 CORRIDOR_INLINE void stats_ranks_cell(const StatsGroup& G, long long k) {
   CellQuant& q = G.q[k];
-  const long long n = G.n;
+  const long long n = G.total();
   q.nr = 0;
   q.active = 0;
   q.level = 0;
@@ -417,7 +427,7 @@ CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
   // at most kBins bins, and about as many as values: a cell of few paths
   // (many series, few paths) clears and scans few bins (whatever the bins,
   // the order statistics found are the same)
-  const int nbits = stats_bin_bits(G.n);
+  const int nbits = stats_bin_bits(G.total());
   q.shift = bl > nbits ? bl - nbits : 0;
   q.nb = static_cast<long long>((q.hi - q.lo) >> q.shift) + 1;
   for (int i = 0; i < q.nr; ++i)
@@ -906,7 +916,7 @@ CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
   const CellQuant& q = G.q[k];
   double* out = G.out + k * G.width;
   for (int p = 0; p < G.nq; ++p) {
-    const Type7 r = type7_ranks(G.n, G.probs[p]);
+    const Type7 r = type7_ranks(G.total(), G.probs[p]);
     double vlo = 0, vhi = 0;
     for (int i = 0; i < q.nr; ++i) {
       if (q.rank[i] == r.lo) vlo = key_value(q.key[i]);

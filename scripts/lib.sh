@@ -9,6 +9,7 @@ corridor_packages=(
   libhdf5-dev hdf5-tools libcli11-dev libthrust-dev libssl-dev googletest libgtest-dev libgsl-dev
   python3 python3-numpy python3-h5py python3-xarray python3-netcdf4 python3-matplotlib netcdf-bin
   time
+  libopenmpi-dev openmpi-bin
 )
 
 corridor_install() {

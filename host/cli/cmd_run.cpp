@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
+#include <new>
 
 #include "../../kernels/stats.h"
+#include "../dist.h"
+#include "../input.h"
 #include "../model_build.h"
 #include "../output.h"
 #include "commands.h"
@@ -52,7 +56,35 @@ void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, cons
   std::printf("  of which simulation %.2f s, statistics %.2f s, setup %.2f s; sensitivity (%u paths) %.2f s\n",
               res.simulate_seconds, res.stats_seconds, t.sim - res.simulate_seconds - res.stats_seconds, sens.paths,
               t.sens);
+  if (World::size() > 1)
+    std::printf("  MPI: %d ranks (rank 0: %lld paths); rank 0 sent %.4g MB in %lld collectives and %lld folds along "
+                "the ranks, %.2f s in them\n",
+                World::size(), path_share(o.paths, World::size(), 0).count,
+                static_cast<double>(World::bytes_sent()) / 1e6, World::collectives(), World::chains(),
+                World::seconds());
   std::printf("  wrote %s\n", o.output.c_str());
+}
+
+// the exit status and the message of a failure, as main() maps them
+int status_of(const std::exception_ptr& e, std::string* what) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const UsageError& x) {
+    *what = x.what();
+    return 2;
+  } catch (const InputError& x) {
+    *what = x.lines.empty() ? std::string(x.what()) : x.lines.front();
+    return 2;
+  } catch (const std::bad_alloc&) {
+    *what = "out of memory";
+    return 1;
+  } catch (const std::exception& x) {
+    *what = x.what();
+    return 1;
+  } catch (...) {
+    *what = "unknown failure";
+    return 1;
+  }
 }
 
 Provenance provenance(const RunOptions& o, const Backend& be) {
@@ -69,29 +101,71 @@ Provenance provenance(const RunOptions& o, const Backend& be) {
 
 } // namespace
 
+// Under MPI (dist.h) every rank reads the input and builds the model, the
+// ranks agree on any failure so far (reported once, with the status of a
+// process alone), then split the run's paths (Backend::split); rank 0 alone
+// then computes the sensitivity and the saved paths (each a function of the
+// paths' numbers only, so the same bytes) and writes the output.
 int cmd_run(const RunOptions& o) {
+  Reduce* red = World::reduce();
+  const bool lead = World::rank() == 0;
   RunConfig cfg;
   cfg.paths = o.paths;
   cfg.seed = o.seed;
-  cfg.threads = o.threads;
+  cfg.threads = o.threads > 0 || !red ? o.threads : World::threads();
   cfg.max_memory = o.max_memory;
   cfg.probs = o.quantiles;
-  OutputTarget out = prepare_output(o.output, o.force, {o.input});
-  const Input in = load_input(o.input, "run");
+  OutputTarget out;
+  Input in;
   ModelInfo info;
-  const HostModel m = build_model(in, info);
-  const int sens_year = sensitivity_year(o, info);
-  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
+  HostModel m;
+  SensitivitySpec sens;
+  CellPlan plan;
+  std::unique_ptr<Backend> be;
+  std::exception_ptr failed;
+  try {
+    if (lead) out = prepare_output(o.output, o.force, {o.input});
+    in = load_input(o.input, "run");
+    m = build_model(in, info);
+    const int sens_year = sensitivity_year(o, info);
+    sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
+    plan = make_cell_plan(m, o.utilization_threshold);
+    be = choose_backend(o.backend, cfg.threads, o.quiet || !lead);
+    if (red && !be->splits())
+      throw UsageError("--backend " + be->name() + ": a run across MPI ranks uses the CPU backend (--backend cpu)");
+  } catch (...) {
+    if (!red) throw;
+    failed = std::current_exception();
+  }
+  if (red) { // the lowest rank that failed reports; every rank ends with the worst status
+    std::string what;
+    const int status = World::agree(failed ? status_of(failed, &what) : 0);
+    if (status != 0) {
+      const int first = World::size() - World::agree(failed ? World::size() - World::rank() : 0);
+      if (first == World::rank()) std::rethrow_exception(failed);
+      throw QuietExit{status};
+    }
+  }
   cfg.sensitivity = &sens; // planned with the run's memory
-  const CellPlan plan = make_cell_plan(m, o.utilization_threshold);
-  auto be = choose_backend(o.backend, o.threads, o.quiet);
-  Progress prog(!o.quiet && isatty(2));
+  Progress prog(lead && !o.quiet && isatty(2));
   cfg.progress = [&](double f) { prog(f); };
+  be->split(red);
   RunResult res;
   Timings t;
   const auto t0 = std::chrono::steady_clock::now();
-  be->run(m, plan, cfg, res);
+  try {
+    be->run(m, plan, cfg, res);
+  } catch (const QuietExit&) { // the ranks agreed on a failure of their setup, reported once
+    throw;
+  } catch (...) {
+    if (!red) throw;
+    std::string what;
+    const int status = status_of(std::current_exception(), &what);
+    World::fail(status, what); // ends every rank
+  }
   t.sim = seconds_since(t0);
+  if (!lead) return 0;
+  be->split(nullptr); // rank 0 alone from here
   Provenance prov = provenance(o, *be);
   const auto ts = std::chrono::steady_clock::now();
   std::vector<double> rho;
