@@ -232,4 +232,52 @@ with tempfile.TemporaryDirectory() as d:
     r = plots("--input", inp, "--scenario", "disruption", "--force")
     check(r.returncode == 0 and sorted(os.listdir(pl)) == files and r.stdout == f"plots: {len(files)} charts -> {pl}\n",
           f"plots --force replaces the same charts ({r.returncode}: {r.stderr})")
+
+    # scenario differences (run --diff): the statistics of the per-path
+    # differences against numpy over the saved paths, the totals of the
+    # differences against the differences of the totals, the summary's table
+    # and the report's chart
+    dout = os.path.join(d, "diff.h5")
+    subprocess.run([corridor, "run", inp, "-o", dout, "-n", "1200", "--diff", "--reference", "disruption",
+                    "--save-paths", "--sensitivity-paths", "0", "-q"], check=True)
+    dd = cp.open_output(dout)
+    ref = list(cp.labels(dd, "scenario")).index("disruption")
+    check(dd.attrs["diff_reference"] == "disruption", "diff_reference names the reference")
+    with h5py.File(dout, "r") as f:
+        pf = f["paths_flow"][()]
+        dq = f["diff_flow_quantile"][()]
+        q = f["quantile"][()]
+        diff = pf - pf[ref:ref + 1]
+        diff[np.abs(diff) <= 1e-12 * np.maximum(np.abs(pf), np.abs(pf[ref:ref + 1]))] = 0  # rounding: no change
+        check(np.array_equal(np.moveaxis(np.quantile(diff, q, axis=1, method="linear"), 0, -1), dq),
+              "diff_flow_quantile: numpy's linear quantiles of the per-path differences")
+        check(np.array_equal((diff > 0).mean(axis=1), f["diff_flow_p_positive"][()])
+              and np.array_equal((diff < 0).mean(axis=1), f["diff_flow_p_negative"][()]), "P(d > 0), P(d < 0)")
+        check(np.allclose(diff.mean(axis=1), f["diff_flow_mean"][()], rtol=1e-12, atol=1e-3)
+              and np.allclose(diff.std(axis=1, ddof=1), f["diff_flow_sd"][()], rtol=1e-9, atol=1e-3),
+              "diff_flow mean and sd")
+        tm = f["total_mean"][()]
+        check(np.allclose(f["diff_total_mean"][()], tm - tm[ref:ref + 1], rtol=1e-12, atol=1e-9 * np.abs(tm).max()),
+              "the mean differences of the totals are the differences of the mean totals")
+        check(not f["diff_total_quantile"][ref].any() and not f["diff_flow_mean"][ref].any(),
+              "the reference's rows are 0")
+    fig = cp.scenario_effects(dd)
+    means = sorted(ln.get_xdata()[0] for a in fig.axes for ln in a.get_lines() if ln.get_marker() == "o")
+    want = sorted(float(dd.diff_total_mean.sel(scenario=sc, metric=m).isel(year=-1))
+                  for m in cp.labels(dd, "metric") if cp._active(dd, m) for sc in cp.labels(dd, "scenario")
+                  if sc != "disruption")
+    check(np.allclose(means, want, rtol=0, atol=0), "scenario effects chart: the stored mean differences")
+    summ = subprocess.run([corridor, "summary", dout], check=True, capture_output=True, text=True).stdout
+    check(summ.count("Scenario effect in 2040: Xinjiang total minus disruption") == len(dd.scenario) - 1,
+          "summary: a scenario-effects table per scenario but the reference")
+    rep_d = os.path.join(d, "report_diff")
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), dout, "-o", rep_d,
+                    "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
+    page = open(os.path.join(rep_d, "index.html"), encoding="utf-8").read()
+    check("<h2>Scenario effects</h2>" in page and "scenario_effects.png" in os.listdir(rep_d),
+          "report: the scenario effects chart")
+    r = subprocess.run([corridor, "run", inp, "-o", os.path.join(d, "x.h5"), "--reference", "nope", "-q"],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "--reference: no scenario nope" in r.stderr and not os.path.exists(
+        os.path.join(d, "x.h5")), f"--reference refuses an unknown scenario ({r.returncode}: {r.stderr})")
 print(f"plots and report: {checks} checks passed")

@@ -7,8 +7,10 @@
 #include <filesystem>
 
 #include "../../kernels/stats.h"
+#include "../converge.h"
 #include "../model_build.h"
 #include "../output.h"
+#include "../scenario_diff.h"
 #include "commands.h"
 #include "common.h"
 
@@ -69,7 +71,8 @@ Provenance provenance(const RunOptions& o, const Backend& be) {
 
 } // namespace
 
-int cmd_run(const RunOptions& o) {
+int cmd_run(const RunOptions& opts) {
+  RunOptions o = opts; // --precision: o.paths chosen by the pilot runs
   RunConfig cfg;
   cfg.paths = o.paths;
   cfg.seed = o.seed;
@@ -81,10 +84,17 @@ int cmd_run(const RunOptions& o) {
   ModelInfo info;
   const HostModel m = build_model(in, info);
   const int sens_year = sensitivity_year(o, info);
-  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
-  cfg.sensitivity = &sens; // planned with the run's memory
+  const int diff_ref = o.diff ? reference_scenario(info, o.reference) : 0; // checked before any work
   const CellPlan plan = make_cell_plan(m, o.utilization_threshold);
   auto be = choose_backend(o.backend, o.threads, o.quiet);
+  OutputExtras extras;
+  ConvergenceRecord conv;
+  if (o.precision > 0)
+    extras.convergence =
+        &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.max_paths, !o.quiet));
+  o.paths = cfg.paths;
+  const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
+  cfg.sensitivity = &sens; // planned with the run's memory
   Progress prog(!o.quiet && isatty(2));
   cfg.progress = [&](double f) { prog(f); };
   RunResult res;
@@ -97,7 +107,11 @@ int cmd_run(const RunOptions& o) {
   std::vector<double> rho;
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
   t.sens = seconds_since(ts);
-  write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr);
+  ScenarioDiff diff;
+  if (o.diff && m.NS > 1)
+    extras.diff = &(diff = scenario_diffs(*be, m, info, o.seed, o.paths, o.quantiles,
+                                          diff_ref, o.max_memory, cfg.progress));
+  write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr, &extras);
   t.total = seconds_since(t0);
   if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);
   return 0;
