@@ -181,12 +181,13 @@ ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelI
     const double next = std::clamp(need, 2.0 * n, 8.0 * n);
     const uint32_t nn = static_cast<uint32_t>(std::min<double>(next, max_paths));
     if (verbose) {
-      const double rate = secs / n; // the next pilot, then a final run of as many paths
+      // the next pilot, then a final run of as many paths as the worst cell needs (at least the pilot's)
+      const double rate = secs / n;
       std::fprintf(stderr,
                    "precision: %u paths, largest relative half-width %.3g (%s) > %g; next %u paths "
                    "(about %u needed), about %.0f s left (%.0f s so far)\n",
                    n, worst, which.c_str(), target, nn, static_cast<uint32_t>(std::min<double>(need, 4e9)),
-                   rate * 2.0 * nn,
+                   rate * (nn + std::max<double>(nn, std::min<double>(need, max_paths))),
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     n = nn;

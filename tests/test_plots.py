@@ -280,4 +280,53 @@ with tempfile.TemporaryDirectory() as d:
                        capture_output=True, text=True)
     check(r.returncode == 2 and "--reference: no scenario nope" in r.stderr and not os.path.exists(
         os.path.join(d, "x.h5")), f"--reference refuses an unknown scenario ({r.returncode}: {r.stderr})")
+
+    # a run to a precision (run --precision): the final output is, dataset for
+    # dataset, a fixed run of its final path count; the record of the steps;
+    # the convergence chart; the refusals
+    def numeric(path):
+        out = {}
+        with h5py.File(path, "r") as f:
+            f.visititems(lambda n, o: out.__setitem__(n, o[()].tobytes()) if isinstance(o, h5py.Dataset)
+                         and o.dtype.kind in "fiu" else None)
+        return out
+    pout, fout = os.path.join(d, "prec.h5"), os.path.join(d, "fixed.h5")
+    r = subprocess.run([corridor, "run", inp, "-o", pout, "--precision", "0.01", "--on", "total_quantile,p_over_capacity",
+                        "--max-paths", "15000", "--sensitivity-paths", "500"], check=True, capture_output=True, text=True)
+    check(r.stderr.count("precision: ") == 2 and " s left" in r.stderr, f"a status line per step with the time left: {r.stderr}")
+    pd = cp.open_output(pout)
+    check(list(pd.convergence_paths.values) == [10000, 15000] and pd.attrs["paths"] == 15000,
+          "steps of 10000 and then --max-paths paths")
+    subprocess.run([corridor, "run", inp, "-o", fout, "-n", "15000", "--sensitivity-paths", "500", "-q"], check=True)
+    a, b = numeric(pout), numeric(fout)
+    check(set(a) - set(b) == {"convergence_paths", "convergence_halfwidth", "convergence_estimate",
+                              "convergence_lower", "convergence_upper", "convergence_step"} and not set(b) - set(a),
+          f"the precision run adds only the convergence record ({sorted(set(a) ^ set(b))})")
+    check(all(a[k] == b[k] for k in b), "every numeric dataset equals the fixed run's, byte for byte: "
+          + ", ".join(k for k in b if a[k] != b[k]))
+    hw = pd.convergence_halfwidth.values
+    check(hw.shape == (2, 2) and hw[1, 0] == pd.attrs["precision_reached_total_quantile"]
+          and hw[1, 1] == pd.attrs["precision_reached_p_over_capacity"] and (hw[1] < hw[0]).all()
+          and pd.attrs["precision_target"] == 0.01, "precision reached: the last step's, and shrinking")
+    fig = cp.convergence(pd)
+    check(fig is not None and len([a for a in fig.axes if a.get_visible()]) == 3, "the convergence chart")
+    rep_p = os.path.join(d, "report_prec")
+    subprocess.run(["/usr/bin/python3", os.path.join(root, "scripts", "report"), pout, "-o", rep_p,
+                    "--corridor", corridor], check=True, stdout=subprocess.DEVNULL)
+    check("convergence.png" in os.listdir(rep_p), "report: the convergence chart")
+    # a target the first pilot reaches: its precision is below the target
+    pout2 = os.path.join(d, "prec2.h5")
+    subprocess.run([corridor, "run", inp, "-o", pout2, "--precision", "0.2", "--on", "total_mean", "-q",
+                    "--sensitivity-paths", "0"], check=True)
+    with h5py.File(pout2, "r") as f:
+        check(f.attrs["precision_reached_total_mean"] < 0.2 and f.attrs["paths"] == 10000, "reached below the target")
+    for args, msg in ((["--precision", "0.01", "--on", "total_max"], "--on: 'total_max' is not total_quantile"),
+                      (["--precision", "0"], "--precision: 0 is not above 0"),
+                      (["--precision", "-1"], "--precision"),
+                      (["--precision", "0.01", "-n", "1000"], "--precision: not with --paths"),
+                      (["--on", "total_mean"], "--on: only with --precision")):
+        r = subprocess.run([corridor, "run", inp, "-o", os.path.join(d, "x.h5")] + args, capture_output=True,
+                           text=True)
+        check(r.returncode == 2 and r.stderr.startswith("error: " + msg) and not os.path.exists(os.path.join(d, "x.h5")),
+              f"run {' '.join(args)} is refused ({r.returncode}: {r.stderr})")
 print(f"plots and report: {checks} checks passed")
