@@ -131,9 +131,12 @@ ScenarioDiff scenario_diffs(Backend& be, const HostModel& m, const ModelInfo& in
   const uint64_t C = static_cast<uint64_t>(S + K) * Y; // cells per scenario: flows, then totals
   const uint64_t ncells = C * others.size();
   // the budget: chunks of raw flows (reference and scenario, with their
-  // totals), one statistics buffer per thread, then the columns
+  // totals; raw_flows' own scratch and copy), one statistics buffer per
+  // thread, then the columns
   const uint64_t budget = max_memory ? max_memory : physical_memory_bytes() / 2;
-  const uint64_t per_path = static_cast<uint64_t>(S + K) * Y * 8 * 2;
+  const Layout L(m.view());
+  const uint64_t per_path =
+      static_cast<uint64_t>(S + K) * Y * 8 * 2 + static_cast<uint64_t>(L.size) * 8 + static_cast<uint64_t>(S) * Y * 8;
   uint64_t chunk = std::min<uint64_t>(static_cast<uint64_t>(n), 16384);
   chunk = std::max<uint64_t>(1, std::min<uint64_t>(chunk, budget / 8 / per_path));
   const uint64_t threads = static_cast<uint64_t>(std::max(1, omp_get_max_threads()));
@@ -158,19 +161,32 @@ ScenarioDiff scenario_diffs(Backend& be, const HostModel& m, const ModelInfo& in
       be.raw_flows(m, seed, reference, p0, cnt, fref);
       chunk_totals(m, info, fref, cnt, tref);
       for (uint64_t j = g0 / C; j <= (g1 - 1) / C; ++j) {
-        be.raw_flows(m, seed, others[j], p0, cnt, fsc);
-        chunk_totals(m, info, fsc, cnt, tsc);
-        const uint64_t a = std::max(g0, j * C), b = std::min(g1, (j + 1) * C);
+          be.raw_flows(m, seed, others[j], p0, cnt, fsc);
+            chunk_totals(m, info, fsc, cnt, tsc);
+            const uint64_t a = std::max(g0, j * C), b = std::min(g1, (j + 1) * C);
+        // tiles of kTile paths: a cell's values of a tile are written side
+        // by side, while the tile's raw flows stay in cache
+        constexpr long long kTile = 64;
+        const long long tiles = (static_cast<long long>(cnt) + kTile - 1) / kTile;
 #pragma omp parallel for schedule(static)
-        for (long long i = 0; i < static_cast<long long>(cnt); ++i)
+        for (long long t = 0; t < tiles; ++t) {
+          const long long i0 = t * kTile, i1 = std::min<long long>(i0 + kTile, cnt);
           for (uint64_t g = a; g < b; ++g) {
             const uint64_t cc = g - j * C;
-            const bool series = cc < static_cast<uint64_t>(S) * Y;
-            const size_t e = series ? static_cast<size_t>(i) * S * Y + cc
-                                    : static_cast<size_t>(i) * K * Y + (cc - static_cast<uint64_t>(S) * Y);
-            col[(g - g0) * n + p0 + static_cast<uint64_t>(i)] =
-                series ? path_difference(fsc[e], fref[e]) : path_difference(tsc[e], tref[e]);
+            double* dst = &col[(g - g0) * n + p0];
+            if (cc < static_cast<uint64_t>(S) * Y) {
+              for (long long i = i0; i < i1; ++i) {
+                const size_t e = static_cast<size_t>(i) * S * Y + cc;
+                dst[i] = path_difference(fsc[e], fref[e]);
+              }
+            } else {
+              for (long long i = i0; i < i1; ++i) {
+                const size_t e = static_cast<size_t>(i) * K * Y + (cc - static_cast<uint64_t>(S) * Y);
+                dst[i] = path_difference(tsc[e], tref[e]);
+              }
+            }
           }
+        }
       }
       if (progress) progress((static_cast<double>(pass * nchunks + c + 1)) / static_cast<double>(d.passes * nchunks));
     }
