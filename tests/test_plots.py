@@ -324,7 +324,9 @@ with tempfile.TemporaryDirectory() as d:
                       (["--precision", "0"], "--precision: 0 is not above 0"),
                       (["--precision", "-1"], "--precision"),
                       (["--precision", "0.01", "-n", "1000"], "--precision: not with --paths"),
-                      (["--on", "total_mean"], "--on: only with --precision")):
+                      (["--on", "total_mean"], "--on: only with --precision"),
+                      (["--precision", "0.01", "--quantiles", ",".join(f"0.{k:02d}" for k in range(1, 12))],
+                       "--precision on total_quantile: at most 10 --quantiles")):
         r = subprocess.run([corridor, "run", inp, "-o", os.path.join(d, "x.h5")] + args, capture_output=True,
                            text=True)
         check(r.returncode == 2 and r.stderr.startswith("error: " + msg) and not os.path.exists(os.path.join(d, "x.h5")),

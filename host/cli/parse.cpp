@@ -173,6 +173,12 @@ CLI::App* add_run(Binder b) {
     if (sy.given())
       o.sensitivity_year = static_cast<int>(parse_signed("--sensitivity-year", sy.value, kYearMin, kYearMax));
   });
+  b.after.push_back([&o] { // a quantile's interval takes two more probabilities in the pilot runs
+    if (std::find(o.precision_on.begin(), o.precision_on.end(), "total_quantile") != o.precision_on.end() &&
+        o.quantiles.size() * 3 > static_cast<size_t>(kCliMaxQuantiles))
+      throw UsageError("--precision on total_quantile: at most " + std::to_string(kCliMaxQuantiles / 3) +
+                       " --quantiles (each with its interval's two)");
+  });
   return c;
 }
 
