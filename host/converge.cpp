@@ -124,14 +124,14 @@ std::vector<Cells> measure(const HostModel& m, const ModelInfo& info, const RunR
 
 ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelInfo& info, const CellPlan& plan,
                                    RunConfig& cfg, double target, const std::vector<std::string>& on,
-                                   uint32_t max_paths, bool verbose) {
+                                   uint32_t start_paths, uint32_t max_paths, bool verbose) {
   ConvergenceRecord rec;
   rec.target = target;
   rec.statistics = on;
   const std::vector<double> user = cfg.probs;
   const bool quant = std::find(on.begin(), on.end(), "total_quantile") != on.end();
   std::vector<std::vector<Cells>> steps;
-  uint32_t n = std::min<uint32_t>(10000, max_paths);
+  uint32_t n = std::max<uint32_t>(1, std::min(start_paths, max_paths));
   const auto t0 = std::chrono::steady_clock::now();
   for (;;) {
     const Pilot pl = pilot_probs(user, n, quant);

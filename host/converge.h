@@ -34,7 +34,7 @@ struct ConvergenceRecord {
 };
 
 // Runs pilots of the input with cfg (its probs: the user's quantiles) from
-// min(10000, max_paths) paths, growing geometrically, until every statistic
+// min(start_paths, max_paths) paths, growing geometrically, until every statistic
 // of `on` reaches `target` or max_paths is run; sets cfg.paths to the final
 // count (cfg is otherwise unchanged) and returns the record. The pilots run
 // without sensitivity. verbose: a status line per pilot on stderr, with the
@@ -42,7 +42,7 @@ struct ConvergenceRecord {
 // their interval probabilities exceed kMaxQuantiles.
 ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelInfo& info, const CellPlan& plan,
                                    RunConfig& cfg, double target, const std::vector<std::string>& on,
-                                   uint32_t max_paths, bool verbose);
+                                   uint32_t start_paths, uint32_t max_paths, bool verbose);
 
 // The probabilities of the order statistics at (1-based) ranks n p -/+ 1.96
 // sqrt(n p (1 - p)), rounded outwards, as type-7 probabilities: {lo, hi}.

@@ -213,7 +213,7 @@ def scenario_effects(ds, year=None, metrics=None):
     if axes:
         axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(f"Scenario effects on the Xinjiang totals in {year}, path by path against {ref}")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     return fig
 
 
@@ -245,6 +245,12 @@ def convergence(ds):
     ax.axhline(target, color="black", ls="--", lw=1, label=f"target {target:g}")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    for a in axes:  # the steps' path counts
+        a.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        a.set_xticks(paths)
+        a.set_xticklabels([f"{int(p):,}" for p in paths], fontsize=7)
     ax.set_xlabel("paths")
     ax.set_ylabel("largest relative half-width")
     ax.grid(alpha=0.3)

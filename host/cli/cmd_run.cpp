@@ -91,7 +91,8 @@ int cmd_run(const RunOptions& opts) {
   ConvergenceRecord conv;
   if (o.precision > 0)
     extras.convergence =
-        &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.max_paths, !o.quiet));
+        &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.start_paths, o.max_paths,
+                                  !o.quiet));
   o.paths = cfg.paths;
   const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   cfg.sensitivity = &sens; // planned with the run's memory
@@ -108,9 +109,10 @@ int cmd_run(const RunOptions& opts) {
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
   t.sens = seconds_since(ts);
   ScenarioDiff diff;
+  Progress dprog(!o.quiet && isatty(2) && o.diff && m.NS > 1); // the differences' own bar and time left
   if (o.diff && m.NS > 1)
-    extras.diff = &(diff = scenario_diffs(*be, m, info, o.seed, o.paths, o.quantiles,
-                                          diff_ref, o.max_memory, cfg.progress));
+    extras.diff = &(diff = scenario_diffs(*be, m, info, o.seed, o.paths, o.quantiles, diff_ref, o.max_memory,
+                                          [&](double f) { dprog(f); }));
   write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr, &extras);
   t.total = seconds_since(t0);
   if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);

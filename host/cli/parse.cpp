@@ -129,9 +129,11 @@ CLI::App* add_run(Binder b) {
                            "REAL");
   Text& on = b.texts.add(c, "--on", "statistics of --precision: total_quantile (default), p_over_capacity, total_mean",
                          "LIST");
-  Text& maxp = b.texts.add(c, "--max-paths", "most paths --precision may run, 10000 to 4000000000 (default 1000000)",
+  Text& startp = b.texts.add(c, "--start-paths", "paths of --precision's first pilot run, 100 to 4000000000 (default 10000)",
+                             "UINT");
+  Text& maxp = b.texts.add(c, "--max-paths", "most paths --precision may run, 100 to 4000000000 (default 1000000)",
                            "UINT");
-  b.after.push_back([&o, &paths, ref, &prec, &on, &maxp] {
+  b.after.push_back([&o, &paths, ref, &prec, &on, &startp, &maxp] {
     if (ref->count() > 0) o.diff = true;
     if (prec.given()) {
       o.precision = parse_real("--precision", prec.value, 0.0, 1.0);
@@ -157,8 +159,13 @@ CLI::App* add_run(Binder b) {
     }
     if (maxp.given()) {
       if (!prec.given()) throw UsageError("--max-paths: only with --precision");
-      o.max_paths = static_cast<uint32_t>(parse_unsigned("--max-paths", maxp.value, 10000, 4000000000u));
+      o.max_paths = static_cast<uint32_t>(parse_unsigned("--max-paths", maxp.value, 100, 4000000000u));
     }
+    if (startp.given()) {
+      if (!prec.given()) throw UsageError("--start-paths: only with --precision");
+      o.start_paths = static_cast<uint32_t>(parse_unsigned("--start-paths", startp.value, 100, 4000000000u));
+    }
+    o.start_paths = std::min(o.start_paths, o.max_paths);
   });
   b.after.push_back([&o, &paths, &seed, &threads, &mem, &quant, &util, &sp, &sy, b] {
     if (paths.given()) o.paths = static_cast<uint32_t>(parse_unsigned("--paths", paths.value, 1, 4000000000u));
