@@ -56,8 +56,8 @@ struct Cells {
 };
 
 struct Pilot {
-  std::vector<double> probs;              // sorted, unique: what the run computes
-  std::vector<int> at, lo, hi;            // per user quantile: its column and its interval's
+  std::vector<double> probs;   // sorted, unique: what the run computes
+  std::vector<int> at, lo, hi; // per user quantile: its column and its interval's
 };
 
 Pilot pilot_probs(const std::vector<double>& user, uint32_t n, bool intervals) {
@@ -138,8 +138,7 @@ ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelI
     if (static_cast<int>(pl.probs.size()) > kMaxQuantiles)
       throw std::runtime_error("--precision on total_quantile: " + std::to_string(user.size()) +
                                " quantiles and their intervals need " + std::to_string(pl.probs.size()) +
-                               " probabilities, more than " + std::to_string(kMaxQuantiles) +
-                               " (fewer --quantiles)");
+                               " probabilities, more than " + std::to_string(kMaxQuantiles) + " (fewer --quantiles)");
     RunConfig pc = cfg;
     pc.paths = n;
     pc.probs = pl.probs;
@@ -171,8 +170,8 @@ ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelI
     steps.push_back(std::move(cells));
     if (worst <= target || n >= max_paths) {
       if (verbose)
-        std::fprintf(stderr, "precision: %u paths, largest relative half-width %.3g (%s)%s; final run of %u paths\n",
-                     n, worst, which.c_str(), worst <= target ? " reached the target" : ", --max-paths reached", n);
+        std::fprintf(stderr, "precision: %u paths, largest relative half-width %.3g (%s)%s; final run of %u paths\n", n,
+                     worst, which.c_str(), worst <= target ? " reached the target" : ", --max-paths reached", n);
       break;
     }
     // half-widths shrink as 1/sqrt(n): the paths the worst cell needs, with a

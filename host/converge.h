@@ -24,8 +24,8 @@ const std::vector<std::string>& convergence_statistics(); // total_quantile, p_o
 struct ConvergenceRecord {
   double target = 0;
   std::vector<std::string> statistics;
-  std::vector<double> reached;  // per statistic: the largest relative half-width at the final path count
-  std::vector<uint32_t> paths;  // per step (the pilots, then the final run)
+  std::vector<double> reached;   // per statistic: the largest relative half-width at the final path count
+  std::vector<uint32_t> paths;   // per step (the pilots, then the final run)
   std::vector<double> halfwidth; // [step][statistic]: the largest relative half-width over the cells that count
   // per statistic, the cell with the largest relative half-width at the
   // final step (its name), and per step and statistic its estimate and 95% interval

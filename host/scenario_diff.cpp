@@ -161,9 +161,9 @@ ScenarioDiff scenario_diffs(Backend& be, const HostModel& m, const ModelInfo& in
       be.raw_flows(m, seed, reference, p0, cnt, fref);
       chunk_totals(m, info, fref, cnt, tref);
       for (uint64_t j = g0 / C; j <= (g1 - 1) / C; ++j) {
-          be.raw_flows(m, seed, others[j], p0, cnt, fsc);
-            chunk_totals(m, info, fsc, cnt, tsc);
-            const uint64_t a = std::max(g0, j * C), b = std::min(g1, (j + 1) * C);
+        be.raw_flows(m, seed, others[j], p0, cnt, fsc);
+        chunk_totals(m, info, fsc, cnt, tsc);
+        const uint64_t a = std::max(g0, j * C), b = std::min(g1, (j + 1) * C);
         // tiles of kTile paths: a cell's values of a tile are written side
         // by side, while the tile's raw flows stay in cache
         constexpr long long kTile = 64;

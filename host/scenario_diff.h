@@ -21,7 +21,7 @@ namespace corridor {
 inline int diff_width(int nq) { return 5 + nq; }
 
 struct ScenarioDiff {
-  int reference = 0;        // scenario index
+  int reference = 0; // scenario index
   int NS = 0, S = 0, K = 0, Y = 0;
   std::vector<double> probs;
   std::vector<double> flow;  // [((sc * S + s) * Y + y) * width + stat]

@@ -90,9 +90,8 @@ int cmd_run(const RunOptions& opts) {
   OutputExtras extras;
   ConvergenceRecord conv;
   if (o.precision > 0)
-    extras.convergence =
-        &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.start_paths, o.max_paths,
-                                  !o.quiet));
+    extras.convergence = &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.start_paths,
+                                                   o.max_paths, !o.quiet));
   o.paths = cfg.paths;
   const SensitivitySpec sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   cfg.sensitivity = &sens; // planned with the run's memory

@@ -129,10 +129,10 @@ CLI::App* add_run(Binder b) {
                            "REAL");
   Text& on = b.texts.add(c, "--on", "statistics of --precision: total_quantile (default), p_over_capacity, total_mean",
                          "LIST");
-  Text& startp = b.texts.add(c, "--start-paths", "paths of --precision's first pilot run, 100 to 4000000000 (default 10000)",
-                             "UINT");
-  Text& maxp = b.texts.add(c, "--max-paths", "most paths --precision may run, 100 to 4000000000 (default 1000000)",
-                           "UINT");
+  Text& startp = b.texts.add(c, "--start-paths",
+                             "paths of --precision's first pilot run, 100 to 4000000000 (default 10000)", "UINT");
+  Text& maxp =
+      b.texts.add(c, "--max-paths", "most paths --precision may run, 100 to 4000000000 (default 1000000)", "UINT");
   b.after.push_back([&o, &paths, ref, &prec, &on, &startp, &maxp] {
     if (ref->count() > 0) o.diff = true;
     if (prec.given()) {
