@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "../kernels/stats.h"
+#include "converge.h"
 #include "h5.h"
+#include "scenario_diff.h"
 
 #ifndef CORRIDOR_VERSION
 #define CORRIDOR_VERSION "0.0.0"
@@ -516,11 +518,71 @@ void write_sensitivity(const RunOut& o, const SensitivitySpec& sp, const std::ve
                   "(NaN where either is constant)");
 }
 
+// the record of a run to a precision: the target and what was reached as
+// attributes, each step's paths and relative half-widths as variables
+void write_convergence(Writer& w, const ConvergenceRecord& r) {
+  const int ns = static_cast<int>(r.paths.size()), nk = static_cast<int>(r.statistics.size());
+  h5::write_attr_double(w.file, "precision_target", r.target);
+  std::string on;
+  for (int k = 0; k < nk; ++k) {
+    on += (k ? "," : "") + r.statistics[k];
+    h5::write_attr_double(w.file, "precision_reached_" + r.statistics[k], r.reached[k]);
+  }
+  h5::write_attr_string(w.file, "precision_on", on);
+  std::vector<int> steps(ns);
+  for (int i = 0; i < ns; ++i) steps[i] = i;
+  w.coord_ints("convergence_step", steps, "step of the run to a precision (pilot runs, then the final run)", "");
+  w.coord_strings("convergence_statistic", r.statistics, "statistic whose precision the run was asked for");
+  std::vector<double> p(r.paths.begin(), r.paths.end());
+  h5::write_doubles(w.file, "convergence_paths", {static_cast<hsize_t>(ns)}, p.data(), false);
+  w.attach("convergence_paths", {"convergence_step"}, "", "paths of the step");
+  const std::vector<std::string> d2{"convergence_step", "convergence_statistic"};
+  const std::vector<hsize_t> sh{static_cast<hsize_t>(ns), static_cast<hsize_t>(nk)};
+  w.doubles_var("convergence_halfwidth", d2, sh, r.halfwidth, "1",
+                "largest relative half-width of the 95% interval over the cells that count (docs/MODEL.md section 6)");
+  w.doubles_var("convergence_estimate", d2, sh, r.estimate, "",
+                "the statistic in the cell of the largest relative half-width at the final step (convergence_cell)");
+  w.doubles_var("convergence_lower", d2, sh, r.lower, "", "lower end of that cell's 95% interval");
+  w.doubles_var("convergence_upper", d2, sh, r.upper, "", "upper end of that cell's 95% interval");
+  h5::write_strings(w.file, "convergence_cell", r.cell);
+  w.attach("convergence_cell", {"convergence_statistic"}, "",
+           "the cell of the largest relative half-width at the final step");
+}
+
+// diff_flow_* and diff_total_*: statistics over paths of scenario minus
+// reference, path by path (scenario_diff.h); the reference's rows are 0
+void write_scenario_diffs(const RunOut& o, const ScenarioDiff& d) {
+  h5::write_attr_string(o.w.file, "diff_reference", o.info.scenarios[d.reference]);
+  const int W = d.width(), nq = static_cast<int>(d.probs.size());
+  auto one = [&](const std::string& name, const std::string& dim, int n, const std::vector<double>& src,
+                 const std::string& units, const std::string& what) {
+    const size_t cells = static_cast<size_t>(d.NS) * n * d.Y;
+    std::vector<double> mean(cells), sd(cells), sem(cells), q(cells * nq), pp(cells), pn(cells);
+    for (size_t i = 0; i < cells; ++i) {
+      const double* c = &src[i * W];
+      mean[i] = c[0], sd[i] = c[1], sem[i] = c[2], pp[i] = c[3 + nq], pn[i] = c[4 + nq];
+      for (int k = 0; k < nq; ++k) q[i * nq + k] = c[3 + k];
+    }
+    const std::vector<std::string> d3{"scenario", dim, "year"};
+    const auto sh = o.shape({d.NS, n, d.Y});
+    const std::string l = what + ", scenario minus the diff_reference scenario path by path (common random numbers)";
+    o.w.doubles_var(name + "_mean", d3, sh, mean, units, "mean difference of " + l);
+    o.w.doubles_var(name + "_sd", d3, sh, sd, units, "standard deviation over paths of the difference of " + l);
+    o.w.doubles_var(name + "_sem", d3, sh, sem, units, "standard error of the mean difference of " + l);
+    o.w.doubles_var(name + "_quantile", {"scenario", dim, "year", "quantile"}, o.shape({d.NS, n, d.Y, nq}), q, units,
+                    "quantiles of the difference of " + l);
+    o.w.doubles_var(name + "_p_positive", d3, sh, pp, "1", "probability that the difference > 0 of " + l);
+    o.w.doubles_var(name + "_p_negative", d3, sh, pn, "1", "probability that the difference < 0 of " + l);
+  };
+  one("diff_flow", "series", d.S, d.flow, "series_unit per year", "served flow");
+  one("diff_total", "metric", d.K, d.total, "metric_unit per year", "the Xinjiang total served flow");
+}
+
 } // namespace
 
 void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, const RunConfig& cfg,
                   const RunResult& res, const Provenance& prov, const SensitivitySpec* sens,
-                  const std::vector<double>& sens_rho, Backend* raw_paths) {
+                  const std::vector<double>& sens_rho, Backend* raw_paths, const OutputExtras* extras) {
   out.commit([&](const std::string& tmp) {
     h5::Quiet quiet;
     // creation order tracked (netCDF-4 readers expect it), checksummed metadata
@@ -540,6 +602,8 @@ void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, 
       write_targets(o);
       if (raw_paths) write_raw_paths(o, *raw_paths, prov.seed, prov.paths);
       if (sens && sens->paths > 0 && sens->D() > 0) write_sensitivity(o, *sens, sens_rho);
+      if (extras && extras->diff) write_scenario_diffs(o, *extras->diff);
+      if (extras && extras->convergence) write_convergence(w, *extras->convergence);
     } catch (const std::exception& e) {
       throw std::runtime_error(tmp + ": " + e.what());
     }

@@ -22,13 +22,23 @@ struct Provenance {
   double utilization_threshold = 0.9;
 };
 
+struct ScenarioDiff;      // scenario_diff.h
+struct ConvergenceRecord; // converge.h
+// What a run may add to its output: the scenario differences (diff_*
+// variables, `run --diff`) and the record of a run to a precision
+// (`run --precision`); null: none.
+struct OutputExtras {
+  const ScenarioDiff* diff = nullptr;
+  const ConvergenceRecord* convergence = nullptr;
+};
+
 // Writes the output of a run to `out` (prepared before the run, see
 // safe_file.h). The sensitivity variables are written when `sens` has paths
 // and drivers (`sens_rho` holds its correlations); paths_flow is written when
 // `raw_paths` is set (the paths are simulated again in chunks by it).
 void write_output(OutputTarget& out, const ModelInfo& info, const HostModel& m, const RunConfig& cfg,
                   const RunResult& res, const Provenance& prov, const SensitivitySpec* sens,
-                  const std::vector<double>& sens_rho, Backend* raw_paths);
+                  const std::vector<double>& sens_rho, Backend* raw_paths, const OutputExtras* extras = nullptr);
 
 // Builds an HDF5 file in memory with write(file) and commits its bytes: for
 // small outputs, so that a failing disk meets a plain write, never the HDF5

@@ -120,6 +120,9 @@ struct RunData {
   std::vector<double> popen, flowq, captq, unsq; // NS S Y (popen) and NS S Y nq
   std::vector<double> takeq;                     // NS capture Y nq: what each capture took (empty: not written)
   bool has_corridors = false;
+  // scenario differences (diff_total_*, run --diff): NS K Y (mean, P(>0)) and NS K Y nq
+  std::string diff_ref;
+  std::vector<double> dmean, dq, dpos;
   int NS = 0, Y = 0, nq = 0, K = 0, G = 0, S = 0, T = 0, D = 0, R = 0;
 };
 
@@ -192,6 +195,12 @@ RunData read_run_data(const std::string& path) {
   read_capacity_and_flows(F, d);
   read_targets_and_sensitivity(F, d);
   read_corridors(F, d);
+  if (F.has("diff_total_mean")) {
+    h5::read_attr_string(f, "diff_reference", d.diff_ref);
+    d.dmean = h5::read_doubles(f, "diff_total_mean");
+    d.dq = h5::read_doubles(f, "diff_total_quantile");
+    d.dpos = h5::read_doubles(f, "diff_total_p_positive");
+  }
   d.NS = static_cast<int>(d.scen.size()), d.Y = static_cast<int>(d.years.size());
   d.nq = static_cast<int>(d.probs.size()), d.K = static_cast<int>(d.metrics.size());
   d.G = static_cast<int>(d.groups.size()), d.S = static_cast<int>(d.series.size());
@@ -328,6 +337,25 @@ Table sensitivity_table(const View& v) {
   return t;
 }
 
+// The scenario's effect in the last year shown: the Xinjiang total per
+// metric minus the reference's, path by path (diff_total_*, run --diff)
+Table effects_table(const View& v) {
+  const RunData& d = v.d;
+  const int iqlo = nearest(d.probs, 0.05), iqhi = nearest(d.probs, 0.95), y = v.ylast;
+  Table t{"Scenario effect in " + std::to_string(d.years[y]) + ": Xinjiang total minus " + d.diff_ref +
+              ", path by path (common random numbers)",
+          {"metric", "unit", "mean difference", pct(d.probs[iqlo]), pct(d.probs[iqhi]), "P(> 0)"},
+          {}};
+  for (int k = 0; k < d.K; ++k) {
+    const size_t i = (static_cast<size_t>(v.sc) * d.K + k) * d.Y + y;
+    const size_t tq = ((static_cast<size_t>(v.sc) * d.K + k) * d.Y + y) * d.nq;
+    if (d.tq[tq + iqhi] == 0 && d.dmean[i] == 0) continue; // metric without series
+    t.rows.push_back({d.metrics[k], d.units[k], Cell(d.dmean[i]), Cell(d.dq[i * d.nq + iqlo]),
+                      Cell(d.dq[i * d.nq + iqhi]), Cell(d.dpos[i])});
+  }
+  return t;
+}
+
 // years of the new corridors' table: --years, or 2030, 2035 and the horizon
 // (those after the base year)
 std::vector<int> corridor_years(const std::vector<int>& years, const std::vector<int>& yi, const SummaryOptions& opt) {
@@ -446,6 +474,7 @@ std::vector<Section> summary_sections(const std::string& path, const SummaryOpti
     if (d.T > 0) sec.tables.push_back(targets_table(v));
     if (d.D > 0 && d.R > 0) sec.tables.push_back(sensitivity_table(v));
     if (d.has_corridors) sec.tables.push_back(corridors_table(v));
+    if (!d.dmean.empty() && d.scen[sc] != d.diff_ref) sec.tables.push_back(effects_table(v));
     out.push_back(sec);
   }
   return out;

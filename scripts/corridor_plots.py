@@ -174,6 +174,92 @@ def scenario_comparison(ds, metrics=None):
     return fig
 
 
+def scenario_effects(ds, year=None, metrics=None):
+    """Each scenario's effect on the Xinjiang totals in `year` (default: the
+    horizon): the mean of the per-path difference from the reference (diff_*
+    variables, `corridor run --diff`) with its 50% and 90% intervals, one
+    panel per metric. None when the output has no scenario differences."""
+    if "diff_total_mean" not in ds:
+        return None
+    ref = str(ds.attrs.get("diff_reference", ""))
+    year = int(ds["year"].values[-1]) if year is None else int(year)
+    metrics = metrics or [m for m in labels(ds, "metric") if _active(ds, m)]
+    scen = [s for s in labels(ds, "scenario") if s != ref]
+    fig, axes = _grid(len(metrics), width=5.0, height=0.55 * len(scen) + 1.6, ncols=2)
+    ilo, ihi, i25, i75 = _qindex(ds, 0.05), _qindex(ds, 0.95), _qindex(ds, 0.25), _qindex(ds, 0.75)
+    for ax, m in zip(axes, metrics):
+        d = ds["diff_total_quantile"].sel(metric=m, year=year)
+        mean = ds["diff_total_mean"].sel(metric=m, year=year)
+        pos = ds["diff_total_p_positive"].sel(metric=m, year=year)
+        for i, sc in enumerate(scen):
+            q = d.sel(scenario=sc).values
+            if ilo is not None and ihi is not None:
+                ax.plot([q[ilo], q[ihi]], [i, i], color=COLORS[0], lw=2, alpha=0.45,
+                        label="90% interval" if i == 0 else None)
+            if i25 is not None and i75 is not None:
+                ax.plot([q[i25], q[i75]], [i, i], color=COLORS[0], lw=6, alpha=0.8,
+                        label="50% interval" if i == 0 else None)
+            mv = float(mean.sel(scenario=sc))
+            ax.plot([mv], [i], "o", color="black", ms=4, label="mean" if i == 0 else None)
+            ax.annotate(f"P(>0) {float(pos.sel(scenario=sc)):.2f}", (mv, i), textcoords="offset points",
+                        xytext=(0, 7), ha="center", fontsize=7)
+        ax.axvline(0, color="grey", lw=1)
+        ax.set_yticks(range(len(scen)))
+        ax.set_yticklabels(scen, fontsize=8)
+        ax.set_ylim(-0.7, len(scen) - 0.3)
+        ax.set_title(m)
+        ax.set_xlabel(f"{_unit(ds, m)} per year, scenario minus {ref}")
+        ax.grid(alpha=0.3, axis="x")
+    if axes:
+        axes[0].legend(fontsize=7, loc="lower right")
+    fig.suptitle(f"Scenario effects on the Xinjiang totals in {year}, path by path against {ref}")
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
+    return fig
+
+
+def convergence(ds):
+    """A run to a precision (`corridor run --precision`): per statistic, its
+    estimate and 95% interval in the cell that was least precise at the end,
+    against the paths of each step, and the largest relative half-width
+    against the target. None when the output was a fixed run."""
+    if "convergence_paths" not in ds:
+        return None
+    paths = ds["convergence_paths"].values
+    stats = labels(ds, "convergence_statistic")
+    target = float(ds.attrs["precision_target"])
+    fig, axes = _grid(len(stats) + 1, width=4.6, height=3.2, ncols=2)
+    for ax, (k, st) in zip(axes, enumerate(stats)):
+        e = ds["convergence_estimate"].values[:, k]
+        lo, hi = ds["convergence_lower"].values[:, k], ds["convergence_upper"].values[:, k]
+        ax.fill_between(paths, lo, hi, color=COLORS[0], alpha=0.25, linewidth=0, label="95% interval")
+        ax.plot(paths, e, "o-", color=COLORS[0], lw=1.5, ms=3, label="estimate")
+        ax.set_xscale("log")
+        ax.set_title(str(ds["convergence_cell"].values[k]), fontsize=7)
+        ax.set_xlabel("paths")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    ax = axes[-1]
+    for k, st in enumerate(stats):
+        ax.plot(paths, ds["convergence_halfwidth"].values[:, k], "o-", ms=3, color=COLORS[(k + 1) % len(COLORS)],
+                label=st)
+    ax.axhline(target, color="black", ls="--", lw=1, label=f"target {target:g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    for a in axes:  # the steps' path counts
+        a.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        a.set_xticks(paths)
+        a.set_xticklabels([f"{int(p):,}" for p in paths], fontsize=7)
+    ax.set_xlabel("paths")
+    ax.set_ylabel("largest relative half-width")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.suptitle("Convergence: estimates and 95% intervals against paths")
+    fig.tight_layout()
+    return fig
+
+
 def utilization_heatmap(ds):
     """P(demand > capacity) by group and year, one panel per scenario."""
     scen = labels(ds, "scenario")

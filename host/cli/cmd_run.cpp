@@ -9,10 +9,12 @@
 #include <new>
 
 #include "../../kernels/stats.h"
+#include "../converge.h"
 #include "../dist.h"
 #include "../input.h"
 #include "../model_build.h"
 #include "../output.h"
+#include "../scenario_diff.h"
 #include "commands.h"
 #include "common.h"
 
@@ -104,9 +106,11 @@ Provenance provenance(const RunOptions& o, const Backend& be) {
 // Under MPI (dist.h) every rank reads the input and builds the model, the
 // ranks agree on any failure so far (reported once, with the status of a
 // process alone), then split the run's paths (Backend::split); rank 0 alone
-// then computes the sensitivity and the saved paths (each a function of the
-// paths' numbers only, so the same bytes) and writes the output.
-int cmd_run(const RunOptions& o) {
+// then computes the sensitivity, the scenario differences and the saved
+// paths (each a function of the paths' numbers only, so the same bytes) and
+// writes the output. Runs to a precision stay in one process.
+int cmd_run(const RunOptions& opts) {
+  RunOptions o = opts; // --precision: o.paths chosen by the pilot runs
   Reduce* red = World::reduce();
   const bool lead = World::rank() == 0;
   RunConfig cfg;
@@ -123,16 +127,19 @@ int cmd_run(const RunOptions& o) {
   CellPlan plan;
   std::unique_ptr<Backend> be;
   std::exception_ptr failed;
+  int sens_year = 0, diff_ref = 0;
   try {
     if (lead) out = prepare_output(o.output, o.force, {o.input});
     in = load_input(o.input, "run");
     m = build_model(in, info);
-    const int sens_year = sensitivity_year(o, info);
-    sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
+    sens_year = sensitivity_year(o, info);
+    diff_ref = o.diff ? reference_scenario(info, o.reference) : 0; // checked before any work
     plan = make_cell_plan(m, o.utilization_threshold);
     be = choose_backend(o.backend, cfg.threads, o.quiet || !lead);
     if (red && !be->splits())
       throw UsageError("--backend " + be->name() + ": a run across MPI ranks uses the CPU backend (--backend cpu)");
+    if (red && o.precision > 0)
+      throw UsageError("--precision: a run to a precision is not split across MPI ranks; run it in one process");
   } catch (...) {
     if (!red) throw;
     failed = std::current_exception();
@@ -146,6 +153,13 @@ int cmd_run(const RunOptions& o) {
       throw QuietExit{status};
     }
   }
+  OutputExtras extras;
+  ConvergenceRecord conv;
+  if (o.precision > 0)
+    extras.convergence = &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.start_paths,
+                                                   o.max_paths, !o.quiet));
+  o.paths = cfg.paths;
+  sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   cfg.sensitivity = &sens; // planned with the run's memory
   Progress prog(lead && !o.quiet && isatty(2));
   cfg.progress = [&](double f) { prog(f); };
@@ -171,7 +185,12 @@ int cmd_run(const RunOptions& o) {
   std::vector<double> rho;
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
   t.sens = seconds_since(ts);
-  write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr);
+  ScenarioDiff diff;
+  Progress dprog(!o.quiet && isatty(2) && o.diff && m.NS > 1); // the differences' own bar and time left
+  if (o.diff && m.NS > 1)
+    extras.diff = &(diff = scenario_diffs(*be, m, info, o.seed, o.paths, o.quantiles, diff_ref, o.max_memory,
+                                          [&](double f) { dprog(f); }));
+  write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr, &extras);
   t.total = seconds_since(t0);
   if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);
   return 0;

@@ -31,6 +31,13 @@ struct RunOptions {
   uint32_t sensitivity_paths = 20000;
   int sensitivity_year = 0; // 0: the horizon
   bool save_paths = false, force = false, quiet = false;
+  // scenario differences (host/scenario_diff.h): --diff, --reference NAME ("" : the first scenario)
+  bool diff = false;
+  std::string reference;
+  // a run to a precision (host/converge.h): --precision (0: a fixed run), --on, --start-paths, --max-paths
+  double precision = 0;
+  std::vector<std::string> precision_on; // total_quantile, p_over_capacity, total_mean
+  uint32_t start_paths = 10000, max_paths = 1000000;
 };
 
 struct ReplayOptions {

@@ -119,6 +119,54 @@ CLI::App* add_run(Binder b) {
               "also write paths_flow (scenario, path, series, year), the served flow of every path");
   c->add_flag("-f,--force", o.force, "replace an existing output");
   c->add_flag("-q,--quiet", o.quiet, "no progress bar or summary");
+  c->add_flag("--diff", o.diff,
+              "also write diff_*: statistics of each scenario minus the reference, path by path (common random "
+              "numbers)");
+  auto* ref = c->add_option("--reference", o.reference, "reference scenario id of --diff (default: the first)");
+  Text& prec = b.texts.add(c, "--precision",
+                           "run until every chosen statistic's 95% interval half-width is below this share of its "
+                           "value, 0 < P <= 1 (not with --paths)",
+                           "REAL");
+  Text& on = b.texts.add(c, "--on", "statistics of --precision: total_quantile (default), p_over_capacity, total_mean",
+                         "LIST");
+  Text& startp = b.texts.add(c, "--start-paths",
+                             "paths of --precision's first pilot run, 100 to 4000000000 (default 10000)", "UINT");
+  Text& maxp =
+      b.texts.add(c, "--max-paths", "most paths --precision may run, 100 to 4000000000 (default 1000000)", "UINT");
+  b.after.push_back([&o, &paths, ref, &prec, &on, &startp, &maxp] {
+    if (ref->count() > 0) o.diff = true;
+    if (prec.given()) {
+      o.precision = parse_real("--precision", prec.value, 0.0, 1.0);
+      if (!(o.precision > 0)) throw UsageError("--precision: " + prec.value + " is not above 0");
+      if (paths.given()) throw UsageError("--precision: not with --paths (the run chooses its paths)");
+      o.precision_on = {"total_quantile"};
+    }
+    if (on.given()) {
+      if (!prec.given()) throw UsageError("--on: only with --precision");
+      o.precision_on.clear();
+      size_t start = 0;
+      while (true) {
+        const size_t comma = on.value.find(',', start);
+        const std::string item = on.value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (item != "total_quantile" && item != "p_over_capacity" && item != "total_mean")
+          throw UsageError("--on: '" + item + "' is not total_quantile, p_over_capacity or total_mean");
+        if (std::find(o.precision_on.begin(), o.precision_on.end(), item) != o.precision_on.end())
+          throw UsageError("--on: " + item + " twice");
+        o.precision_on.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+    if (maxp.given()) {
+      if (!prec.given()) throw UsageError("--max-paths: only with --precision");
+      o.max_paths = static_cast<uint32_t>(parse_unsigned("--max-paths", maxp.value, 100, 4000000000u));
+    }
+    if (startp.given()) {
+      if (!prec.given()) throw UsageError("--start-paths: only with --precision");
+      o.start_paths = static_cast<uint32_t>(parse_unsigned("--start-paths", startp.value, 100, 4000000000u));
+    }
+    o.start_paths = std::min(o.start_paths, o.max_paths);
+  });
   b.after.push_back([&o, &paths, &seed, &threads, &mem, &quant, &util, &sp, &sy, b] {
     if (paths.given()) o.paths = static_cast<uint32_t>(parse_unsigned("--paths", paths.value, 1, 4000000000u));
     if (seed.given()) o.seed = parse_unsigned("--seed", seed.value, 0, UINT64_MAX);
@@ -131,6 +179,12 @@ CLI::App* add_run(Binder b) {
           static_cast<uint32_t>(parse_unsigned("--sensitivity-paths", sp.value, 0, kCliMaxSensitivityPaths));
     if (sy.given())
       o.sensitivity_year = static_cast<int>(parse_signed("--sensitivity-year", sy.value, kYearMin, kYearMax));
+  });
+  b.after.push_back([&o] { // a quantile's interval takes two more probabilities in the pilot runs
+    if (std::find(o.precision_on.begin(), o.precision_on.end(), "total_quantile") != o.precision_on.end() &&
+        o.quantiles.size() * 3 > static_cast<size_t>(kCliMaxQuantiles))
+      throw UsageError("--precision on total_quantile: at most " + std::to_string(kCliMaxQuantiles / 3) +
+                       " --quantiles (each with its interval's two)");
   });
   return c;
 }
