@@ -80,8 +80,7 @@ public:
     ++g_chains;
     const Timer tm;
     const int n = static_cast<int>(bytes);
-    if (g_rank > 0)
-      check(MPI_Recv(state, n, MPI_BYTE, g_rank - 1, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+    if (g_rank > 0) check(MPI_Recv(state, n, MPI_BYTE, g_rank - 1, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
     fold(state);
     if (g_rank < g_size - 1) check(MPI_Send(state, n, MPI_BYTE, g_rank + 1, 7, MPI_COMM_WORLD), "MPI_Send");
     check(MPI_Bcast(state, n, MPI_BYTE, g_size - 1, MPI_COMM_WORLD), "MPI_Bcast");

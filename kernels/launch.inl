@@ -283,17 +283,28 @@ struct StatsCellSerial {
   int phase;
   CORRIDOR_HD void operator()(long long k) const {
     switch (phase) {
-    case kMomentsItem: return StatsPhase<kMomentsItem>{G}(k);
-    case kMomentsCell: return StatsPhase<kMomentsCell>{G}(k);
-    case kSsItem: return StatsPhase<kSsItem>{G}(k);
-    case kSpreadCell: return StatsPhase<kSpreadCell>{G}(k);
-    case kPlan: return StatsPhase<kPlan>{G}(k);
-    case kHist: return StatsPhase<kHist>{G}(k);
-    case kResolve: return StatsPhase<kResolve>{G}(k);
-    case kCollect: return StatsPhase<kCollect>{G}(k);
-    case kSort: return StatsPhase<kSort>{G}(k);
-    case kQuantiles: return StatsPhase<kQuantiles>{G}(k);
-    default: stats_serial(G.cell(k));
+    case kMomentsItem:
+      return StatsPhase<kMomentsItem>{G}(k);
+    case kMomentsCell:
+      return StatsPhase<kMomentsCell>{G}(k);
+    case kSsItem:
+      return StatsPhase<kSsItem>{G}(k);
+    case kSpreadCell:
+      return StatsPhase<kSpreadCell>{G}(k);
+    case kPlan:
+      return StatsPhase<kPlan>{G}(k);
+    case kHist:
+      return StatsPhase<kHist>{G}(k);
+    case kResolve:
+      return StatsPhase<kResolve>{G}(k);
+    case kCollect:
+      return StatsPhase<kCollect>{G}(k);
+    case kSort:
+      return StatsPhase<kSort>{G}(k);
+    case kQuantiles:
+      return StatsPhase<kQuantiles>{G}(k);
+    default:
+      stats_serial(G.cell(k));
     }
   }
 };

@@ -237,17 +237,17 @@ struct StatsGroup {
   const double* thr1;
   double* out;
   int width;
-  long long nblk;   // blocks of kSumBlock paths per cell (this process's)
+  long long nblk;                    // blocks of kSumBlock paths per cell (this process's)
   long long n_all = 0, nblk_all = 0; // the whole run's paths; the block moments the cell phases merge
-  long long bper;   // blocks per item of the block passes
-  long long T;      // items per cell of the histogram and collection passes
-  BlockMoments* bm; // [cell][nblk]
-  CellQuant* q;     // [cell]
-  uint32_t* hist;   // [cell][kBins]
-  int32_t* mark;    // [cell][kBins]
-  uint64_t* bmin;   // [cell][kBins]
-  uint64_t* bmax;   // [cell][kBins]
-  uint64_t* cand;   // [cell][kCand]
+  long long bper;                    // blocks per item of the block passes
+  long long T;                       // items per cell of the histogram and collection passes
+  BlockMoments* bm;                  // [cell][nblk]
+  CellQuant* q;                      // [cell]
+  uint32_t* hist;                    // [cell][kBins]
+  int32_t* mark;                     // [cell][kBins]
+  uint64_t* bmin;                    // [cell][kBins]
+  uint64_t* bmax;                    // [cell][kBins]
+  uint64_t* cand;                    // [cell][kCand]
   // [cell][n] or null: the first level's bin of every value, written by the
   // pass that counts it with one item per cell (stats_ss_hist_cell) so that
   // the collection compares 16-bit bin numbers instead of recomputing keys
