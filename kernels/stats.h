@@ -294,7 +294,9 @@ CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
 
 // ---- phase 1 (items): block sums, exceedance counts, extremes ----
 CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
-  const long long k = item / G.block_items(), t = item % G.block_items();
+  const long long bi = G.block_items(); // 0: no paths here (a rank's empty share), so no items
+  if (bi == 0) return;
+  const long long k = item / bi, t = item % bi;
   const double thr0 = G.thr0[k], thr1 = G.thr1[k];
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
@@ -355,7 +357,9 @@ CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
 
 // ---- phase 3 (items): block sums of squared deviations ----
 CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
-  const long long k = item / G.block_items(), t = item % G.block_items();
+  const long long bi = G.block_items(); // 0: no paths here (a rank's empty share), so no items
+  if (bi == 0) return;
+  const long long k = item / bi, t = item % bi;
   const double mean = G.q[k].mean;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
