@@ -5,7 +5,8 @@
 //   2 a usage error or bad input (one line per problem, naming the option,
 //     value or file).
 // Under mpirun or srun (MPI built in: dist.h) `run` splits its paths across
-// the ranks and rank 0 writes; any other command runs on rank 0 alone.
+// the ranks and rank 0 writes, `sweep` splits each point's run likewise; any
+// other command runs on rank 0 alone.
 #include <hdf5.h>
 
 #include <cerrno>
@@ -45,7 +46,7 @@ int run_parsed(const ParsedCommand& pc) {
     return 0;
   }
   install_signal_cleanup();
-  if (World::size() > 1 && pc.command != Command::run && World::rank() != 0) return 0;
+  if (World::size() > 1 && pc.command != Command::run && pc.command != Command::sweep && World::rank() != 0) return 0;
   return run_command(pc);
 }
 

@@ -5,7 +5,8 @@
 # block of paths or none, with --max-memory forcing several passes per rank,
 # with sensitivity and saved paths; a failing rank ends every rank with one
 # line naming it, no output and no temporary; bad input and refused outputs
-# are reported once, with the status of a process alone.
+# are reported once, with the status of a process alone; `sweep` splits each
+# point's run likewise.
 #   test_mpi.sh CORRIDOR ROOT MPIEXEC
 set -u
 corridor=$1
@@ -77,6 +78,21 @@ mpi 3 "$corridor" run "$work/in.h5" -o "$work/out/x.h5" -n 5000 -q --max-memory 
 rc=$?
 check "a budget too small for every rank's share: exit 1 (exit $rc), one line naming the budget, nothing written" \
   "[ $rc -eq 1 ] && [ \$(grep -c '^error: --max-memory' '$work/err') -eq 1 ] && [ \$(grep -c -E '^(corridor|error):' '$work/err') -eq 1 ] && [ -z \"\$(ls -A '$work/out')\" ]"
+
+# sweep: each design point's run split across the ranks, the bytes of one process
+"$corridor" sweep "$work/in.h5" --ranges "$root/inputs/sweep_ranges.csv" --design lhs -N 4 -n 2100 -t 2 -q \
+  -o "$work/sweep-one.h5"
+mpi 3 "$corridor" sweep "$work/in.h5" --ranges "$root/inputs/sweep_ranges.csv" --design lhs -N 4 -n 2100 -q \
+  -o "$work/sweep-r3.h5" 2>"$work/err"
+rc=$?
+check "mpirun -n 3 sweep exits 0 and prints nothing (exit $rc)" "[ $rc -eq 0 ] && [ ! -s '$work/err' ]"
+check "mpirun -n 3 sweep: the one-process sweep's bytes" "same '$work/sweep-one.h5' '$work/sweep-r3.h5'"
+printf 'table,row,column,distribution,low,high\ngroups,NOPE,capacity,uniform,1,2\n' >"$work/bad.csv"
+mpi 2 "$corridor" sweep "$work/in.h5" --ranges "$work/bad.csv" --design lhs -N 4 -n 2100 -q -o "$work/out/s.h5" \
+  2>"$work/err" >/dev/null
+rc=$?
+check "a bad ranges file under mpirun -n 2: exit 2 (exit $rc), reported once, nothing written" \
+  "[ $rc -eq 2 ] && [ \$(grep -c '^error:' '$work/err') -eq 1 ] && [ -z \"\$(ls -A '$work/out')\" ]"
 
 # any other command runs on rank 0 alone
 mpi 3 "$corridor" replay "$work/in.h5" --path 17 -o "$work/out/replay.csv" >/dev/null 2>"$work/err"

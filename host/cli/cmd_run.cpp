@@ -67,28 +67,6 @@ void report(const RunOptions& o, const ModelInfo& info, const HostModel& m, cons
   std::printf("  wrote %s\n", o.output.c_str());
 }
 
-// the exit status and the message of a failure, as main() maps them
-int status_of(const std::exception_ptr& e, std::string* what) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const UsageError& x) {
-    *what = x.what();
-    return 2;
-  } catch (const InputError& x) {
-    *what = x.lines.empty() ? std::string(x.what()) : x.lines.front();
-    return 2;
-  } catch (const std::bad_alloc&) {
-    *what = "out of memory";
-    return 1;
-  } catch (const std::exception& x) {
-    *what = x.what();
-    return 1;
-  } catch (...) {
-    *what = "unknown failure";
-    return 1;
-  }
-}
-
 Provenance provenance(const RunOptions& o, const Backend& be) {
   Provenance prov;
   prov.backend = be.name();
@@ -144,15 +122,7 @@ int cmd_run(const RunOptions& opts) {
     if (!red) throw;
     failed = std::current_exception();
   }
-  if (red) { // the lowest rank that failed reports; every rank ends with the worst status
-    std::string what;
-    const int status = World::agree(failed ? status_of(failed, &what) : 0);
-    if (status != 0) {
-      const int first = World::size() - World::agree(failed ? World::size() - World::rank() : 0);
-      if (first == World::rank()) std::rethrow_exception(failed);
-      throw QuietExit{status};
-    }
-  }
+  if (red) agree_on_setup(failed); // the lowest rank that failed reports; every rank ends with the worst status
   OutputExtras extras;
   ConvergenceRecord conv;
   if (o.precision > 0)
@@ -173,9 +143,7 @@ int cmd_run(const RunOptions& opts) {
     throw;
   } catch (...) {
     if (!red) throw;
-    std::string what;
-    const int status = status_of(std::current_exception(), &what);
-    World::fail(status, what); // ends every rank
+    fail_split_run(std::current_exception()); // ends every rank
   }
   t.sim = seconds_since(t0);
   if (!lead) return 0;

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 
+#include "../dist.h"
 #include "../output.h"
 #include "../sweep.h"
 #include "commands.h"
@@ -17,23 +19,54 @@ namespace fs = std::filesystem;
 
 namespace corridor {
 
+// Under MPI (host/dist.h) every rank reads the input and the ranges and
+// validates every point; the ranks agree on any failure so far, then split
+// each point's run (Backend::split), and rank 0 alone writes the file.
 int cmd_sweep(const SweepCmdOptions& o) {
-  OutputTarget out = prepare_output(o.output, o.force, {o.input, o.ranges});
-  const Input in = load_input(o.input, "sweep");
-  const std::vector<RangeSpec> ranges = read_ranges(o.ranges, in);
+  Reduce* red = World::reduce();
+  const bool lead = World::rank() == 0;
+  OutputTarget out;
+  Input in;
+  std::vector<RangeSpec> ranges;
+  std::unique_ptr<Backend> be;
   SweepOptions so;
   so.design = o.design, so.N = o.n, so.paths = o.paths, so.seed = o.seed, so.scenario = o.scenario;
-  so.threads = o.threads, so.responses = o.responses;
+  so.threads = o.threads > 0 || !red ? o.threads : World::threads();
+  so.responses = o.responses;
+  std::exception_ptr failed;
   try {
-    design_points(so.design, so.N, static_cast<int>(ranges.size()));
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--design ") + o.design + " -N " + std::to_string(o.n) + ": " + e.what());
+    if (lead) out = prepare_output(o.output, o.force, {o.input, o.ranges});
+    in = load_input(o.input, "sweep");
+    ranges = read_ranges(o.ranges, in);
+    try {
+      design_points(so.design, so.N, static_cast<int>(ranges.size()));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--design ") + o.design + " -N " + std::to_string(o.n) + ": " + e.what());
+    }
+    be = choose_backend(o.backend, so.threads, o.quiet || !lead);
+    if (red && !be->splits())
+      throw UsageError("--backend " + be->name() + ": a sweep across MPI ranks uses the CPU backend (--backend cpu)");
+  } catch (...) {
+    if (!red) throw;
+    failed = std::current_exception();
   }
-  auto be = choose_backend(o.backend, o.threads, o.quiet);
-  Progress prog(!o.quiet && isatty(2));
+  if (red) agree_on_setup(failed);
+  Progress prog(lead && !o.quiet && isatty(2));
   so.progress = [&](double f) { prog(f); };
+  be->split(red);
   const auto t0 = std::chrono::steady_clock::now();
-  const SweepResult r = run_sweep(in, ranges, so, *be);
+  SweepResult r;
+  try {
+    r = run_sweep(in, ranges, so, *be);
+  } catch (const InputError&) { // an invalid design point: found alike by every rank before any run
+    if (!red) throw;
+    agree_on_setup(std::current_exception());
+  } catch (...) {
+    if (!red) throw;
+    fail_split_run(std::current_exception()); // ends every rank
+  }
+  if (!lead) return 0;
+  be->split(nullptr);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   SweepProvenance p;
   p.input = fs::path(o.input).filename().string();

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <new>
 
+#include "../dist.h"
 #include "../h5.h"
 #include "command.h"
 
@@ -123,6 +125,42 @@ void Progress::operator()(double f) {
                100 * f, el, eta);
   if (f >= 1.0) std::fprintf(stderr, "\n");
   std::fflush(stderr);
+}
+
+int status_of(const std::exception_ptr& e, std::string* what) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const UsageError& x) {
+    *what = x.what();
+    return 2;
+  } catch (const InputError& x) {
+    *what = x.lines.empty() ? std::string(x.what()) : x.lines.front();
+    return 2;
+  } catch (const std::bad_alloc&) {
+    *what = "out of memory";
+    return 1;
+  } catch (const std::exception& x) {
+    *what = x.what();
+    return 1;
+  } catch (...) {
+    *what = "unknown failure";
+    return 1;
+  }
+}
+
+void agree_on_setup(const std::exception_ptr& failed) {
+  std::string what;
+  const int status = World::agree(failed ? status_of(failed, &what) : 0);
+  if (status == 0) return;
+  const int first = World::size() - World::agree(failed ? World::size() - World::rank() : 0);
+  if (first == World::rank()) std::rethrow_exception(failed);
+  throw QuietExit{status};
+}
+
+void fail_split_run(const std::exception_ptr& e) {
+  std::string what;
+  const int status = status_of(e, &what);
+  World::fail(status, what);
 }
 
 } // namespace corridor

@@ -3,6 +3,7 @@
 // choosing a backend, the progress bar.
 #pragma once
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,19 @@ void require_run_output(const std::string& path, const std::string& command);
 void require_hdf5(const std::string& path, const std::string& command);
 
 std::unique_ptr<Backend> choose_backend(const std::string& which, int threads, bool quiet);
+
+// Commands split across MPI ranks (run, sweep; host/dist.h). The exit status
+// and the one-line message of a failure, as main() maps them.
+int status_of(const std::exception_ptr& e, std::string* what);
+// After a setup every rank does alike (reading the input, building the
+// model, checking options), before any exchange: the ranks agree on a
+// failure; the lowest rank that failed rethrows its exception, the others
+// throw QuietExit with the worst status; nothing when none failed. Every
+// rank calls it (a collective); `failed` is null where the setup succeeded.
+void agree_on_setup(const std::exception_ptr& failed);
+// A failure during a split run (one rank, amid the exchanges): its line
+// `corridor: rank K: ...`, and every rank ends (World::fail).
+[[noreturn]] void fail_split_run(const std::exception_ptr& e);
 
 class Progress {
 public:
