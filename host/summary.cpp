@@ -449,7 +449,7 @@ Table corridors_table(const View& v) {
            (d.takeq.empty() ? "what every corridor took from it" : "what this corridor took from it") +
            ". Scenarios share "
            "their random numbers (the same paths), so the interval of a difference between two scenarios needs "
-           "the paired paths (corridor run --save-paths), not these intervals.";
+           "the paired paths (corridor run --diff, or --save-paths), not these intervals.";
   for (int c = 0; c < d.S; ++c) {
     if (d.ser_exp[c].empty()) continue;
     const int none = never_open_scenario(d, v.sc, c);
