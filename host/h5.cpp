@@ -579,4 +579,29 @@ hsize_t DimScales::length(const std::string& dim) const {
   return n;
 }
 
+std::vector<hsize_t> DimScales::shape(const std::vector<std::string>& dims) const {
+  std::vector<hsize_t> s;
+  s.reserve(dims.size());
+  for (const auto& d : dims) s.push_back(length(d));
+  return s;
+}
+
+void DimScales::doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
+                        const std::string& units, const std::string& long_name) {
+  write_doubles(file, var, shape(dims), v.data(), false);
+  attach(var, dims, units, long_name);
+}
+
+void DimScales::ints(const std::string& var, const std::vector<std::string>& dims, const std::vector<long long>& v,
+                     const std::string& units, const std::string& long_name) {
+  write_ints(file, var, shape(dims), v.data(), false);
+  attach(var, dims, units, long_name);
+}
+
+void DimScales::strings(const std::string& var, const std::string& dim, const std::vector<std::string>& v,
+                        const std::string& long_name) {
+  write_strings(file, var, v);
+  attach(var, {dim}, "", long_name);
+}
+
 } // namespace corridor::h5

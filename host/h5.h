@@ -137,6 +137,16 @@ struct DimScales {
               const std::string& long_name);
   // the length of a dimension made here
   hsize_t length(const std::string& dim) const;
+  // a variable along dimensions made here, attached to their scales
+  void doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
+               const std::string& units, const std::string& long_name);
+  void ints(const std::string& var, const std::vector<std::string>& dims, const std::vector<long long>& v,
+            const std::string& units, const std::string& long_name);
+  void strings(const std::string& var, const std::string& dim, const std::vector<std::string>& v,
+               const std::string& long_name);
+
+private:
+  std::vector<hsize_t> shape(const std::vector<std::string>& dims) const;
 };
 
 } // namespace corridor::h5

@@ -404,29 +404,10 @@ SweepResult run_sweep(const Input& base, const std::vector<RangeSpec>& ranges, c
 }
 
 // ---------------------------------------------------------------- output ----
-namespace {
-
-struct Dims : h5::DimScales {
-  void doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
-               const std::string& units, const std::string& long_name) {
-    std::vector<hsize_t> shape;
-    shape.reserve(dims.size());
-    for (const auto& dm : dims) shape.push_back(length(dm));
-    h5::write_doubles(file, var, shape, v.data(), false);
-    attach(var, dims, units, long_name);
-  }
-  void strings(const std::string& var, const std::string& dim, const std::vector<std::string>& v,
-               const std::string& long_name) {
-    h5::write_strings(file, var, v);
-    attach(var, {dim}, "", long_name);
-  }
-};
-
-} // namespace
 
 void write_sweep_file(hid_t f, const SweepResult& r, const std::vector<RangeSpec>& ranges, const SweepOptions& o,
                       const SweepProvenance& p) {
-  Dims d{{f, {}, {}}};
+  h5::DimScales d{f, {}, {}};
   std::vector<long long> pt(r.points);
   for (uint64_t i = 0; i < r.points; ++i) pt[i] = static_cast<long long>(i);
   h5::write_ints(f, "point", {r.points}, pt.data(), false);

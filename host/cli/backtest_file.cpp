@@ -14,24 +14,7 @@ namespace corridor {
 namespace {
 
 // the backtest file's variables along named dimensions (h5::DimScales)
-struct Dims : h5::DimScales {
-  void doubles(const std::string& var, const std::vector<std::string>& dims, const std::vector<double>& v,
-               const std::string& units, const std::string& long_name) {
-    std::vector<hsize_t> shape;
-    shape.reserve(dims.size());
-    for (const auto& d : dims) shape.push_back(length(d));
-    h5::write_doubles(file, var, shape, v.data(), false);
-    attach(var, dims, units, long_name);
-  }
-  void ints(const std::string& var, const std::vector<std::string>& dims, const std::vector<long long>& v,
-            const std::string& units, const std::string& long_name) {
-    std::vector<hsize_t> shape;
-    shape.reserve(dims.size());
-    for (const auto& d : dims) shape.push_back(length(d));
-    h5::write_ints(file, var, shape, v.data(), false);
-    attach(var, dims, units, long_name);
-  }
-};
+using Dims = h5::DimScales;
 
 // the per-horizon (dims horizon, level) or overall (dim level) fields of the scores
 void write_score_set(Dims& d, const std::vector<const BacktestScore*>& s, const std::string& prefix, bool by_horizon) {
@@ -117,7 +100,7 @@ void write_cases(Dims& d, const BacktestResult& r) {
 } // namespace
 
 void write_backtest_file(hid_t f, const BacktestResult& r, const BacktestProvenance& p) {
-  Dims d{{f, {}, {}}};
+  Dims d{f, {}, {}};
   write_scores(d, r);
   write_cases(d, r);
   h5::write_attr_string(f, "title",
