@@ -137,7 +137,8 @@ public:
   void raw_flows(const HostModel& m, uint64_t seed, int sc, uint64_t p0, uint32_t count,
                  std::vector<double>& out) override {
     omp_set_num_threads(threads_);
-    launch::raw_flows<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, m, seed, sc, p0, count, out);
+    launch::raw_flows<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, false, m, seed, sc, p0, count, out,
+                                                             k_.tile);
   }
   void replay(const HostModel& m, uint64_t seed, int sc, uint32_t path, std::vector<double>& cells) override {
     launch::replay<decltype(thrust::omp::par), OmpVector>(thrust::omp::par, m, seed, sc, path, cells);

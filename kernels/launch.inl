@@ -1224,18 +1224,50 @@ struct FlowBatch {
   }
 };
 
+// Path i's values of nc plain columns of n paths into row i of `out`.
+struct PathRow {
+  const double* cols;
+  double* out;
+  long long n, nc;
+  CORRIDOR_HD void operator()(long long i) const {
+    for (long long k = 0; k < nc; ++k) out[i * nc + k] = cols[k * n + i];
+  }
+};
+
 template <class Policy, template <class> class Vec>
 void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, int sc, uint64_t p0, uint32_t count,
-               std::vector<double>& out) {
+               std::vector<double>& out, KernelFn<SimulateTile> tile_fn = nullptr) {
   DeviceModel<Vec> up(h);
   const Layout L(up.v);
+  const long long n = count, SY = static_cast<long long>(up.v.S) * up.v.Y;
+  if (lane_major || !tile_fn) { // one path per thread (the GPU)
+    Vec<double> scratch;
+    const Scratch scr = make_scratch(scratch, lane_major, L.size, n);
+    Vec<double> vals(static_cast<size_t>(n * SY));
+    FlowBatch f{up.v, seed, sc, static_cast<long long>(p0), scr, thrust::raw_pointer_cast(vals.data())};
+    thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(n), f);
+    out.resize(vals.size());
+    thrust::copy(vals.begin(), vals.end(), out.begin());
+    return;
+  }
+  // the CPU: tiles of paths side by side (SimulateTile, the same numbers as
+  // one path at a time), the flow of series s in year y into column s Y + y,
+  // then each path's row of the columns into `out`
+  std::vector<int> flow_cells(static_cast<size_t>(SY));
+  for (int s = 0; s < up.v.S; ++s)
+    for (int y = 0; y < up.v.Y; ++y) flow_cells[static_cast<size_t>(s) * up.v.Y + y] = up.v.series_cell(s, kFlow, y);
+  const YearCellsOn<Vec> cells(YearCells(up.v, flow_cells.data(), static_cast<int>(SY)));
   Vec<double> scratch;
-  const Scratch scr = make_scratch(scratch, lane_major, L.size, static_cast<long long>(count));
-  Vec<double> vals(static_cast<size_t>(count) * up.v.S * up.v.Y);
-  FlowBatch f{up.v, seed, sc, static_cast<long long>(p0), scr, thrust::raw_pointer_cast(vals.data())};
-  thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(count), f);
-  out.resize(vals.size());
-  thrust::copy(vals.begin(), vals.end(), out.begin());
+  const Scratch scr = make_scratch(scratch, false, L.size, tile_lanes(n));
+  Vec<double> cols(static_cast<size_t>(n * SY));
+  const SinkCells sink{
+      thrust::raw_pointer_cast(cells.ybeg.data()), thrust::raw_pointer_cast(cells.dst.data()),
+      thrust::raw_pointer_cast(cells.elem.data()),
+      Columns{thrust::raw_pointer_cast(cols.data()), n, kPlainColumns, SY, static_cast<long long>(p0)}};
+  simulate_batch(pol, false, up.v, seed, sc, static_cast<long long>(p0), n, scr, sink, tile_fn);
+  out.resize(cols.size());
+  thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(n),
+                   PathRow{thrust::raw_pointer_cast(cols.data()), out.data(), n, SY});
 }
 
 template <class Policy, template <class> class Vec>
