@@ -120,11 +120,28 @@ std::vector<Cells> measure(const HostModel& m, const ModelInfo& info, const RunR
   return out;
 }
 
+// A pilot's statistics with the user's quantiles only (stats_width: mean,
+// sd, sem, the quantiles, two exceedance probabilities), for `cells` cells.
+RunResult user_quantiles(const RunResult& res, const Pilot& pl, long long cells) {
+  RunResult r = res;
+  const int nq = static_cast<int>(pl.at.size()), W = stats_width(nq), PW = res.width;
+  r.width = W;
+  r.stats.assign(static_cast<size_t>(cells) * W, 0.0);
+  for (long long c = 0; c < cells; ++c) {
+    const double* src = res.stats.data() + c * PW;
+    double* dst = r.stats.data() + c * W;
+    dst[0] = src[0], dst[1] = src[1], dst[2] = src[2];
+    for (int q = 0; q < nq; ++q) dst[3 + q] = src[3 + pl.at[q]];
+    dst[3 + nq] = src[PW - 2], dst[4 + nq] = src[PW - 1];
+  }
+  return r;
+}
+
 } // namespace
 
 ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelInfo& info, const CellPlan& plan,
                                    RunConfig& cfg, double target, const std::vector<std::string>& on,
-                                   uint32_t start_paths, uint32_t max_paths, bool verbose) {
+                                   uint32_t start_paths, uint32_t max_paths, bool verbose, RunResult& final_stats) {
   ConvergenceRecord rec;
   rec.target = target;
   rec.statistics = on;
@@ -170,8 +187,11 @@ ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelI
     steps.push_back(std::move(cells));
     if (worst <= target || n >= max_paths) {
       if (verbose)
-        std::fprintf(stderr, "precision: %u paths, largest relative half-width %.3g (%s)%s; final run of %u paths\n", n,
-                     worst, which.c_str(), worst <= target ? " reached the target" : ", --max-paths reached", n);
+        std::fprintf(stderr,
+                     "precision: %u paths, largest relative half-width %.3g (%s)%s; their statistics are the "
+                     "output\n",
+                     n, worst, which.c_str(), worst <= target ? " reached the target" : ", --max-paths reached");
+      final_stats = user_quantiles(res, pl, static_cast<long long>(m.NS) * m.view().cells());
       break;
     }
     // half-widths shrink as 1/sqrt(n): the paths the worst cell needs, with a
@@ -180,18 +200,17 @@ ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelI
     const double next = std::clamp(need, 2.0 * n, 8.0 * n);
     const uint32_t nn = static_cast<uint32_t>(std::min<double>(next, max_paths));
     if (verbose) {
-      // the next pilot, then a final run of as many paths as the worst cell needs (at least the pilot's)
+      // the next pilot, whose statistics are the output if it reaches the target
       const double rate = secs / n;
       std::fprintf(stderr,
                    "precision: %u paths, largest relative half-width %.3g (%s) > %g; next %u paths "
                    "(about %u needed), about %.0f s left (%.0f s so far)\n",
-                   n, worst, which.c_str(), target, nn, static_cast<uint32_t>(std::min<double>(need, 4e9)),
-                   rate * (nn + std::max<double>(nn, std::min<double>(need, max_paths))),
+                   n, worst, which.c_str(), target, nn, static_cast<uint32_t>(std::min<double>(need, 4e9)), rate * nn,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     n = nn;
   }
-  // the final run has the last pilot's paths, so its precision is the last pilot's
+  // the output is the last pilot's, so its precision is the last pilot's
   cfg.paths = n;
   const size_t last = steps.size() - 1;
   for (size_t s = 0; s < on.size(); ++s) {

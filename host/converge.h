@@ -1,8 +1,9 @@
 // A run to a precision (`corridor run --precision P --on STATS`, docs/MODEL.md
 // section 6): pilot runs of growing path counts until the 95% interval of
 // every chosen statistic, in every cell that counts, is narrower than the
-// target relative to its value; then the final run, an ordinary run with
-// that many paths (the prefix property: its bytes are those of `run -n N`).
+// target relative to its value; the last pilot's statistics are then those
+// of an ordinary run with that many paths (the prefix property: its bytes are
+// those of `run -n N`).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,7 +26,7 @@ struct ConvergenceRecord {
   double target = 0;
   std::vector<std::string> statistics;
   std::vector<double> reached;   // per statistic: the largest relative half-width at the final path count
-  std::vector<uint32_t> paths;   // per step (the pilots, then the final run)
+  std::vector<uint32_t> paths;   // per step (the pilots; the output is the last one's)
   std::vector<double> halfwidth; // [step][statistic]: the largest relative half-width over the cells that count
   // per statistic, the cell with the largest relative half-width at the
   // final step (its name), and per step and statistic its estimate and 95% interval
@@ -39,10 +40,14 @@ struct ConvergenceRecord {
 // count (cfg is otherwise unchanged) and returns the record. The pilots run
 // without sensitivity. verbose: a status line per pilot on stderr, with the
 // estimated time left. Throws std::runtime_error when the quantiles and
-// their interval probabilities exceed kMaxQuantiles.
+// their interval probabilities exceed kMaxQuantiles. `final_stats` receives the last
+// pilot's statistics with cfg's quantiles only: the bytes of a run of the
+// final path count (each quantile is its own exact order statistic, and the
+// other statistics do not depend on the quantiles asked), so the final run
+// need not simulate the paths again.
 ConvergenceRecord run_to_precision(Backend& be, const HostModel& m, const ModelInfo& info, const CellPlan& plan,
                                    RunConfig& cfg, double target, const std::vector<std::string>& on,
-                                   uint32_t start_paths, uint32_t max_paths, bool verbose);
+                                   uint32_t start_paths, uint32_t max_paths, bool verbose, RunResult& final_stats);
 
 // The probabilities of the order statistics at (1-based) ranks n p -/+ 1.96
 // sqrt(n p (1 - p)), rounded outwards, as type-7 probabilities: {lo, hi}.

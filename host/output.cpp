@@ -531,7 +531,8 @@ void write_convergence(Writer& w, const ConvergenceRecord& r) {
   h5::write_attr_string(w.file, "precision_on", on);
   std::vector<int> steps(ns);
   for (int i = 0; i < ns; ++i) steps[i] = i;
-  w.coord_ints("convergence_step", steps, "step of the run to a precision (pilot runs, then the final run)", "");
+  w.coord_ints("convergence_step", steps,
+               "step of the run to a precision (the pilot runs; the output is the last one's statistics)", "");
   w.coord_strings("convergence_statistic", r.statistics, "statistic whose precision the run was asked for");
   std::vector<double> p(r.paths.begin(), r.paths.end());
   h5::write_doubles(w.file, "convergence_paths", {static_cast<hsize_t>(ns)}, p.data(), false);

@@ -125,27 +125,30 @@ int cmd_run(const RunOptions& opts) {
   if (red) agree_on_setup(failed); // the lowest rank that failed reports; every rank ends with the worst status
   OutputExtras extras;
   ConvergenceRecord conv;
-  if (o.precision > 0)
+  RunResult res;
+  double pilot_seconds = 0; // --precision: the last pilot is the run
+  if (o.precision > 0) {
     extras.convergence = &(conv = run_to_precision(*be, m, info, plan, cfg, o.precision, o.precision_on, o.start_paths,
-                                                   o.max_paths, !o.quiet));
+                                                   o.max_paths, !o.quiet, res));
+    pilot_seconds = res.simulate_seconds + res.stats_seconds;
+  }
   o.paths = cfg.paths;
   sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   cfg.sensitivity = &sens; // planned with the run's memory
   Progress prog(lead && !o.quiet && isatty(2));
   cfg.progress = [&](double f) { prog(f); };
   be->split(red);
-  RunResult res;
   Timings t;
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    be->run(m, plan, cfg, res);
+    if (o.precision <= 0) be->run(m, plan, cfg, res);
   } catch (const QuietExit&) { // the ranks agreed on a failure of their setup, reported once
     throw;
   } catch (...) {
     if (!red) throw;
     fail_split_run(std::current_exception()); // ends every rank
   }
-  t.sim = seconds_since(t0);
+  t.sim = o.precision > 0 ? pilot_seconds : seconds_since(t0);
   if (!lead) return 0;
   be->split(nullptr); // rank 0 alone from here
   Provenance prov = provenance(o, *be);
@@ -159,7 +162,7 @@ int cmd_run(const RunOptions& opts) {
     extras.diff = &(diff = scenario_diffs(*be, m, info, o.seed, o.paths, o.quantiles, diff_ref, o.max_memory,
                                           [&](double f) { dprog(f); }));
   write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr, &extras);
-  t.total = seconds_since(t0);
+  t.total = seconds_since(t0) + pilot_seconds;
   if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);
   return 0;
 }
