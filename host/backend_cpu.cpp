@@ -29,7 +29,9 @@ namespace launch {
   ATTR void stats_##SUFFIX(const StatsCellSerial& f, long long k) { f(k); }
 // NOLINTEND(bugprone-macro-parentheses)
 CORRIDOR_CPU_KERNELS(x86_64, __attribute__((flatten)))
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// (Under AddressSanitizer, the baseline alone: the variants are the same
+// source, and three instrumented copies of the whole model triple the build.)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
 #define CORRIDOR_CPU_VARIANTS 1
 CORRIDOR_CPU_KERNELS(x86_64_v3, __attribute__((target("arch=x86-64-v3"), flatten)))
 CORRIDOR_CPU_KERNELS(x86_64_v4, __attribute__((target("arch=x86-64-v4"), flatten)))
