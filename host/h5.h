@@ -75,8 +75,11 @@ inline Id vlen_string_type() {
 // object headers, B-trees, heaps and chunk indexes with Jenkins checksums): a
 // damaged metadata block is refused by libhdf5 instead of being parsed.
 // File-creation properties: link and attribute creation order tracked and
-// indexed (netCDF-4 readers expect it).
+// indexed (netCDF-4 readers expect it); no times in the root group's header.
 Id create_file_props();
+// Dataset-creation properties without creation and modification times in the
+// object header, so that the same run writes the same bytes.
+Id dataset_props();
 // File-access properties: library version bounds 1.10 .. latest, i.e. the
 // checksummed metadata formats including chunk indexes.
 Id file_access_props();

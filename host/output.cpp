@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -34,7 +36,16 @@ std::string git_sha() { return CORRIDOR_GIT_SHA; }
 std::string corridor_version() { return CORRIDOR_VERSION; }
 
 std::string now_iso8601() {
-  const std::time_t t = std::time(nullptr);
+  std::time_t t = std::time(nullptr);
+  // SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds
+  // convention), when set to a whole number, stands for the clock: then the
+  // same run writes the same file, byte for byte
+  if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(e, &end, 10);
+    if (errno == 0 && *end == '\0' && v >= 0) t = static_cast<std::time_t>(v);
+  }
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -119,8 +130,10 @@ void commit_h5_in_memory(OutputTarget& out, const std::function<void(hid_t)>& wr
     // a file in a child process first (h5::probe_readable).
     h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
     h5::check(H5Pset_fapl_core(fapl, 1 << 16, 0), "H5Pset_fapl_core");
-    h5::Id f = h5::check(H5Fcreate(out.path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
-                         out.path() + ": cannot create in memory");
+    h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
+    h5::check(H5Pset_obj_track_times(fcpl, 0), "H5Pset_obj_track_times"); // the same bytes for the same content
+    h5::Id f =
+        h5::check(H5Fcreate(out.path().c_str(), H5F_ACC_TRUNC, fcpl, fapl), out.path() + ": cannot create in memory");
     write(f);
     h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), out.path() + ": cannot flush in memory");
     const ssize_t n = H5Fget_file_image(f, nullptr, 0);
@@ -473,7 +486,7 @@ void write_raw_paths(const RunOut& o, Backend& be, uint64_t seed, uint32_t paths
   const hsize_t cpaths = std::min<hsize_t>(N, std::max<hsize_t>(1, (1u << 18) / (S * Y)));
   const hsize_t chunk[4] = {1, cpaths, S, Y};
   h5::Id space = h5::check(H5Screate_simple(4, dims, nullptr), "H5Screate_simple");
-  h5::Id dcpl = h5::check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
+  h5::Id dcpl = h5::dataset_props();
   h5::check(H5Pset_chunk(dcpl, 4, chunk), "H5Pset_chunk");
   h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
   h5::check(H5Pset_deflate(dcpl, 1), "H5Pset_deflate");

@@ -93,6 +93,23 @@ check "a full disk fails with a clear error and leaves no file" \
 check "1 thread and 2 threads with a small budget give the same datasets" \
   "h5diff '$work/t1.h5' '$work/t2.h5' /flow_quantile && h5diff '$work/t1.h5' '$work/t2.h5' /total_quantile"
 
+# the same run, the same file: no times in object headers, and the "created"
+# attribute from SOURCE_DATE_EPOCH when it is set (a value that is not a
+# number of seconds is ignored: the clock)
+for k in 1 2; do
+  SOURCE_DATE_EPOCH=1764547200 "$corridor" run "$work/in.h5" -o "$work/same$k.h5" -n 300 -q
+  SOURCE_DATE_EPOCH=1764547200 "$corridor" import "$root/inputs/xinjiang" -o "$work/same_in$k.h5" >/dev/null
+  sleep 1.1 # a clock in the file would differ
+done
+check "the same run twice writes the same bytes under SOURCE_DATE_EPOCH" \
+  "cmp -s '$work/same1.h5' '$work/same2.h5' && h5dump -a created '$work/same1.h5' | grep -q '2025-12-01T00:00:00Z'"
+check "the same import twice writes the same bytes" "cmp -s '$work/same_in1.h5' '$work/same_in2.h5'"
+SOURCE_DATE_EPOCH=yesterday "$corridor" run "$work/in.h5" -o "$work/same3.h5" -n 300 -q
+rc=$?
+check "a SOURCE_DATE_EPOCH that is not a number leaves the clock" \
+  "[ $rc -eq 0 ] && h5dump -a created '$work/same3.h5' | grep -q '\"$(date -u +%Y)-'"
+rm -f "$work"/same*.h5
+
 # replay
 "$corridor" replay "$work/in.h5" --path 3 -o "$work/replay.csv"
 check "replay writes the trajectory" "grep -q '^series,ALA_KAZ_rail_freight,2040,' '$work/replay.csv'"
