@@ -44,7 +44,7 @@ std::string now_iso8601() {
     char* end = nullptr;
     errno = 0;
     const long long v = std::strtoll(e, &end, 10);
-    if (errno == 0 && *end == '\0' && v >= 0) t = static_cast<std::time_t>(v);
+    if (errno == 0 && *end == '\0' && v >= 0 && v <= 253402300799ll) t = static_cast<std::time_t>(v); // to 9999
   }
   std::tm tm{};
   gmtime_r(&t, &tm);
