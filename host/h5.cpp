@@ -19,11 +19,14 @@ namespace corridor::h5 {
 
 // ---- file format ------------------------------------------------------------
 
-Id create_file_props() {
-  Id p = check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
-  // no creation and modification times in object headers (the root group's
-  // here, each dataset's in dataset_props): the same run writes the same bytes
+Id untimed_props(hid_t cls) {
+  Id p = check(H5Pcreate(cls), "H5Pcreate");
   check(H5Pset_obj_track_times(p, 0), "H5Pset_obj_track_times");
+  return p;
+}
+
+Id create_file_props() {
+  Id p = untimed_props(H5P_FILE_CREATE); // the root group's header without times
   check(H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
   check(H5Pset_attr_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "creation order");
   return p;
@@ -398,14 +401,8 @@ bool read_attr_double(hid_t obj, const std::string& name, double& out) {
   return H5Aread(a, H5T_NATIVE_DOUBLE, &out) >= 0;
 }
 
-Id dataset_props() {
-  Id p = check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
-  check(H5Pset_obj_track_times(p, 0), "H5Pset_obj_track_times");
-  return p;
-}
-
 static Id dcpl_for(const std::vector<hsize_t>& dims, size_t elem, bool compress) {
-  Id p = dataset_props();
+  Id p = untimed_props(H5P_DATASET_CREATE);
   size_t total = 1;
   for (auto d : dims) total *= d;
   if (!compress || total == 0 || dims.empty()) return p;
@@ -428,7 +425,7 @@ static Id dcpl_for(const std::vector<hsize_t>& dims, size_t elem, bool compress)
 
 // one dimension, checksummed chunks of at most about 64 KiB
 static Id dcpl_checked(hsize_t n, size_t elem) {
-  Id p = dataset_props();
+  Id p = untimed_props(H5P_DATASET_CREATE);
   if (n == 0) return p; // nothing stored
   const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, (64 * 1024) / std::max<size_t>(1, elem)));
   check(H5Pset_chunk(p, 1, &chunk), "H5Pset_chunk");

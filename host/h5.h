@@ -77,9 +77,10 @@ inline Id vlen_string_type() {
 // File-creation properties: link and attribute creation order tracked and
 // indexed (netCDF-4 readers expect it); no times in the root group's header.
 Id create_file_props();
-// Dataset-creation properties without creation and modification times in the
-// object header, so that the same run writes the same bytes.
-Id dataset_props();
+// Creation properties of class cls (H5P_FILE_CREATE, H5P_GROUP_CREATE,
+// H5P_DATASET_CREATE) without creation and modification times in the object
+// header, so that the same run writes the same bytes.
+Id untimed_props(hid_t cls);
 // File-access properties: library version bounds 1.10 .. latest, i.e. the
 // checksummed metadata formats including chunk indexes.
 Id file_access_props();

@@ -778,8 +778,7 @@ void write_h5_input(const Input& in, const std::string& path) {
     else
       h5::write_attr_string(f, md.key, it->second);
   }
-  h5::Id gcpl = h5::check(H5Pcreate(H5P_GROUP_CREATE), "H5Pcreate");
-  h5::check(H5Pset_obj_track_times(gcpl, 0), "H5Pset_obj_track_times"); // the same input, the same bytes
+  const h5::Id gcpl = h5::untimed_props(H5P_GROUP_CREATE); // the same input, the same bytes
   for (const auto& def : input_schema()) {
     const auto it = in.tables.find(def.name);
     if (it == in.tables.end()) continue;

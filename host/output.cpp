@@ -130,8 +130,7 @@ void commit_h5_in_memory(OutputTarget& out, const std::function<void(hid_t)>& wr
     // a file in a child process first (h5::probe_readable).
     h5::Id fapl = h5::check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
     h5::check(H5Pset_fapl_core(fapl, 1 << 16, 0), "H5Pset_fapl_core");
-    h5::Id fcpl = h5::check(H5Pcreate(H5P_FILE_CREATE), "H5Pcreate");
-    h5::check(H5Pset_obj_track_times(fcpl, 0), "H5Pset_obj_track_times"); // the same bytes for the same content
+    h5::Id fcpl = h5::untimed_props(H5P_FILE_CREATE);
     h5::Id f =
         h5::check(H5Fcreate(out.path().c_str(), H5F_ACC_TRUNC, fcpl, fapl), out.path() + ": cannot create in memory");
     write(f);
@@ -486,7 +485,7 @@ void write_raw_paths(const RunOut& o, Backend& be, uint64_t seed, uint32_t paths
   const hsize_t cpaths = std::min<hsize_t>(N, std::max<hsize_t>(1, (1u << 18) / (S * Y)));
   const hsize_t chunk[4] = {1, cpaths, S, Y};
   h5::Id space = h5::check(H5Screate_simple(4, dims, nullptr), "H5Screate_simple");
-  h5::Id dcpl = h5::dataset_props();
+  h5::Id dcpl = h5::untimed_props(H5P_DATASET_CREATE);
   h5::check(H5Pset_chunk(dcpl, 4, chunk), "H5Pset_chunk");
   h5::check(H5Pset_shuffle(dcpl), "H5Pset_shuffle");
   h5::check(H5Pset_deflate(dcpl, 1), "H5Pset_deflate");
