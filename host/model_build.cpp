@@ -24,6 +24,9 @@ struct Checker {
     const double v = t.num.at(col)[r];
     if (std::isnan(v)) return add(t, r, col, "NaN"), false;
     if (std::isinf(v)) return add(t, r, col, "infinite value"), false;
+    // no quantity, rate or parameter of the model comes near; a run keeps
+    // path values in single precision (up to 3.4e38) for its statistics
+    if (std::fabs(v) > 1e30) return add(t, r, col, format_number(v) + " is beyond 1e30 in magnitude"), false;
     return true;
   }
   void range(const Table& t, size_t r, const std::string& col, double lo, double hi, const std::string& what) {

@@ -40,7 +40,7 @@ struct CellStats {
     const int nq = static_cast<int>(probs.size());
     // P(d > 0) as P(d >= the smallest positive double); P(d < 0) counted below
     const double thr0 = std::numeric_limits<double>::denorm_min(), thr1 = 0.0;
-    StatsGroup G;
+    StatsGroupT<double> G;
     G.x = x;
     G.n = n;
     G.lbs = kPlainColumns;

@@ -102,15 +102,26 @@ constexpr int kLayoutShift = 13; // 2^13 = 8,192 paths per layout block of a run
 // kPlainColumns). The statistics read the same layout (stats.h,
 // StatsGroup::at). The columns of a rank's share of the paths (dist.h) start
 // at its first path, `base`: the simulation stores path p at p - base.
+// A run's pass stores its values for the statistics in single precision
+// (`stored`, stats.h: Value); the sensitivity's and raw flows' columns are
+// double precision (`values`). One of the two is set.
 struct Columns {
   double* values;
+  Value* stored;
   long long n;
   int lbs;
   long long nc;
   long long base = 0;
-  CORRIDOR_HD double* at(long long k, long long path) const {
+  CORRIDOR_HD long long offset(long long k, long long path) const {
     const long long b0 = (path >> lbs) << lbs, len = n - b0 < (1ll << lbs) ? n - b0 : (1ll << lbs);
-    return values + b0 * nc + k * len + (path - b0);
+    return b0 * nc + k * len + (path - b0);
+  }
+  CORRIDOR_HD void put(long long k, long long path, double v) const {
+    const long long o = offset(k, path);
+    if (stored)
+      stored[o] = static_cast<Value>(v); // rounded to nearest
+    else
+      values[o] = v;
   }
 };
 
@@ -151,7 +162,7 @@ struct ChunkSink {
   SinkCells c;
   long long path;
   template <class Acc> CORRIDOR_HD void year(int y, const Acc& X) const {
-    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) *c.cols.at(c.dst[j], path - c.cols.base) = X(c.elem[j]);
+    for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) c.cols.put(c.dst[j], path - c.cols.base, X(c.elem[j]));
     if (c.cbeg)
       for (int j = c.cbeg[y]; j < c.cbeg[y + 1]; ++j) count_one(c.counts + c.cdst[j], X(c.celem[j]) != 0.0);
   }
@@ -195,6 +206,24 @@ inline void store_row(double* col, const double* line, int w) {
 #endif
   for (int j = 0; j < w; ++j) col[j] = line[j];
 }
+// The same into a single-precision column, each value rounded to nearest (as
+// a conversion rounds it).
+inline void store_row(Value* col, const double* line, int w) {
+  static_assert(sizeof(Value) == 4, "four floats per 16-byte store");
+#if defined(__SSE2__) && !defined(__CUDA_ARCH__)
+  if (w == kTile && (reinterpret_cast<uintptr_t>(col) & 15) == 0) {
+    for (int j = 0; j < kTile; j += 4)
+      _mm_stream_ps(col + j,
+                    _mm_movelh_ps(_mm_cvtpd_ps(_mm_loadu_pd(line + j)), _mm_cvtpd_ps(_mm_loadu_pd(line + j + 2))));
+    return;
+  }
+#endif
+  for (int j = 0; j < w; ++j) col[j] = static_cast<Value>(line[j]);
+}
+template <class T> inline void store_rows(T* col, long long o1, long long o2, const double* line, int w1, int w) {
+  store_row(col + o1, line, w1);
+  if (w1 < w) store_row(col + o2, line + w1, w - w1);
+}
 struct SimulateTile {
   ModelView m;
   uint64_t seed;
@@ -223,8 +252,11 @@ struct SimulateTile {
       tile.year_totals();
       for (int j = c.ybeg[y]; j < c.ybeg[y + 1]; ++j) {
         const double* line = ts.p + c.elem[j] * kTile;
-        store_row(c.cols.at(c.dst[j], p), line, w1);
-        if (w1 < w) store_row(c.cols.at(c.dst[j], p + w1), line + w1, w - w1);
+        const long long o1 = c.cols.offset(c.dst[j], p), o2 = c.cols.offset(c.dst[j], p + w1);
+        if (c.cols.stored)
+          store_rows(c.cols.stored, o1, o2, line, w1, w);
+        else
+          store_rows(c.cols.values, o1, o2, line, w1, w);
       }
       if (c.cbeg) {
 #if defined(_OPENMP) && !defined(__CUDACC__)
@@ -822,7 +854,7 @@ private:
     const YearCellsOn<Vec>& yc = pass_cells_[static_cast<size_t>(sc)][static_cast<size_t>(pass)];
     SinkCells cells{thrust::raw_pointer_cast(yc.ybeg.data()), thrust::raw_pointer_cast(yc.dst.data()),
                     thrust::raw_pointer_cast(yc.elem.data()),
-                    Columns{thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc, sh_.begin}};
+                    Columns{nullptr, thrust::raw_pointer_cast(values_.data()), n_, kLayoutShift, nc, sh_.begin}};
     if (pass == 0) {
       const YearCellsOn<Vec>& cc = count_cells_[static_cast<size_t>(sc)];
       cells.cbeg = thrust::raw_pointer_cast(cc.ybeg.data());
@@ -925,7 +957,8 @@ private:
     for (int c = 0; c < C; ++c) {
       double* o = dst + static_cast<long long>(c) * width_;
       if (kind[c] == CellPlan::kZero || kind[c] == CellPlan::kConstant) {
-        const double x = kind[c] == CellPlan::kZero ? 0.0 : one[c];
+        // the value as a run stores it (single precision, stats.h: Value)
+        const double x = kind[c] == CellPlan::kZero ? 0.0 : static_cast<double>(static_cast<Value>(one[c]));
         std::fill(o, o + width_, x);
         o[1] = o[2] = 0.0; // sd, sem
         o[3 + nq_] = x >= plan_.thr0[c] ? 1.0 : 0.0;
@@ -960,7 +993,8 @@ private:
   DeviceModel<Vec> up_;
   Layout L_;
   int cpp_; // stored cells per pass
-  Vec<double> probs_, thr0_, thr1_, scratch_, values_, stats_;
+  Vec<double> probs_, thr0_, thr1_, scratch_, stats_;
+  Vec<Value> values_; // a pass's stored cells, single precision (stats.h)
   Vec<uint16_t> binid_;
   Vec<unsigned long long> counts_;
   long long count_stride_ = 0, count_rows_ = 1;
@@ -1191,7 +1225,7 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   Vec<long long> idx(nk), first(nk), last(nk);
   double* colp = thrust::raw_pointer_cast(cols.data());
   const SinkCells sink{thrust::raw_pointer_cast(cells.ybeg.data()), thrust::raw_pointer_cast(cells.dst.data()),
-                       thrust::raw_pointer_cast(cells.elem.data()), Columns{colp, n, kPlainColumns, D + K}};
+                       thrust::raw_pointer_cast(cells.elem.data()), Columns{colp, nullptr, n, kPlainColumns, D + K}};
   for (int sc = 0; sc < v.NS; ++sc) {
     for (long long p0 = 0; p0 < n; p0 += batch)
       simulate_batch(pol, lane_major, v, cfg.seed, sc, p0, std::min<long long>(batch, n - p0), scr, sink, tile_fn);
@@ -1263,7 +1297,7 @@ void raw_flows(Policy pol, bool lane_major, const HostModel& h, uint64_t seed, i
   const SinkCells sink{
       thrust::raw_pointer_cast(cells.ybeg.data()), thrust::raw_pointer_cast(cells.dst.data()),
       thrust::raw_pointer_cast(cells.elem.data()),
-      Columns{thrust::raw_pointer_cast(cols.data()), n, kPlainColumns, SY, static_cast<long long>(p0)}};
+      Columns{thrust::raw_pointer_cast(cols.data()), nullptr, n, kPlainColumns, SY, static_cast<long long>(p0)}};
   simulate_batch(pol, false, up.v, seed, sc, static_cast<long long>(p0), n, scr, sink, tile_fn);
   out.resize(cols.size());
   thrust::for_each(pol, thrust::counting_iterator<long long>(0), thrust::counting_iterator<long long>(n),

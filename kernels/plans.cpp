@@ -338,7 +338,7 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   const uint64_t base = unscaled_bytes(m, v, cfg, nstored, tiled);
   const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
-  const uint64_t per_cell = n * 8;
+  const uint64_t per_cell = n * sizeof(Value); // a stored cell's values (stats.h)
   MemoryPlan mp;
   mp.batch = std::max<uint64_t>(1, std::min<uint64_t>(batch, n));
   mp.stats_group = std::max<uint64_t>(1, std::min<uint64_t>(stats_group, std::max<uint64_t>(1, nstored)));

@@ -121,7 +121,7 @@ CORRIDOR_INLINE void shared_max(uint64_t* p, uint64_t v) {
 // takes the paths i0 + l, i0 + l + kSumLanes, ..., in order, and the partial
 // sums are added pairwise. A fixed order, like the path order, but kSumLanes
 // chains instead of one, which the host compiler vectorises.
-template <class F> CORRIDOR_INLINE double block_sum(const double* x, long long i0, long long i1, F f) {
+template <class V, class F> CORRIDOR_INLINE double block_sum(const V* x, long long i0, long long i1, F f) {
   double part[kSumLanes];
   for (int l = 0; l < kSumLanes; ++l) part[l] = 0.0;
   long long i = i0;
@@ -133,7 +133,7 @@ template <class F> CORRIDOR_INLINE double block_sum(const double* x, long long i
 }
 
 // The sum of squared deviations from `mean` of one block's paths.
-CORRIDOR_INLINE double block_ss(const double* x, long long i0, long long i1, double mean) {
+template <class V> CORRIDOR_INLINE double block_ss(const V* x, long long i0, long long i1, double mean) {
   return block_sum(x, i0, i1, [mean](double v) {
     const double d = v - mean;
     return d * d;
@@ -225,8 +225,8 @@ struct CellQuant {
 // block order, launch.inl) and rank among all n_all paths. Alone, n_all and
 // nblk_all are 0: n and nblk.
 constexpr int kPlainColumns = 62; // a layout block shift beyond any path count
-struct StatsGroup {
-  const double* x;
+template <class V> struct StatsGroupT {
+  const V* x;
   long long n;
   int lbs = kPlainColumns;
   long long nc = 1, c0 = 0;
@@ -260,15 +260,15 @@ struct StatsGroup {
   CORRIDOR_INLINE long long blocks_end(long long t) const { return (t + 1) * bper < nblk ? (t + 1) * bper : nblk; }
   CORRIDOR_INLINE long long path_end(long long b) const { return (b + 1) * kSumBlock < n ? (b + 1) * kSumBlock : n; }
   // value i of cell k; the kSumBlock paths of block b of cell k (adjacent)
-  CORRIDOR_INLINE const double* at(long long k, long long i) const {
+  CORRIDOR_INLINE const V* at(long long k, long long i) const {
     const long long b0 = (i >> lbs) << lbs, len = n - b0 < (1ll << lbs) ? n - b0 : (1ll << lbs);
     return x + b0 * nc + (c0 + k) * len + (i - b0);
   }
-  CORRIDOR_INLINE const double* block(long long k, long long b) const { return at(k, b * kSumBlock); }
+  CORRIDOR_INLINE const V* block(long long k, long long b) const { return at(k, b * kSumBlock); }
   CORRIDOR_INLINE double value(long long k, long long i) const { return *at(k, i); }
   // the group of cell k alone
-  CORRIDOR_INLINE StatsGroup cell(long long k) const {
-    StatsGroup g = *this;
+  CORRIDOR_INLINE StatsGroupT cell(long long k) const {
+    StatsGroupT g = *this;
     g.c0 = c0 + k;
     g.ncells = 1;
     g.thr0 = thr0 + k;
@@ -285,6 +285,15 @@ struct StatsGroup {
     return g;
   }
 };
+// A run stores each path's value of a cell in single precision (Value) for
+// its statistics: half the memory written, first touched and read of double
+// precision, for a rounding (relative 2^-24, 6e-8) far below the Monte Carlo
+// error of any statistic. The statistics are then exact for the stored
+// values: sums in double precision in a fixed order, quantiles their exact
+// order statistics (MODEL.md section 6). The same code takes double values
+// (StatsGroupT<double>: scenario differences, the tests).
+using Value = float;
+using StatsGroup = StatsGroupT<Value>;
 CORRIDOR_INLINE long long stats_blocks(long long n) { return (n + kSumBlock - 1) / kSumBlock; }
 CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
   return static_cast<long long>(kBins) * (4 + 4 + 8 + 8) + static_cast<long long>(kCand) * 8 +
@@ -293,14 +302,14 @@ CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
 }
 
 // ---- phase 1 (items): block sums, exceedance counts, extremes ----
-CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
+template <class V> CORRIDOR_INLINE void stats_moments_item(const StatsGroupT<V>& G, long long item) {
   const long long bi = G.block_items(); // 0: no paths here (a rank's empty share), so no items
   if (bi == 0) return;
   const long long k = item / bi, t = item % bi;
   const double thr0 = G.thr0[k], thr1 = G.thr1[k];
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
-    const double* x = G.block(k, b);
+    const V* x = G.block(k, b);
     const long long i0 = 0, i1 = G.path_end(b) - b * kSumBlock;
     // without branches: ties at the extremes (zeros of unserved demand, 0/1
     // indicators) come in no predictable order
@@ -337,7 +346,7 @@ CORRIDOR_INLINE void stats_moments_item(const StatsGroup& G, long long item) {
 }
 
 // ---- phase 2 (cells): merge in block order; mean, exceedances ----
-CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_moments_cell(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   moments_clear(q.m);
   const BlockMoments* bm = G.bm + k * G.blocks_all();
@@ -356,7 +365,7 @@ CORRIDOR_INLINE void stats_moments_cell(const StatsGroup& G, long long k) {
 }
 
 // ---- phase 3 (items): block sums of squared deviations ----
-CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
+template <class V> CORRIDOR_INLINE void stats_ss_item(const StatsGroupT<V>& G, long long item) {
   const long long bi = G.block_items(); // 0: no paths here (a rank's empty share), so no items
   if (bi == 0) return;
   const long long k = item / bi, t = item % bi;
@@ -369,7 +378,7 @@ CORRIDOR_INLINE void stats_ss_item(const StatsGroup& G, long long item) {
 
 // ---- phase 4 (cells): sd and sem (stats_sd_cell); the wanted ranks, those
 // at the extremes found (stats_ranks_cell) ----
-CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_sd_cell(const StatsGroupT<V>& G, long long k) {
   const long long n = G.total();
   const double dn = static_cast<double>(n);
   double ss = 0.0;
@@ -379,7 +388,7 @@ CORRIDOR_INLINE void stats_sd_cell(const StatsGroup& G, long long k) {
   out[1] = sd;
   out[2] = sd / fm::sqrt(dn);
 }
-CORRIDOR_INLINE void stats_ranks_cell(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_ranks_cell(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   const long long n = G.total();
   q.nr = 0;
@@ -404,7 +413,7 @@ CORRIDOR_INLINE void stats_ranks_cell(const StatsGroup& G, long long k) {
     }
   }
 }
-CORRIDOR_INLINE void stats_spread_cell(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_spread_cell(const StatsGroupT<V>& G, long long k) {
   stats_sd_cell(G, k);
   stats_ranks_cell(G, k);
 }
@@ -417,7 +426,7 @@ CORRIDOR_INLINE int stats_bin_bits(long long n) {
 }
 
 // ---- level phase a (cells): the next open interval, its bins cleared ----
-CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_level_plan(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   q.active = 0;
   int first = -1;
@@ -455,7 +464,7 @@ CORRIDOR_INLINE void stats_level_plan(const StatsGroup& G, long long k) {
 }
 
 // ---- level phase b (items): histogram of the interval, with each bin's extremes ----
-CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
+template <class V> CORRIDOR_INLINE void stats_level_hist(const StatsGroupT<V>& G, long long item) {
   const long long k = item / G.T, t = item % G.T;
   const CellQuant& q = G.q[k];
   if (!q.active) return;
@@ -469,7 +478,7 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
   auto each = [&](auto&& f) {
     if (G.T == 1) {
       for (long long b = 0; b < G.nblk; ++b) {
-        const double* x = G.block(k, b);
+        const V* x = G.block(k, b);
         const long long len = G.path_end(b) - b * kSumBlock;
         for (long long i = 0; i < len; ++i) f(x[i]);
       }
@@ -507,7 +516,7 @@ CORRIDOR_INLINE void stats_level_hist(const StatsGroup& G, long long item) {
 // so that they make no chain of increments.
 constexpr int kOutSlots = 8;
 static_assert(kBins + kOutSlots <= 65535, "bin numbers and the outside slots fit in 16 bits");
-CORRIDOR_INLINE void stats_count_cell(const StatsGroup& G, long long k, bool ss) {
+template <class V> CORRIDOR_INLINE void stats_count_cell(const StatsGroupT<V>& G, long long k, bool ss) {
   const CellQuant& q = G.q[k];
   const double mean = q.mean;
   const uint64_t lo = q.lo, span = q.hi - q.lo;
@@ -517,7 +526,7 @@ CORRIDOR_INLINE void stats_count_cell(const StatsGroup& G, long long k, bool ss)
   for (uint32_t j = 0; j < nb + kOutSlots; ++j) hl[j] = 0;
   uint16_t local[kSumBlock];
   for (long long b = 0; b < G.nblk; ++b) {
-    const double* x = G.block(k, b);
+    const V* x = G.block(k, b);
     const long long len = G.path_end(b) - b * kSumBlock;
     if (ss) G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
     uint16_t* bins = G.binid ? G.binid + k * G.n + b * kSumBlock : local;
@@ -531,7 +540,7 @@ CORRIDOR_INLINE void stats_count_cell(const StatsGroup& G, long long k, bool ss)
   uint32_t* h = G.hist + k * kBins;
   for (long long j = 0; j < q.nb; ++j) h[j] += hl[j];
 }
-CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroupT<V>& G, long long k) {
   const CellQuant& q = G.q[k];
   if (!(q.active && q.level == 0)) { // nothing to count: the squared deviations alone
     stats_ss_item(G, k);
@@ -554,7 +563,7 @@ CORRIDOR_INLINE void stats_rank_bins(CellQuant& q, const uint32_t* hist) {
 
 // ---- level phase c (cells): each rank's bin; keys of single-valued bins;
 // candidate slots for small bins; heavy bins become the next intervals ----
-CORRIDOR_INLINE void stats_level_resolve(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_level_resolve(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   if (!q.active) return;
   uint32_t* hist = G.hist + k * kBins;
@@ -612,7 +621,8 @@ CORRIDOR_INLINE int stats_collected_bins(const CellQuant& q, uint32_t* mb) {
 // a whole cell, few collected bins (the CPU): a chunk's bins compared with
 // each collected bin without branches (vectorised), then its few candidates
 // taken
-CORRIDOR_INLINE void stats_collect_few_bins(const double* x, long long n, uint64_t lo, uint64_t span, int shift,
+template <class V>
+CORRIDOR_INLINE void stats_collect_few_bins(const V* x, long long n, uint64_t lo, uint64_t span, int shift,
                                             const uint32_t* mb, int nmb, uint32_t* hist, uint64_t* cand) {
   constexpr int kChunk = 64;
   for (long long i0 = 0; i0 < n; i0 += kChunk) {
@@ -637,7 +647,8 @@ CORRIDOR_INLINE void stats_collect_few_bins(const double* x, long long n, uint64
 
 // a whole cell, many collected bins (the CPU): one rarely taken branch per
 // value
-CORRIDOR_INLINE void stats_collect_many_bins(const double* x, long long n, uint64_t lo, uint64_t span, int shift,
+template <class V>
+CORRIDOR_INLINE void stats_collect_many_bins(const V* x, long long n, uint64_t lo, uint64_t span, int shift,
                                              uint64_t last, const int32_t* mark, uint32_t* hist, uint64_t* cand) {
   for (long long i = 0; i < n; ++i) {
     const uint64_t key = order_key(x[i]), off = key - lo; // wraps below lo
@@ -648,7 +659,8 @@ CORRIDOR_INLINE void stats_collect_many_bins(const double* x, long long n, uint6
 
 // one item of several per cell (the GPU): every T-th value from t, its slot
 // claimed atomically
-CORRIDOR_INLINE void stats_collect_strided(const StatsGroup& G, long long k, long long t, long long T, uint64_t lo,
+template <class V>
+CORRIDOR_INLINE void stats_collect_strided(const StatsGroupT<V>& G, long long k, long long t, long long T, uint64_t lo,
                                            uint64_t hi, int shift, const int32_t* mark, uint32_t* hist,
                                            uint64_t* cand) {
   for (long long i = t; i < G.n; i += T) {
@@ -659,7 +671,7 @@ CORRIDOR_INLINE void stats_collect_strided(const StatsGroup& G, long long k, lon
   }
 }
 
-CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
+template <class V> CORRIDOR_INLINE void stats_level_collect(const StatsGroupT<V>& G, long long item) {
   const long long k = item / G.T, t = item % G.T;
   const CellQuant& q = G.q[k];
   if (!q.active || !q.collect) return;
@@ -674,7 +686,7 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
     uint32_t mb[kMaxRanks];
     const int nmb = stats_collected_bins(q, mb);
     for (long long b = 0; b < G.nblk; ++b) { // block by block; the candidates' order is free (they are sorted)
-      const double* x = G.block(k, b);
+      const V* x = G.block(k, b);
       const long long len = G.path_end(b) - b * kSumBlock;
       if (nmb <= 16)
         stats_collect_few_bins(x, len, lo, span, shift, mb, nmb, hist, cand);
@@ -688,7 +700,7 @@ CORRIDOR_INLINE void stats_level_collect(const StatsGroup& G, long long item) {
 }
 
 // ---- level phase e (cells): sort each collected bin; its ranks' keys ----
-CORRIDOR_INLINE void stats_level_sort(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_level_sort(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   if (!q.active || !q.collect) return;
   const uint32_t* hist = G.hist + k * kBins;
@@ -718,7 +730,7 @@ CORRIDOR_INLINE void stats_level_sort(const StatsGroup& G, long long k) {
 
 // level phase c: each rank's bin; one-key bins (bins one key wide); candidate
 // slots for small bins; heavy bins marked for their extremes
-CORRIDOR_INLINE void stats_resolve_kept(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_resolve_kept(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   if (!q.active) return;
   uint32_t* hist = G.hist + k * kBins;
@@ -824,7 +836,7 @@ CORRIDOR_INLINE uint64_t heavy_rank_key(HeavyBin& h, long long r, long long cnt,
   found = false;
   return 0;
 }
-CORRIDOR_INLINE void stats_collect_kept(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_collect_kept(const StatsGroupT<V>& G, long long k) {
   CellQuant& q = G.q[k];
   if (!q.active || !q.collect) return;
   uint32_t* hist = G.hist + k * kBins;
@@ -867,7 +879,7 @@ CORRIDOR_INLINE void stats_collect_kept(const StatsGroup& G, long long k) {
     for (int j = 0; j < nt; ++j) want[tb[j]] = 1;
   }
   for (long long blk = 0; blk < G.nblk; ++blk) { // the candidates' order is free (they are sorted)
-    const double* x = G.block(k, blk);
+    const V* x = G.block(k, blk);
     const uint16_t* id = G.binid + k * G.n + blk * kSumBlock;
     const long long len = G.path_end(blk) - blk * kSumBlock;
     long long i0 = 0;
@@ -916,7 +928,7 @@ CORRIDOR_INLINE void stats_collect_kept(const StatsGroup& G, long long k) {
 }
 
 // ---- last phase (cells): the quantiles from the two order statistics around each ----
-CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroup& G, long long k) {
+template <class V> CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroupT<V>& G, long long k) {
   const CellQuant& q = G.q[k];
   double* out = G.out + k * G.width;
   for (int p = 0; p < G.nq; ++p) {
@@ -960,7 +972,7 @@ CORRIDOR_INLINE void indicator_stats(unsigned long long c, long long n, const do
 // schedule), the squared deviations and the first level's histogram share
 // one pass (stats_ss_hist_cell), which gives the same bytes; with kept bin
 // numbers (G.binid) its levels are those of stats_resolve_kept.
-CORRIDOR_INLINE int stats_serial(const StatsGroup& G) {
+template <class V> CORRIDOR_INLINE int stats_serial(const StatsGroupT<V>& G) {
   const long long K = G.ncells;
   const bool fused = G.T == 1 && G.block_items() == 1;
   const bool kept = fused && G.binid != nullptr; // the levels of stats_resolve_kept and the rest

@@ -12,6 +12,13 @@ written by that model (commit 4c9f46d) with
     corridor run tests/data/v1_xinjiang -o out.h5 -n 2000 --seed 7
     regression_v1.py --write out.h5 tests/data/v1_xinjiang.sha256
 
+A run now keeps each path's value for its statistics in single precision
+(docs/MODEL.md section 6), so the digests were written again by that same
+model with tests/data/v1_xinjiang_4c9f46d_single_precision.patch applied: its
+stored values and its cells known without storing rounded to single precision
+before the statistics, nothing else changed (`git apply` it on a checkout of
+4c9f46d, build, and run the two commands above).
+
 Usage: regression_v1.py CORRIDOR FIXTURE_DIR DIGESTS WORKDIR
 """
 import hashlib

@@ -98,7 +98,11 @@ TEST(Diff, PathByPathDifferencesOfTheRunsPaths) {
         const int cell = m.view().agg_cell(info.agg_total[k], y);
         const double want_mean = stat(m, r, sc, cell, 0) - stat(m, r, 0, cell, 0);
         const double got = d.total[((static_cast<size_t>(sc) * K + k) * m.Y + y) * W];
-        EXPECT_NEAR(got, want_mean, 1e-12 * (1 + std::fabs(stat(m, r, sc, cell, 0)))) << sc << " " << k << " " << y;
+        // (the run's means are those of its stored values, each rounded to
+        // single precision; the differences are taken in double precision)
+        const double tol =
+            std::ldexp(1.0, -23) * (std::fabs(stat(m, r, sc, cell, 0)) + std::fabs(stat(m, r, 0, cell, 0)));
+        EXPECT_NEAR(got, want_mean, tol + 1e-12) << sc << " " << k << " " << y;
       }
   // a budget that forces several passes gives the same numbers
   const ScenarioDiff e = scenario_diffs(*be, m, info, seed, n, kProbs, 0, 900u << 10);

@@ -120,6 +120,8 @@ TEST(Input, BadInputCorpus) {
       {"nan base", [&](Input& in) { in.tables["series"].num["base_value"][0] = nan; },
        "test:series: row 1: column 'base_value': NaN"},
       {"inf mu", [](Input& in) { in.tables["series"].num["mu"][0] = INFINITY; }, "column 'mu': infinite value"},
+      {"huge base", [](Input& in) { in.tables["series"].num["base_value"][0] = 2e30; },
+       "test:series: row 1: column 'base_value': 2e+30 is beyond 1e30 in magnitude"},
       {"negative base", [](Input& in) { in.tables["series"].num["base_value"][0] = -5; },
        "column 'base_value': -5 must be > 0"},
       {"negative sigma", [](Input& in) { in.tables["series"].num["sigma"][0] = -0.1; },

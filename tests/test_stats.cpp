@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 #include "kernels/stats.h"
@@ -14,9 +15,11 @@ namespace {
 // The buffers of one statistics group over cells of equal length, run
 // through stats_serial() with T items per cell for the histogram passes and
 // bper blocks per item for the block passes (T = 1, bper = all: the CPU
-// schedule; T = blocks, bper = 1: the GPU's).
-struct Group {
-  std::vector<double> x, thr0, thr1, out;
+// schedule; T = blocks, bper = 1: the GPU's). V: the type of the stored
+// values (a run's: Value, single precision).
+template <class V = double> struct GroupOf {
+  std::vector<V> x;
+  std::vector<double> thr0, thr1, out;
   std::vector<BlockMoments> bm;
   std::vector<CellQuant> q;
   std::vector<uint32_t> hist;
@@ -25,24 +28,24 @@ struct Group {
   std::vector<uint16_t> binid;
   int levels = 0;
   // keep_bins: the first level's bin numbers kept for the collection (the CPU run's buffers)
-  Group(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
-        long long T = 1, long long bper = 0, int blocked = 0, bool keep_bins = true) {
+  GroupOf(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
+          long long T = 1, long long bper = 0, int blocked = 0, bool keep_bins = true) {
     const long long n = static_cast<long long>(cells[0].size()), K = static_cast<long long>(cells.size());
     // plain columns one after another, or a run's pass: layout blocks of
     // lb paths, each with its share of every cell side by side (launch.inl, Columns)
     // (blocked: the block's shift, 0: plain)
     const long long lb = blocked > 0 ? (1ll << blocked) : n;
-    x.assign(static_cast<size_t>(n * K), -99.0);
+    x.assign(static_cast<size_t>(n * K), static_cast<V>(-99.0));
     for (long long k = 0; k < K; ++k)
       for (long long i = 0; i < n; ++i) {
         const long long b0 = i / lb * lb, len = std::min(lb, n - b0);
-        x[b0 * K + k * len + (i - b0)] = cells[k][i];
+        x[b0 * K + k * len + (i - b0)] = static_cast<V>(cells[k][i]);
       }
     thr0.assign(K, t0);
     thr1.assign(K, t1);
     const int width = stats_width(nq);
     out.assign(K * width, -7.0);
-    StatsGroup G;
+    StatsGroupT<V> G;
     G.x = x.data();
     G.n = n;
     G.lbs = blocked > 0 ? blocked : kPlainColumns;
@@ -79,6 +82,7 @@ struct Group {
   }
   const double* cell(int k) const { return out.data() + k * (out.size() / q.size()); }
 };
+using Group = GroupOf<>;
 std::vector<double> stats_of(const std::vector<double>& x, int nq, const double* probs, double t0, double t1,
                              long long T = 1, long long bper = 0) {
   Group g({x}, nq, probs, t0, t1, T, bper);
@@ -121,6 +125,42 @@ TEST(Stats, HeavyBinsAreRefined) {
   Group grp({x}, 11, kProbs, 2, 2);
   for (int q = 0; q < 11; ++q) ASSERT_EQ(grp.out[3 + q], test::np_quantile(x, kProbs[q])) << kProbs[q];
   EXPECT_GE(grp.levels, 2) << "the narrow range must need a refining level";
+}
+
+TEST(Stats, StoredSinglePrecisionValuesAreThoseValuesExactly) {
+  // a run keeps its values in single precision (Value): the statistics of
+  // the stored values are those of the same values held in double
+  // precision, byte for byte, on the CPU's schedule and the GPU's; the
+  // quantiles numpy's of the rounded values, not of the originals
+  static_assert(sizeof(Value) == 4, "a run stores single precision");
+  std::mt19937_64 g(11);
+  for (int trial = 0; trial < 12; ++trial) {
+    const long long n = 1 + static_cast<long long>(g() % (trial < 4 ? 50 : 150000));
+    std::vector<double> x(n);
+    const int kind = trial % 4;
+    for (auto& v : x) {
+      const double z = std::normal_distribution<double>()(g);
+      v = kind == 0   ? 1e7 * std::exp(z)                     // tonnes: a lognormal flow
+          : kind == 1 ? (g() % 4 == 0 ? 1.1 : 0.3 + 1e-9 * z) // utilisation at its cap, and values that round alike
+          : kind == 2 ? (g() % 10 == 0 ? 1e11 * z : 0.0)      // dollars, mostly zeros
+                      : (g() % 2 ? -0.0 : 0.0) + 3e3 * z;     // signs
+    }
+    const std::vector<double> r = test::stored(x);
+    for (const long long T : {1ll, 7ll}) {
+      const long long bper = T == 1 ? 0 : 1;
+      GroupOf<Value> single({x}, 11, kProbs, 1.1, 1e7, T, bper);
+      GroupOf<double> twice({r}, 11, kProbs, 1.1, 1e7, T, bper);
+      for (size_t i = 0; i < single.out.size(); ++i)
+        ASSERT_EQ(fm::bits(single.out[i]), fm::bits(twice.out[i])) << "n " << n << " kind " << kind << " stat " << i;
+      for (int q = 0; q < 11; ++q)
+        ASSERT_EQ(single.out[3 + q], test::np_quantile(r, kProbs[q])) << "n " << n << " kind " << kind;
+      EXPECT_NEAR(single.out[0], std::accumulate(r.begin(), r.end(), 0.0) / static_cast<double>(n),
+                  1e-12 * (std::fabs(single.out[0]) + 1e-300) + 1e-300);
+    }
+    if (kind == 0 && n > 1000) { // the rounding is real: the median moves
+      EXPECT_NE(test::np_quantile(r, 0.5), test::np_quantile(x, 0.5));
+    }
+  }
 }
 
 TEST(Stats, MeanSdSem) {

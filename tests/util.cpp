@@ -77,6 +77,12 @@ double np_quantile(std::vector<double> v, double p) {
   return lerp_np(v[lo], v[hi], h - static_cast<double>(lo));
 }
 
+double stored(double x) { return static_cast<double>(static_cast<Value>(x)); }
+std::vector<double> stored(std::vector<double> v) {
+  for (double& x : v) x = stored(x);
+  return v;
+}
+
 // A model with every feature: three ports sharing a partner, capacity groups,
 // closures, expansions, derived series, shocks, two scenarios and a target.
 Input rich_input() {

@@ -38,5 +38,9 @@ CellPlan every_cell_stored(CellPlan p);
 
 // numpy.quantile(..., method='linear') of a copy of v
 double np_quantile(std::vector<double> v, double p);
+// The values a run's statistics take: x rounded to single precision
+// (kernels/stats.h, Value), as doubles.
+double stored(double x);
+std::vector<double> stored(std::vector<double> v);
 
 } // namespace corridor::test
