@@ -69,7 +69,12 @@ bool has_vlen(hid_t t) { return H5Tdetect_class(t, H5T_VLEN) > 0 || H5Tis_variab
 template <class Read>
 void read_elements(hid_t ft, hssize_t n, hid_t file_space_for_reclaim, Read read, const std::string& what) {
   if (n <= 0) return;
-  Id mt(H5Tget_class(ft) == H5T_STRING ? H5Tcopy(ft) : H5Tget_native_type(ft, H5T_DIR_DEFAULT));
+  const H5T_class_t cls = H5Tget_class(ft);
+  if (cls == H5T_INTEGER || cls == H5T_FLOAT) { // refused before libhdf5 converts it
+    const std::string problem = numeric_type_problem(ft);
+    if (!problem.empty()) throw std::runtime_error(what + ": " + problem);
+  }
+  Id mt(cls == H5T_STRING ? H5Tcopy(ft) : H5Tget_native_type(ft, H5T_DIR_DEFAULT));
   if (!mt.valid()) throw std::runtime_error(what + ": unsupported type");
   const size_t sz = H5Tget_size(mt);
   if (sz == 0 || sz > kSlabBytes) throw std::runtime_error(what + ": element size out of range");
@@ -388,14 +393,34 @@ bool read_attr_string(hid_t obj, const std::string& name, std::string& out) {
   return true;
 }
 
+std::string numeric_type_problem(hid_t ft) {
+  const H5T_class_t c = H5Tget_class(ft);
+  if (c != H5T_INTEGER && c != H5T_FLOAT) return "not numbers";
+  const size_t size = H5Tget_size(ft), prec = H5Tget_precision(ft);
+  const H5T_order_t order = H5Tget_order(ft);
+  bool ok = (order == H5T_ORDER_LE || order == H5T_ORDER_BE) && (size == 1 || size == 2 || size == 4 || size == 8) &&
+            prec == 8 * size && H5Tget_offset(ft) == 0;
+  if (ok && c == H5T_FLOAT) {
+    size_t spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0;
+    ok =
+        H5Tget_fields(ft, &spos, &epos, &esize, &mpos, &msize) >= 0 && H5Tget_norm(ft) == H5T_NORM_IMPLIED &&
+        ((size == 4 && spos == 31 && epos == 23 && esize == 8 && mpos == 0 && msize == 23 && H5Tget_ebias(ft) == 127) ||
+         (size == 8 && spos == 63 && epos == 52 && esize == 11 && mpos == 0 && msize == 52 &&
+          H5Tget_ebias(ft) == 1023));
+  }
+  if (ok) return "";
+  return "unsupported number type (" + std::to_string(size) + "-byte " +
+         (c == H5T_FLOAT ? "floating-point" : "integer") + " type of " + std::to_string(prec) +
+         " bits): integers of 8 to 64 bits or IEEE floats of 32 or 64 bits are read";
+}
+
 bool read_attr_double(hid_t obj, const std::string& name, double& out) {
   Quiet q;
   if (H5Aexists(obj, name.c_str()) <= 0) return false;
   Id a(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
   if (!a.valid()) return false;
   Id ft(H5Aget_type(a));
-  const H5T_class_t c = H5Tget_class(ft);
-  if (c != H5T_INTEGER && c != H5T_FLOAT) return false;
+  if (!numeric_type_problem(ft).empty()) return false;
   Id s(H5Aget_space(a));
   if (H5Sget_simple_extent_npoints(s) != 1) return false;
   return H5Aread(a, H5T_NATIVE_DOUBLE, &out) >= 0;
@@ -512,6 +537,9 @@ std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector
   hsize_t n = 1;
   for (hsize_t x : dm) n *= x;
   std::vector<double> v(n);
+  Id ft(H5Dget_type(d));
+  const std::string problem = numeric_type_problem(ft);
+  if (!problem.empty()) throw std::runtime_error("dataset '" + name + "': " + problem);
   if (n && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     throw std::runtime_error("dataset '" + name + "': cannot read as numbers");
   if (dims) *dims = dm;

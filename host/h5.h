@@ -110,7 +110,14 @@ void write_attr_double(hid_t obj, const std::string& name, double value);
 void write_attr_int(hid_t obj, const std::string& name, long long value);
 void write_attr_uint(hid_t obj, const std::string& name, unsigned long long value);
 bool read_attr_string(hid_t obj, const std::string& name, std::string& out);
+// A number of an integer or floating-point type that numeric_type_problem accepts.
 bool read_attr_double(hid_t obj, const std::string& name, double& out);
+// Why file type `ft` (of class integer or float) is not one Corridor reads
+// as numbers, or "" when it is: an integer of 1, 2, 4 or 8 bytes using every
+// bit, or an IEEE 754 float of 4 or 8 bytes, either byte order. Anything
+// else (a damaged type, or an exotic one) is refused before libhdf5
+// converts it.
+std::string numeric_type_problem(hid_t ft);
 
 // 1-D string dataset (variable-length UTF-8).
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, bool compress = false);

@@ -980,6 +980,8 @@ void read_h5_column(hid_t g, const ColumnDef& cd, const std::string& dw, long& r
   }
   if (cls != H5T_INTEGER && cls != H5T_FLOAT) return err.push_back(dw + ": expected numbers");
   if (cd.type == 'i' && cls != H5T_INTEGER) return err.push_back(dw + ": expected integers");
+  const std::string problem = h5::numeric_type_problem(ft);
+  if (!problem.empty()) return err.push_back(dw + ": " + problem);
   std::vector<double> v(n);
   const bool ok = cd.type == 'i' ? read_h5_ints(d, dw, t, v, err) : read_h5_reals(d, dw, cd.def == "nan", t, v, err);
   if (ok) t.num[cd.name] = std::move(v);

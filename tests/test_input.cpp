@@ -445,6 +445,32 @@ TEST(Input, Hdf5FilesUseChecksummedFormat) {
   fs::remove_all(d);
 }
 
+TEST(Input, Hdf5StandardNumberTypesAreRead) {
+  // big-endian 32-bit floats and 16-bit integers, as other tools may write them
+  const fs::path d = temp_dir("types_h5");
+  const std::string w = (d / "in.h5").string();
+  write_h5_input(good(), w);
+  {
+    h5::Quiet q;
+    Rw rw(d / "in.h5");
+    hsize_t n = 1;
+    h5::Id s(H5Screate_simple(1, &n, nullptr));
+    replace_dataset(rw.f, "/series/mu");
+    const double mu = 0.0625;
+    h5::Id m(H5Dcreate2(rw.f, "/series/mu", H5T_IEEE_F32BE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    ASSERT_GE(H5Dwrite(m, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &mu), 0);
+    replace_dataset(rw.f, "/history/year");
+    const int y = 2020;
+    h5::Id yr(H5Dcreate2(rw.f, "/history/year", H5T_STD_I16LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    ASSERT_GE(H5Dwrite(yr, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &y), 0);
+  }
+  const Input in = read_h5_input(w);
+  EXPECT_NO_THROW(validate_input(in));
+  EXPECT_EQ(in.tables.at("series").num.at("mu")[0], 0.0625);
+  EXPECT_EQ(in.tables.at("history").num.at("year")[0], 2020.0);
+  fs::remove_all(d);
+}
+
 TEST(Input, Hdf5ValuesRefusedWithOneLine) {
   const fs::path d = temp_dir("strict_h5");
   const fs::path p = d / "in.h5";
@@ -472,6 +498,33 @@ TEST(Input, Hdf5ValuesRefusedWithOneLine) {
          H5Dwrite(ds, H5T_NATIVE_ULLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, &y);
        },
        ":/history/year: row 1: 9223372036854775807 is out of range for an integer (-2147483648 to 2147483647)"},
+      {"a float of 40 bits",
+       [](hid_t f) {
+         replace_dataset(f, "/series/mu");
+         const double x = 0.05;
+         hsize_t n = 1;
+         h5::Id t(H5Tcopy(H5T_IEEE_F64LE)); // 11 exponent bits, 28 of mantissa, 8 bytes
+         H5Tset_fields(t, 39, 28, 11, 0, 28);
+         H5Tset_precision(t, 40);
+         h5::Id s(H5Screate_simple(1, &n, nullptr));
+         h5::Id ds(H5Dcreate2(f, "/series/mu", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+         H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &x);
+       },
+       ": /series/mu: unsupported number type (8-byte floating-point type of 40 bits): integers of 8 to 64 bits or "
+       "IEEE floats of 32 or 64 bits are read"},
+      {"an integer of 20 bits",
+       [](hid_t f) {
+         replace_dataset(f, "/history/year");
+         const int y = 2020;
+         hsize_t n = 1;
+         h5::Id t(H5Tcopy(H5T_STD_I32LE));
+         H5Tset_precision(t, 20);
+         h5::Id s(H5Screate_simple(1, &n, nullptr));
+         h5::Id ds(H5Dcreate2(f, "/history/year", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+         H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &y);
+       },
+       ": /history/year: unsupported number type (4-byte integer type of 20 bits): integers of 8 to 64 bits or IEEE "
+       "floats of 32 or 64 bits are read"},
       {"NaN where a range is stated",
        [](hid_t f) {
          replace_dataset(f, "/ports/lat");
