@@ -263,14 +263,30 @@ static uint64_t model_bytes(const HostModel& m) {
   return b + m.agg_threshold.size() * sizeof(double);
 }
 
-uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run) {
+// The cell plan (a kind per scenario and cell, an alias and two thresholds
+// per cell, each scenario's lists of stored and counted cells) and, with
+// `host_run`, the run's copies of those lists by year (YearCellsOn: a column
+// and an element, 12 bytes a cell).
+static uint64_t plan_bytes(const CellPlan& p, bool host_run) {
+  uint64_t listed = 0;
+  for (const auto& s : p.stored) listed += s.size();
+  for (const auto& c : p.counted) listed += c.size();
+  return (p.kind.size() + p.alias_of.size()) * sizeof(int) + (p.thr0.size() + p.thr1.size()) * sizeof(double) +
+         listed * (sizeof(int) + (host_run ? 12 : 0));
+}
+
+uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run, const CellPlan* plan) {
   const uint64_t C = static_cast<uint64_t>(m.view().cells());
   const uint64_t width = static_cast<uint64_t>(stats_width(static_cast<int>(cfg.probs.size())));
   // the statistics of every cell and scenario; the model (and its copy for
-  // the kernels), its cell plan; the input's tables and labels (an allowance
-  // per row); the program, its libraries and threads (24 MiB: a run of the
-  // default input at 10 paths takes 23 MiB)
-  uint64_t b = static_cast<uint64_t>(m.NS) * C * width * 8 + model_bytes(m) * (host_run ? 2 : 1) + C * 28 +
+  // the kernels), its cell plan (counted when given, else an allowance of 28
+  // bytes a cell; the run's plan, cfg.plan, when set); the input's tables and labels (an allowance per row); the
+  // program, its libraries and threads (24 MiB: a run of the default input
+  // at 10 paths takes 23 MiB)
+  uint64_t b = static_cast<uint64_t>(m.NS) * C * width * 8 + model_bytes(m) * (host_run ? 2 : 1) +
+               (plan       ? plan_bytes(*plan, host_run)
+                : cfg.plan ? plan_bytes(*cfg.plan, host_run)
+                           : C * 28) +
                512ull * (m.S + m.P + m.Q + m.G + m.E + m.A + 64) + (24ull << 20);
   return b; // (plan_memory counts the run's per-cell buffers)
 }
@@ -296,10 +312,10 @@ uint64_t output_bytes(const HostModel& m, const RunConfig& cfg) {
 
 // the bytes of a run that do not scale with paths (tiled, the CPU: with what
 // the run keeps for the output, since the budget is then host memory)
-static uint64_t unscaled_bytes(const HostModel& m, const ModelView& v, const RunConfig& cfg, uint64_t nstored,
-                               bool tiled) {
+static uint64_t unscaled_bytes(const HostModel& m, const ModelView& v, const RunConfig& cfg, const CellPlan& plan,
+                               uint64_t nstored, bool tiled) {
   const int width = stats_width(static_cast<int>(cfg.probs.size()));
-  const uint64_t kept = tiled ? kept_bytes(m, cfg, true) : 0;
+  const uint64_t kept = tiled ? kept_bytes(m, cfg, true, &plan) : 0;
   return nstored * (width * 8 * 2 + 24) + static_cast<uint64_t>(v.cells()) * 8 * 6 +
          (m.adjust.size() + 64 * (m.S + m.G + m.A + m.E + 16)) * 8 + kept;
 }
@@ -308,11 +324,12 @@ static uint64_t unscaled_bytes(const HostModel& m, const ModelView& v, const Run
 // keeps: the sensitivity (its columns and correlations, one tile of scratch)
 // and the output (the correlations and the largest variable); throws when
 // the budget cannot hold them, so the run is refused up front
-static void check_later_phases(const HostModel& m, const RunConfig& cfg, uint64_t budget, uint64_t per_lane) {
+static void check_later_phases(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget,
+                               uint64_t per_lane) {
   const SensitivitySpec* sp = cfg.sensitivity;
   const uint64_t sens = sp ? sensitivity_bytes(m, *sp, false) : 0;
   const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
-  const uint64_t kept_after = kept_bytes(m, cfg, false);
+  const uint64_t kept_after = kept_bytes(m, cfg, false, &plan);
   if (sens > 0 && kept_after + sens + kLanesMax * per_lane > budget)
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
                              " is too small for the sensitivity of " + std::to_string(sp->D()) + " drivers and " +
@@ -335,7 +352,7 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
   // what does not scale with paths, then per scratch lane, per cell in a
   // statistics group and per stored cell of a pass; a short budget first
   // shrinks the statistics group, then the batch, before it fails
-  const uint64_t base = unscaled_bytes(m, v, cfg, nstored, tiled);
+  const uint64_t base = unscaled_bytes(m, v, cfg, plan, nstored, tiled);
   const uint64_t per_lane = static_cast<uint64_t>(L.size) * 8;
   const uint64_t per_stats = static_cast<uint64_t>(stats_bytes_per_cell(static_cast<long long>(n)));
   const uint64_t per_cell = n * sizeof(Value); // a stored cell's values (stats.h)
@@ -363,7 +380,7 @@ MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) + " is too small for " +
                              std::to_string(n) + " paths: at least " +
                              human_bytes(static_cast<double>(fixed() + per_cell)) + " is needed");
-  if (tiled) check_later_phases(m, cfg, budget, per_lane);
+  if (tiled) check_later_phases(m, plan, cfg, budget, per_lane);
   mp.cells_per_pass = std::min<uint64_t>(std::max<uint64_t>(nstored, 1), cells_fit());
   mp.stats_group = std::min(mp.stats_group, mp.cells_per_pass); // a group never spans passes
   mp.passes = nstored == 0 ? 1 : (nstored + mp.cells_per_pass - 1) / mp.cells_per_pass;

@@ -50,9 +50,9 @@ struct MemoryPlan {
   uint64_t batch = 0, stats_group = 0, cells_per_pass = 0, passes = 0, bytes = 0;
 };
 // Host bytes a run keeps until its output is written (the statistics of
-// every cell, the model and its cell plan); with `host_run`, also what the
-// run itself keeps on the host beside them.
-uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run);
+// every cell, the model and its cell plan: counted when `plan` is given);
+// with `host_run`, also what the run itself keeps on the host beside them.
+uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run, const CellPlan* plan = nullptr);
 // Bytes of a sensitivity analysis besides its scratch: its columns, sums and
 // correlations (with `gpu_sort`, Thrust's sort buffers).
 uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool gpu_sort);

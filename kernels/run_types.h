@@ -12,6 +12,7 @@
 namespace corridor {
 
 struct SensitivitySpec;
+struct CellPlan;
 struct RunConfig {
   uint64_t seed = 1;
   uint32_t paths = 10000;
@@ -21,6 +22,9 @@ struct RunConfig {
   std::function<void(double)> progress; // fraction done, called from the host thread
   // the sensitivity that follows the run, if any: its memory is planned with the run's
   const SensitivitySpec* sensitivity = nullptr;
+  // the run's cell plan, kept until the output is written: its memory is
+  // counted in the phases after the run (the sensitivity) as in the run
+  const CellPlan* plan = nullptr;
 };
 
 struct RunResult {

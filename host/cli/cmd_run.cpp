@@ -135,6 +135,7 @@ int cmd_run(const RunOptions& opts) {
   o.paths = cfg.paths;
   sens = make_sensitivity_spec(m, info, sens_year, std::min(o.sensitivity_paths, o.paths));
   cfg.sensitivity = &sens; // planned with the run's memory
+  cfg.plan = &plan;        // counted in the sensitivity's memory
   Progress prog(lead && !o.quiet && isatty(2));
   cfg.progress = [&](double f) { prog(f); };
   be->split(red);
