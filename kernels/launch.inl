@@ -957,8 +957,7 @@ private:
     for (int c = 0; c < C; ++c) {
       double* o = dst + static_cast<long long>(c) * width_;
       if (kind[c] == CellPlan::kZero || kind[c] == CellPlan::kConstant) {
-        // the value as a run stores it (single precision, stats.h: Value)
-        const double x = kind[c] == CellPlan::kZero ? 0.0 : static_cast<double>(static_cast<Value>(one[c]));
+        const double x = kind[c] == CellPlan::kZero ? 0.0 : as_stored(one[c]); // as a stored cell's values
         std::fill(o, o + width_, x);
         o[1] = o[2] = 0.0; // sd, sem
         o[3 + nq_] = x >= plan_.thr0[c] ? 1.0 : 0.0;

@@ -294,6 +294,8 @@ template <class V> struct StatsGroupT {
 // (StatsGroupT<double>: scenario differences, the tests).
 using Value = float;
 using StatsGroup = StatsGroupT<Value>;
+// x as a run stores it for its statistics, as a double.
+CORRIDOR_INLINE double as_stored(double x) { return static_cast<double>(static_cast<Value>(x)); }
 CORRIDOR_INLINE long long stats_blocks(long long n) { return (n + kSumBlock - 1) / kSumBlock; }
 CORRIDOR_INLINE long long stats_bytes_per_cell(long long n) {
   return static_cast<long long>(kBins) * (4 + 4 + 8 + 8) + static_cast<long long>(kCand) * 8 +

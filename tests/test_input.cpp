@@ -416,6 +416,14 @@ struct Rw {
   explicit Rw(const fs::path& p) : f(H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT)) { EXPECT_TRUE(f.valid()); }
 };
 void replace_dataset(hid_t f, const std::string& path) { EXPECT_GE(H5Ldelete(f, path.c_str(), H5P_DEFAULT), 0); }
+// Replaces dataset PATH by one value *v (of memory type mem) stored as file_type.
+void replace_with_one(hid_t f, const std::string& path, hid_t file_type, hid_t mem, const void* v) {
+  replace_dataset(f, path);
+  hsize_t n = 1;
+  h5::Id s(H5Screate_simple(1, &n, nullptr));
+  h5::Id ds(H5Dcreate2(f, path.c_str(), file_type, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  EXPECT_GE(H5Dwrite(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0) << path;
+}
 } // namespace
 
 TEST(Input, Hdf5FilesUseChecksummedFormat) {
@@ -453,16 +461,10 @@ TEST(Input, Hdf5StandardNumberTypesAreRead) {
   {
     h5::Quiet q;
     Rw rw(d / "in.h5");
-    hsize_t n = 1;
-    h5::Id s(H5Screate_simple(1, &n, nullptr));
-    replace_dataset(rw.f, "/series/mu");
     const double mu = 0.0625;
-    h5::Id m(H5Dcreate2(rw.f, "/series/mu", H5T_IEEE_F32BE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    ASSERT_GE(H5Dwrite(m, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &mu), 0);
-    replace_dataset(rw.f, "/history/year");
+    replace_with_one(rw.f, "/series/mu", H5T_IEEE_F32BE, H5T_NATIVE_DOUBLE, &mu);
     const int y = 2020;
-    h5::Id yr(H5Dcreate2(rw.f, "/history/year", H5T_STD_I16LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    ASSERT_GE(H5Dwrite(yr, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &y), 0);
+    replace_with_one(rw.f, "/history/year", H5T_STD_I16LE, H5T_NATIVE_INT, &y);
   }
   const Input in = read_h5_input(w);
   EXPECT_NO_THROW(validate_input(in));
@@ -490,38 +492,26 @@ TEST(Input, Hdf5ValuesRefusedWithOneLine) {
        ":/history/year: row 1: 3000000000 is out of range for an integer (-2147483648 to 2147483647)"},
       {"unsigned year beyond int64",
        [](hid_t f) {
-         replace_dataset(f, "/history/year");
          const unsigned long long y = ~0ULL;
-         hsize_t n = 1;
-         h5::Id s(H5Screate_simple(1, &n, nullptr));
-         h5::Id ds(H5Dcreate2(f, "/history/year", H5T_STD_U64LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-         H5Dwrite(ds, H5T_NATIVE_ULLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, &y);
+         replace_with_one(f, "/history/year", H5T_STD_U64LE, H5T_NATIVE_ULLONG, &y);
        },
        ":/history/year: row 1: 9223372036854775807 is out of range for an integer (-2147483648 to 2147483647)"},
       {"a float of 40 bits",
        [](hid_t f) {
-         replace_dataset(f, "/series/mu");
          const double x = 0.05;
-         hsize_t n = 1;
          h5::Id t(H5Tcopy(H5T_IEEE_F64LE)); // 11 exponent bits, 28 of mantissa, 8 bytes
          H5Tset_fields(t, 39, 28, 11, 0, 28);
          H5Tset_precision(t, 40);
-         h5::Id s(H5Screate_simple(1, &n, nullptr));
-         h5::Id ds(H5Dcreate2(f, "/series/mu", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-         H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &x);
+         replace_with_one(f, "/series/mu", t, H5T_NATIVE_DOUBLE, &x);
        },
        ": /series/mu: unsupported number type (8-byte floating-point type of 40 bits): integers of 8 to 64 bits or "
        "IEEE floats of 32 or 64 bits are read"},
       {"an integer of 20 bits",
        [](hid_t f) {
-         replace_dataset(f, "/history/year");
          const int y = 2020;
-         hsize_t n = 1;
          h5::Id t(H5Tcopy(H5T_STD_I32LE));
          H5Tset_precision(t, 20);
-         h5::Id s(H5Screate_simple(1, &n, nullptr));
-         h5::Id ds(H5Dcreate2(f, "/history/year", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-         H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &y);
+         replace_with_one(f, "/history/year", t, H5T_NATIVE_INT, &y);
        },
        ": /history/year: unsupported number type (4-byte integer type of 20 bits): integers of 8 to 64 bits or IEEE "
        "floats of 32 or 64 bits are read"},

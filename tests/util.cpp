@@ -77,9 +77,8 @@ double np_quantile(std::vector<double> v, double p) {
   return lerp_np(v[lo], v[hi], h - static_cast<double>(lo));
 }
 
-double stored(double x) { return static_cast<double>(static_cast<Value>(x)); }
 std::vector<double> stored(std::vector<double> v) {
-  for (double& x : v) x = stored(x);
+  for (double& x : v) x = as_stored(x);
   return v;
 }
 

@@ -38,9 +38,7 @@ CellPlan every_cell_stored(CellPlan p);
 
 // numpy.quantile(..., method='linear') of a copy of v
 double np_quantile(std::vector<double> v, double p);
-// The values a run's statistics take: x rounded to single precision
-// (kernels/stats.h, Value), as doubles.
-double stored(double x);
+// The values a run's statistics take (kernels/stats.h, as_stored).
 std::vector<double> stored(std::vector<double> v);
 
 } // namespace corridor::test
