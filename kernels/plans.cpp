@@ -295,9 +295,11 @@ uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool
   const uint64_t n = spec.paths, D = static_cast<uint64_t>(spec.D()), K = static_cast<uint64_t>(spec.K());
   if (n == 0 || D == 0 || K == 0) return 0;
   // columns, the sums (device and host), the correlations of every scenario;
-  // the sorts (Thrust's buffers on the GPU, a few tasks' on the CPU)
+  // the sorts (Thrust's buffers on the GPU, a few tasks' on the CPU); on the
+  // CPU, the columns, the sums and the scratch each rounded up to whole huge
+  // pages of 2 MiB (host/backend_cpu.cpp, BufferAllocator)
   return (D + K) * n * 8 + (D + K + D * K) * 16 + static_cast<uint64_t>(m.NS) * D * K * 8 +
-         (gpu_sort ? n * 64 : n * 16 * 8);
+         (gpu_sort ? n * 64 : n * 16 * 8 + 3 * (2ull << 20));
 }
 
 uint64_t output_bytes(const HostModel& m, const RunConfig& cfg) {
@@ -330,12 +332,13 @@ static void check_later_phases(const HostModel& m, const CellPlan& plan, const R
   const uint64_t sens = sp ? sensitivity_bytes(m, *sp, false) : 0;
   const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
   const uint64_t kept_after = kept_bytes(m, cfg, false, &plan);
-  if (sens > 0 && kept_after + sens + kLanesMax * per_lane > budget)
+  // the sensitivity runs on its own copy of the model (DeviceModel) beside what the run keeps
+  const uint64_t sens_all = sens + model_bytes(m) + kLanesMax * per_lane;
+  if (sens > 0 && kept_after + sens_all > budget)
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
                              " is too small for the sensitivity of " + std::to_string(sp->D()) + " drivers and " +
                              std::to_string(sp->K()) + " responses over " + std::to_string(sp->paths) +
-                             " paths: at least " +
-                             human_bytes(static_cast<double>(kept_after + sens + kLanesMax * per_lane)) +
+                             " paths: at least " + human_bytes(static_cast<double>(kept_after + sens_all)) +
                              " is needed (--sensitivity-paths 0: no sensitivity)");
   if (kept_after + rho + output_bytes(m, cfg) > budget)
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +

@@ -151,17 +151,20 @@ int cmd_run(const RunOptions& opts) {
   }
   t.sim = o.precision > 0 ? pilot_seconds : seconds_since(t0);
   if (!lead) return 0;
-  be->split(nullptr); // rank 0 alone from here
+  be->split(nullptr);    // rank 0 alone from here
+  return_freed_memory(); // the run's buffers, before the sensitivity and the output
   Provenance prov = provenance(o, *be);
   const auto ts = std::chrono::steady_clock::now();
   std::vector<double> rho;
   if (sens.paths > 0) be->sensitivity(m, sens, cfg, rho);
+  return_freed_memory();
   t.sens = seconds_since(ts);
   ScenarioDiff diff;
   Progress dprog(!o.quiet && isatty(2) && o.diff && m.NS > 1); // the differences' own bar and time left
   if (o.diff && m.NS > 1)
     extras.diff = &(diff = scenario_diffs(*be, m, info, o.seed, o.paths, o.quantiles, diff_ref, o.max_memory,
                                           [&](double f) { dprog(f); }));
+  return_freed_memory();
   write_output(out, info, m, cfg, res, prov, &sens, rho, o.save_paths ? be.get() : nullptr, &extras);
   t.total = seconds_since(t0) + pilot_seconds;
   if (!o.quiet) report(o, info, m, plan, *be, res, sens, t);

@@ -1,6 +1,9 @@
 #include "common.h"
 
 #include <hdf5.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstdio>
 #include <filesystem>
@@ -161,6 +164,12 @@ void fail_split_run(const std::exception_ptr& e) {
   std::string what;
   const int status = status_of(e, &what);
   World::fail(status, what);
+}
+
+void return_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 } // namespace corridor

@@ -28,6 +28,12 @@ void require_hdf5(const std::string& path, const std::string& command);
 
 std::unique_ptr<Backend> choose_backend(const std::string& which, int threads, bool quiet);
 
+// Hands the memory a finished phase freed back to the system (glibc keeps
+// freed blocks in its heaps, the threads' ones too, where they stay
+// resident): what --max-memory bounds is resident memory, and the next
+// phase is planned for what it allocates itself.
+void return_freed_memory();
+
 // Commands split across MPI ranks (run, sweep; host/dist.h). The exit status
 // and the one-line message of a failure, as main() maps them.
 int status_of(const std::exception_ptr& e, std::string* what);
