@@ -1210,7 +1210,7 @@ void sensitivity(Policy pol, bool lane_major, uint64_t batch_hint, const HostMod
   const YearCellsOn<Vec> cells(sensitivity_cells(v, spec));
   long long batch = std::max<long long>(1, std::min<long long>(static_cast<long long>(batch_hint), n));
   if (cfg.max_memory > 0) { // what the run keeps and the columns come first; the scratch takes the rest
-    const uint64_t fixed = kept_bytes(h, cfg, !lane_major) + sensitivity_bytes(h, spec, lane_major);
+    const uint64_t fixed = sensitivity_fixed_bytes(h, spec, cfg, !lane_major);
     const uint64_t lane = static_cast<uint64_t>(L.size) * 8;
     const uint64_t room = cfg.max_memory > fixed ? (cfg.max_memory - fixed) / lane : 0;
     const long long least = lane_major ? 1 : kTile;

@@ -302,6 +302,11 @@ uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool
          (gpu_sort ? n * 64 : n * 16 * 8 + 3 * (2ull << 20));
 }
 
+uint64_t sensitivity_fixed_bytes(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg, bool host,
+                                 const CellPlan* plan) {
+  return kept_bytes(m, cfg, false, plan) + (host ? model_bytes(m) : 0) + sensitivity_bytes(m, spec, !host);
+}
+
 uint64_t output_bytes(const HostModel& m, const RunConfig& cfg) {
   const uint64_t nq = cfg.probs.size(), NS = static_cast<uint64_t>(m.NS), Y = static_cast<uint64_t>(m.Y);
   // the largest variable written at once: a series variable's mean, sd, sem
@@ -332,13 +337,13 @@ static void check_later_phases(const HostModel& m, const CellPlan& plan, const R
   const uint64_t sens = sp ? sensitivity_bytes(m, *sp, false) : 0;
   const uint64_t rho = sp && sens > 0 ? static_cast<uint64_t>(m.NS) * sp->D() * sp->K() * 8 : 0;
   const uint64_t kept_after = kept_bytes(m, cfg, false, &plan);
-  // the sensitivity runs on its own copy of the model (DeviceModel) beside what the run keeps
-  const uint64_t sens_all = sens + model_bytes(m) + kLanesMax * per_lane;
-  if (sens > 0 && kept_after + sens_all > budget)
+  // with the least scratch, a tile
+  const uint64_t sens_all = sens > 0 ? sensitivity_fixed_bytes(m, *sp, cfg, true, &plan) + kLanesMax * per_lane : 0;
+  if (sens > 0 && sens_all > budget)
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +
                              " is too small for the sensitivity of " + std::to_string(sp->D()) + " drivers and " +
                              std::to_string(sp->K()) + " responses over " + std::to_string(sp->paths) +
-                             " paths: at least " + human_bytes(static_cast<double>(kept_after + sens_all)) +
+                             " paths: at least " + human_bytes(static_cast<double>(sens_all)) +
                              " is needed (--sensitivity-paths 0: no sensitivity)");
   if (kept_after + rho + output_bytes(m, cfg) > budget)
     throw std::runtime_error("--max-memory " + human_bytes(static_cast<double>(budget)) +

@@ -56,6 +56,13 @@ uint64_t kept_bytes(const HostModel& m, const RunConfig& cfg, bool host_run, con
 // Bytes of a sensitivity analysis besides its scratch: its columns, sums and
 // correlations (with `gpu_sort`, Thrust's sort buffers).
 uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool gpu_sort);
+// Bytes beside the sensitivity's scratch while it runs after a run: what the
+// run keeps (its cell plan counted when `plan` or cfg.plan is given), with
+// `host` (the CPU) the sensitivity's own copy of the model, and its columns,
+// sums and correlations. The run's plan checks it up front, the sensitivity
+// sizes its scratch with it.
+uint64_t sensitivity_fixed_bytes(const HostModel& m, const SensitivitySpec& spec, const RunConfig& cfg, bool host,
+                                 const CellPlan* plan = nullptr);
 // The largest buffers of writing the output (one variable's statistics).
 uint64_t output_bytes(const HostModel& m, const RunConfig& cfg);
 MemoryPlan plan_memory(const HostModel& m, const CellPlan& plan, const RunConfig& cfg, uint64_t budget, uint64_t batch,
