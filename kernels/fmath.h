@@ -30,6 +30,25 @@ CORRIDOR_INLINE double from_bits(uint64_t u) {
 #endif
 }
 
+CORRIDOR_INLINE uint32_t bits(float x) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(x);
+#else
+  uint32_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+#endif
+}
+CORRIDOR_INLINE float from_bits32(uint32_t u) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(u);
+#else
+  float x;
+  std::memcpy(&x, &u, sizeof x);
+  return x;
+#endif
+}
+
 // 2^k for -1022 <= k <= 1023.
 CORRIDOR_INLINE double pow2i(int k) { return from_bits(static_cast<uint64_t>(k + 1023) << 52); }
 

@@ -3,6 +3,7 @@
 // CUDA (host/backend_cuda.cu). Only the execution policy and the vector type
 // differ, so the CPU tests exercise the code the GPU runs.
 #pragma once
+#include <algorithm>
 #if !defined(__CUDA_ARCH__) && defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -238,7 +239,14 @@ struct SimulateTile {
     const int w = static_cast<int>(nb - l0 < kTile ? nb - l0 : kTile);
     const uint32_t path0 = static_cast<uint32_t>(p0 + l0);
     const Scratch ts{scr.p + l0 * scr.lane_stride, 1, kTile}; // the batch scratch is path-major
-    for (int j = 0; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin();
+    // the lanes' rows that path_begin clears, cleared at once; the initial
+    // log trends (the model's alone) computed by the first lane only
+    const Layout lay(m);
+    std::fill(ts.p + lay.cost * kTile, ts.p + lay.size * kTile, 0.0);
+    std::fill(ts.p + lay.agg * kTile, ts.p + (lay.agg + m.A) * kTile, 0.0);
+    PathStep<1>(m, seed, sc, path0, ts, 0).path_begin(nullptr, true);
+    const double* log_trend0 = &ts(0, lay.log_trend);
+    for (int j = 1; j < kTile; ++j) PathStep<1>(m, seed, sc, path0 + j, ts, j).path_begin(log_trend0, true);
     const PathStep<kTile> tile(m, seed, sc, path0, ts, 0);
     // the tile's paths in their layout block (Columns): w1 there, the rest in the next
     const long long p = p0 + l0 - cells.cols.base, lb = 1ll << cells.cols.lbs;

@@ -287,7 +287,12 @@ template <int W = 1> struct PathStep {
   CORRIDOR_INLINE double& X(long long e) const { return scr(lane, e); }
   CORRIDOR_INLINE uint32_t path_of(int j) const { return path + static_cast<uint32_t>(j); }
 
-  CORRIDOR_HD void path_begin() const {
+  // log_trend0: the initial log trends of another path (element stride
+  // scr.stride()) to copy instead of computing them: they depend on the
+  // model alone, and a CPU tile computes them once for its paths;
+  // state_zeroed: the elements from L.cost on and the totals are already 0
+  // (a CPU tile clears its rows at once)
+  CORRIDOR_HD void path_begin(const double* log_trend0 = nullptr, bool state_zeroed = false) const {
     static_assert(W == 1, "one path at a time");
     const int S = m.S, P = m.P, Q = m.Q;
     const long long st = scr.stride();
@@ -308,7 +313,10 @@ template <int W = 1> struct PathStep {
       X(L.open + e) = step;
     }
     for (int s = 0; s < S; ++s) {
-      if (m.kind[s] == kLoad) {
+      if (log_trend0) {
+        X(L.log_trend + s) = log_trend0[s * st];
+        if (m.kind[s] == kLoad) X(L.growth + s) = X(L.trend_draw + s);
+      } else if (m.kind[s] == kLoad) {
         X(L.log_trend + s) = m.base[s] > 0 ? fm::log(m.base[s]) : 0.0; // a new corridor has no demand of its own
         X(L.growth + s) = X(L.trend_draw + s);                         // momentum starts neutral
       } else {
@@ -323,7 +331,10 @@ template <int W = 1> struct PathStep {
     for (int g = 0; g < m.G; ++g) X(L.cap + g) = base_capacity(g);
     for (int k = 0; k < 1 + P + Q; ++k) X(L.cnt + k) = 0.0; // sensitivity drivers
     for (int q = 0; q < Q; ++q) X(L.pyear + q) = -1.0;
-    for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
+    if (!state_zeroed) {
+      for (long long e = L.cost; e < L.size; ++e) X(e) = 0.0; // the network's per-path state
+      for (int a = 0; a < m.A; ++a) X(L.agg + a) = 0.0;       // totals without members stay 0 (year_totals)
+    }
     for (int g = 0; g < m.G; ++g) X(L.pend + g) = -1.0;
     for (int s = 0; s < S; ++s) X(L.dgrowth + s) = X(L.trend_draw + s) - m.mu[s]; // its share of the momentum
     for (int g = 0; g < m.GD; ++g) X(L.base_cap + g) = X(L.cap + g);
@@ -949,21 +960,37 @@ template <int W = 1> struct PathStep {
           in[j] = 0.0;
           out[j] = 0.0;
         }
-      } else if (re > rb) { // a chain: its tightest node
-        for (int j = 0; j < W; ++j) {
-          double r = 1.0;
-          int at = -1;
-          for (int k = rb; k < re; ++k) {
-            const double rk = R(L.ratio + m.route_node[k])[j];
-            if (rk < r) r = rk, at = m.route_node[k];
+      } else if (re > rb) { // a chain: its tightest node (the first of equal ratios)
+        double r[W], served[W];
+        int at[W];
+        for (int j = 0; j < W; ++j) r[j] = 1.0, at[j] = -1;
+        for (int k = rb; k < re; ++k) {
+          const int g = m.route_node[k];
+          const double* rk = R(L.ratio + g);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            const bool tighter = rk[j] < r[j];
+            r[j] = tighter ? rk[j] : r[j];
+            at[j] = tighter ? g : at[j];
           }
-          const double served = r < 1.0 ? dem[j] * r : dem[j];
-          for (int k = rb; k < re; ++k) R(L.used + m.route_node[k])[j] += served;
-          if (at >= 0 && dem[j] > 0) R(L.bind + at)[j] = 1.0;
-          srv[j] = served;
-          exc[j] = dem[j] - served;
+        }
+        CORRIDOR_LANES
+        for (int j = 0; j < W; ++j) {
+          served[j] = r[j] < 1.0 ? dem[j] * r[j] : dem[j];
+          srv[j] = served[j];
+          exc[j] = dem[j] - served[j];
           in[j] = 0.0;
           out[j] = 0.0;
+        }
+        for (int k = rb; k < re; ++k) { // each node's additions in series order, as lane by lane
+          const int g = m.route_node[k];
+          double* used = R(L.used + g);
+          double* bind = R(L.bind + g);
+          CORRIDOR_LANES
+          for (int j = 0; j < W; ++j) {
+            used[j] += served[j];
+            bind[j] = ((at[j] == g) & (dem[j] > 0)) ? 1.0 : bind[j];
+          }
         }
       } else {
         CORRIDOR_LANES
@@ -1182,6 +1209,7 @@ template <int W = 1> struct PathStep {
   // ---- totals: running sums of flows in series order ----
   CORRIDOR_HD void year_totals() const {
     for (int a = 0; a < m.A; ++a) {
+      if (m.agg_begin[a] == m.agg_begin[a + 1]) continue; // no members: 0 from path_begin on
       double total[W];
       for (int j = 0; j < W; ++j) total[j] = 0.0;
       for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1]; ++k) {

@@ -6,7 +6,8 @@
 //   sums added in block order (the same order whichever worker produced a
 //   block);
 // - quantiles are exact order statistics (numpy's 'linear', Hyndman-Fan 7),
-//   found by radix bracketing on order-preserving 64-bit keys: a histogram
+//   found by radix bracketing on order-preserving keys (64-bit ones of
+//   doubles, 32-bit ones of a run's single-precision values): a histogram
 //   pass, then exact sorting of only the few values in the bins that hold the
 //   wanted ranks (refining a bin that is still too large).
 //
@@ -19,6 +20,8 @@
 // of one cell only add to integer counts, take minima and maxima, and claim
 // candidate slots (atomically on the GPU), so their order changes nothing.
 #pragma once
+#include <algorithm>
+
 #include "fmath.h"
 
 CORRIDOR_KERNELS_BEGIN
@@ -38,6 +41,44 @@ CORRIDOR_INLINE uint64_t order_key(double x) {
   return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
 CORRIDOR_INLINE double key_value(uint64_t k) { return fm::from_bits((k >> 63) ? (k & 0x7fffffffffffffffull) : ~k); }
+
+// The keys of the values a group of cells holds: 64-bit ones of doubles,
+// 32-bit ones of floats (a run's stored values). A float's key orders it as
+// its double's key does, so the order statistics are the same; the passes
+// over the values work on half as wide keys. Keys live in 64-bit fields
+// between the passes (CellQuant, BlockMoments, candidates). at_least(t) is
+// the value c with x >= c exactly when x >= t, for every value x.
+template <class V> struct KeyOf;
+template <> struct KeyOf<double> {
+  using K = uint64_t;
+  static CORRIDOR_INLINE K key(double x) { return order_key(x); }
+  static CORRIDOR_INLINE double value(uint64_t k) { return key_value(k); }
+  static CORRIDOR_INLINE double at_least(double t) { return t; }
+};
+template <> struct KeyOf<float> {
+  using K = uint32_t;
+  static CORRIDOR_INLINE K key(float x) {
+    const uint32_t u = fm::bits(x);
+    return (u >> 31) ? ~u : (u | 0x80000000u);
+  }
+  static CORRIDOR_INLINE double value(uint64_t k) {
+    const uint32_t u = static_cast<uint32_t>(k);
+    return static_cast<double>(fm::from_bits32((u >> 31) ? (u & 0x7fffffffu) : ~u));
+  }
+  // the least float not below t (t itself when NaN: no x is >= NaN)
+  static CORRIDOR_INLINE float at_least(double t) {
+    float c = static_cast<float>(t);
+    if (static_cast<double>(c) < t) { // rounded down: the next float up
+      const uint32_t u = fm::bits(c);
+      c = fm::from_bits32((u >> 31) ? u - 1 : u + 1); // (t > 0 never rounds to -0)
+    }
+    return c;
+  }
+};
+// a narrow key widened; a min-type sentinel (all ones) stays all ones
+template <class K> CORRIDOR_INLINE uint64_t wide_min_key(K k) {
+  return k == static_cast<K>(~K(0)) ? ~uint64_t(0) : static_cast<uint64_t>(k);
+}
 CORRIDOR_INLINE int bit_length(uint64_t x) {
   int n = 0;
   while (x) {
@@ -67,6 +108,16 @@ CORRIDOR_INLINE void heap_sort(uint64_t* a, int n) {
     a[end] = t;
     sift(0, end);
   }
+}
+
+// Sorts n keys ascending: heap sort on the device, the standard library's
+// (faster) sort on the host; keys are plain integers, so the same order.
+CORRIDOR_INLINE void sort_keys(uint64_t* a, int n) {
+#if defined(__CUDA_ARCH__)
+  heap_sort(a, n);
+#else
+  std::sort(a, a + n);
+#endif
 }
 
 // numpy's _lerp, so results match numpy.quantile bit for bit.
@@ -316,25 +367,29 @@ template <class V> CORRIDOR_INLINE void stats_moments_item(const StatsGroupT<V>&
     // without branches: ties at the extremes (zeros of unserved demand, 0/1
     // indicators) come in no predictable order
     const double sum = block_sum(x, i0, i1, [](double v) { return v; });
-    long long c0 = 0, c1 = 0;
-    uint64_t kmin = ~uint64_t(0), kmax = 0;
+    // counts of one block fit in 32 bits, keys of floats are 32 bits wide:
+    // more lanes per vector
+    using K = typename KeyOf<V>::K;
+    const V t0 = KeyOf<V>::at_least(thr0), t1 = KeyOf<V>::at_least(thr1);
+    int c0 = 0, c1 = 0;
+    K kmin = ~K(0), kmax = 0;
     for (long long i = i0; i < i1; ++i) {
-      c0 += x[i] >= thr0;
-      c1 += x[i] >= thr1;
-      const uint64_t key = order_key(x[i]);
+      c0 += x[i] >= t0;
+      c1 += x[i] >= t1;
+      const K key = KeyOf<V>::key(x[i]);
       kmin = key < kmin ? key : kmin;
       kmax = key > kmax ? key : kmax;
     }
     // the extremes' counts and the next distinct keys
-    long long nmin = 0, nmax = 0;
-    uint64_t kmin2 = ~uint64_t(0), kmax2 = 0;
+    int nmin = 0, nmax = 0;
+    K kmin2 = ~K(0), kmax2 = 0;
     for (long long i = i0; i < i1; ++i) {
-      const uint64_t key = order_key(x[i]);
-      const uint64_t emin = key == kmin, emax = key == kmax;
-      nmin += static_cast<long long>(emin);
-      nmax += static_cast<long long>(emax);
+      const K key = KeyOf<V>::key(x[i]);
+      const K emin = key == kmin, emax = key == kmax;
+      nmin += static_cast<int>(emin);
+      nmax += static_cast<int>(emax);
       // every key is >= kmin and <= kmax: the extremes masked out (as masks, which vectorise)
-      const uint64_t above = key | (0 - emin), below = key & (emax - 1);
+      const K above = key | (0 - emin), below = key & (emax - 1);
       kmin2 = above < kmin2 ? above : kmin2;
       kmax2 = below > kmax2 ? below : kmax2;
     }
@@ -342,7 +397,7 @@ template <class V> CORRIDOR_INLINE void stats_moments_item(const StatsGroupT<V>&
     m.sum = sum;
     m.ss = 0.0;
     m.c0 = c0, m.c1 = c1, m.nmin = nmin, m.nmax = nmax;
-    m.kmin = kmin, m.kmin2 = kmin2, m.kmax = kmax, m.kmax2 = kmax2;
+    m.kmin = wide_min_key(kmin), m.kmin2 = wide_min_key(kmin2), m.kmax = kmax, m.kmax2 = kmax2;
     G.bm[k * G.nblk + b] = m;
   }
 }
@@ -485,18 +540,18 @@ template <class V> CORRIDOR_INLINE void stats_level_hist(const StatsGroupT<V>& G
         for (long long i = 0; i < len; ++i) f(x[i]);
       }
     } else {
-      for (long long i = t; i < G.n; i += G.T) f(G.value(k, i));
+      for (long long i = t; i < G.n; i += G.T) f(*G.at(k, i));
     }
   };
   if (q.level == 0) { // the first level over the whole interior: counts only
-    each([&](double v) {
-      const uint64_t key = order_key(v);
+    each([&](V v) {
+      const uint64_t key = KeyOf<V>::key(v);
       if (key >= lo && key <= hi) shared_inc(hist + ((key - lo) >> shift));
     });
     return;
   }
-  each([&](double v) {
-    const uint64_t key = order_key(v);
+  each([&](V v) {
+    const uint64_t key = KeyOf<V>::key(v);
     if (key < lo || key > hi) return;
     const long long j = static_cast<long long>((key - lo) >> shift);
     shared_inc(hist + j);
@@ -521,7 +576,8 @@ static_assert(kBins + kOutSlots <= 65535, "bin numbers and the outside slots fit
 template <class V> CORRIDOR_INLINE void stats_count_cell(const StatsGroupT<V>& G, long long k, bool ss) {
   const CellQuant& q = G.q[k];
   const double mean = q.mean;
-  const uint64_t lo = q.lo, span = q.hi - q.lo;
+  using K = typename KeyOf<V>::K; // the level's keys fit in K
+  const K lo = static_cast<K>(q.lo), span = static_cast<K>(q.hi - q.lo);
   const int shift = q.shift;
   uint32_t hl[kBins + kOutSlots];
   const uint32_t nb = static_cast<uint32_t>(q.nb); // the bins of this level, then the outside slots
@@ -533,7 +589,7 @@ template <class V> CORRIDOR_INLINE void stats_count_cell(const StatsGroupT<V>& G
     if (ss) G.bm[k * G.nblk + b].ss = block_ss(x, 0, len, mean);
     uint16_t* bins = G.binid ? G.binid + k * G.n + b * kSumBlock : local;
     for (long long i = 0; i < len; ++i) {
-      const uint64_t off = order_key(x[i]) - lo; // wraps below lo
+      const K off = KeyOf<V>::key(x[i]) - lo; // wraps below lo
       bins[i] = static_cast<uint16_t>(off <= span ? static_cast<uint32_t>(off >> shift)
                                                   : nb + static_cast<uint32_t>(i & (kOutSlots - 1)));
     }
@@ -631,7 +687,7 @@ CORRIDOR_INLINE void stats_collect_few_bins(const V* x, long long n, uint64_t lo
     const int m = n - i0 < kChunk ? static_cast<int>(n - i0) : kChunk;
     uint32_t b[kChunk], f[kChunk];
     for (int l = 0; l < kChunk; ++l) {
-      const uint64_t off = order_key(x[i0 + (l < m ? l : 0)]) - lo; // wraps below lo
+      const uint64_t off = KeyOf<V>::key(x[i0 + (l < m ? l : 0)]) - lo; // wraps below lo
       b[l] = off <= span ? static_cast<uint32_t>(off >> shift) : ~0u;
       f[l] = 0;
     }
@@ -643,7 +699,7 @@ CORRIDOR_INLINE void stats_collect_few_bins(const V* x, long long n, uint64_t lo
     for (int l = 0; l < m; ++l) any |= f[l];
     if (any)
       for (int l = 0; l < m; ++l)
-        if (f[l]) cand[hist[b[l]]++] = order_key(x[i0 + l]);
+        if (f[l]) cand[hist[b[l]]++] = KeyOf<V>::key(x[i0 + l]);
   }
 }
 
@@ -653,7 +709,7 @@ template <class V>
 CORRIDOR_INLINE void stats_collect_many_bins(const V* x, long long n, uint64_t lo, uint64_t span, int shift,
                                              uint64_t last, const int32_t* mark, uint32_t* hist, uint64_t* cand) {
   for (long long i = 0; i < n; ++i) {
-    const uint64_t key = order_key(x[i]), off = key - lo; // wraps below lo
+    const uint64_t key = KeyOf<V>::key(x[i]), off = key - lo; // wraps below lo
     const uint64_t b = (off >> shift) < last ? (off >> shift) : last;
     if ((mark[b] >= 0) & (off <= span)) cand[hist[b]++] = key;
   }
@@ -666,7 +722,7 @@ CORRIDOR_INLINE void stats_collect_strided(const StatsGroupT<V>& G, long long k,
                                            uint64_t hi, int shift, const int32_t* mark, uint32_t* hist,
                                            uint64_t* cand) {
   for (long long i = t; i < G.n; i += T) {
-    const uint64_t key = order_key(G.value(k, i));
+    const uint64_t key = KeyOf<V>::key(*G.at(k, i));
     if (key < lo || key > hi) continue;
     const long long j = static_cast<long long>((key - lo) >> shift);
     if (mark[j] >= 0) cand[shared_inc(hist + j)] = key;
@@ -713,7 +769,7 @@ template <class V> CORRIDOR_INLINE void stats_level_sort(const StatsGroupT<V>& G
     const long long b = q.bin[i];
     if (b < 0) continue;
     if (b != sorted) {
-      heap_sort(cand + mark[b], static_cast<int>(hist[b] - static_cast<uint32_t>(mark[b])));
+      sort_keys(cand + mark[b], static_cast<int>(hist[b] - static_cast<uint32_t>(mark[b])));
       sorted = b;
     }
     q.key[i] = cand[mark[b] + (q.rank[i] - q.binbelow[i])];
@@ -864,8 +920,8 @@ template <class V> CORRIDOR_INLINE void stats_collect_kept(const StatsGroupT<V>&
         h.nmin = h.nmax = 0;
       }
     }
-  auto take = [&](uint16_t b, double v) {
-    const uint64_t key = order_key(v);
+  auto take = [&](uint16_t b, V v) {
+    const uint64_t key = KeyOf<V>::key(v);
     if (mark[b] >= 0) {
       cand[hist[b]++] = key;
       return;
@@ -937,8 +993,8 @@ template <class V> CORRIDOR_INLINE void stats_quantiles_cell(const StatsGroupT<V
     const Type7 r = type7_ranks(G.total(), G.probs[p]);
     double vlo = 0, vhi = 0;
     for (int i = 0; i < q.nr; ++i) {
-      if (q.rank[i] == r.lo) vlo = key_value(q.key[i]);
-      if (q.rank[i] == r.hi) vhi = key_value(q.key[i]);
+      if (q.rank[i] == r.lo) vlo = KeyOf<V>::value(q.key[i]);
+      if (q.rank[i] == r.hi) vhi = KeyOf<V>::value(q.key[i]);
     }
     out[3 + p] = lerp_np(vlo, vhi, r.h - static_cast<double>(r.lo));
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -160,6 +161,77 @@ TEST(Stats, StoredSinglePrecisionValuesAreThoseValuesExactly) {
     if (kind == 0 && n > 1000) { // the rounding is real: the median moves
       EXPECT_NE(test::np_quantile(r, 0.5), test::np_quantile(x, 0.5));
     }
+  }
+}
+
+TEST(Stats, FloatKeysOrderAsTheirDoubles) {
+  // a run's passes key its single-precision values with 32-bit keys: they
+  // order the values as the 64-bit keys of the same values in double
+  // precision do, and give them back exactly; at_least(t) is the float c
+  // with x >= c exactly when x >= t
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> v = {-inf,
+                          -std::numeric_limits<float>::max(),
+                          -1e30f,
+                          -3.5f,
+                          -1.0f,
+                          -1e-40f,
+                          -0.0f,
+                          0.0f,
+                          1e-45f,
+                          1e-40f,
+                          1.1f,
+                          1.0f,
+                          3.5f,
+                          1e30f,
+                          std::numeric_limits<float>::max(),
+                          inf};
+  std::mt19937_64 g(5);
+  for (int i = 0; i < 2000; ++i) v.push_back(static_cast<float>(std::normal_distribution<double>(0, 1e3)(g)));
+  for (const float a : v) {
+    EXPECT_EQ(fm::bits(KeyOf<float>::value(KeyOf<float>::key(a))), fm::bits(static_cast<double>(a)));
+    for (const float b : {v[0], v[5], v[6], v[7], v[12], v[100], v[1000], a})
+      ASSERT_EQ(KeyOf<float>::key(a) < KeyOf<float>::key(b), order_key(a) < order_key(b)) << a << " " << b;
+  }
+  std::vector<double> thr = {0.3,
+                             -0.3,
+                             1.1,
+                             -1.1,
+                             1e7,
+                             0.0,
+                             -0.0,
+                             1e-300,
+                             -1e-300,
+                             1e39,
+                             -1e39,
+                             3.4028235677973366e38,
+                             std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity()};
+  for (int i = 0; i < 200; ++i) thr.push_back(std::normal_distribution<double>(0, 10)(g));
+  for (const double t : thr) {
+    const float c = KeyOf<float>::at_least(t);
+    for (const float x : v) ASSERT_EQ(x >= c, static_cast<double>(x) >= t) << x << " " << t;
+    // and the floats either side of c
+    for (const float x : {std::nextafter(c, -inf), c, std::nextafter(c, inf)})
+      ASSERT_EQ(x >= c, static_cast<double>(x) >= t) << x << " " << t;
+  }
+  const float nan_c = KeyOf<float>::at_least(std::numeric_limits<double>::quiet_NaN());
+  for (const float x : v) EXPECT_FALSE(x >= nan_c);
+}
+
+TEST(Stats, DeviceHeapSortSortsAsTheHost) {
+  // the GPU sorts a bin's candidates with heap_sort, the CPU with std::sort
+  // (sort_keys): the same keys in the same order, duplicates included
+  std::mt19937_64 g(3);
+  for (const int n : {0, 1, 2, 3, 17, 1000, kCand}) {
+    std::vector<uint64_t> a(static_cast<size_t>(n));
+    for (auto& k : a) k = n > 100 ? g() % 97 + (g() % 3 == 0 ? g() : 0) : g();
+    std::vector<uint64_t> h = a, s = a;
+    heap_sort(h.data(), n);
+    sort_keys(s.data(), n);
+    std::sort(a.begin(), a.end());
+    ASSERT_EQ(h, a) << n;
+    ASSERT_EQ(s, a) << n;
   }
 }
 
