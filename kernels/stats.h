@@ -359,7 +359,11 @@ template <class V> CORRIDOR_INLINE void stats_moments_item(const StatsGroupT<V>&
   const long long bi = G.block_items(); // 0: no paths here (a rank's empty share), so no items
   if (bi == 0) return;
   const long long k = item / bi, t = item % bi;
-  const double thr0 = G.thr0[k], thr1 = G.thr1[k];
+  // the thresholds as values (the exceedances compare values); counts of
+  // one block fit in 32 bits, keys of floats are 32 bits wide: more lanes
+  // per vector
+  const V t0 = KeyOf<V>::at_least(G.thr0[k]), t1 = KeyOf<V>::at_least(G.thr1[k]);
+  using K = typename KeyOf<V>::K;
   const long long b1 = G.blocks_end(t);
   for (long long b = t * G.bper; b < b1; ++b) {
     const V* x = G.block(k, b);
@@ -367,10 +371,6 @@ template <class V> CORRIDOR_INLINE void stats_moments_item(const StatsGroupT<V>&
     // without branches: ties at the extremes (zeros of unserved demand, 0/1
     // indicators) come in no predictable order
     const double sum = block_sum(x, i0, i1, [](double v) { return v; });
-    // counts of one block fit in 32 bits, keys of floats are 32 bits wide:
-    // more lanes per vector
-    using K = typename KeyOf<V>::K;
-    const V t0 = KeyOf<V>::at_least(thr0), t1 = KeyOf<V>::at_least(thr1);
     int c0 = 0, c1 = 0;
     K kmin = ~K(0), kmax = 0;
     for (long long i = i0; i < i1; ++i) {
