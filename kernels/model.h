@@ -944,23 +944,7 @@ template <int W = 1> struct PathStep {
       double* exc = R(L.exc + s);
       double* in = R(L.in + s);
       double* out = R(L.out + s);
-      if (re - rb == 1) { // one node: its ratio
-        const int g = m.route_node[rb];
-        const double* ratio = R(L.ratio + g);
-        double* used = R(L.used + g);
-        double* bind = R(L.bind + g);
-        CORRIDOR_LANES
-        for (int j = 0; j < W; ++j) {
-          const double r = ratio[j];
-          const double served = r < 1.0 ? dem[j] * r : dem[j];
-          used[j] += served;
-          bind[j] = ((r < 1.0) & (dem[j] > 0)) ? 1.0 : bind[j];
-          srv[j] = served;
-          exc[j] = dem[j] - served;
-          in[j] = 0.0;
-          out[j] = 0.0;
-        }
-      } else if (re > rb) { // a chain: its tightest node (the first of equal ratios)
+      if (re > rb) { // one node or a chain: its tightest node (the first of equal ratios)
         double r[W], served[W];
         int at[W];
         for (int j = 0; j < W; ++j) r[j] = 1.0, at[j] = -1;
