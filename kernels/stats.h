@@ -572,6 +572,16 @@ template <class V> CORRIDOR_INLINE void stats_level_hist(const StatsGroupT<V>& G
 // zeros of unserved demand, in no predictable order), path i in slot i mod 8
 // so that they make no chain of increments.
 constexpr int kOutSlots = 8;
+// Copies of the local histogram that take the values in turn (value j copy
+// j mod kHistCopies), added at the end: a run of values in one bin (most of
+// a skewed cell's values share a few bins) is then kHistCopies independent
+// chains of increments, not one chain whose every step waits for the last
+// store. One copy on the device, whose schedule counts in stats_level_hist.
+#if defined(__CUDA_ARCH__)
+constexpr int kHistCopies = 1;
+#else
+constexpr int kHistCopies = 4;
+#endif
 static_assert(kBins + kOutSlots <= 65535, "bin numbers and the outside slots fit in 16 bits");
 template <class V> CORRIDOR_INLINE void stats_count_cell(const StatsGroupT<V>& G, long long k, bool ss) {
   const CellQuant& q = G.q[k];
@@ -579,9 +589,10 @@ template <class V> CORRIDOR_INLINE void stats_count_cell(const StatsGroupT<V>& G
   using K = typename KeyOf<V>::K; // the level's keys fit in K
   const K lo = static_cast<K>(q.lo), span = static_cast<K>(q.hi - q.lo);
   const int shift = q.shift;
-  uint32_t hl[kBins + kOutSlots];
+  uint32_t hl[kHistCopies][kBins + kOutSlots];
   const uint32_t nb = static_cast<uint32_t>(q.nb); // the bins of this level, then the outside slots
-  for (uint32_t j = 0; j < nb + kOutSlots; ++j) hl[j] = 0;
+  for (int c = 0; c < kHistCopies; ++c)
+    for (uint32_t j = 0; j < nb + kOutSlots; ++j) hl[c][j] = 0;
   uint16_t local[kSumBlock];
   for (long long b = 0; b < G.nblk; ++b) {
     const V* x = G.block(k, b);
@@ -593,10 +604,17 @@ template <class V> CORRIDOR_INLINE void stats_count_cell(const StatsGroupT<V>& G
       bins[i] = static_cast<uint16_t>(off <= span ? static_cast<uint32_t>(off >> shift)
                                                   : nb + static_cast<uint32_t>(i & (kOutSlots - 1)));
     }
-    for (long long j = 0; j < len; ++j) ++hl[bins[j]];
+    long long j = 0;
+    for (; j + kHistCopies <= len; j += kHistCopies)
+      for (int c = 0; c < kHistCopies; ++c) ++hl[c][bins[j + c]];
+    for (; j < len; ++j) ++hl[0][bins[j]];
   }
   uint32_t* h = G.hist + k * kBins;
-  for (long long j = 0; j < q.nb; ++j) h[j] += hl[j];
+  for (long long j = 0; j < q.nb; ++j) {
+    uint32_t t = 0;
+    for (int c = 0; c < kHistCopies; ++c) t += hl[c][j];
+    h[j] += t;
+  }
 }
 template <class V> CORRIDOR_INLINE void stats_ss_hist_cell(const StatsGroupT<V>& G, long long k) {
   const CellQuant& q = G.q[k];
