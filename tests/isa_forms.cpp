@@ -14,7 +14,8 @@ namespace {
   }                                                                                                                    \
   ATTR void rows_##SUFFIX(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {         \
     uniforms_rows<kRowLanes>(rng, path0, year, purpose, n, u);                                                         \
-  }
+  }                                                                                                                    \
+  ATTR int stats_##SUFFIX(const StatsGroup& G) { return stats_serial(G); }
 // NOLINTEND(bugprone-macro-parentheses)
 CORRIDOR_FORMS(base, __attribute__((noinline, flatten)))
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -27,10 +28,10 @@ CORRIDOR_FORMS(v4, __attribute__((noinline, flatten, target("arch=x86-64-v4"))))
 std::vector<ArrayForms> array_forms() {
   std::vector<ArrayForms> out;
   for (const std::string& isa : cpu_instruction_sets()) {
-    if (isa == "x86-64") out.push_back({isa, exp_base, inv_base, uni_base, rows_base});
+    if (isa == "x86-64") out.push_back({isa, exp_base, inv_base, uni_base, rows_base, stats_base});
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    if (isa == "x86-64-v3") out.push_back({isa, exp_v3, inv_v3, uni_v3, rows_v3});
-    if (isa == "x86-64-v4") out.push_back({isa, exp_v4, inv_v4, uni_v4, rows_v4});
+    if (isa == "x86-64-v3") out.push_back({isa, exp_v3, inv_v3, uni_v3, rows_v3, stats_v3});
+    if (isa == "x86-64-v4") out.push_back({isa, exp_v4, inv_v4, uni_v4, rows_v4, stats_v4});
 #endif
   }
   return out;

@@ -1,13 +1,15 @@
 // The array forms of fmath.h and philox.h compiled for each x86-64
 // instruction set the CPU backend simulates with (host/backend_cpu.cpp), so
 // the tests hold every compiled form, not only the baseline one, to the
-// scalar functions bit for bit. Each is flattened, as the CPU backend's
+// scalar functions bit for bit; and the statistics of a group of cells in
+// the CPU's schedule (stats_serial), for the microbenchmark. Each is flattened, as the CPU backend's
 // kernels are, so that the array forms compile under its instruction set.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "kernels/model.h"
+#include "kernels/stats.h"
 
 namespace corridor::test {
 
@@ -20,6 +22,7 @@ struct ArrayForms {
   void (*uniforms_n)(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u);
   // uniforms_rows<kRowLanes>: kRowLanes paths' uniforms in rows
   void (*uniforms_rows)(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u);
+  int (*stats)(const StatsGroup& G); // stats_serial: the levels it took
 };
 // The forms this CPU runs, baseline first.
 std::vector<ArrayForms> array_forms();

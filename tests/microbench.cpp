@@ -1,11 +1,13 @@
 // Per-call cost of the building blocks of a path on one CPU thread: a
 // Philox4x32-10 block, the inverse normal CDF, exp and log (fmath.h), then
 // the array forms the model uses (uniforms_n, inv_normal_n, exp_n) per
-// element, for each instruction set the CPU backend can take. Not a test:
-// scripts/bench prints its lines, to show where the simulation's time goes.
+// element, for each instruction set the CPU backend can take; and the exact
+// statistics per value of a cell, as a run's CPU schedule computes them. Not
+// a test: scripts/bench prints its lines, to show where a run's time goes.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-
+#include <random>
 #include <vector>
 
 #include "isa_forms.h"
@@ -20,6 +22,65 @@ template <class F> double ns_per_call(long long n, F f) {
   f();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() * 1e9 / static_cast<double>(n);
 }
+
+// K cells of n single-precision values as a run's pass holds them for the
+// statistics: layout blocks of 2^13 paths (launch.inl, kLayoutShift), the
+// first level's bin numbers kept, the default's seven quantiles.
+struct CellGroup {
+  static constexpr int kShift = 13;
+  std::vector<Value> x;
+  std::vector<double> thr0, thr1, out;
+  std::vector<BlockMoments> bm;
+  std::vector<CellQuant> q;
+  std::vector<uint32_t> hist;
+  std::vector<int32_t> mark;
+  std::vector<uint64_t> bmin, bmax, cand;
+  std::vector<uint16_t> binid;
+  StatsGroup G{};
+  CellGroup(const std::vector<std::vector<double>>& cols, const double* probs, int nq) {
+    const long long n = static_cast<long long>(cols[0].size()), K = static_cast<long long>(cols.size());
+    const long long lb = 1ll << kShift;
+    x.resize(static_cast<size_t>(n * K));
+    for (long long k = 0; k < K; ++k)
+      for (long long i = 0; i < n; ++i) {
+        const long long b0 = i / lb * lb, len = std::min(lb, n - b0);
+        x[b0 * K + k * len + (i - b0)] = static_cast<Value>(cols[k][i]);
+      }
+    thr0.assign(K, 1.0);
+    thr1.assign(K, 2.0);
+    out.resize(K * stats_width(nq));
+    G.x = x.data();
+    G.n = n;
+    G.lbs = kShift;
+    G.nc = K;
+    G.ncells = static_cast<int>(K);
+    G.nq = nq;
+    G.probs = probs;
+    G.thr0 = thr0.data();
+    G.thr1 = thr1.data();
+    G.out = out.data();
+    G.width = stats_width(nq);
+    G.nblk = stats_blocks(n);
+    G.bper = G.nblk;
+    G.T = 1;
+    bm.resize(K * G.nblk);
+    q.resize(K);
+    hist.resize(K * kBins);
+    mark.resize(K * kBins);
+    bmin.resize(K * kBins);
+    bmax.resize(K * kBins);
+    cand.resize(K * kCand);
+    binid.resize(static_cast<size_t>(K * n));
+    G.bm = bm.data();
+    G.q = q.data();
+    G.hist = hist.data();
+    G.mark = mark.data();
+    G.bmin = bmin.data();
+    G.bmax = bmax.data();
+    G.cand = cand.data();
+    G.binid = binid.data();
+  }
+};
 } // namespace
 
 int main() {
@@ -80,6 +141,37 @@ int main() {
     std::printf("array forms (%s), per element on one thread: philox block %.2f ns, inverse normal %.2f ns, "
                 "exp %.2f ns\n",
                 f.isa.c_str(), uni, invn, expn);
+  }
+  // the statistics of 16 cells of 100,000 values in three shapes a run
+  // meets: spread out, a third of the paths at a capacity, mostly zeros
+  const double probs[] = {0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95};
+  std::mt19937_64 gen(7);
+  std::vector<CellGroup> groups;
+  for (int shape = 0; shape < 3; ++shape) {
+    std::vector<std::vector<double>> cols(16, std::vector<double>(100000));
+    for (auto& c : cols)
+      for (auto& v : c) {
+        const double zn = std::normal_distribution<double>()(gen);
+        v = shape == 0   ? 12.0 * std::exp(0.3 * zn)
+            : shape == 1 ? std::min(std::exp(0.3 * zn), 1.15)
+                         : (zn > 1 ? zn : 0.0);
+      }
+    groups.emplace_back(cols, probs, 7);
+  }
+  for (const auto& f : test::array_forms()) {
+    double per[3];
+    for (int shape = 0; shape < 3; ++shape) {
+      const StatsGroup& G = groups[static_cast<size_t>(shape)].G;
+      const int reps = 5;
+      per[shape] = ns_per_call(reps * G.ncells * G.n, [&] {
+        for (int r = 0; r < reps; ++r)
+          for (int k = 0; k < G.ncells; ++k) f.stats(G.cell(k));
+      });
+      sink = sink + groups[static_cast<size_t>(shape)].out[3 + 3];
+    }
+    std::printf("statistics (%s), per value on one thread, a cell at a time as a run's CPU schedule: spread %.2f ns, "
+                "a third at a cap %.2f ns, mostly zeros %.2f ns\n",
+                f.isa.c_str(), per[0], per[1], per[2]);
   }
   return sink == 12345.0 ? 1 : 0;
 }
