@@ -11,6 +11,7 @@
 
 #include "../kernels/stats.h"
 #include "input.h"
+#include "stats_buffers.h"
 
 namespace corridor {
 
@@ -25,48 +26,16 @@ int reference_scenario(const ModelInfo& info, const std::string& name) {
 
 namespace {
 
-// The buffers of one cell's statistics over plain columns (the CPU run's
-// schedule: one item per cell, the first level's bin numbers kept).
+// The statistics of one cell over a plain column (the CPU run's schedule:
+// one item per cell, the first level's bin numbers kept).
 struct CellStats {
-  std::vector<BlockMoments> bm;
-  std::vector<CellQuant> q{1};
-  std::vector<uint32_t> hist = std::vector<uint32_t>(kBins);
-  std::vector<int32_t> mark = std::vector<int32_t>(kBins);
-  std::vector<uint64_t> bmin = std::vector<uint64_t>(kBins), bmax = std::vector<uint64_t>(kBins),
-                        cand = std::vector<uint64_t>(kCand);
-  std::vector<uint16_t> binid;
+  StatsBuffers<double> buf;
 
   void run(const double* x, long long n, const std::vector<double>& probs, double* out) {
     const int nq = static_cast<int>(probs.size());
     // P(d > 0) as P(d >= the smallest positive double); P(d < 0) counted below
     const double thr0 = std::numeric_limits<double>::denorm_min(), thr1 = 0.0;
-    StatsGroupT<double> G;
-    G.x = x;
-    G.n = n;
-    G.lbs = kPlainColumns;
-    G.nc = 1;
-    G.c0 = 0;
-    G.ncells = 1;
-    G.nq = nq;
-    G.probs = probs.data();
-    G.thr0 = &thr0;
-    G.thr1 = &thr1;
-    G.out = out;
-    G.width = stats_width(nq);
-    G.nblk = stats_blocks(n);
-    G.bper = G.nblk;
-    G.T = 1;
-    bm.resize(static_cast<size_t>(G.nblk));
-    binid.resize(static_cast<size_t>(n));
-    G.bm = bm.data();
-    G.q = q.data();
-    G.hist = hist.data();
-    G.mark = mark.data();
-    G.bmin = bmin.data();
-    G.bmax = bmax.data();
-    G.cand = cand.data();
-    G.binid = binid.data();
-    stats_serial(G);
+    stats_serial(buf.group(x, n, kPlainColumns, 1, probs.data(), nq, &thr0, &thr1, out));
     long long neg = 0;
     for (long long i = 0; i < n; ++i) neg += x[i] < 0.0;
     out[4 + nq] = static_cast<double>(neg) / static_cast<double>(n);

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <random>
 #include <vector>
 
+#include "host/stats_buffers.h"
 #include "isa_forms.h"
 #include "kernels/fmath.h"
 #include "kernels/philox.h"
@@ -30,13 +32,8 @@ struct CellGroup {
   static constexpr int kShift = 13;
   std::vector<Value> x;
   std::vector<double> thr0, thr1, out;
-  std::vector<BlockMoments> bm;
-  std::vector<CellQuant> q;
-  std::vector<uint32_t> hist;
-  std::vector<int32_t> mark;
-  std::vector<uint64_t> bmin, bmax, cand;
-  std::vector<uint16_t> binid;
-  StatsGroup G{};
+  StatsBuffers<Value> buf;
+  StatsGroup G;
   CellGroup(const std::vector<std::vector<double>>& cols, const double* probs, int nq) {
     const long long n = static_cast<long long>(cols[0].size()), K = static_cast<long long>(cols.size());
     const long long lb = 1ll << kShift;
@@ -49,37 +46,10 @@ struct CellGroup {
     thr0.assign(K, 1.0);
     thr1.assign(K, 2.0);
     out.resize(K * stats_width(nq));
-    G.x = x.data();
-    G.n = n;
-    G.lbs = kShift;
-    G.nc = K;
-    G.ncells = static_cast<int>(K);
-    G.nq = nq;
-    G.probs = probs;
-    G.thr0 = thr0.data();
-    G.thr1 = thr1.data();
-    G.out = out.data();
-    G.width = stats_width(nq);
-    G.nblk = stats_blocks(n);
-    G.bper = G.nblk;
-    G.T = 1;
-    bm.resize(K * G.nblk);
-    q.resize(K);
-    hist.resize(K * kBins);
-    mark.resize(K * kBins);
-    bmin.resize(K * kBins);
-    bmax.resize(K * kBins);
-    cand.resize(K * kCand);
-    binid.resize(static_cast<size_t>(K * n));
-    G.bm = bm.data();
-    G.q = q.data();
-    G.hist = hist.data();
-    G.mark = mark.data();
-    G.bmin = bmin.data();
-    G.bmax = bmax.data();
-    G.cand = cand.data();
-    G.binid = binid.data();
+    G = buf.group(x.data(), n, kShift, K, probs, nq, thr0.data(), thr1.data(), out.data());
   }
+  CellGroup(const CellGroup&) = delete; // G points into the buffers
+  CellGroup& operator=(const CellGroup&) = delete;
 };
 } // namespace
 
@@ -146,7 +116,7 @@ int main() {
   // meets: spread out, a third of the paths at a capacity, mostly zeros
   const double probs[] = {0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95};
   std::mt19937_64 gen(7);
-  std::vector<CellGroup> groups;
+  std::deque<CellGroup> groups; // built in place: each group points into its own buffers
   for (int shape = 0; shape < 3; ++shape) {
     std::vector<std::vector<double>> cols(16, std::vector<double>(100000));
     for (auto& c : cols)

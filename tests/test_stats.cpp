@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "host/stats_buffers.h"
 #include "kernels/stats.h"
 #include "util.h"
 
@@ -21,12 +22,7 @@ namespace {
 template <class V = double> struct GroupOf {
   std::vector<V> x;
   std::vector<double> thr0, thr1, out;
-  std::vector<BlockMoments> bm;
-  std::vector<CellQuant> q;
-  std::vector<uint32_t> hist;
-  std::vector<int32_t> mark;
-  std::vector<uint64_t> bmin, bmax, cand;
-  std::vector<uint16_t> binid;
+  StatsBuffers<V> buf;
   int levels = 0;
   // keep_bins: the first level's bin numbers kept for the collection (the CPU run's buffers)
   GroupOf(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
@@ -44,44 +40,13 @@ template <class V = double> struct GroupOf {
       }
     thr0.assign(K, t0);
     thr1.assign(K, t1);
-    const int width = stats_width(nq);
-    out.assign(K * width, -7.0);
-    StatsGroupT<V> G;
-    G.x = x.data();
-    G.n = n;
-    G.lbs = blocked > 0 ? blocked : kPlainColumns;
-    G.nc = K;
-    G.ncells = static_cast<int>(K);
-    G.nq = nq;
-    G.probs = probs;
-    G.thr0 = thr0.data();
-    G.thr1 = thr1.data();
-    G.out = out.data();
-    G.width = width;
-    G.nblk = stats_blocks(n);
-    G.bper = bper > 0 ? bper : G.nblk;
-    G.T = T;
-    bm.resize(K * G.nblk);
-    q.resize(K);
-    hist.resize(K * kBins);
-    mark.resize(K * kBins);
-    bmin.resize(K * kBins);
-    bmax.resize(K * kBins);
-    cand.resize(K * kCand);
-    G.bm = bm.data();
-    G.q = q.data();
-    G.hist = hist.data();
-    G.mark = mark.data();
-    G.bmin = bmin.data();
-    G.bmax = bmax.data();
-    G.cand = cand.data();
-    if (keep_bins) {
-      binid.assign(static_cast<size_t>(K * n), 0xabcd);
-      G.binid = binid.data();
-    }
+    out.assign(K * stats_width(nq), -7.0);
+    const StatsGroupT<V> G = buf.group(x.data(), n, blocked > 0 ? blocked : kPlainColumns, K, probs, nq, thr0.data(),
+                                       thr1.data(), out.data(), T, bper, keep_bins);
+    std::fill(buf.binid.begin(), buf.binid.end(), uint16_t(0xabcd)); // written before they are read
     levels = stats_serial(G);
   }
-  const double* cell(int k) const { return out.data() + k * (out.size() / q.size()); }
+  const double* cell(int k) const { return out.data() + k * (out.size() / buf.q.size()); }
 };
 using Group = GroupOf<>;
 std::vector<double> stats_of(const std::vector<double>& x, int nq, const double* probs, double t0, double t1,
