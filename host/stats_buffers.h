@@ -2,8 +2,9 @@
 // group that points into them (kernels/stats.h). A run's backends own their
 // buffers on their devices (kernels/launch.inl); this serves the statistics
 // the host computes itself (scenario differences), the tests and the
-// microbenchmark.
+// microbenchmark, with laid_out() for their values.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "../kernels/stats.h"
@@ -64,5 +65,21 @@ template <class V> struct StatsBuffers {
     return G;
   }
 };
+
+// K cells of n values each (cells[k][i]) as a group reads them
+// (StatsGroupT::at): in layout blocks of 2^lbs paths, each block holding its
+// share of every cell side by side, as a run's pass stores them
+// (launch.inl, Columns); kPlainColumns: one cell after another.
+template <class V> std::vector<V> laid_out(const std::vector<std::vector<double>>& cells, int lbs) {
+  const long long n = static_cast<long long>(cells.at(0).size()), K = static_cast<long long>(cells.size());
+  const long long lb = lbs < kPlainColumns ? (1ll << lbs) : n;
+  std::vector<V> x(static_cast<size_t>(n * K));
+  for (long long k = 0; k < K; ++k)
+    for (long long i = 0; i < n; ++i) {
+      const long long b0 = i / lb * lb, len = std::min(lb, n - b0);
+      x[static_cast<size_t>(b0 * K + k * len + (i - b0))] = static_cast<V>(cells[k][i]);
+    }
+  return x;
+}
 
 } // namespace corridor

@@ -2,8 +2,9 @@
 // instruction set the CPU backend simulates with (host/backend_cpu.cpp), so
 // the tests hold every compiled form, not only the baseline one, to the
 // scalar functions bit for bit; and the statistics of a group of cells in
-// the CPU's schedule (stats_serial), for the microbenchmark. Each is flattened, as the CPU backend's
-// kernels are, so that the array forms compile under its instruction set.
+// the CPU's schedule (stats_serial), for the microbenchmark. Each is
+// flattened, as the CPU backend's kernels are, so that the array forms
+// compile under its instruction set.
 #pragma once
 #include <string>
 #include <vector>

@@ -36,13 +36,7 @@ struct CellGroup {
   StatsGroup G;
   CellGroup(const std::vector<std::vector<double>>& cols, const double* probs, int nq) {
     const long long n = static_cast<long long>(cols[0].size()), K = static_cast<long long>(cols.size());
-    const long long lb = 1ll << kShift;
-    x.resize(static_cast<size_t>(n * K));
-    for (long long k = 0; k < K; ++k)
-      for (long long i = 0; i < n; ++i) {
-        const long long b0 = i / lb * lb, len = std::min(lb, n - b0);
-        x[b0 * K + k * len + (i - b0)] = static_cast<Value>(cols[k][i]);
-      }
+    x = laid_out<Value>(cols, kShift);
     thr0.assign(K, 1.0);
     thr1.assign(K, 2.0);
     out.resize(K * stats_width(nq));

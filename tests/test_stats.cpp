@@ -28,21 +28,15 @@ template <class V = double> struct GroupOf {
   GroupOf(const std::vector<std::vector<double>>& cells, int nq, const double* probs, double t0, double t1,
           long long T = 1, long long bper = 0, int blocked = 0, bool keep_bins = true) {
     const long long n = static_cast<long long>(cells[0].size()), K = static_cast<long long>(cells.size());
-    // plain columns one after another, or a run's pass: layout blocks of
-    // lb paths, each with its share of every cell side by side (launch.inl, Columns)
-    // (blocked: the block's shift, 0: plain)
-    const long long lb = blocked > 0 ? (1ll << blocked) : n;
-    x.assign(static_cast<size_t>(n * K), static_cast<V>(-99.0));
-    for (long long k = 0; k < K; ++k)
-      for (long long i = 0; i < n; ++i) {
-        const long long b0 = i / lb * lb, len = std::min(lb, n - b0);
-        x[b0 * K + k * len + (i - b0)] = static_cast<V>(cells[k][i]);
-      }
+    // plain columns one after another, or a run's pass (blocked: the layout
+    // block's shift, 0: plain)
+    const int lbs = blocked > 0 ? blocked : kPlainColumns;
+    x = laid_out<V>(cells, lbs);
     thr0.assign(K, t0);
     thr1.assign(K, t1);
     out.assign(K * stats_width(nq), -7.0);
-    const StatsGroupT<V> G = buf.group(x.data(), n, blocked > 0 ? blocked : kPlainColumns, K, probs, nq, thr0.data(),
-                                       thr1.data(), out.data(), T, bper, keep_bins);
+    const StatsGroupT<V> G =
+        buf.group(x.data(), n, lbs, K, probs, nq, thr0.data(), thr1.data(), out.data(), T, bper, keep_bins);
     std::fill(buf.binid.begin(), buf.binid.end(), uint16_t(0xabcd)); // written before they are read
     levels = stats_serial(G);
   }
