@@ -42,18 +42,24 @@ struct ModelPlan {
 // Series cells known without storing: a load series is constrained when it
 // uses capacity (has a route) or can receive diverted flow; only a series
 // with capacity can have excess (unserved or diverted out), only an
-// alternative of another series can receive diverted flow, and an
-// unconstrained series' flow is its demand. A derived series follows its
+// alternative of such a series, with a positive weight, can receive diverted
+// flow (an alternative's weight is its share of the alternatives' base
+// values: a new corridor, base 0, is offered nothing), and an unconstrained
+// series' flow is its demand. A derived series follows its
 // load series. The network's: only a series in a capture captures; a
 // generalized cost without value of time, or along nodes without
 // congestion, is the same on every path; so is the share of a market's only
 // route (unless it is a new corridor); derived series have none.
 void plan_series_cells(const HostModel& m, const ModelView& v, ModelPlan& p) {
   std::vector<char> capped(m.S, 0), receives(m.S, 0), captures(m.S, 0);
-  for (int s = 0; s < m.S; ++s) {
+  for (int s = 0; s < m.S; ++s)
     if (m.kind[s] == kLoad && m.route_begin[s + 1] > m.route_begin[s]) capped[s] = 1;
-    for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k) receives[m.alt_series[k]] = 1;
-    for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k) receives[m.xalt_series[k]] = 1;
+  for (int s = 0; s < m.S; ++s) {
+    if (!capped[s]) continue; // no excess to divert (model.h: divert_series)
+    for (int k = m.alt_begin[s]; k < m.alt_begin[s + 1]; ++k)
+      if (m.alt_weight[k] > 0) receives[m.alt_series[k]] = 1;
+    for (int k = m.xalt_begin[s]; k < m.xalt_begin[s + 1]; ++k)
+      if (m.xalt_weight[k] > 0) receives[m.xalt_series[k]] = 1;
   }
   for (int k = 0; k < m.K; ++k) captures[m.cap_from[k]] = captures[m.cor_series[m.cap_cor[k]]] = 1;
   for (int s = 0; s < m.S; ++s) {
@@ -149,6 +155,47 @@ void plan_aggregate_aliases(const HostModel& m, const ModelView& v, ModelPlan& p
   }
 }
 
+// A node's capacity in force changes only in a year in which one of its
+// expansions may open or ramp up (model.h, open_expansions: other years add
+// nothing to it), in any scenario, or in which a capacity response may open
+// (plan_scenario_cells). In any other year y > 0 it is, on every path and
+// bit for bit, the capacity of the last year that may change it: an alias of
+// that cell, or a constant with it.
+void plan_capacity_aliases(const HostModel& m, const ModelView& v, ModelPlan& p) {
+  for (int g = 0; g < m.G; ++g) {
+    std::vector<char> moves(static_cast<size_t>(v.Y), 0);
+    moves[0] = 1;
+    for (int e = 0; e < m.E; ++e) {
+      if (m.exp_group[e] != g) continue;
+      const int ramp = m.exp_ramp_begin[e + 1] - m.exp_ramp_begin[e]; // years from opening to maturity
+      for (int sc = 0; sc < m.NS; ++sc) {
+        double prev = 0.0;
+        for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
+          if (m.exp_dist_cum[d] > prev) // a step some paths take
+            for (int y = std::max(m.exp_dist_step[d], 0); y < v.Y && y - m.exp_dist_step[d] < ramp; ++y)
+              moves[static_cast<size_t>(y)] = 1;
+          prev = m.exp_dist_cum[d];
+        }
+      }
+    }
+    int root = v.group_cell(g, kCapacity, 0);
+    for (int y = 1; y < v.Y; ++y) {
+      const int c = v.group_cell(g, kCapacity, y);
+      if (moves[static_cast<size_t>(y)]) {
+        root = c;
+        continue;
+      }
+      if (p.kind[c] != CellPlan::kStored) continue;
+      if (p.kind[root] == CellPlan::kStored) {
+        p.kind[c] = CellPlan::kAlias;
+        p.alias_of[c] = root;
+      } else if (p.kind[root] == CellPlan::kConstant) {
+        p.kind[c] = CellPlan::kConstant;
+      }
+    }
+  }
+}
+
 // The first year offset in which expansion e may open in scenario sc (the
 // smallest step with probability); Y when it never opens there.
 int first_opening(const HostModel& m, int sc, int e) {
@@ -197,6 +244,17 @@ void plan_scenario_cells(const HostModel& m, const ModelView& v, int sc, int* ki
   for (int s = 0; s < m.S; ++s)
     if (m.corridor[s] < 0)
       for (int y = 0; y < first_take[s] && y < v.Y; ++y) zero(v.series_cell(s, kCaptured, y));
+  // a scenario with capacity responses: a node that responds may gain
+  // capacity in any year, so its capacity is stored in every year, not
+  // taken from an earlier year (plan_capacity_aliases: a node with a
+  // response has no capacity known otherwise, plan_group_cells)
+  if (m.sc_responsive[sc] > 0)
+    for (int g = 0; g < m.G; ++g)
+      if (m.resp_threshold[g] > 0)
+        for (int y = 1; y < v.Y; ++y) {
+          const int c = v.group_cell(g, kCapacity, y);
+          if (kind[c] == CellPlan::kAlias || kind[c] == CellPlan::kConstant) kind[c] = CellPlan::kStored;
+        }
   // the 0/1 indicators: counted
   for (int g = 0; g < m.G; ++g)
     for (int y = 0; y < v.Y; ++y)
@@ -226,6 +284,7 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   if (base_year_fixed(m))
     for (int c = 0; c < C; ++c)
       if (b.kind[c] == CellPlan::kStored && c % v.Y == 0) b.kind[c] = CellPlan::kConstant;
+  plan_capacity_aliases(m, v, b);
   CellPlan p;
   p.cells = C;
   p.alias_of = std::move(b.alias_of);

@@ -12,9 +12,13 @@ namespace corridor {
 
 // Which cells of each scenario are computed from stored path values, and
 // which are known without storing: the flow of an uncapacitated series is
-// its demand, its unserved demand is zero, a total of one series is that
-// series' flow, totals of the same series with the same threshold are one
-// column, and the base year is the same on every path unless an expansion
+// its demand, its unserved demand is zero, a series that no series with
+// capacity offers a positive share of its excess (a new corridor, weight 0)
+// receives no diverted demand, a total of one series is that series' flow,
+// totals of the same series with the same threshold are one column, a node's
+// capacity in a year where none of its expansions may open or ramp up is
+// that of the last year that may change it (unless the node responds in the
+// scenario), and the base year is the same on every path unless an expansion
 // may open in it on some paths only (then one path gives it). Some cells are
 // known per scenario: nothing diverts out of a series without alternatives
 // (cross-mode ones count where the scenario's cross_mode share is positive),
