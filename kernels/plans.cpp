@@ -31,6 +31,30 @@ bool base_year_fixed(const HostModel& m) {
   return true;
 }
 
+bool base_year_unbound(const HostModel& m) {
+  for (int sc = 0; sc < m.NS; ++sc) // an expansion that may add capacity in the base year: not looked into
+    for (int e = 0; e < m.E; ++e) {
+      double prev = 0.0;
+      for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
+        if (m.exp_dist_cum[d] > prev && m.exp_dist_step[d] <= 0) return false;
+        prev = m.exp_dist_cum[d];
+      }
+    }
+  for (int g = 0; g < m.G; ++g) {
+    // the base year's load, added up as year_capacity adds it (series, then route order)
+    double load = 0.0;
+    for (int s = 0; s < m.S; ++s) {
+      if (m.kind[s] != kLoad) continue;
+      for (int k = m.route_begin[s]; k < m.route_begin[s + 1]; ++k)
+        if (m.route_node[k] == g) load += m.base[s];
+    }
+    // the least base capacity a path can draw (base_capacity), no closure
+    const double least = m.group_cap_low[g] < m.group_cap_high[g] ? m.group_cap_low[g] : m.group_capacity[g];
+    if (!(load <= (least * (1.0 - 0.0)) * m.group_overload[g])) return false;
+  }
+  return true;
+}
+
 namespace {
 
 // The kinds that hold in every scenario, before the per-scenario ones.
@@ -214,7 +238,7 @@ int first_opening(const HostModel& m, int sc, int e) {
 // path (model.h: diverted_out starts at zero and only alternatives add to
 // it; capture takes 0.0 before the opening year and a new corridor's own
 // demand is zero) or as 0.0 and 1.0 only (the indicators).
-void plan_scenario_cells(const HostModel& m, const ModelView& v, int sc, int* kind) {
+void plan_scenario_cells(const HostModel& m, const ModelView& v, int sc, const int* alias_of, int* kind) {
   auto zero = [&](int c) {
     if (kind[c] == CellPlan::kStored) kind[c] = CellPlan::kZero;
   };
@@ -240,10 +264,29 @@ void plan_scenario_cells(const HostModel& m, const ModelView& v, int sc, int* ki
     const int cs = m.cor_series[c], f = first_opening(m, sc, m.cor_exp[c]);
     for (int y = 0; y < f && y < v.Y; ++y)
       for (int var : {kDemand, kFlow, kUnserved, kDivertedOut, kCaptured, kShare}) zero(v.series_cell(cs, var, y));
+    // and of the series derived from it (the corridor's values times an intensity)
+    for (int s = 0; s < m.S; ++s)
+      if (m.kind[s] == kDerived && m.source[s] == cs)
+        for (int y = 0; y < f && y < v.Y; ++y)
+          for (int var : {kDemand, kFlow, kUnserved, kDivertedOut}) zero(v.series_cell(s, var, y));
   }
   for (int s = 0; s < m.S; ++s)
     if (m.corridor[s] < 0)
       for (int y = 0; y < first_take[s] && y < v.Y; ++y) zero(v.series_cell(s, kCaptured, y));
+  // a total whose every member's flow is known to be zero in a year (the
+  // running sum starts at +0.0 and adds +0.0)
+  auto known_zero = [&](int c) {
+    return kind[c] == CellPlan::kZero || (kind[c] == CellPlan::kAlias && kind[alias_of[c]] == CellPlan::kZero);
+  };
+  for (int a = 0; a < m.A; ++a) {
+    if (m.agg_begin[a] == m.agg_begin[a + 1]) continue; // zero already (plan_thresholds)
+    for (int y = 0; y < v.Y; ++y) {
+      bool all = true;
+      for (int k = m.agg_begin[a]; k < m.agg_begin[a + 1] && all; ++k)
+        all = known_zero(v.series_cell(m.agg_series[k], kFlow, y));
+      if (all) zero(v.agg_cell(a, y));
+    }
+  }
   // a scenario with capacity responses: a node that responds may gain
   // capacity in any year, so its capacity is stored in every year, not
   // taken from an earlier year (plan_capacity_aliases: a node with a
@@ -284,6 +327,20 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   if (base_year_fixed(m))
     for (int c = 0; c < C; ++c)
       if (b.kind[c] == CellPlan::kStored && c % v.Y == 0) b.kind[c] = CellPlan::kConstant;
+  // The base year without a node that can bind: every series is served its
+  // demand (the base value) on every path, nothing is unserved or diverted,
+  // and the totals are sums of those flows; what varies is what depends on
+  // the drawn capacity (utilisation, node time, costs, shares).
+  if (base_year_unbound(m)) {
+    auto set = [&](int c, int kind) {
+      if (b.kind[c] == CellPlan::kStored) b.kind[c] = kind;
+    };
+    for (int s = 0; s < m.S; ++s) {
+      for (int var : {kDemand, kFlow}) set(v.series_cell(s, var, 0), CellPlan::kConstant);
+      for (int var : {kUnserved, kDivertedOut, kDivertedIn}) set(v.series_cell(s, var, 0), CellPlan::kZero);
+    }
+    for (int a = 0; a < m.A; ++a) set(v.agg_cell(a, 0), CellPlan::kConstant);
+  }
   plan_capacity_aliases(m, v, b);
   CellPlan p;
   p.cells = C;
@@ -296,7 +353,7 @@ CellPlan make_cell_plan(const HostModel& m, double utilization_threshold) {
   for (int sc = 0; sc < m.NS; ++sc) {
     int* kind = p.kind.data() + static_cast<size_t>(sc) * C;
     std::copy(b.kind.begin(), b.kind.end(), kind);
-    plan_scenario_cells(m, v, sc, kind);
+    plan_scenario_cells(m, v, sc, p.alias_of.data(), kind);
     for (int c = 0; c < C; ++c) {
       if (kind[c] == CellPlan::kStored) p.stored[sc].push_back(c);
       if (kind[c] == CellPlan::kCount) p.counted[sc].push_back(c);

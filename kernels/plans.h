@@ -19,7 +19,9 @@ namespace corridor {
 // capacity in a year where none of its expansions may open or ramp up is
 // that of the last year that may change it (unless the node responds in the
 // scenario), and the base year is the same on every path unless an expansion
-// may open in it on some paths only (then one path gives it). Some cells are
+// may open in it on some paths only (then one path gives it), or but for what
+// depends on a capacity drawn per path where no node can bind in it
+// (base_year_unbound: its series and totals are then known). Some cells are
 // known per scenario: nothing diverts out of a series without alternatives
 // (cross-mode ones count where the scenario's cross_mode share is positive),
 // and a new corridor takes nothing, and has no demand or flow, before the
@@ -45,6 +47,13 @@ struct CellPlan {
 CellPlan make_cell_plan(const HostModel& m, double utilization_threshold);
 // Whether the base year is the same on every path (see CellPlan).
 bool base_year_fixed(const HostModel& m);
+// Whether no node can bind in the base year: no expansion may open in it,
+// and each node's base-year load (the series' base values along their
+// routes) is within the least capacity a path can draw for it times its
+// overload factor. Then the base year's series and totals are the same on
+// every path, though utilisation, node times and costs vary with the
+// drawn capacity.
+bool base_year_unbound(const HostModel& m);
 
 // Memory plan shared by the backends: how a run spends its memory budget.
 // Paths per batch (each with its scratch; tiled, the CPU's, in whole tiles
