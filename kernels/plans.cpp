@@ -13,6 +13,21 @@
 
 namespace corridor {
 
+namespace {
+// Calls f(step) for each opening step of expansion e in scenario sc that
+// some paths take (a positive probability: the model's draw never lands on
+// a step whose cumulative probability equals the one before); returns the
+// cumulative probability of them all (below 1: the other paths never open).
+template <class F> double each_opening_step(const HostModel& m, int sc, int e, F&& f) {
+  double prev = 0.0;
+  for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
+    if (m.exp_dist_cum[d] > prev) f(m.exp_dist_step[d]);
+    prev = m.exp_dist_cum[d];
+  }
+  return prev;
+}
+} // namespace
+
 bool base_year_fixed(const HostModel& m) {
   for (int g = 0; g < m.G; ++g)
     if (m.group_cap_low[g] < m.group_cap_high[g]) return false; // a base capacity drawn per path
@@ -20,26 +35,18 @@ bool base_year_fixed(const HostModel& m) {
     for (int e = 0; e < m.E; ++e) {
       // an opening year of the base year on some paths, another (or none) on others
       bool base = false, other = false;
-      double prev = 0.0;
-      for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
-        if (m.exp_dist_cum[d] > prev) (m.exp_dist_step[d] == 0 ? base : other) = true;
-        prev = m.exp_dist_cum[d];
-      }
-      if (prev < 1.0) other = true; // never, on the remaining paths
+      const double all = each_opening_step(m, sc, e, [&](int step) { (step == 0 ? base : other) = true; });
+      if (all < 1.0) other = true; // never, on the remaining paths
       if (base && other) return false;
     }
   return true;
 }
 
 bool base_year_unbound(const HostModel& m) {
-  for (int sc = 0; sc < m.NS; ++sc) // an expansion that may add capacity in the base year: not looked into
-    for (int e = 0; e < m.E; ++e) {
-      double prev = 0.0;
-      for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
-        if (m.exp_dist_cum[d] > prev && m.exp_dist_step[d] <= 0) return false;
-        prev = m.exp_dist_cum[d];
-      }
-    }
+  bool opens = false; // an expansion that may add capacity in the base year: not looked into
+  for (int sc = 0; sc < m.NS; ++sc)
+    for (int e = 0; e < m.E; ++e) each_opening_step(m, sc, e, [&](int step) { opens = opens || step <= 0; });
+  if (opens) return false;
   for (int g = 0; g < m.G; ++g) {
     // the base year's load, added up as year_capacity adds it (series, then route order)
     double load = 0.0;
@@ -192,15 +199,10 @@ void plan_capacity_aliases(const HostModel& m, const ModelView& v, ModelPlan& p)
     for (int e = 0; e < m.E; ++e) {
       if (m.exp_group[e] != g) continue;
       const int ramp = m.exp_ramp_begin[e + 1] - m.exp_ramp_begin[e]; // years from opening to maturity
-      for (int sc = 0; sc < m.NS; ++sc) {
-        double prev = 0.0;
-        for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
-          if (m.exp_dist_cum[d] > prev) // a step some paths take
-            for (int y = std::max(m.exp_dist_step[d], 0); y < v.Y && y - m.exp_dist_step[d] < ramp; ++y)
-              moves[static_cast<size_t>(y)] = 1;
-          prev = m.exp_dist_cum[d];
-        }
-      }
+      for (int sc = 0; sc < m.NS; ++sc)
+        each_opening_step(m, sc, e, [&](int step) {
+          for (int y = std::max(step, 0); y < v.Y && y - step < ramp; ++y) moves[static_cast<size_t>(y)] = 1;
+        });
     }
     int root = v.group_cell(g, kCapacity, 0);
     for (int y = 1; y < v.Y; ++y) {
@@ -224,11 +226,7 @@ void plan_capacity_aliases(const HostModel& m, const ModelView& v, ModelPlan& p)
 // smallest step with probability); Y when it never opens there.
 int first_opening(const HostModel& m, int sc, int e) {
   int first = m.Y;
-  double prev = 0.0;
-  for (int d = m.exp_dist_begin[sc * m.E + e]; d < m.exp_dist_begin[sc * m.E + e + 1]; ++d) {
-    if (m.exp_dist_cum[d] > prev && m.exp_dist_step[d] < first) first = m.exp_dist_step[d];
-    prev = m.exp_dist_cum[d];
-  }
+  each_opening_step(m, sc, e, [&](int step) { first = std::min(first, step); });
   return first;
 }
 
