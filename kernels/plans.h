@@ -52,7 +52,9 @@ bool base_year_fixed(const HostModel& m);
 // routes) is within the least capacity a path can draw for it times its
 // overload factor. Then the base year's series and totals are the same on
 // every path, though utilisation, node times and costs vary with the
-// drawn capacity.
+// drawn capacity. (A version-2 input's validation asks the same of its
+// capacity ranges, model_build.cpp; this checks the model's arrays, with
+// the loads added in the simulation's order.)
 bool base_year_unbound(const HostModel& m);
 
 // Memory plan shared by the backends: how a run spends its memory budget.
