@@ -238,24 +238,42 @@ CORRIDOR_INLINE bool has_derived(const ModelView& m) {
   return false;
 }
 // The draws of a year y > 0 (MODEL.md section 3), through three callbacks:
-// uni(purpose, n, region) writes n uniforms of Philox blocks 0, 1, ... of
-// `purpose` from scratch element `region` on (two per block: 2 ceil(n / 2)
-// elements), nrm(from, to, n) the inverse normals of n of them, and
-// copy(from, to) one element. Factor normals go to fac, partner-event
-// uniforms to partner_u (block p: occurrence, severity), closure uniforms to closure_u
-// (block q: occurrence, fraction lost), and one normal per series to normal: the
-// idiosyncratic draw of a load series, the intensity drift of a derived one
-// (their uniforms gathered in tmp first, the intensities' through intensity_u), so
-// no normal is computed that the year does not use.
+// uni(purpose, n, region, b0) writes the uniforms of Philox blocks b0, b0 +
+// 1, ... of `purpose` up to element n (two per block: elements 2 b0 to
+// 2 ceil(n / 2) - 1) from scratch element `region` on, nrm(from, to, n) the
+// inverse normals of n of them, and copy(from, to) one element. Factor
+// normals go to fac, partner-event uniforms to partner_u (block p:
+// occurrence, severity), closure uniforms to closure_u (block q: occurrence,
+// fraction lost), and one normal per series to normal: the idiosyncratic draw
+// of a load series, the intensity drift of a derived one (their uniforms
+// gathered in tmp first, the intensities' through intensity_u), so no normal
+// is computed that the year does not use. Series s's uniform of either kind
+// is word pair s % 2 of block s / 2; a block whose two series are both of the
+// other kind is not drawn (the draws of the rest stay the same).
 template <class U, class N, class C>
 CORRIDOR_HD void year_draw_plan(const ModelView& m, const Layout& L, U&& uni, N&& nrm, C&& copy) {
-  uni(kFactor, 1 + m.P + m.Q, L.tmp);
+  uni(kFactor, 1 + m.P + m.Q, L.tmp, 0);
   nrm(L.tmp, L.fac, 1 + m.P + m.Q);
-  uni(kPartnerEvent, 2 * m.P, L.partner_u);
-  if (m.G > 0) uni(kClosure, 2 * m.Q, L.closure_u);
-  uni(kIdiosyncratic, m.S, L.tmp);
+  uni(kPartnerEvent, 2 * m.P, L.partner_u, 0);
+  if (m.G > 0) uni(kClosure, 2 * m.Q, L.closure_u, 0);
+  // the runs of blocks with a series of `kind`
+  auto series_blocks = [&](uint32_t purpose, int kind, long long region) {
+    const int nb = (m.S + 1) / 2;
+    auto used = [&](int b) { return m.kind[2 * b] == kind || (2 * b + 1 < m.S && m.kind[2 * b + 1] == kind); };
+    for (int b = 0; b < nb;) {
+      if (!used(b)) {
+        ++b;
+        continue;
+      }
+      int e = b + 1;
+      while (e < nb && used(e)) ++e;
+      uni(purpose, 2 * e < m.S ? 2 * e : m.S, region, b);
+      b = e;
+    }
+  };
+  series_blocks(kIdiosyncratic, kLoad, L.tmp);
   if (has_derived(m)) {
-    uni(kIntensity, m.S, L.intensity_u);
+    series_blocks(kIntensity, kDerived, L.intensity_u);
     for (int i = 0; i < m.S; ++i)
       if (m.kind[i] == kDerived) copy(L.intensity_u + i, L.tmp + i);
   }
@@ -373,14 +391,18 @@ template <int W = 1> struct PathStep {
       const long long st = scr.stride();
       year_draw_plan(
           m, L,
-          [&](uint32_t purpose, int n, long long region) { uniforms_n(rng, path, ys, purpose, n, &X(region), st); },
+          [&](uint32_t purpose, int n, long long region, int b0) {
+            uniforms_n(rng, path, ys, purpose, n, &X(region), st, b0);
+          },
           [&](long long from, long long to, int n) { fm::inv_normal_n(&X(from), &X(to), n, st); },
           [&](long long from, long long to) { X(to) = X(from); });
     } else {
 #if !defined(__CUDA_ARCH__)
       year_draw_plan(
           m, L,
-          [&](uint32_t purpose, int n, long long region) { uniforms_rows<W>(rng, path, ys, purpose, n, R(region)); },
+          [&](uint32_t purpose, int n, long long region, int b0) {
+            uniforms_rows<W>(rng, path, ys, purpose, n, R(region), b0);
+          },
           [&](long long from, long long to, int n) { fm::inv_normal_n(R(from), R(to), n * W, 1); },
           [&](long long from, long long to) {
             for (int j = 0; j < W; ++j) R(to)[j] = R(from)[j];

@@ -86,22 +86,22 @@ CORRIDOR_INLINE void philox_rounds64(uint64_t& c0, uint64_t& c1, uint64_t& c2, u
 }
 #endif
 
-// Uniforms of Philox blocks 0, 1, ... of (path, year, purpose): block b gives
-// u[2b] and u[2b + 1], u01_open() of its word pairs, so 2 * ceil(n / 2)
-// elements are written, st apart. The host form keeps each word in a 64-bit
+// Uniforms of Philox blocks b0, b0 + 1, ... of (path, year, purpose): block
+// b gives u[2b] and u[2b + 1], u01_open() of its word pairs, so elements 2 b0
+// to 2 ceil(n / 2) - 1 are written, st apart. The host form keeps each word in a 64-bit
 // lane, which the compiler vectorises across blocks (one vector multiply per
 // product); tests/test_rng.cpp holds it to Rng::block bit for bit.
 CORRIDOR_INLINE void uniforms_n(const Rng& rng, uint32_t path, uint32_t year, uint32_t purpose, int n, double* u,
-                                long long st) {
+                                long long st, int b0 = 0) {
   const int nb = (n + 1) / 2;
 #if defined(__CUDA_ARCH__)
-  for (int b = 0; b < nb; ++b) {
+  for (int b = b0; b < nb; ++b) {
     const U32x4 r = rng.block(path, year, purpose, static_cast<uint32_t>(b));
     u[2 * b * st] = u01_open(r.v[0], r.v[1]);
     u[(2 * b + 1) * st] = u01_open(r.v[2], r.v[3]);
   }
 #else
-  for (int b = 0; b < nb; ++b) {
+  for (int b = b0; b < nb; ++b) {
     uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose, c3 = path;
     philox_rounds64(c0, c1, c2, c3, rng.k0, rng.k1);
     u[2 * b * st] = u01_open(static_cast<uint32_t>(c0), static_cast<uint32_t>(c1));
@@ -112,13 +112,14 @@ CORRIDOR_INLINE void uniforms_n(const Rng& rng, uint32_t path, uint32_t year, ui
 
 #if !defined(__CUDA_ARCH__)
 // uniforms_n() of the W paths path0 .. path0 + W - 1 side by side, in rows:
-// path path0 + j's uniform i at u[i * W + j], 2 * ceil(n / 2) rows. One pass
+// path path0 + j's uniform i at u[i * W + j], rows 2 b0 to 2 ceil(n / 2) - 1. One pass
 // over the blocks, each block of all W paths at once (W 64-bit lanes: one
 // vector multiply per product).
 template <int W>
-CORRIDOR_INLINE void uniforms_rows(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u) {
+CORRIDOR_INLINE void uniforms_rows(const Rng& rng, uint32_t path0, uint32_t year, uint32_t purpose, int n, double* u,
+                                   int b0 = 0) {
   const int nb = (n + 1) / 2;
-  for (int b = 0; b < nb; ++b)
+  for (int b = b0; b < nb; ++b)
     for (int j = 0; j < W; ++j) {
       uint64_t c0 = static_cast<uint32_t>(b), c1 = year, c2 = purpose,
                c3 = static_cast<uint32_t>(path0 + static_cast<uint32_t>(j));

@@ -334,6 +334,69 @@ TEST(Model, LaneFormsEqualPathSteps) {
   EXPECT_GT(mixed_closure, 0);
 }
 
+TEST(Model, YearDrawsAreTheirNamedPhiloxBlocks) {
+  // Series s's normal in a year y > 0 is the inverse normal of word pair
+  // s % 2 of Philox block (path, y, purpose, s / 2): kIdiosyncratic for a
+  // load series, kIntensity for a derived one. A block whose two series are
+  // both of the other kind is not drawn; that must change no series' draw,
+  // one path at a time and in a tile's rows. Kinds L D D D L L make blocks
+  // (L, D), (D, D) and (L, L).
+  Input in = empty_input(2024, 2028);
+  add_row(in, "metrics", {{"id", "trains"}, {"unit", "trains"}});
+  for (const char* port : {"P2", "P3"})
+    add_row(in, "ports", {{"id", port}, {"name", port}, {"kind", "land"}, {"lat", "44"}, {"lon", "80"}});
+  auto series = [&](const std::string& id, const std::string& port, const std::string& source) {
+    const bool derived = !source.empty();
+    add_row(in, "series",
+            {{"id", id},
+             {"port", port},
+             {"partner", "KAZ"},
+             {"mode", "rail"},
+             {"kind", derived ? "derived" : "load"},
+             {"metric", derived ? "trains" : "freight"},
+             {"source_series", source},
+             {"base_value", derived ? "2" : "100"},
+             {"mu", "0.02"},
+             {"sigma", "0.1"}});
+  };
+  series("A", "P1", "");
+  series("A_trains", "P1", "A");
+  series("B_trains", "P2", "B");
+  series("C_trains", "P3", "C");
+  series("B", "P2", "");
+  series("C", "P3", "");
+  const HostModel hm = build(in);
+  const ModelView v = hm.view();
+  ASSERT_EQ(v.S, 6);
+  for (int s = 0; s < v.S; ++s) ASSERT_EQ(v.kind[s], s >= 1 && s <= 3 ? kDerived : kLoad) << "series " << s;
+  const Layout L(v);
+  const uint64_t seed = 7;
+  const uint32_t path0 = 12;
+  const Rng rng(seed);
+  auto expected = [&](uint32_t path, int y, int s) {
+    const U32x4 b = rng.block(path, static_cast<uint32_t>(y), v.kind[s] == kLoad ? kIdiosyncratic : kIntensity,
+                              static_cast<uint32_t>(s / 2));
+    return fm::inv_normal(s % 2 ? u01_open(b.v[2], b.v[3]) : u01_open(b.v[0], b.v[1]));
+  };
+  constexpr int W = kLanesMax;
+  std::vector<double> a(L.size, 0.0), b(static_cast<size_t>(W) * L.size, 0.0);
+  const Scratch sa{a.data(), L.size, 1}, sb{b.data(), 1, W};
+  const PathStep<1> one(v, seed, 0, path0, sa, 0);
+  const PathStep<W> tile(v, seed, 0, path0, sb, 0);
+  one.path_begin();
+  for (int j = 0; j < W; ++j) PathStep<1>(v, seed, 0, path0 + j, sb, j).path_begin();
+  for (int y = 1; y < v.Y; ++y) {
+    one.year_draws(y);
+    tile.year_draws(y);
+    for (int s = 0; s < v.S; ++s) {
+      EXPECT_EQ(fm::bits(sa(0, L.normal + s)), fm::bits(expected(path0, y, s))) << "year " << y << " series " << s;
+      for (int j = 0; j < W; ++j)
+        ASSERT_EQ(fm::bits(sb(j, L.normal + s)), fm::bits(expected(path0 + j, y, s)))
+            << "year " << y << " series " << s << " lane " << j;
+    }
+  }
+}
+
 TEST(Model, EveryArrayIsViewedAndSizeChecked) {
   // model_arrays.h is the one list: the view points into every array, and
   // an array one element too long or too short is named by size_problem()
