@@ -256,20 +256,11 @@ CORRIDOR_HD void year_draw_plan(const ModelView& m, const Layout& L, U&& uni, N&
   nrm(L.tmp, L.fac, 1 + m.P + m.Q);
   uni(kPartnerEvent, 2 * m.P, L.partner_u, 0);
   if (m.G > 0) uni(kClosure, 2 * m.Q, L.closure_u, 0);
-  // the runs of blocks with a series of `kind`
+  // the blocks with a series of `kind`
   auto series_blocks = [&](uint32_t purpose, int kind, long long region) {
-    const int nb = (m.S + 1) / 2;
-    auto used = [&](int b) { return m.kind[2 * b] == kind || (2 * b + 1 < m.S && m.kind[2 * b + 1] == kind); };
-    for (int b = 0; b < nb;) {
-      if (!used(b)) {
-        ++b;
-        continue;
-      }
-      int e = b + 1;
-      while (e < nb && used(e)) ++e;
-      uni(purpose, 2 * e < m.S ? 2 * e : m.S, region, b);
-      b = e;
-    }
+    for (int b = 0; 2 * b < m.S; ++b)
+      if (m.kind[2 * b] == kind || (2 * b + 1 < m.S && m.kind[2 * b + 1] == kind))
+        uni(purpose, 2 * b + 2 < m.S ? 2 * b + 2 : m.S, region, b);
   };
   series_blocks(kIdiosyncratic, kLoad, L.tmp);
   if (has_derived(m)) {
