@@ -232,11 +232,6 @@ struct NullTrace {
 constexpr int kLanesMax = 32;
 // Scratch lanes of the whole CPU tiles that hold n paths.
 CORRIDOR_INLINE long long tile_lanes(long long n) { return (n + kLanesMax - 1) / kLanesMax * kLanesMax; }
-CORRIDOR_INLINE bool has_derived(const ModelView& m) {
-  for (int s = 0; s < m.S; ++s)
-    if (m.kind[s] == kDerived) return true;
-  return false;
-}
 // The draws of a year y > 0 (MODEL.md section 3), through three callbacks:
 // uni(purpose, n, region, b0) writes the uniforms of Philox blocks b0, b0 +
 // 1, ... of `purpose` up to element n (two per block: elements 2 b0 to
@@ -263,11 +258,9 @@ CORRIDOR_HD void year_draw_plan(const ModelView& m, const Layout& L, U&& uni, N&
         uni(purpose, 2 * b + 2 < m.S ? 2 * b + 2 : m.S, region, b);
   };
   series_blocks(kIdiosyncratic, kLoad, L.tmp);
-  if (has_derived(m)) {
-    series_blocks(kIntensity, kDerived, L.intensity_u);
-    for (int i = 0; i < m.S; ++i)
-      if (m.kind[i] == kDerived) copy(L.intensity_u + i, L.tmp + i);
-  }
+  series_blocks(kIntensity, kDerived, L.intensity_u); // none without derived series
+  for (int i = 0; i < m.S; ++i)
+    if (m.kind[i] == kDerived) copy(L.intensity_u + i, L.tmp + i);
   nrm(L.tmp, L.normal, m.S);
 }
 // The quantile function of the triangular distribution (low a, mode c, high
