@@ -410,8 +410,8 @@ uint64_t sensitivity_bytes(const HostModel& m, const SensitivitySpec& spec, bool
   if (n == 0 || D == 0 || K == 0) return 0;
   // columns, the sums (device and host), the correlations of every scenario;
   // the sorts (Thrust's buffers on the GPU, a few tasks' on the CPU); on the
-  // CPU, the columns, the sums and the scratch each rounded up to whole huge
-  // pages of 2 MiB (host/backend_cpu.cpp, BufferAllocator)
+  // CPU, the columns, the sums and the scratch each rounded up to whole
+  // pages (host/backend_cpu.cpp, BufferAllocator), 2 MiB allowed for each
   return (D + K) * n * 8 + (D + K + D * K) * 16 + static_cast<uint64_t>(m.NS) * D * K * 8 +
          (gpu_sort ? n * 64 : n * 16 * 8 + 3 * (2ull << 20));
 }
