@@ -80,9 +80,10 @@ CpuKernels choose_kernels() {
 // virtual machine whose host takes back idle memory, the first write to a
 // fresh huge page waits for the host, and the values buffer of a run
 // (1.5 GiB for the default at 100,000 paths) is written for the first time in
-// its first scenario. Side by side, the default ran 13% faster on 4 KiB pages
-// there, though its stores miss the TLB more often (docs/PERFORMANCE.md). A
-// system whose huge-page mode is `always` still gives huge pages. The
+// its first scenario. Side by side there, the default took 0.87-0.91 of the
+// wall time on 4 KiB pages, though its stores miss the TLB more often (user
+// time 1.04-1.06, docs/PERFORMANCE.md). A system whose huge-page mode is
+// `always` still gives huge pages. The
 // algorithms still run on Thrust's OpenMP system: the launching passes
 // thrust::omp::par explicitly.
 template <class T> struct BufferAllocator {
