@@ -49,12 +49,10 @@ struct CellGroup {
   CellGroup(const CellGroup&) = delete; // G points into the buffers
   CellGroup& operator=(const CellGroup&) = delete;
 };
-// The first write to every 4 KiB of two fresh anonymous mappings of `bytes`
-// each, one thread: the first on transparent huge pages (MADV_HUGEPAGE, as
-// the CPU backend's large buffers), then the second on 4 KiB pages
-// (MADV_NOHUGEPAGE). Both are mapped before either is written, so neither
-// gets memory the other has just freed. GB/s of each; 0 where the mapping
-// fails.
+// The first write to every 4 KiB of two fresh anonymous mappings of `bytes` each, one thread: the first on
+// transparent huge pages (MADV_HUGEPAGE, as the CPU backend's large buffers were until they moved to 4 KiB pages),
+// then the second on 4 KiB pages (MADV_NOHUGEPAGE). Both are mapped before either is written, so neither gets
+// memory the other has just freed. GB/s of each; 0 where the mapping fails.
 struct FreshMemory {
   double huge_gbps = 0, small_gbps = 0;
 };
