@@ -75,17 +75,18 @@ CpuKernels choose_kernels() {
 }
 
 // Buffers of the CPU backend: std::vector memory that is not value-initialised
-// (the launching writes every element it reads), aligned to 4 KiB pages. The
-// backend does not ask for transparent huge pages (MADV_HUGEPAGE): on a
-// virtual machine whose host takes back idle memory, the first write to a
-// fresh huge page waits for the host, and the values buffer of a run
-// (1.5 GiB for the default at 100,000 paths) is written for the first time in
-// its first scenario. Side by side there, the default took 0.87-0.91 of the
-// wall time on 4 KiB pages, though its stores miss the TLB more often (user
-// time 1.04-1.06, docs/PERFORMANCE.md). A system whose huge-page mode is
-// `always` still gives huge pages. The
-// algorithms still run on Thrust's OpenMP system: the launching passes
-// thrust::omp::par explicitly.
+// (the launching writes every element it reads), aligned to 4 KiB pages, so
+// that a tile's row of a column is whole cache lines for its non-temporal
+// stores. The backend does not ask for transparent huge pages
+// (MADV_HUGEPAGE): on a virtual machine whose host takes back idle memory,
+// the first write to a fresh huge page waits for the host, and the values
+// buffer of a run (1.5 GiB for the default at 100,000 paths) is written for
+// the first time in its first scenario. Side by side there, the default took
+// 0.87-0.91 of the wall time on 4 KiB pages, though its stores miss the TLB
+// more often (user time 1.04-1.06, docs/PERFORMANCE.md). A system whose
+// huge-page mode is `always` still gives huge pages. The algorithms still
+// run on Thrust's OpenMP system: the launching passes thrust::omp::par
+// explicitly.
 template <class T> struct BufferAllocator {
   using value_type = T;
   BufferAllocator() = default;
