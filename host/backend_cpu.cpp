@@ -1,5 +1,6 @@
 // CPU backend: the model's launching (kernels/launch.inl) compiled with Thrust's OpenMP system.
 #include <omp.h>
+#include <sys/mman.h>
 #include <thrust/system/omp/execution_policy.h>
 #include <unistd.h>
 
@@ -75,31 +76,54 @@ CpuKernels choose_kernels() {
 }
 
 // Buffers of the CPU backend: std::vector memory that is not value-initialised
-// (the launching writes every element it reads), aligned to 4 KiB pages, so
-// that a tile's row of a column is whole cache lines for its non-temporal
-// stores. The backend does not ask for transparent huge pages
-// (MADV_HUGEPAGE): on a virtual machine whose host takes back idle memory,
-// the first write to a fresh huge page waits for the host, and the values
-// buffer of a run (1.5 GiB for the default at 100,000 paths) is written for
-// the first time in its first scenario. Side by side there, the default took
-// 0.87-0.91 of the wall time on 4 KiB pages, though its stores miss the TLB
-// more often (user time 1.04-1.06, docs/PERFORMANCE.md). A system whose
-// huge-page mode is `always` still gives huge pages. The algorithms still
-// run on Thrust's OpenMP system: the launching passes thrust::omp::par
-// explicitly.
+// (the launching writes every element it reads), aligned to pages, so that a
+// tile's row of a column is whole cache lines for its non-temporal stores.
+// A buffer of 2 MiB or more (the values buffer of a run is 1.5 GiB for the
+// default at 100,000 paths) is on transparent huge pages (MADV_HUGEPAGE) and
+// populated before the run writes it: every thread asks the kernel for the
+// pages of its own slice at once (MADV_POPULATE_WRITE), instead of taking a
+// page fault at each first write. On this project's virtual machines a page
+// fault costs far more than on bare metal: writing a fresh 1.5 GiB on 2
+// threads took 2.9-3.1 s on demand-faulted 4 KiB pages, 1.6 s on populated
+// 4 KiB pages (most of it still at the first write to each page), 1.4-1.8 s
+// populated on huge pages after the memory had been idle 8 s, and 0.1 s right
+// after another process had freed its huge pages (docs/PERFORMANCE.md,
+// "Fresh memory populated on huge pages"). Where the kernel predates
+// MADV_POPULATE_WRITE (Linux 5.14) the request fails and the pages come at
+// their first write. The algorithms still run on Thrust's OpenMP system: the
+// launching passes thrust::omp::par explicitly.
+void populate_in_parallel(char* p, std::size_t bytes, std::size_t huge) {
+#if defined(MADV_POPULATE_WRITE)
+  const int nt = std::max(1, omp_get_max_threads());
+  const std::size_t per = (bytes / huge + static_cast<std::size_t>(nt) - 1) / static_cast<std::size_t>(nt) * huge;
+#pragma omp parallel num_threads(nt)
+  {
+    const std::size_t b = std::min(bytes, static_cast<std::size_t>(omp_get_thread_num()) * per);
+    const std::size_t e = std::min(bytes, b + per);
+    if (e > b) madvise(p + b, e - b, MADV_POPULATE_WRITE); // a failure leaves the pages to their first write
+  }
+#else
+  (void)p, (void)bytes, (void)huge;
+#endif
+}
 template <class T> struct BufferAllocator {
   using value_type = T;
   BufferAllocator() = default;
   template <class U> BufferAllocator(const BufferAllocator<U>&) {}
   T* allocate(std::size_t n) {
-    constexpr std::size_t page = 4096;
+    constexpr std::size_t page = 4096, huge = std::size_t(2) << 20;
     const std::size_t bytes = n * sizeof(T);
     if (bytes < page) {
       if (void* p = std::malloc(bytes ? bytes : 1)) return static_cast<T*>(p);
       throw std::bad_alloc();
     }
-    void* p = std::aligned_alloc(page, (bytes + page - 1) / page * page);
+    const std::size_t align = bytes < huge ? page : huge, rounded = (bytes + align - 1) / align * align;
+    void* p = std::aligned_alloc(align, rounded);
     if (!p) throw std::bad_alloc();
+    if (align == huge) {
+      madvise(p, rounded, MADV_HUGEPAGE);
+      populate_in_parallel(static_cast<char*>(p), rounded, huge);
+    }
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t) { std::free(p); }
